@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Brings up the lab on this machine: Docker engine, RabbitMQ, offline images, extra Docker hosts.
+# Idempotent and quick when everything is already up. Needs root and Debian's apt (see LAB.md).
+#
+#   scripts/lab-up.sh                 engine + broker + images on the default engine
+#   LAB_HOSTS=2 scripts/lab-up.sh     ... plus simulated hosts h2..hN (own dockerd, bridge, socket)
+#   LAB_BROWSER=1 scripts/lab-up.sh   ... plus Debian's chromium for the browser test
+set -euo pipefail
+
+LAB_HOSTS=${LAB_HOSTS:-1}
+LAB_BROWSER=${LAB_BROWSER:-0}
+LAB_STATE=/var/lib/watchdog-lab
+LAB_RUN=/run/watchdog-lab
+BASE_TAG=watchdog-lab/bookworm:latest
+TARGET_TAG=watchdog-lab/target:latest
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+say() { printf '[lab] %s\n' "$*" >&2; }
+die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "the lab needs root (it installs packages and starts dockerd)"
+
+wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
+  local limit=$1 what=$2; shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "$what did not come up within ${limit}s"
+    sleep 0.3
+  done
+}
+
+install_packages() {
+  local wanted=(docker.io iputils-ping iptables iproute2 debootstrap rabbitmq-server fping docker-compose)
+  [ "$LAB_BROWSER" = 1 ] && wanted+=(chromium)
+  local missing=()
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+start_engine() { # start_engine SOCKET [extra dockerd args...]
+  local sock=$1; shift
+  if DOCKER_HOST=unix://$sock docker info >/dev/null 2>&1; then return; fi
+  local name; name=$(basename "$(dirname "$sock")")
+  say "starting dockerd ($sock)"
+  mkdir -p "$LAB_RUN"
+  nohup dockerd --host "unix://$sock" "$@" >"$LAB_RUN/dockerd-$name.log" 2>&1 &
+  wait_for 60 "dockerd at $sock" env DOCKER_HOST="unix://$sock" docker info
+}
+
+start_broker() {
+  if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then return; fi
+  say "starting rabbitmq-server"
+  # A stopped app inside a running node (left by an outage test) only needs start_app.
+  if rabbitmqctl -q status >/dev/null 2>&1; then rabbitmqctl -q start_app; else rabbitmq-server -detached; fi
+  wait_for 90 "rabbitmq" rabbitmq-diagnostics -q ping
+}
+
+build_rootfs() {
+  local tarball=$LAB_STATE/bookworm-rootfs.tar
+  [ -s "$tarball" ] && return
+  local mirror
+  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  mirror=${mirror:-http://deb.debian.org/debian}
+  say "debootstrap bookworm from $mirror (about 30 s, once per machine)"
+  local dir; dir=$(mktemp -d)
+  debootstrap --variant=minbase --include=iproute2,iptables,iputils-ping,ca-certificates \
+    bookworm "$dir" "$mirror" >"$LAB_STATE/debootstrap.log" 2>&1 || die "debootstrap failed, see $LAB_STATE/debootstrap.log"
+  rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+  tar -C "$dir" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+  rm -rf "$dir"
+}
+
+has_image() { DOCKER_HOST=$1 docker image inspect "$2" >/dev/null 2>&1; }
+
+# The images every engine needs: a Debian base and the small target the tests monitor.
+load_images() { # load_images DOCKER_HOST
+  local dh=$1
+  if ! has_image "$dh" "$BASE_TAG"; then
+    build_rootfs
+    say "importing $BASE_TAG into $dh"
+    DOCKER_HOST=$dh docker import "$LAB_STATE/bookworm-rootfs.tar" "$BASE_TAG" >/dev/null
+  fi
+  if ! has_image "$dh" "$TARGET_TAG"; then
+    say "building $TARGET_TAG in $dh"
+    DOCKER_HOST=$dh DOCKER_BUILDKIT=0 docker build -q --build-arg BASE_IMAGE="$BASE_TAG" -t "$TARGET_TAG" "$here/lab/target" >/dev/null
+  fi
+}
+
+add_host() { # add_host N  -> engine hN with bridge br-hN on 172.31.N.0/24
+  local n=$1 br="br-h$1" dir="$LAB_RUN/h$1"
+  mkdir -p "$dir" "$LAB_STATE/h$n"
+  if ! ip link show "$br" >/dev/null 2>&1; then
+    ip link add "$br" type bridge
+    ip addr add "172.31.$n.1/24" dev "$br"
+  fi
+  ip link set "$br" up
+  start_engine "$dir/docker.sock" --data-root "$LAB_STATE/h$n" --exec-root "$dir/exec" \
+    --pidfile "$dir/docker.pid" --bridge "$br" --iptables=false
+  load_images "unix://$dir/docker.sock"
+}
+
+mkdir -p "$LAB_STATE" "$LAB_RUN"
+install_packages
+start_engine /var/run/docker.sock
+start_broker
+load_images unix:///var/run/docker.sock
+for ((n = 2; n <= LAB_HOSTS; n++)); do add_host "$n"; done
+say "ready: engine unix:///var/run/docker.sock, broker amqp://guest:guest@127.0.0.1:5672, $LAB_HOSTS host(s)"
