@@ -1,0 +1,63 @@
+/** The agent's configuration, read once from the environment and validated; a bad value names the variable. */
+import { hostname as machineHostname } from 'node:os';
+import { CONTAINER_NAME_RULE, isContainerName } from '../shared/container-name.js';
+import { EnvReader, type Env } from '../shared/env.js';
+import type { RestartPolicy } from './restart-guard.js';
+
+export type DockerConnection = { socketPath: string } | { protocol: 'http'; host: string; port: number };
+
+export interface AgentConfig {
+  hostname: string;
+  amqpUrl: string | undefined;
+  docker: DockerConnection;
+  checkIntervalMs: number;
+  lossThreshold: number;
+  pingCount: number;
+  monitored: string[];
+  stateFile: string;
+  logFile: string;
+  concurrency: number;
+  stopTimeoutSec: number;
+  restartPolicy: RestartPolicy;
+}
+
+export function readAgentConfig(env: Env = process.env): AgentConfig {
+  const read = new EnvReader(env);
+  const hostname = read.string('AGENT_HOSTNAME', machineHostname());
+  read.check('AGENT_HOSTNAME', /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(hostname), 'must be a host name: letters, digits, _ . - (at most 63)');
+  const monitored = (read.optional('MONITORED') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const badNames = monitored.filter((n) => !isContainerName(n));
+  read.check('MONITORED', badNames.length === 0, `must be comma-separated container names, each ${CONTAINER_NAME_RULE}; bad: ${badNames.join(', ')}`);
+  const config: AgentConfig = {
+    hostname,
+    amqpUrl: read.optional('AMQP_URL'),
+    docker: parseDockerHost(read),
+    checkIntervalMs: read.integer('CHECK_INTERVAL_MS', 5000, 100, 3_600_000),
+    lossThreshold: read.number('LOSS_THRESHOLD', 60, 0, 100),
+    pingCount: read.integer('PING_COUNT', 5, 1, 100),
+    monitored: [...new Set(monitored)],
+    stateFile: read.string('STATE_FILE', `.state/agent-${hostname}.json`),
+    logFile: read.string('LOG_FILE', `logs/agent-${hostname}.log`),
+    concurrency: read.integer('CHECK_CONCURRENCY', 100, 1, 1000),
+    stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
+    restartPolicy: {
+      maxRestarts: read.integer('RESTART_LIMIT', 5, 1, 1000),
+      windowMs: read.integer('RESTART_WINDOW_MS', 60_000, 1000, 86_400_000),
+      baseBackoffMs: read.integer('BACKOFF_BASE_MS', 10_000, 100, 86_400_000),
+      maxBackoffMs: read.integer('BACKOFF_MAX_MS', 300_000, 100, 86_400_000),
+    },
+  };
+  read.done();
+  return config;
+}
+
+/** Docker's own convention: unix:///path/to/socket or tcp://host:port; unset means the local socket. */
+function parseDockerHost(read: EnvReader): DockerConnection {
+  const raw = read.optional('DOCKER_HOST');
+  if (!raw) return { socketPath: '/var/run/docker.sock' };
+  if (raw.startsWith('unix://') && raw.length > 'unix://'.length) return { socketPath: raw.slice('unix://'.length) };
+  const tcp = /^tcp:\/\/([^:/]+):(\d{1,5})\/?$/.exec(raw);
+  if (tcp?.[1] && tcp[2]) return { protocol: 'http', host: tcp[1], port: Number(tcp[2]) };
+  read.check('DOCKER_HOST', false, 'must be unix:///path/to/docker.sock or tcp://host:port');
+  return { socketPath: '/var/run/docker.sock' };
+}

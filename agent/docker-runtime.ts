@@ -1,0 +1,158 @@
+/** The Docker engine behind the ContainerRuntime port. The only agent file that imports dockerode. */
+import type Docker from 'dockerode';
+import type { Clock } from '../shared/clock.js';
+import type { ContainerInfo, ContainerRuntime, EventHandlers } from './ports.js';
+
+interface DockerError {
+  statusCode?: number;
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  /**
+   * @param docker client for requests (with a timeout)
+   * @param eventsDocker client for the event stream, without a timeout: dockerode's timeout also kills idle streams
+   */
+  constructor(
+    private readonly docker: Docker,
+    private readonly eventsDocker: Docker,
+    private readonly clock: Clock,
+  ) {}
+
+  async inspect(name: string): Promise<ContainerInfo | null> {
+    try {
+      const found = await this.docker.getContainer(name).inspect();
+      // The engine also resolves ID prefixes; only an exact name is the container we were asked about.
+      if (found.Name !== `/${name}`) return null;
+      return {
+        id: found.Id,
+        name,
+        running: found.State.Running,
+        status: found.State.Status,
+        ip: pickAddress(found.NetworkSettings.Networks),
+      };
+    } catch (error) {
+      if ((error as DockerError).statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  async list(): Promise<ContainerInfo[]> {
+    const containers = await this.docker.listContainers({ all: true });
+    return containers.map((c) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+      running: c.State === 'running',
+      status: c.State,
+      ip: pickAddress(c.NetworkSettings?.Networks ?? {}),
+    }));
+  }
+
+  async start(name: string): Promise<void> {
+    try {
+      await this.docker.getContainer(name).start();
+    } catch (error) {
+      if ((error as DockerError).statusCode !== 304) throw error; // 304: already started
+    }
+  }
+
+  async restart(name: string, stopTimeoutSec: number): Promise<void> {
+    await this.docker.getContainer(name).restart({ t: stopTimeoutSec });
+  }
+
+  /**
+   * Follows container events. When the stream breaks (engine restart, socket error) it reconnects
+   * with backoff from the last event's time and calls onReconnect, since events may have been missed.
+   */
+  watchEvents(handlers: EventHandlers): { close(): void } {
+    let closed = false;
+    let failures = 0;
+    let since: number | undefined;
+    let current: NodeJS.ReadableStream | null = null;
+    let cancelRetry: (() => void) | null = null;
+
+    const retry = (): void => {
+      if (closed) return;
+      const delayMs = Math.min(250 * 2 ** failures, 10_000);
+      failures += 1;
+      cancelRetry = this.clock.setTimeout(() => void connect(true), delayMs);
+    };
+
+    const connect = async (reconnecting: boolean): Promise<void> => {
+      try {
+        const stream = await this.eventsDocker.getEvents({
+          ...(since === undefined ? {} : { since }),
+          filters: { type: ['container'] },
+        });
+        if (closed) {
+          (stream as unknown as { destroy(): void }).destroy();
+          return;
+        }
+        current = stream;
+        failures = 0;
+        if (reconnecting) handlers.onReconnect();
+        let buffer = '';
+        let ended = false;
+        const onEnd = (): void => {
+          if (ended) return;
+          ended = true;
+          current = null;
+          retry();
+        };
+        stream.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString('utf8');
+          const lines = buffer.split('\n');
+          buffer = lines.pop() ?? '';
+          for (const line of lines) {
+            if (!line.trim()) continue;
+            const event = parseEvent(line);
+            if (!event) continue;
+            since = event.time;
+            handlers.onEvent(event);
+          }
+        });
+        stream.on('error', (error: Error) => handlers.onError(error));
+        stream.on('end', onEnd);
+        stream.on('close', onEnd);
+      } catch (error) {
+        handlers.onError(error instanceof Error ? error : new Error(String(error)));
+        retry();
+      }
+    };
+
+    void connect(false);
+    return {
+      close: () => {
+        closed = true;
+        cancelRetry?.();
+        (current as unknown as { destroy?: () => void } | null)?.destroy?.();
+      },
+    };
+  }
+}
+
+interface DockerEvent {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  time?: number;
+}
+
+function parseEvent(line: string): { action: string; name: string; id: string; time: number } | null {
+  try {
+    const event = JSON.parse(line) as DockerEvent;
+    const name = event.Actor?.Attributes?.name;
+    if (event.Type !== 'container' || !event.Action || !name) return null;
+    return { action: event.Action, name, id: event.Actor?.ID ?? '', time: event.time ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/** The bridge address first, as the original agent did; otherwise the first network's address. */
+function pickAddress(networks: Record<string, { IPAddress?: string }> | undefined): string | null {
+  if (!networks) return null;
+  const bridge = networks['bridge']?.IPAddress;
+  if (bridge) return bridge;
+  for (const network of Object.values(networks)) if (network.IPAddress) return network.IPAddress;
+  return null;
+}

@@ -1,0 +1,95 @@
+/** Starts the agent on this Docker host: wiring only; the behaviour lives in Watchdog. */
+import { rename } from 'node:fs/promises';
+import Docker from 'dockerode';
+import { systemClock } from '../shared/clock.js';
+import { ConfigError } from '../shared/env.js';
+import { readAgentConfig, type AgentConfig } from './config.js';
+import { DockerRuntime } from './docker-runtime.js';
+import { createAgentLogger } from './logger.js';
+import { PingProber } from './ping-prober.js';
+import type { AgentState, Log } from './ports.js';
+import { FileStateStore } from './state-file.js';
+import { errorMessage, Watchdog } from './watchdog.js';
+
+const DOCKER_REQUEST_TIMEOUT_MS = 60_000;
+
+async function main(): Promise<void> {
+  let config: AgentConfig;
+  try {
+    config = readAgentConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`agent: ${error.message}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { logger, close } = createAgentLogger({ hostname: config.hostname, logFile: config.logFile });
+  const store = new FileStateStore(config.stateFile);
+  const initial = await loadState(store, config, logger);
+  const runtime = new DockerRuntime(
+    new Docker({ ...config.docker, timeout: DOCKER_REQUEST_TIMEOUT_MS }),
+    new Docker(config.docker),
+    systemClock,
+  );
+  const watchdog = new Watchdog(
+    { runtime, prober: new PingProber(), store, clock: systemClock, log: logger },
+    {
+      checkIntervalMs: config.checkIntervalMs,
+      pingCount: config.pingCount,
+      concurrency: config.concurrency,
+      stopTimeoutSec: config.stopTimeoutSec,
+      restartPolicy: config.restartPolicy,
+    },
+    initial,
+  );
+  watchdog.start();
+  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms`, {
+    kind: 'agent',
+    monitored: initial.monitored,
+    threshold: initial.threshold,
+    checkIntervalMs: config.checkIntervalMs,
+    stateFile: config.stateFile,
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`agent stopping (${signal})`, { kind: 'agent' });
+    void watchdog
+      .stop()
+      .catch((error: unknown) => logger.error(`stop failed: ${errorMessage(error)}`, { kind: 'agent' }))
+      .then(() => logger.info('agent stopped', { kind: 'agent' }))
+      .then(() => close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** The state file wins over MONITORED/LOSS_THRESHOLD, which only seed the first start. */
+async function loadState(store: FileStateStore, config: AgentConfig, log: Log): Promise<AgentState> {
+  const seed: AgentState = { monitored: config.monitored, threshold: config.lossThreshold };
+  try {
+    const saved = await store.load();
+    if (saved) {
+      log.info(`state loaded from ${store.path}`, { kind: 'agent', ...saved });
+      return saved;
+    }
+  } catch (error) {
+    const aside = `${store.path}.corrupt-${Date.now()}`;
+    await rename(store.path, aside).catch(() => undefined);
+    log.error(`state file ${store.path} is unusable (${errorMessage(error)}); moved it to ${aside} and started from MONITORED and LOSS_THRESHOLD`, { kind: 'agent' });
+  }
+  try {
+    await store.save(seed);
+  } catch (error) {
+    log.error(`cannot write state file ${store.path}: ${errorMessage(error)}; changes will not survive a restart until it is writable`, { kind: 'agent' });
+  }
+  return seed;
+}
+
+main().catch((error: unknown) => {
+  console.error(`agent: fatal: ${errorMessage(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,64 @@
+/** What the agent needs from the outside world. Adapters implement these; tests pass fakes. */
+
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  running: boolean;
+  /** Docker's State.Status: created, running, paused, restarting, removing, exited, dead. */
+  status: string;
+  /** Address on the container's network (the bridge by default); null when it has none. */
+  ip: string | null;
+}
+
+export interface RuntimeEvent {
+  /** Docker's event Action: die, stop, start, "health_status: unhealthy", ... */
+  action: string;
+  name: string;
+  id: string;
+}
+
+export interface EventHandlers {
+  onEvent(event: RuntimeEvent): void;
+  /** The stream broke and came back: events may have been missed, so reconcile. */
+  onReconnect(): void;
+  onError(error: Error): void;
+}
+
+export interface ContainerRuntime {
+  /** null when no container of that name exists on this host. */
+  inspect(name: string): Promise<ContainerInfo | null>;
+  list(): Promise<ContainerInfo[]>;
+  start(name: string): Promise<void>;
+  restart(name: string, stopTimeoutSec: number): Promise<void>;
+  watchEvents(handlers: EventHandlers): { close(): void };
+}
+
+export interface ProbeResult {
+  sent: number;
+  received: number;
+  lossPercent: number;
+  /** Average round-trip time of the replies; null when none came back. */
+  rttMs: number | null;
+}
+
+export interface Prober {
+  probe(ip: string, count: number): Promise<ProbeResult>;
+}
+
+export interface AgentState {
+  monitored: string[];
+  threshold: number;
+}
+
+export interface StateStore {
+  /** null when there is no saved state yet. Throws when the file exists but cannot be used. */
+  load(): Promise<AgentState | null>;
+  save(state: AgentState): Promise<void>;
+}
+
+/** The subset of winston's logger the agent uses: a message plus structured fields. */
+export interface Log {
+  info(message: string, fields?: object): void;
+  warn(message: string, fields?: object): void;
+  error(message: string, fields?: object): void;
+}

@@ -1,0 +1,68 @@
+/**
+ * Restart-storm guard, free of I/O: at most `maxRestarts` restarts of a container within
+ * `windowMs`; past that the container is left alone for an exponentially growing backoff
+ * (base, 2x base, 4x base, ... up to maxBackoffMs). A container that goes a whole window
+ * without a restart starts again from the first backoff step.
+ */
+export interface RestartPolicy {
+  maxRestarts: number;
+  windowMs: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export type Admission =
+  | { admitted: true }
+  | { admitted: false; until: number; enteredBackoff: boolean; backoffMs: number };
+
+interface History {
+  restarts: number[];
+  lastRestartAt: number;
+  level: number;
+  blockedUntil: number;
+}
+
+export class RestartGuard {
+  private readonly histories = new Map<string, History>();
+
+  constructor(private readonly policy: RestartPolicy) {}
+
+  /** Asks to restart `name` at `now`; when admitted, the restart is counted. */
+  admit(name: string, now: number): Admission {
+    const history = this.history(name);
+    if (now < history.blockedUntil) {
+      return { admitted: false, until: history.blockedUntil, enteredBackoff: false, backoffMs: history.blockedUntil - now };
+    }
+    history.restarts = history.restarts.filter((at) => at > now - this.policy.windowMs);
+    if (history.restarts.length === 0 && now - history.lastRestartAt >= this.policy.windowMs) history.level = 0;
+    if (history.restarts.length >= this.policy.maxRestarts) {
+      const backoffMs = Math.min(this.policy.baseBackoffMs * 2 ** history.level, this.policy.maxBackoffMs);
+      history.level += 1;
+      history.blockedUntil = now + backoffMs;
+      history.restarts = [];
+      return { admitted: false, until: history.blockedUntil, enteredBackoff: true, backoffMs };
+    }
+    history.restarts.push(now);
+    history.lastRestartAt = now;
+    return { admitted: true };
+  }
+
+  /** The end of the current backoff, or null when the container may be restarted. */
+  backoffUntil(name: string, now: number): number | null {
+    const until = this.histories.get(name)?.blockedUntil ?? 0;
+    return now < until ? until : null;
+  }
+
+  forget(name: string): void {
+    this.histories.delete(name);
+  }
+
+  private history(name: string): History {
+    let history = this.histories.get(name);
+    if (!history) {
+      history = { restarts: [], lastRestartAt: -Infinity, level: 0, blockedUntil: 0 };
+      this.histories.set(name, history);
+    }
+    return history;
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The agent's check loop and event reactions. It owns the monitored list, the threshold and the
+ * restart guard; everything it touches outside (Docker, ping, the state file, the clock, the log)
+ * comes through the ports, so it runs the same against fakes and the real engine.
+ */
+import { mapWithConcurrency } from '../shared/concurrency.js';
+import type { Clock } from '../shared/clock.js';
+import { judgeContainer, judgeProbe, type Verdict } from './decide.js';
+import type { AgentState, ContainerRuntime, Log, Prober, RuntimeEvent, StateStore } from './ports.js';
+import { RestartGuard, type RestartPolicy } from './restart-guard.js';
+
+export interface WatchdogOptions {
+  checkIntervalMs: number;
+  pingCount: number;
+  /** At most this many containers are inspected and probed at once. */
+  concurrency: number;
+  /** Grace period for a restart's stop; a lossy container is alive, so it is kept short. */
+  stopTimeoutSec: number;
+  restartPolicy: RestartPolicy;
+}
+
+export interface WatchdogDeps {
+  runtime: ContainerRuntime;
+  prober: Prober;
+  store: StateStore;
+  clock: Clock;
+  log: Log;
+}
+
+export interface CycleReport {
+  checked: number;
+  durationMs: number;
+  overran: boolean;
+}
+
+type HealAction = 'start' | 'restart';
+
+export class Watchdog {
+  private state: AgentState;
+  private readonly guard: RestartGuard;
+  /** Containers with a start or restart of ours under way: their events are our own doing. */
+  private readonly healing = new Map<string, Promise<void>>();
+  /** Containers that got a die event while we were healing them: look again afterwards. */
+  private readonly recheck = new Set<string>();
+  private cycle: Promise<CycleReport> | null = null;
+  private mutation: Promise<unknown> = Promise.resolve();
+  private cancelTimer: (() => void) | null = null;
+  private events: { close(): void } | null = null;
+  private running = false;
+
+  constructor(
+    private readonly deps: WatchdogDeps,
+    private readonly options: WatchdogOptions,
+    initial: AgentState,
+  ) {
+    this.state = { monitored: [...new Set(initial.monitored)], threshold: initial.threshold };
+    this.guard = new RestartGuard(options.restartPolicy);
+  }
+
+  get snapshot(): AgentState {
+    return { monitored: [...this.state.monitored], threshold: this.state.threshold };
+  }
+
+  isMonitored(name: string): boolean {
+    return this.state.monitored.includes(name);
+  }
+
+  /** The end of the container's restart backoff, or null when it is not in backoff. */
+  backoffUntil(name: string): number | null {
+    return this.guard.backoffUntil(name, this.deps.clock.now());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.events = this.deps.runtime.watchEvents({
+      onEvent: (event) => this.onEvent(event),
+      onReconnect: () => this.reconcile('event stream reconnected'),
+      onError: (error) => this.deps.log.warn(`docker event stream: ${error.message}`, { kind: 'engine' }),
+    });
+    this.scheduleCycle(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.cancelTimer?.();
+    this.events?.close();
+    await this.cycle;
+    await Promise.all(this.healing.values());
+  }
+
+  /** One pass over a snapshot of the monitored list. Calls during a cycle join it: cycles never overlap. */
+  runCycle(): Promise<CycleReport> {
+    this.cycle ??= this.checkAll().finally(() => {
+      this.cycle = null;
+    });
+    return this.cycle;
+  }
+
+  /** Changes take effect from the next cycle; the state file is written before the change is applied. */
+  setThreshold(threshold: number): Promise<AgentState> {
+    return this.mutate((state) => ({ ...state, threshold }));
+  }
+
+  setMonitored(name: string, monitored: boolean): Promise<AgentState> {
+    return this.mutate((state) => {
+      const others = state.monitored.filter((n) => n !== name);
+      return { ...state, monitored: monitored ? [...others, name] : others };
+    });
+  }
+
+  private mutate(change: (state: AgentState) => AgentState): Promise<AgentState> {
+    const apply = async (): Promise<AgentState> => {
+      const next = change(this.state);
+      await this.deps.store.save(next);
+      this.state = next;
+      return this.snapshot;
+    };
+    const result = this.mutation.then(apply, apply);
+    this.mutation = result.catch(() => undefined);
+    return result;
+  }
+
+  private scheduleCycle(delayMs: number): void {
+    if (!this.running) return;
+    this.cancelTimer = this.deps.clock.setTimeout(() => {
+      this.runCycle()
+        .then((report) => this.scheduleCycle(Math.max(0, this.options.checkIntervalMs - report.durationMs)))
+        .catch((error: unknown) => {
+          this.deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' });
+          this.scheduleCycle(this.options.checkIntervalMs);
+        });
+    }, delayMs);
+  }
+
+  private async checkAll(): Promise<CycleReport> {
+    const { monitored, threshold } = this.state;
+    const started = this.deps.clock.now();
+    await mapWithConcurrency(monitored, this.options.concurrency, (name) => this.checkContainer(name, threshold));
+    const durationMs = this.deps.clock.now() - started;
+    const overran = durationMs > this.options.checkIntervalMs;
+    const fields = { kind: 'cycle', checked: monitored.length, durationMs, intervalMs: this.options.checkIntervalMs, overran };
+    if (overran) {
+      this.deps.log.warn(`cycle took ${durationMs} ms, longer than the ${this.options.checkIntervalMs} ms interval; the next one starts now`, fields);
+    } else {
+      this.deps.log.info(`cycle checked ${monitored.length} container(s) in ${durationMs} ms`, fields);
+    }
+    return { checked: monitored.length, durationMs, overran };
+  }
+
+  private async checkContainer(name: string, threshold: number): Promise<void> {
+    if (this.healing.has(name)) {
+      this.logCheck(name, 'healing', 'a start or restart is under way');
+      return;
+    }
+    try {
+      const found = judgeContainer(await this.deps.runtime.inspect(name));
+      if (found.action !== 'probe') {
+        this.logCheck(name, found.verdict, found.reason);
+        if (found.action === 'start') await this.heal(name, 'start', found.reason, 'check');
+        return;
+      }
+      const probe = await this.deps.prober.probe(found.ip, this.options.pingCount);
+      const judged = judgeProbe(probe, threshold);
+      this.logCheck(name, judged.verdict, reasonOf(judged), { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip: found.ip });
+      if (judged.action === 'restart') await this.heal(name, 'restart', reasonOf(judged), 'check');
+    } catch (error) {
+      this.deps.log.error(`${name}: check failed: ${errorMessage(error)}`, { kind: 'check', container: name, verdict: 'error', reason: errorMessage(error) });
+    }
+  }
+
+  private onEvent(event: RuntimeEvent): void {
+    if (!this.isMonitored(event.name)) return;
+    if (event.action === 'die') {
+      void this.ensureRunning(event.name, 'event: die');
+    } else if (event.action === 'health_status: unhealthy') {
+      void this.heal(event.name, 'restart', 'health check reports unhealthy', 'event: unhealthy');
+    }
+  }
+
+  private reconcile(why: string): void {
+    this.deps.log.info(`reconciling monitored containers: ${why}`, { kind: 'engine' });
+    for (const name of this.state.monitored) void this.ensureRunning(name, `reconcile: ${why}`);
+  }
+
+  /** Starts the container if it is not running. Our own restarts make it run again, so they are ignored here. */
+  private async ensureRunning(name: string, trigger: string): Promise<void> {
+    if (this.healing.has(name)) {
+      this.recheck.add(name);
+      return;
+    }
+    try {
+      const found = judgeContainer(await this.deps.runtime.inspect(name));
+      if (found.action === 'start') await this.heal(name, 'start', found.reason, trigger);
+    } catch (error) {
+      this.deps.log.error(`${name}: could not inspect after ${trigger}: ${errorMessage(error)}`, { kind: 'action', container: name, trigger });
+    }
+  }
+
+  private async heal(name: string, action: HealAction, reason: string, trigger: string): Promise<void> {
+    if (this.healing.has(name)) return;
+    const now = this.deps.clock.now();
+    const admission = this.guard.admit(name, now);
+    const fields = { kind: 'action', container: name, action, reason, trigger };
+    if (!admission.admitted) {
+      const until = new Date(admission.until).toISOString();
+      const message = admission.enteredBackoff
+        ? `${name}: too many restarts (${this.options.restartPolicy.maxRestarts} in ${this.options.restartPolicy.windowMs} ms); backing off ${admission.backoffMs} ms, until ${until}`
+        : `${name}: ${action} held back, in backoff until ${until}`;
+      this.deps.log.warn(message, { ...fields, outcome: 'backoff', until, backoffMs: admission.backoffMs });
+      return;
+    }
+    const work = (async () => {
+      try {
+        if (action === 'start') await this.deps.runtime.start(name);
+        else await this.deps.runtime.restart(name, this.options.stopTimeoutSec);
+        const durationMs = this.deps.clock.now() - now;
+        this.deps.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
+      } catch (error) {
+        this.deps.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, { ...fields, outcome: 'failed', error: errorMessage(error), durationMs: this.deps.clock.now() - now });
+      }
+    })();
+    this.healing.set(name, work);
+    try {
+      await work;
+    } finally {
+      this.healing.delete(name);
+      if (this.recheck.delete(name)) void this.ensureRunning(name, 'recheck: died while being healed');
+    }
+  }
+
+  private logCheck(name: string, verdict: string, reason: string, extra: object = {}): void {
+    this.deps.log.info(`${name}: ${verdict} (${reason})`, { kind: 'check', container: name, verdict, reason, ...extra });
+  }
+}
+
+function reasonOf(verdict: Verdict): string {
+  return 'reason' in verdict ? verdict.reason : '';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

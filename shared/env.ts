@@ -1,0 +1,49 @@
+/** Reading typed values from environment variables; every failure names the variable and the rule. */
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Collects problems across all variables, so one start-up names every bad value at once. */
+export class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const raw = this.env[name]?.trim();
+    return raw ? raw : fallback;
+  }
+
+  optional(name: string): string | undefined {
+    const raw = this.env[name]?.trim();
+    return raw ? raw : undefined;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    return this.number(name, fallback, min, max, true);
+  }
+
+  number(name: string, fallback: number, min: number, max: number, integer = false): number {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    const kind = integer ? 'an integer' : 'a number';
+    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+      this.problems.push(`${name}=${JSON.stringify(raw)} must be ${kind} from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  check(name: string, ok: boolean, rule: string): void {
+    if (!ok) this.problems.push(`${name}=${JSON.stringify(this.env[name] ?? '')} ${rule}`);
+  }
+
+  done(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}

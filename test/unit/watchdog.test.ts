@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { Watchdog, type WatchdogOptions } from '../../agent/watchdog.js';
+import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
+
+const options: WatchdogOptions = {
+  checkIntervalMs: 1_000,
+  pingCount: 5,
+  concurrency: 4,
+  stopTimeoutSec: 2,
+  restartPolicy: { maxRestarts: 3, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 },
+};
+
+let clock: FakeClock;
+let runtime: FakeRuntime;
+let prober: FakeProber;
+let store: MemoryStore;
+let log: RecordingLog;
+
+function watchdog(monitored: string[], threshold = 60, overrides: Partial<WatchdogOptions> = {}): Watchdog {
+  return new Watchdog({ runtime, prober, store, clock, log }, { ...options, ...overrides }, { monitored, threshold });
+}
+
+beforeEach(() => {
+  clock = new FakeClock();
+  runtime = new FakeRuntime();
+  prober = new FakeProber();
+  store = new MemoryStore();
+  log = new RecordingLog();
+});
+
+describe('check cycle', () => {
+  it('starts a monitored container that is down', async () => {
+    runtime.add('web', { running: false, status: 'exited', ip: null });
+    await watchdog(['web']).runCycle();
+    assert.deepEqual(runtime.calls, ['start web']);
+    assert.equal(log.of('web', 'check')[0]?.fields['verdict'], 'down');
+    assert.equal(log.of('web', 'action')[0]?.fields['outcome'], 'ok');
+  });
+
+  it('starts a running container without an IP address', async () => {
+    runtime.add('web', { ip: null });
+    await watchdog(['web']).runCycle();
+    assert.deepEqual(runtime.calls, ['start web']);
+  });
+
+  it('restarts a container whose loss is over the threshold, with the short stop timeout', async () => {
+    const web = runtime.add('web');
+    prober.loss.set(web.ip ?? '', 80);
+    await watchdog(['web'], 60).runCycle();
+    assert.deepEqual(runtime.calls, ['restart web t=2']);
+    const check = log.of('web', 'check')[0];
+    assert.equal(check?.fields['verdict'], 'lossy');
+    assert.equal(check?.fields['lossPercent'], 80);
+  });
+
+  it('leaves a container whose loss equals the threshold, and logs loss and round-trip time', async () => {
+    const web = runtime.add('web');
+    prober.loss.set(web.ip ?? '', 60);
+    await watchdog(['web'], 60).runCycle();
+    assert.deepEqual(runtime.calls, []);
+    const check = log.of('web', 'check')[0];
+    assert.equal(check?.fields['verdict'], 'ok');
+    assert.equal(check?.fields['lossPercent'], 60);
+    assert.equal(check?.fields['rttMs'], 0.05);
+  });
+
+  it('logs a container absent from the host and does nothing else', async () => {
+    await watchdog(['ghost']).runCycle();
+    assert.deepEqual(runtime.calls, []);
+    const lines = log.of('ghost');
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]?.level, 'info');
+    assert.equal(lines[0]?.fields['verdict'], 'absent');
+  });
+
+  it('never checks or touches an unmonitored container', async () => {
+    runtime.add('other', { running: false, status: 'exited', ip: null });
+    runtime.add('web');
+    await watchdog(['web']).runCycle();
+    assert.deepEqual(runtime.calls, []);
+    assert.equal(log.of('other').length, 0);
+  });
+
+  it('does not restart when the probe itself fails, and says why', async () => {
+    runtime.add('web');
+    prober.failure = new Error('spawn ping ENOENT');
+    await watchdog(['web']).runCycle();
+    assert.deepEqual(runtime.calls, []);
+    assert.match(log.of('web', 'check')[0]?.message ?? '', /spawn ping ENOENT/);
+  });
+
+  it('survives the engine being unreachable and logs it', async () => {
+    runtime.add('web');
+    runtime.failInspect = new Error('connect ENOENT /var/run/docker.sock');
+    await watchdog(['web']).runCycle();
+    assert.equal(log.of('web', 'check')[0]?.level, 'error');
+  });
+
+  it('probes with a bound on concurrency', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `c${i}`);
+    for (const name of names) runtime.add(name);
+    await watchdog(names).runCycle();
+    assert.equal(prober.probed.length, 10);
+    assert.ok(prober.maxInFlight <= options.concurrency, `max in flight ${prober.maxInFlight}`);
+    assert.ok(prober.maxInFlight > 1, 'probes run concurrently');
+  });
+
+  it('never overlaps cycles: a cycle asked for during one joins it', async () => {
+    runtime.add('web');
+    let open!: () => void;
+    prober.gate = new Promise((resolve) => (open = resolve));
+    const dog = watchdog(['web']);
+    const first = dog.runCycle();
+    const second = dog.runCycle();
+    await settle();
+    open();
+    assert.equal(await first, await second);
+    assert.equal(prober.probed.length, 1);
+  });
+
+  it('a threshold change during a cycle takes effect from the next cycle', async () => {
+    const web = runtime.add('web');
+    prober.loss.set(web.ip ?? '', 50);
+    let open!: () => void;
+    prober.gate = new Promise((resolve) => (open = resolve));
+    const dog = watchdog(['web'], 60);
+    const cycle = dog.runCycle();
+    await settle();
+    await dog.setThreshold(40);
+    open();
+    await cycle;
+    assert.deepEqual(runtime.calls, [], 'the running cycle used its snapshot (60)');
+    prober.gate = null;
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, ['restart web t=2']);
+  });
+
+  it('the timer runs a cycle every interval and logs an overrun', async () => {
+    runtime.add('web', { running: false, status: 'exited', ip: null });
+    const dog = watchdog(['web']);
+    dog.start();
+    clock.advance(0);
+    await settle();
+    assert.deepEqual(runtime.calls, ['start web']);
+    runtime.kill('web');
+    clock.advance(999);
+    await settle();
+    assert.deepEqual(runtime.calls, ['start web'], 'not before the interval');
+    clock.advance(1);
+    await settle();
+    assert.deepEqual(runtime.calls, ['start web', 'start web']);
+    await dog.stop();
+  });
+});
+
+describe('Docker events', () => {
+  it('starts a monitored container at once when it dies, without waiting for a cycle', async () => {
+    runtime.add('web');
+    const dog = watchdog(['web']);
+    dog.start();
+    runtime.kill('web');
+    runtime.emit('die', 'web');
+    await settle();
+    assert.deepEqual(runtime.calls, ['start web']);
+    assert.equal(log.of('web', 'action')[0]?.fields['trigger'], 'event: die');
+    await dog.stop();
+  });
+
+  it('ignores events of unmonitored containers', async () => {
+    runtime.add('other');
+    const dog = watchdog(['web']);
+    dog.start();
+    runtime.kill('other');
+    runtime.emit('die', 'other');
+    await settle();
+    assert.deepEqual(runtime.calls, []);
+    await dog.stop();
+  });
+
+  it('does not react to the die event of its own restart', async () => {
+    const web = runtime.add('web');
+    prober.loss.set(web.ip ?? '', 100);
+    let release!: () => void;
+    runtime.hold = new Promise((resolve) => (release = resolve));
+    const dog = watchdog(['web']);
+    dog.start();
+    const cycle = dog.runCycle();
+    await settle();
+    runtime.kill('web');
+    runtime.emit('die', 'web'); // caused by our restart
+    release();
+    await cycle;
+    await settle();
+    assert.deepEqual(runtime.calls, ['restart web t=2']);
+    await dog.stop();
+  });
+
+  it('restarts a container whose health check reports unhealthy', async () => {
+    runtime.add('web');
+    const dog = watchdog(['web']);
+    dog.start();
+    runtime.emit('health_status: unhealthy', 'web');
+    await settle();
+    assert.deepEqual(runtime.calls, ['restart web t=2']);
+    await dog.stop();
+  });
+
+  it('reconciles after the event stream reconnects: containers that died meanwhile are started', async () => {
+    runtime.add('web');
+    runtime.add('db');
+    const dog = watchdog(['web', 'db']);
+    dog.start();
+    runtime.kill('db');
+    runtime.handlers?.onReconnect();
+    await settle();
+    assert.deepEqual(runtime.calls, ['start db']);
+    await dog.stop();
+  });
+});
+
+describe('restart storms', () => {
+  it('a container that keeps dying ends in backoff, then is started again when the backoff ends', async () => {
+    runtime.add('web');
+    const dog = watchdog(['web']);
+    dog.start();
+    for (let i = 0; i < 5; i++) {
+      runtime.kill('web');
+      runtime.emit('die', 'web');
+      await settle();
+    }
+    assert.deepEqual(runtime.calls, ['start web', 'start web', 'start web'], 'three restarts, then held back');
+    const backoff = log.of('web', 'action').find((l) => l.fields['outcome'] === 'backoff');
+    assert.ok(backoff, 'the log says it backs off');
+    assert.equal(backoff.fields['backoffMs'], 10_000);
+    assert.notEqual(dog.backoffUntil('web'), null, 'the state shows backoff');
+
+    clock.advance(10_000);
+    await settle();
+    assert.equal(dog.backoffUntil('web'), null);
+    assert.equal(runtime.calls.length, 4, 'the next cycle after the backoff starts it');
+    assert.equal((await runtime.inspect('web'))?.running, true);
+    await dog.stop();
+  });
+});
+
+describe('state', () => {
+  it('persists threshold and monitored changes before applying them', async () => {
+    const dog = watchdog(['web']);
+    await dog.setThreshold(75);
+    await dog.setMonitored('db', true);
+    await dog.setMonitored('web', false);
+    assert.deepEqual(store.saved, { monitored: ['db'], threshold: 75 });
+    assert.deepEqual(dog.snapshot, { monitored: ['db'], threshold: 75 });
+  });
+
+  it('a change that cannot be saved is not applied', async () => {
+    const dog = watchdog(['web'], 60);
+    store.failSave = new Error('EACCES');
+    await assert.rejects(dog.setThreshold(10), /EACCES/);
+    assert.deepEqual(dog.snapshot, { monitored: ['web'], threshold: 60 });
+    store.failSave = null;
+    await dog.setThreshold(20);
+    assert.equal(dog.snapshot.threshold, 20);
+  });
+});
