@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what is missing, brings the lab up, then
+# type-checks, lints and runs unit and integration tests in one node:test run (one summary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== dependencies"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+echo "== lab (Docker engines, RabbitMQ, images)"
+LAB_HOSTS=2 LAB_BROWSER=1 scripts/lab-up.sh
+echo "== typecheck"
+npx tsc --noEmit
+echo "== lint"
+npx eslint --max-warnings 0 .
+echo "== tests"
+node --import tsx --test --test-concurrency=1 --test-reporter=spec test/unit/*.test.ts test/integration/*.test.ts

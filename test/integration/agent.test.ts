@@ -1,0 +1,195 @@
+/**
+ * The agent against the real Docker engine: what an operator observes in `docker ps` and the log file.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, describe, it } from 'node:test';
+import { startAgent, type AgentProcess } from '../support/agent-process.js';
+import { createTarget, dropOutgoing, engine, removeRunContainers, state, uniqueName, waitFor } from '../support/lab.js';
+
+const docker = engine();
+const agents: AgentProcess[] = [];
+
+function agent(env: Record<string, string>, dir?: string): AgentProcess {
+  const started = startAgent(env, dir);
+  agents.push(started);
+  return started;
+}
+
+afterEach(async () => {
+  await Promise.all(agents.splice(0).map((a) => a.stop()));
+});
+after(() => removeRunContainers(docker));
+
+const firstCycle = (a: AgentProcess) => a.waitForLog('the first check cycle', (e) => e.kind === 'cycle');
+
+describe('agent on a real engine', () => {
+  it('a monitored container stopped through the API is running again at once, without waiting for a cycle', async () => {
+    const name = uniqueName('stopped');
+    await createTarget(name);
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '600000' });
+    await firstCycle(a);
+    const before = await state(name);
+    const stoppedAt = Date.now();
+    await docker.getContainer(name).stop({ t: 0 });
+    await waitFor('the container to run again', async () => {
+      const now = await state(name);
+      return now.running && now.startedAt !== before.startedAt;
+    }, 5_000, 10);
+    const healMs = Date.now() - stoppedAt;
+    const heal = await a.waitForLog('the start action', (e) => e.container === name && e.kind === 'action');
+    assert.equal(heal.trigger, 'event: die');
+    assert.equal(heal.outcome, 'ok');
+    assert.ok(healMs < 5_000, `healed in ${healMs} ms; the next cycle is 10 minutes away`);
+  });
+
+  it('a monitored container killed with SIGKILL is running again at once', async () => {
+    const name = uniqueName('killed');
+    await createTarget(name);
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '600000' });
+    await firstCycle(a);
+    const before = await state(name);
+    await docker.getContainer(name).kill({ signal: 'SIGKILL' });
+    await waitFor('the container to run again', async () => {
+      const now = await state(name);
+      return now.running && now.startedAt !== before.startedAt;
+    }, 5_000, 10);
+    assert.equal((await a.waitForLog('the start action', (e) => e.container === name && e.kind === 'action')).trigger, 'event: die');
+  });
+
+  it('a container that drops all its outgoing packets is restarted within one cycle plus the probe time', async () => {
+    const name = uniqueName('silent');
+    await createTarget(name);
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
+    await firstCycle(a);
+    const before = await state(name);
+    const injectedAt = Date.now();
+    await dropOutgoing(name, []);
+    await waitFor('the lossy container to be restarted', async () => (await state(name)).startedAt !== before.startedAt, 10_000);
+    const restartMs = Date.now() - injectedAt;
+    // One interval (1 s), a probe of 5 pings 0.2 s apart with a 1 s wait (1.8 s), a 2 s stop grace, and the restart.
+    assert.ok(restartMs < 6_000, `restarted after ${restartMs} ms`);
+    const lossy = a.log().find((e) => e.container === name && e.verdict === 'lossy');
+    assert.equal(lossy?.lossPercent, 100);
+    const restart = await a.waitForLog('the restart action', (e) => e.container === name && e.kind === 'action');
+    assert.equal(restart.action, 'restart');
+    assert.equal(restart.outcome, 'ok');
+    // A restart gets a fresh network namespace: the container answers again.
+    await a.waitForLog('a healthy check after the restart', (e) => e.container === name && e.verdict === 'ok' && e.time > restart.time);
+  });
+
+  it('a container losing less than the threshold is left alone', async () => {
+    const name = uniqueName('flaky');
+    await createTarget(name);
+    await dropOutgoing(name, ['-p', 'icmp', '-m', 'statistic', '--mode', 'nth', '--every', '5', '--packet', '0']);
+    const before = await state(name);
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '300', LOSS_THRESHOLD: '60' });
+    await waitFor('three checks', () => a.log().filter((e) => e.container === name && e.kind === 'check').length >= 3, 15_000);
+    const checks = a.log().filter((e) => e.container === name && e.kind === 'check');
+    assert.deepEqual(checks.slice(0, 3).map((e) => [e.verdict, e.lossPercent]), [['ok', 20], ['ok', 20], ['ok', 20]]);
+    assert.equal(a.log().filter((e) => e.kind === 'action').length, 0);
+    assert.equal((await state(name)).startedAt, before.startedAt);
+  });
+
+  it('never touches an unmonitored container, and logs a monitored one absent from the host', async () => {
+    const watched = uniqueName('watched');
+    const other = uniqueName('other');
+    const ghost = uniqueName('ghost');
+    await createTarget(watched);
+    await createTarget(other);
+    await docker.getContainer(other).stop({ t: 0 });
+    const a = agent({ MONITORED: `${watched},${ghost}`, CHECK_INTERVAL_MS: '300' });
+    await waitFor('two cycles', () => a.log().filter((e) => e.kind === 'cycle').length >= 2);
+    await docker.getContainer(other).start();
+    await docker.getContainer(other).kill();
+    await waitFor('a third cycle', () => a.log().filter((e) => e.kind === 'cycle').length >= 3);
+    assert.equal((await state(other)).running, false);
+    assert.equal(a.log().filter((e) => e.container === other).length, 0);
+    const absent = a.log().filter((e) => e.container === ghost);
+    assert.ok(absent.length >= 2);
+    assert.ok(absent.every((e) => e.verdict === 'absent' && e.level === 'info'), JSON.stringify(absent[0]));
+  });
+
+  it('after a restart the agent monitors the same list with the same threshold', async () => {
+    const first = uniqueName('kept');
+    const second = uniqueName('seed');
+    await createTarget(first);
+    await createTarget(second);
+    const dir = mkdtempSync(join(tmpdir(), 'agent-'));
+    const a = agent({ MONITORED: first, LOSS_THRESHOLD: '30', CHECK_INTERVAL_MS: '300' }, dir);
+    await firstCycle(a);
+    assert.equal(await a.stop(), 0);
+    // MONITORED and LOSS_THRESHOLD only seed the first start; the saved state wins afterwards.
+    const b = agent({ MONITORED: second, LOSS_THRESHOLD: '90', CHECK_INTERVAL_MS: '300' }, dir);
+    const check = await b.waitForLog('a check after the restart', (e) => e.kind === 'check');
+    assert.equal(check.container, first);
+    assert.match(check.reason ?? '', /threshold 30%/);
+    await b.waitForLog('another cycle', (e) => e.kind === 'cycle');
+    assert.equal(b.log().filter((e) => e.container === second).length, 0);
+  });
+
+  it('a container that keeps dying ends in backoff instead of a restart storm', async () => {
+    const name = uniqueName('crashy');
+    await createTarget(name, { cmd: ['sh', '-c', 'sleep 0.2; exit 3'] });
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '500', RESTART_LIMIT: '3', RESTART_WINDOW_MS: '60000', BACKOFF_BASE_MS: '4000' });
+    const backoff = await a.waitForLog('backoff', (e) => e.container === name && e.outcome === 'backoff');
+    assert.equal(backoff.level, 'warn');
+    assert.equal(backoff['backoffMs'], 4000);
+    const startsBefore = a.log().filter((e) => e.container === name && e.outcome === 'ok').length;
+    assert.equal(startsBefore, 3);
+    // During the backoff it stays down: no more starts for the next 3 s.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    assert.equal(a.log().filter((e) => e.container === name && e.outcome === 'ok').length, 3);
+    // After the backoff it is tried again.
+    await a.waitForLog('a start after the backoff', (e) => e.container === name && e.outcome === 'ok' && e.time > backoff.time && Date.parse(e.time) >= Date.parse(backoff.time) + 3_900, 10_000);
+  });
+
+  it('the log file holds a line for every check and every action, and SIGTERM loses none', async () => {
+    const names = [uniqueName('log-a'), uniqueName('log-b')];
+    for (const name of names) await createTarget(name);
+    const a = agent({ MONITORED: names.join(','), CHECK_INTERVAL_MS: '300' });
+    await waitFor('three cycles', () => a.log().filter((e) => e.kind === 'cycle').length >= 3);
+    await docker.getContainer(names[0] ?? '').stop({ t: 0 });
+    await a.waitForLog('the heal', (e) => e.kind === 'action' && e.outcome === 'ok');
+    assert.equal(await a.stop(), 0);
+    const log = a.log();
+    const cycles = log.filter((e) => e.kind === 'cycle');
+    const checks = log.filter((e) => e.kind === 'check');
+    assert.equal(checks.length, cycles.reduce((sum, c) => sum + Number(c['checked']), 0), 'one check line per container per cycle');
+    for (const entry of checks) {
+      assert.ok(entry.time && entry.host === 'h1' && entry.container && entry.verdict && entry.reason, JSON.stringify(entry));
+      if (entry.verdict === 'ok') assert.equal(typeof entry.lossPercent, 'number');
+    }
+    const actions = log.filter((e) => e.kind === 'action');
+    assert.ok(actions.every((e) => e.action && e.outcome && e.reason && e.trigger), JSON.stringify(actions));
+    assert.equal(log.at(-1)?.message, 'agent stopped', 'the last line is written before the process exits');
+  });
+
+  it('a corrupt state file is reported and set aside; the agent runs from its environment', async () => {
+    const name = uniqueName('fresh');
+    await createTarget(name);
+    const dir = mkdtempSync(join(tmpdir(), 'agent-'));
+    writeFileSync(join(dir, 'state.json'), '{"monitored": [');
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '300' }, dir);
+    const complaint = await a.waitForLog('the complaint', (e) => e.level === 'error' && /unusable/.test(e.message));
+    assert.match(complaint.message, /not valid JSON/);
+    await a.waitForLog('a check of MONITORED', (e) => e.container === name && e.verdict === 'ok');
+    assert.ok(readdirSync(dir).some((f) => f.startsWith('state.json.corrupt-')), 'the bad file is kept for inspection');
+  });
+
+  it('refuses to start on a bad environment value and names it', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'agent/main.ts'], {
+      env: { PATH: process.env['PATH'] ?? '', CHECK_INTERVAL_MS: 'soon', LOSS_THRESHOLD: '150', MONITORED: 'ok,/bad' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /CHECK_INTERVAL_MS="soon" must be an integer/);
+    assert.match(result.stderr, /LOSS_THRESHOLD="150" must be a number from 0 to 100/);
+    assert.match(result.stderr, /MONITORED=.*bad: \/bad/);
+  });
+});
+

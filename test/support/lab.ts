@@ -1,0 +1,71 @@
+/**
+ * The real lab for integration tests: Docker engines and containers made by the tests, labelled
+ * per run so they can be removed however a test ends. scripts/lab-up.sh must have run (npm test does it).
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+
+export const TARGET_IMAGE = 'watchdog-lab/target:latest';
+export const MAIN_SOCKET = '/var/run/docker.sock';
+export const hostSocket = (n: number): string => (n === 1 ? MAIN_SOCKET : `/run/watchdog-lab/h${n}/docker.sock`);
+
+export const RUN_LABEL = 'watchdog-test-run';
+export const runId = randomBytes(3).toString('hex');
+
+export function engine(socketPath = MAIN_SOCKET): Docker {
+  return new Docker({ socketPath });
+}
+
+/** A unique container name for this run. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${runId}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function createTarget(
+  name: string,
+  options: { docker?: Docker; cmd?: string[]; start?: boolean } = {},
+): Promise<Docker.Container> {
+  const docker = options.docker ?? engine();
+  const container = await docker.createContainer({
+    name,
+    Image: TARGET_IMAGE,
+    Labels: { [RUN_LABEL]: runId },
+    ...(options.cmd ? { Cmd: options.cmd } : {}),
+    HostConfig: { NetworkMode: 'bridge' },
+  });
+  if (options.start !== false) await container.start();
+  return container;
+}
+
+export async function removeRunContainers(docker: Docker = engine()): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+}
+
+export async function state(name: string, docker: Docker = engine()): Promise<{ running: boolean; startedAt: string; pid: number }> {
+  const info = await docker.getContainer(name).inspect();
+  return { running: info.State.Running, startedAt: info.State.StartedAt, pid: info.State.Pid };
+}
+
+/** Adds an iptables rule to the OUTPUT chain inside the container's network namespace (LAB.md). */
+export async function dropOutgoing(name: string, match: string[], docker: Docker = engine()): Promise<void> {
+  const { pid } = await state(name, docker);
+  execFileSync('nsenter', ['-t', String(pid), '-n', 'iptables', '-A', 'OUTPUT', ...match, '-j', 'DROP']);
+}
+
+/** Polls until `check` returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
