@@ -38,7 +38,7 @@ export interface AgentProcess {
 const root = new URL('../../', import.meta.url).pathname;
 
 export function readLog(logFile: string): LogEntry[] {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(logFile, 'utf8');
   } catch {

@@ -24,7 +24,7 @@ export function uniqueName(prefix: string): string {
 
 export async function createTarget(
   name: string,
-  options: { docker?: Docker; cmd?: string[]; start?: boolean } = {},
+  options: { docker?: Docker; cmd?: string[]; start?: boolean; restartPolicy?: string } = {},
 ): Promise<Docker.Container> {
   const docker = options.docker ?? engine();
   const container = await docker.createContainer({
@@ -32,7 +32,7 @@ export async function createTarget(
     Image: TARGET_IMAGE,
     Labels: { [RUN_LABEL]: runId },
     ...(options.cmd ? { Cmd: options.cmd } : {}),
-    HostConfig: { NetworkMode: 'bridge' },
+    HostConfig: { NetworkMode: 'bridge', ...(options.restartPolicy ? { RestartPolicy: { Name: options.restartPolicy } } : {}) },
   });
   if (options.start !== false) await container.start();
   return container;
