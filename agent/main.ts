@@ -3,9 +3,11 @@ import { rename } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { systemClock } from '../shared/clock.js';
 import { ConfigError } from '../shared/env.js';
+import { createLogger } from '../shared/logger.js';
 import { readAgentConfig, type AgentConfig } from './config.js';
+import { AgentBus } from './agent-bus.js';
+import { CommandHandler } from './command-handler.js';
 import { DockerRuntime } from './docker-runtime.js';
-import { createAgentLogger } from './logger.js';
 import { PingProber } from './ping-prober.js';
 import type { AgentState, Log } from './ports.js';
 import { FileStateStore } from './state-file.js';
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { logger, close } = createAgentLogger({ hostname: config.hostname, logFile: config.logFile });
+  const { logger, close } = createLogger({ hostname: config.hostname, logFile: config.logFile });
   const store = new FileStateStore(config.stateFile);
   const initial = await loadState(store, config, logger);
   const runtime = new DockerRuntime(
@@ -43,6 +45,11 @@ async function main(): Promise<void> {
     initial,
   );
   watchdog.start();
+  const bus = config.amqpUrl
+    ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime), watchdog, logger, systemClock)
+    : null;
+  if (bus) bus.start();
+  else logger.warn('AMQP_URL is not set: the agent runs alone, without admin commands', { kind: 'agent' });
   logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms`, {
     kind: 'agent',
     monitored: initial.monitored,
@@ -56,8 +63,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`agent stopping (${signal})`, { kind: 'agent' });
-    void watchdog
-      .stop()
+    void Promise.all([watchdog.stop(), bus?.stop()])
       .catch((error: unknown) => logger.error(`stop failed: ${errorMessage(error)}`, { kind: 'agent' }))
       .then(() => logger.info('agent stopped', { kind: 'agent' }))
       .then(() => close())

@@ -1,10 +1,10 @@
 /**
- * The agent's log: one JSON line per check and per action in LOG_FILE (rotated by size, the newest
- * lines always under LOG_FILE itself), and a readable line on the console.
+ * Logs: a readable line on the console and, when a file is given, one JSON object per line in it
+ * (rotated by size, the newest lines always under the file's own name).
  */
 import winston from 'winston';
 
-export interface AgentLogger {
+export interface Logger {
   logger: winston.Logger;
   /** Flushes every line to the file; call before the process ends. */
   close(): Promise<void>;
@@ -18,8 +18,8 @@ const stampTime = winston.format((info) => {
   return info;
 });
 
-export function createAgentLogger(options: { hostname: string; logFile: string; level?: string }): AgentLogger {
-  const file = new winston.transports.File({
+export function createLogger(options: { hostname: string; logFile?: string; level?: string }): Logger {
+  const file = options.logFile === undefined ? null : new winston.transports.File({
     filename: options.logFile,
     maxsize: MAX_FILE_BYTES,
     maxFiles: KEPT_FILES,
@@ -33,13 +33,14 @@ export function createAgentLogger(options: { hostname: string; logFile: string; 
     level: options.level ?? 'info',
     defaultMeta: { host: options.hostname },
     format: stampTime(),
-    transports: [file, console],
+    transports: file ? [file, console] : [console],
   });
   return {
     logger,
     close: () =>
       new Promise<void>((resolve) => {
-        file.once('finish', () => resolve());
+        if (file) file.once('finish', () => resolve());
+        else logger.once('finish', () => resolve());
         logger.end();
       }),
   };

@@ -1,0 +1,127 @@
+/**
+ * The agent's side of the bus: its durable command queue, replies to the requester, and
+ * heartbeats. The check loop does not depend on it: while the broker is away the agent keeps
+ * healing, and this reconnects by itself.
+ */
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { BusConnection } from '../bus/connection.js';
+import { encode, parseCommand, type Command, type Heartbeat } from '../bus/messages.js';
+import {
+  AGENT_QUEUE_EXPIRES_MS,
+  COMMANDS_EXCHANGE,
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEATS_EXCHANGE,
+  TO_ALL,
+  agentQueue,
+  toHost,
+} from '../bus/topology.js';
+import type { Clock } from '../shared/clock.js';
+import type { CommandHandler } from './command-handler.js';
+import type { Log } from './ports.js';
+import { errorMessage, type Watchdog } from './watchdog.js';
+
+export class AgentBus {
+  private readonly connection: BusConnection;
+  /** Commands are applied one at a time, in the order they arrive. */
+  private queue: Promise<void> = Promise.resolve();
+  private cancelHeartbeat: (() => void) | null = null;
+
+  constructor(
+    url: string,
+    private readonly hostname: string,
+    private readonly handler: CommandHandler,
+    private readonly watchdog: Watchdog,
+    private readonly log: Log,
+    private readonly clock: Clock,
+  ) {
+    this.connection = new BusConnection(url, `agent ${hostname}`, (channel) => this.setup(channel), log, clock);
+  }
+
+  start(): void {
+    this.connection.start();
+    const beat = (): void => {
+      this.sendHeartbeat(false);
+      this.cancelHeartbeat = this.clock.setTimeout(beat, HEARTBEAT_INTERVAL_MS);
+    };
+    this.cancelHeartbeat = this.clock.setTimeout(beat, HEARTBEAT_INTERVAL_MS);
+  }
+
+  /** Says goodbye (so control stops waiting for this host at once), then closes. */
+  async stop(): Promise<void> {
+    this.cancelHeartbeat?.();
+    this.sendHeartbeat(true);
+    await this.queue;
+    await this.connection.close();
+  }
+
+  private async setup(channel: Channel): Promise<void> {
+    const queue = agentQueue(this.hostname);
+    await channel.assertExchange(COMMANDS_EXCHANGE, 'direct', { durable: true });
+    await channel.assertExchange(HEARTBEATS_EXCHANGE, 'fanout', { durable: true });
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-expires': AGENT_QUEUE_EXPIRES_MS } });
+    await channel.bindQueue(queue, COMMANDS_EXCHANGE, TO_ALL);
+    await channel.bindQueue(queue, COMMANDS_EXCHANGE, toHost(this.hostname));
+    await channel.prefetch(32);
+    await channel.consume(queue, (message) => this.receive(channel, message), { noAck: false });
+    this.publishHeartbeat(channel, false);
+  }
+
+  private receive(channel: Channel, message: ConsumeMessage | null): void {
+    if (!message) {
+      this.log.warn('the broker cancelled the command consumer; it is set up again on the next reconnect', { kind: 'bus' });
+      return;
+    }
+    const parsed = parseCommand(message.content);
+    if (!parsed.ok) {
+      // Rejected without requeue: a poison message is dropped (or dead-lettered), never redelivered in a loop.
+      this.log.warn(`rejected a malformed command: ${parsed.reason}`, { kind: 'bus', reason: parsed.reason, body: message.content.toString('utf8').slice(0, 200) });
+      settle(channel, message, false);
+      return;
+    }
+    const command = parsed.value;
+    const { correlationId, replyTo } = message.properties as { correlationId?: string; replyTo?: string };
+    this.queue = this.queue.then(async () => {
+      try {
+        const reply = await this.handler.handle(command);
+        const outcome = reply === null ? 'ignored' : reply.kind === 'ack' && !reply.ok ? `refused: ${reply.message}` : 'done';
+        this.log.info(`command ${command.kind}: ${outcome}`, { kind: 'command', command: command.kind, correlationId, outcome, ...commandFields(command) });
+        if (reply && replyTo) channel.sendToQueue(replyTo, encode(reply), { correlationId, contentType: 'application/json' });
+      } catch (error) {
+        this.log.error(`command ${command.kind} failed: ${errorMessage(error)}`, { kind: 'command', command: command.kind, correlationId });
+      } finally {
+        settle(channel, message, true);
+      }
+    });
+  }
+
+  private sendHeartbeat(leaving: boolean): void {
+    const channel = this.connection.channel;
+    if (channel) this.publishHeartbeat(channel, leaving);
+  }
+
+  private publishHeartbeat(channel: Channel, leaving: boolean): void {
+    const { threshold, monitored } = this.watchdog.snapshot;
+    const heartbeat: Heartbeat = { kind: 'heartbeat', hostname: this.hostname, sentAt: new Date(this.clock.now()).toISOString(), threshold, monitored: monitored.length, ...(leaving ? { leaving } : {}) };
+    try {
+      channel.publish(HEARTBEATS_EXCHANGE, '', encode(heartbeat), { contentType: 'application/json', expiration: String(3 * HEARTBEAT_INTERVAL_MS) });
+    } catch (error) {
+      this.log.warn(`heartbeat not sent: ${errorMessage(error)}`, { kind: 'bus' });
+    }
+  }
+}
+
+/** Ack or drop on the channel that delivered it; after a reconnect that channel is gone and the broker redelivers. */
+function settle(channel: Channel, message: ConsumeMessage, ok: boolean): void {
+  try {
+    if (ok) channel.ack(message);
+    else channel.nack(message, false, false);
+  } catch {
+    // channel closed: the message comes again on the new channel
+  }
+}
+
+function commandFields(command: Command): object {
+  if (command.kind === 'threshold') return { threshold: command.threshold };
+  if (command.kind === 'actives') return { container: command.name, monitored: command.monitored };
+  return {};
+}

@@ -1,0 +1,79 @@
+/**
+ * What the agent does with an admin command from the bus. No AMQP here: the bus adapter parses,
+ * calls `handle`, and sends back the reply it returns.
+ */
+import type { Ack, Command, ContainerStatus, ListResponse, Reply } from '../bus/messages.js';
+import type { ContainerInfo, ContainerRuntime } from './ports.js';
+import { errorMessage, type Watchdog } from './watchdog.js';
+
+export class CommandHandler {
+  constructor(
+    private readonly hostname: string,
+    private readonly watchdog: Watchdog,
+    private readonly runtime: ContainerRuntime,
+  ) {}
+
+  /** The reply to send, or null when the command is not for this host. */
+  async handle(command: Command): Promise<Reply | null> {
+    switch (command.kind) {
+      case 'list_request':
+        return this.listContainers();
+      case 'threshold':
+        return this.setThreshold(command.threshold);
+      case 'actives':
+        if (command.hostname !== this.hostname) return null;
+        return this.setMonitored(command.name, command.monitored);
+    }
+  }
+
+  /** Every container on this host, plus monitored names that have no container here (status `absent`). */
+  async listContainers(): Promise<ListResponse> {
+    const containers = (await this.runtime.list()).map((c) => this.describe(c));
+    const present = new Set(containers.map((c) => c.name));
+    for (const name of this.watchdog.snapshot.monitored) {
+      if (!present.has(name)) containers.push({ hostname: this.hostname, name, status: 'absent', monitored: true });
+    }
+    containers.sort((a, b) => a.name.localeCompare(b.name));
+    return { kind: 'list_response', hostname: this.hostname, containers };
+  }
+
+  private async setThreshold(threshold: number): Promise<Ack> {
+    try {
+      const state = await this.watchdog.setThreshold(threshold);
+      return { kind: 'ack', hostname: this.hostname, command: 'threshold', ok: true, threshold: state.threshold };
+    } catch (error) {
+      return { kind: 'ack', hostname: this.hostname, command: 'threshold', ok: false, error: 'failed', message: `could not save the threshold: ${errorMessage(error)}` };
+    }
+  }
+
+  private async setMonitored(name: string, monitored: boolean): Promise<Ack> {
+    const refuse = (error: Ack['error'], message: string): Ack => ({ kind: 'ack', hostname: this.hostname, command: 'actives', ok: false, error, message });
+    let container: ContainerInfo | null;
+    try {
+      container = await this.runtime.inspect(name);
+    } catch (error) {
+      return refuse('failed', `could not ask Docker about ${name}: ${errorMessage(error)}`);
+    }
+    // Unmonitoring a name with no container is allowed: it may have been removed.
+    if (!container && monitored) return refuse('not_found', `no container named ${name} on host ${this.hostname}`);
+    try {
+      await this.watchdog.setMonitored(name, monitored);
+    } catch (error) {
+      return refuse('failed', `could not save the monitored list: ${errorMessage(error)}`);
+    }
+    const status: ContainerStatus = container ? this.describe(container) : { hostname: this.hostname, name, status: 'absent', monitored };
+    return { kind: 'ack', hostname: this.hostname, command: 'actives', ok: true, container: status };
+  }
+
+  private describe(container: ContainerInfo): ContainerStatus {
+    const monitored = this.watchdog.isMonitored(container.name);
+    const backoffUntil = monitored ? this.watchdog.backoffUntil(container.name) : null;
+    return {
+      hostname: this.hostname,
+      name: container.name,
+      status: container.status,
+      monitored,
+      ...(backoffUntil === null ? {} : { backoffUntil: new Date(backoffUntil).toISOString() }),
+    };
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * One AMQP connection and channel that come back by themselves. The topology and the consumers
+ * are declared in `setup`, which runs again on every reconnect, so nothing stays closed after an
+ * outage. Every connection and channel has an error listener: an unhandled one would kill the process.
+ */
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import type { Clock } from '../shared/clock.js';
+
+export interface BusLog {
+  info(message: string, fields?: object): void;
+  warn(message: string, fields?: object): void;
+}
+
+export class BusConnection {
+  private connection: ChannelModel | null = null;
+  private current: Channel | null = null;
+  private closing = false;
+  private failures = 0;
+  private cancelRetry: (() => void) | null = null;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly url: string,
+    private readonly name: string,
+    private readonly setup: (channel: Channel) => Promise<void>,
+    private readonly log: BusLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The channel while connected, else null: callers decide whether to wait, skip or fail. */
+  get channel(): Channel | null {
+    return this.current;
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  /** Resolves once connected (or at once if connected). */
+  connected(): Promise<void> {
+    if (this.current) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.cancelRetry?.();
+    const connection = this.connection;
+    this.connection = null;
+    this.current = null;
+    await connection?.close().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    let connection: ChannelModel | null = null;
+    try {
+      connection = await amqp.connect(this.url, { clientProperties: { connection_name: this.name } });
+      connection.on('error', (error: Error) => this.log.warn(`bus connection error: ${error.message}`, { kind: 'bus' }));
+      connection.on('close', () => this.lost(connection, 'connection closed'));
+      const channel = await connection.createChannel();
+      channel.on('error', (error: Error) => this.log.warn(`bus channel error: ${error.message}`, { kind: 'bus' }));
+      // A channel the server closed (a protocol error) is not reusable: start over with a new connection.
+      channel.on('close', () => void connection?.close().catch(() => undefined));
+      await this.setup(channel);
+      if (this.closing) {
+        await connection.close();
+        return;
+      }
+      this.connection = connection;
+      this.current = channel;
+      this.failures = 0;
+      this.log.info(`bus connected to ${redact(this.url)}`, { kind: 'bus' });
+      for (const wake of this.waiters.splice(0)) wake();
+    } catch (error) {
+      this.log.warn(`bus connect to ${redact(this.url)} failed: ${(error as Error).message}`, { kind: 'bus' });
+      await connection?.close().catch(() => undefined);
+      this.scheduleReconnect();
+    }
+  }
+
+  private lost(connection: ChannelModel | null, why: string): void {
+    if (this.connection !== connection) return; // an attempt that never came up; its own catch retries
+    this.connection = null;
+    this.current = null;
+    if (this.closing) return;
+    this.log.warn(`bus ${why}; reconnecting`, { kind: 'bus' });
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closing) return;
+    const delayMs = Math.min(250 * 2 ** this.failures, 5_000);
+    this.failures += 1;
+    this.cancelRetry = this.clock.setTimeout(() => void this.connect(), delayMs);
+  }
+}
+
+/** The URL without its password, for logs. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,113 @@
+/**
+ * The REST API: openapi.yaml is the single source of truth, served by openapi-backend on express,
+ * with Swagger UI at /docs. Handlers are keyed by operationId and only shape responses.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
+import swaggerUi from 'swagger-ui-express';
+import { parse } from 'yaml';
+import { ApiError, type ControlService } from './control-service.js';
+
+export const specPath = new URL('../openapi.yaml', import.meta.url).pathname;
+
+interface ErrorBody {
+  error: string;
+  message: string;
+  details?: { field: string; rule: string }[];
+}
+
+const sendError = (res: Response, status: number, body: ErrorBody): void => {
+  res.status(status).json(body);
+};
+
+export async function createApp(service: ControlService, options: { apiToken: string | undefined }): Promise<express.Express> {
+  const specText = readFileSync(specPath, 'utf8');
+  const definition = parse(specText) as Document;
+  const api = new OpenAPIBackend({
+    definition: structuredClone(definition), // init() mutates it; Swagger UI gets its own copy
+    strict: true,
+    validate: true,
+    ajvOpts: { allErrors: true, formats: { 'date-time': true } },
+    handlers: {
+      listContainers: async (_c: Context, _req: Request, res: Response) => {
+        const list = await service.listContainers();
+        res.set('X-Answered-Hosts', list.answered.join(','));
+        res.set('X-Silent-Hosts', list.silent.join(','));
+        res.status(200).json(list.containers);
+      },
+      monitorContainer: async (c: Context, _req: Request, res: Response) => {
+        const { hostname, containerName } = c.request.params as { hostname: string; containerName: string };
+        res.status(200).json(await service.setMonitored(hostname, containerName, true));
+      },
+      unmonitorContainer: async (c: Context, _req: Request, res: Response) => {
+        const { hostname, containerName } = c.request.params as { hostname: string; containerName: string };
+        res.status(200).json(await service.setMonitored(hostname, containerName, false));
+      },
+      setThreshold: async (c: Context, _req: Request, res: Response) => {
+        const result = await service.setThreshold(c.request.requestBody as number);
+        res.status(result.unconfirmed.length === 0 ? 200 : 202).json(result);
+      },
+      listHosts: (_c: Context, _req: Request, res: Response) => {
+        res.status(200).json(service.hosts());
+      },
+      getHealth: (_c: Context, _req: Request, res: Response) => {
+        const health = service.health();
+        res.status(health.bus === 'connected' ? 200 : 503).json(health);
+      },
+      validationFail: (c: Context, _req: Request, res: Response) => {
+        const details = (c.validation.errors ?? []).map(describeError);
+        sendError(res, 400, { error: 'invalid_request', message: details.map((d) => `${d.field}: ${d.rule}`).join('; '), details });
+      },
+      unauthorizedHandler: (_c: Context, _req: Request, res: Response) => {
+        res.set('WWW-Authenticate', 'Bearer');
+        sendError(res, 401, { error: 'unauthorized', message: 'this call needs the header Authorization: Bearer <API_TOKEN>' });
+      },
+      notFound: (c: Context, _req: Request, res: Response) => {
+        sendError(res, 404, { error: 'not_found', message: `no such path: ${c.request.method.toUpperCase()} ${c.request.path}` });
+      },
+      methodNotAllowed: (c: Context, _req: Request, res: Response) => {
+        sendError(res, 405, { error: 'method_not_allowed', message: `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}` });
+      },
+    },
+  });
+  api.registerSecurityHandler('bearerAuth', (c: Context) => !options.apiToken || hasToken(c.request.headers['authorization'], options.apiToken));
+  await api.init();
+
+  const app = express();
+  app.disable('x-powered-by');
+  // The raw text goes to openapi-backend, which parses JSON bodies itself (a parsed JSON string
+  // would be parsed a second time there) and validates them against the spec.
+  app.use(express.text({ type: () => true, limit: '16kb' }));
+  app.get('/openapi.yaml', (_req, res) => {
+    res.type('application/yaml').send(specText);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(definition as object));
+  app.use((req, res) =>
+    api.handleRequest({ method: req.method, path: req.path, query: req.query as Record<string, string>, body: typeof req.body === 'string' && req.body !== '' ? req.body : undefined, headers: req.headers as Record<string, string> }, req, res),
+  );
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof ApiError) return sendError(res, error.status, { error: error.code, message: error.message });
+    const status = (error as { status?: number; type?: string }).status;
+    if (status && status >= 400 && status < 500) return sendError(res, status, { error: 'invalid_request', message: (error as Error).message });
+    console.error(error);
+    return sendError(res, 500, { error: 'internal', message: 'internal error' });
+  });
+  return app;
+}
+
+function hasToken(header: string | undefined, token: string): boolean {
+  const presented = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+/** An ajv error from openapi-backend as {field, rule}: path parameters by name, the body as `body`. */
+function describeError(error: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }): { field: string; rule: string } {
+  if (error.keyword === 'parse') return { field: 'body', rule: `must be valid JSON (${error.message ?? 'unparseable'})` };
+  if (error.params['missingProperty'] === 'requestBody') return { field: 'body', rule: 'is required, as JSON sent with Content-Type: application/json' };
+  const path = error.instancePath.replace(/^\//, '').split('/');
+  const field = path[0] === 'requestBody' ? ['body', ...path.slice(1)].join('.') : path.slice(path[0] === 'path' || path[0] === 'query' ? 1 : 0).join('.');
+  return { field: field || 'request', rule: error.message ?? error.keyword };
+}

@@ -1,0 +1,59 @@
+/** Starts the control service: REST API and Swagger UI, commands over RabbitMQ. Wiring only. */
+import type { AddressInfo } from 'node:net';
+import { systemClock } from '../shared/clock.js';
+import { ConfigError } from '../shared/env.js';
+import { createLogger } from '../shared/logger.js';
+import { redact } from '../bus/connection.js';
+import { createApp } from './app.js';
+import { readControlConfig, type ControlConfig } from './config.js';
+import { ControlBus } from './control-bus.js';
+import { ControlService } from './control-service.js';
+import { HostRegistry } from './host-registry.js';
+
+async function main(): Promise<void> {
+  let config: ControlConfig;
+  try {
+    config = readControlConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`control: ${error.message}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { logger, close } = createLogger({ hostname: 'control' });
+  const registry = new HostRegistry(systemClock, config.hostTimeoutMs);
+  const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock);
+  bus.start();
+  const service = new ControlService(bus, registry, config.gatherTimeoutMs);
+  const app = await createApp(service, { apiToken: config.apiToken });
+  const server = app.listen(config.port);
+  server.on('error', (error) => {
+    logger.error(`cannot listen on port ${config.port}: ${error.message}`);
+    process.exitCode = 1;
+    void bus.close().then(() => close());
+  });
+  server.on('listening', () => {
+    const { port } = server.address() as AddressInfo;
+    logger.info(`control listening on http://localhost:${port} (Swagger UI: http://localhost:${port}/docs), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? ', API token required for changes' : ''}`, { kind: 'control', port });
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`control stopping (${signal})`);
+    server.close();
+    server.closeAllConnections();
+    void bus
+      .close()
+      .then(() => close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`control: fatal: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
