@@ -1,0 +1,190 @@
+/**
+ * The control plane with a real RabbitMQ and two real Docker hosts (two engines, each with its own
+ * bridge and agent), driven through the REST API as an operator would.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { COMMANDS_EXCHANGE, toHost } from '../../bus/topology.js';
+import { startAgent, type AgentProcess } from '../support/agent-process.js';
+import { deleteAgentQueues, withChannel } from '../support/bus.js';
+import { AMQP_URL, http, startControl, type ControlProcess } from '../support/control-process.js';
+import { createTarget, dropOutgoing, engine, hostSocket, removeRunContainers, runId, state, uniqueName, waitFor } from '../support/lab.js';
+
+interface Container {
+  hostname: string;
+  name: string;
+  status: string;
+  monitored: boolean;
+}
+
+const hostA = `a-${runId}`;
+const hostB = `b-${runId}`;
+const dockerA = engine(hostSocket(1));
+const dockerB = engine(hostSocket(2));
+const shared = uniqueName('shared'); // the same name on both hosts
+const onlyA = uniqueName('only-a');
+const onlyB = uniqueName('only-b');
+
+let control: ControlProcess;
+const agents = new Map<string, AgentProcess>();
+
+function runAgent(hostname: string, socket: string): AgentProcess {
+  const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, DOCKER_HOST: `unix://${socket}`, CHECK_INTERVAL_MS: '500' });
+  agents.set(hostname, agent);
+  return agent;
+}
+
+const containers = async () => http<Container[]>('GET', `${control.url}/containers`);
+const find = (list: Container[], hostname: string, name: string) => list.find((c) => c.hostname === hostname && c.name === name);
+const live = async (hosts: string[]) => {
+  const { body } = await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`);
+  return hosts.every((h) => body.some((b) => b.hostname === h && b.live));
+};
+
+before(async () => {
+  await Promise.all([createTarget(shared, { docker: dockerA }), createTarget(shared, { docker: dockerB }), createTarget(onlyA, { docker: dockerA }), createTarget(onlyB, { docker: dockerB })]);
+  control = await startControl();
+  runAgent(hostA, hostSocket(1));
+  runAgent(hostB, hostSocket(2));
+  await waitFor('both agents to be live', () => live([hostA, hostB]), 20_000, 100);
+});
+
+after(async () => {
+  await Promise.all([...agents.values()].map((a) => a.stop()));
+  await control?.stop();
+  await deleteAgentQueues([hostA, hostB]);
+  await Promise.all([removeRunContainers(dockerA), removeRunContainers(dockerB)]);
+});
+
+describe('control plane over RabbitMQ, two Docker hosts', () => {
+  it('GET /containers lists the containers of both hosts, well before the deadline', async () => {
+    const result = await containers();
+    assert.equal(result.status, 200);
+    assert.deepEqual(find(result.body, hostA, onlyA), { hostname: hostA, name: onlyA, status: 'running', monitored: false });
+    assert.deepEqual(find(result.body, hostB, onlyB), { hostname: hostB, name: onlyB, status: 'running', monitored: false });
+    assert.ok(find(result.body, hostA, shared) && find(result.body, hostB, shared));
+    assert.equal(find(result.body, hostA, onlyB), undefined, 'each container under its own host');
+    assert.match(result.headers.get('x-answered-hosts') ?? '', new RegExp(`${hostA}.*${hostB}`));
+    assert.ok(result.ms < 2000, `answered in ${result.ms.toFixed(0)} ms; the deadline is 4000 ms`);
+  });
+
+  it('monitor acts only on the named host, and that agent then heals the container', async () => {
+    const added = await http<Container>('POST', `${control.url}/containers/${hostB}/${shared}`);
+    assert.equal(added.status, 200);
+    assert.deepEqual(added.body, { hostname: hostB, name: shared, status: 'running', monitored: true });
+    const list = (await containers()).body;
+    assert.equal(find(list, hostB, shared)?.monitored, true);
+    assert.equal(find(list, hostA, shared)?.monitored, false, 'the same name on the other host is untouched');
+
+    await dockerB.getContainer(shared).stop({ t: 0 });
+    await dockerA.getContainer(shared).stop({ t: 0 });
+    await waitFor('host B to heal its container', async () => (await state(shared, dockerB)).running, 5_000);
+    await agents.get(hostA)?.waitForLog('a cycle after the stop', (e) => e.kind === 'cycle' && Date.parse(e.time) > Date.now() - 200, 5_000);
+    assert.equal((await state(shared, dockerA)).running, false, 'host A does not monitor it');
+    await dockerA.getContainer(shared).start();
+  });
+
+  it('unmonitor stops the healing on that host only', async () => {
+    await http('POST', `${control.url}/containers/${hostA}/${onlyA}`);
+    const removed = await http<Container>('DELETE', `${control.url}/containers/${hostB}/${shared}`);
+    assert.equal(removed.status, 200);
+    assert.equal(removed.body.monitored, false);
+    await dockerB.getContainer(shared).stop({ t: 0 });
+    await agents.get(hostB)?.waitForLog('a cycle after the stop', (e) => e.kind === 'cycle' && Date.parse(e.time) > Date.now() - 200, 5_000);
+    assert.equal((await state(shared, dockerB)).running, false);
+    assert.equal(find((await containers()).body, hostA, onlyA)?.monitored, true, 'host A keeps its own list');
+    await dockerB.getContainer(shared).start();
+  });
+
+  it('unknown hosts and containers get a clear 404 and change nothing', async () => {
+    const before = (await containers()).body;
+    const noHost = await http<{ error: string; message: string }>('POST', `${control.url}/containers/nowhere-${runId}/${onlyA}`);
+    assert.equal(noHost.status, 404);
+    assert.equal(noHost.body.error, 'unknown_host');
+    assert.match(noHost.body.message, new RegExp(hostA));
+    const noContainer = await http<{ error: string; message: string }>('POST', `${control.url}/containers/${hostA}/${onlyB}`);
+    assert.equal(noContainer.status, 404);
+    assert.equal(noContainer.body.error, 'unknown_container');
+    assert.match(noContainer.body.message, new RegExp(`no container named ${onlyB} on host ${hostA}`));
+    assert.deepEqual((await containers()).body, before);
+  });
+
+  it('PUT /threshold reaches every agent and changes what they restart', async () => {
+    // Both hosts monitor a container losing exactly 20 % of its replies: under 60 % it is left alone.
+    await http('POST', `${control.url}/containers/${hostB}/${onlyB}`);
+    for (const [name, docker] of [[onlyA, dockerA], [onlyB, dockerB]] as const) {
+      await dropOutgoing(name, ['-p', 'icmp', '-m', 'statistic', '--mode', 'nth', '--every', '5', '--packet', '0'], docker);
+    }
+    const startedA = (await state(onlyA, dockerA)).startedAt;
+    const startedB = (await state(onlyB, dockerB)).startedAt;
+    const set60 = await http<{ threshold: number; confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '60' });
+    assert.equal(set60.status, 200);
+    assert.deepEqual(set60.body.confirmed.filter((h) => h === hostA || h === hostB), [hostA, hostB]);
+    await agents.get(hostB)?.waitForLog('a lossy check left alone', (e) => e.container === onlyB && e.lossPercent === 20 && e.verdict === 'ok', 10_000);
+
+    const set10 = await http<{ threshold: number; confirmed: string[]; unconfirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '10' });
+    assert.equal(set10.status, 200);
+    assert.equal(set10.body.threshold, 10);
+    await waitFor('both hosts to restart their lossy container', async () =>
+      (await state(onlyA, dockerA)).startedAt !== startedA && (await state(onlyB, dockerB)).startedAt !== startedB, 10_000, 100);
+    const hosts = (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body;
+    await waitFor('heartbeats to carry the new threshold', async () =>
+      (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.filter((h) => (h.hostname === hostA || h.hostname === hostB) && h.threshold === 10).length === 2, 5_000, 100);
+    assert.ok(hosts.length >= 2);
+    await http('PUT', `${control.url}/threshold`, { body: '60' });
+  });
+
+  it('malformed bus messages are rejected and logged; the agent keeps running and does not loop on them', async () => {
+    const bad = ['not json', '[1,2]', '{"kind":"reboot"}', '{"kind":"threshold","threshold":"high"}', '{"kind":"actives","hostname":"x","name":"/etc","monitored":1}'];
+    await withChannel(async (channel) => {
+      for (const body of bad) channel.publish(COMMANDS_EXCHANGE, toHost(hostA), Buffer.from(body));
+    });
+    const agent = agents.get(hostA);
+    await waitFor('every bad message to be rejected', () => (agent?.log().filter((e) => /rejected a malformed command/.test(e.message)).length ?? 0) >= bad.length, 5_000);
+    const list = await containers();
+    assert.equal(list.status, 200);
+    assert.ok(find(list.body, hostA, onlyA), 'the agent still answers');
+    const rejected = agent?.log().filter((e) => /rejected a malformed command/.test(e.message)) ?? [];
+    assert.equal(rejected.length, bad.length, 'each one once: no redelivery loop');
+    assert.match(String(rejected[2]?.['reason']), /kind: must be threshold, list_request or actives/);
+    assert.equal(agent?.child.exitCode, null);
+  });
+
+  it('concurrent REST calls never mix their replies', async () => {
+    const results = await Promise.all(Array.from({ length: 12 }, () => containers()));
+    for (const result of results) {
+      assert.equal(result.status, 200);
+      assert.ok(find(result.body, hostA, onlyA) && find(result.body, hostB, onlyB));
+      assert.equal(result.body.filter((c) => c.hostname === hostA && c.name === onlyA).length, 1, JSON.stringify(result.body));
+    }
+  });
+
+  it('during a broker outage the agents keep healing, and the API works again afterwards without restarting anything', async () => {
+    execFileSync('rabbitmqctl', ['-q', 'stop_app']);
+    try {
+      await waitFor('control to notice', async () => (await http('GET', `${control.url}/health`)).status === 503, 10_000, 100);
+      const during = await http<{ error: string }>('GET', `${control.url}/containers`);
+      assert.equal(during.status, 503);
+      assert.equal(during.body.error, 'bus_unavailable');
+      await dockerA.getContainer(onlyA).stop({ t: 0 });
+      await waitFor('host A to heal during the outage', async () => (await state(onlyA, dockerA)).running, 5_000);
+    } finally {
+      execFileSync('rabbitmqctl', ['-q', 'start_app']);
+    }
+    await waitFor('the API to list both hosts again', async () => {
+      const result = await containers();
+      return result.status === 200 && find(result.body, hostA, onlyA) && find(result.body, hostB, onlyB);
+    }, 30_000, 250);
+  });
+
+  it('with one agent killed, GET /containers answers at the deadline with the other host and names the silent one', async () => {
+    agents.get(hostB)?.child.kill('SIGKILL');
+    const result = await containers();
+    assert.equal(result.status, 200);
+    assert.ok(find(result.body, hostA, onlyA));
+    assert.equal(find(result.body, hostB, onlyB), undefined);
+    assert.match(result.headers.get('x-silent-hosts') ?? '', new RegExp(hostB));
+    assert.ok(result.ms >= 3900 && result.ms < 6000, `answered after ${result.ms.toFixed(0)} ms; the deadline is 4000 ms`);
+  });
+});

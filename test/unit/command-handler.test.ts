@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { CommandHandler } from '../../agent/command-handler.js';
+import { Watchdog } from '../../agent/watchdog.js';
+import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog } from '../support/fakes.js';
+
+let runtime: FakeRuntime;
+let store: MemoryStore;
+let watchdog: Watchdog;
+let handler: CommandHandler;
+
+beforeEach(() => {
+  runtime = new FakeRuntime();
+  store = new MemoryStore();
+  watchdog = new Watchdog(
+    { runtime, prober: new FakeProber(), store, clock: new FakeClock(), log: new RecordingLog() },
+    { checkIntervalMs: 1000, pingCount: 5, concurrency: 4, stopTimeoutSec: 2, restartPolicy: { maxRestarts: 3, windowMs: 60_000, baseBackoffMs: 1000, maxBackoffMs: 1000 } },
+    { monitored: ['web', 'gone'], threshold: 60 },
+  );
+  handler = new CommandHandler('h1', watchdog, runtime);
+});
+
+describe('CommandHandler', () => {
+  it('lists every container of the host with its monitoring status, and monitored names that are absent', async () => {
+    runtime.add('web');
+    runtime.add('db', { running: false, status: 'exited', ip: null });
+    assert.deepEqual(await handler.handle({ kind: 'list_request' }), {
+      kind: 'list_response',
+      hostname: 'h1',
+      containers: [
+        { hostname: 'h1', name: 'db', status: 'exited', monitored: false },
+        { hostname: 'h1', name: 'gone', status: 'absent', monitored: true },
+        { hostname: 'h1', name: 'web', status: 'running', monitored: true },
+      ],
+    });
+  });
+
+  it('sets the threshold, saves it and acknowledges', async () => {
+    assert.deepEqual(await handler.handle({ kind: 'threshold', threshold: 25 }), { kind: 'ack', hostname: 'h1', command: 'threshold', ok: true, threshold: 25 });
+    assert.equal(store.saved?.threshold, 25);
+  });
+
+  it('refuses to monitor a container that does not exist on this host, and changes nothing', async () => {
+    const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'nope', monitored: true });
+    assert.equal(reply?.kind === 'ack' && reply.error, 'not_found');
+    assert.deepEqual(watchdog.snapshot.monitored, ['web', 'gone']);
+    assert.equal(store.saved, null);
+  });
+
+  it('monitors and unmonitors an existing container', async () => {
+    runtime.add('db');
+    const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'db', monitored: true });
+    assert.deepEqual(reply, { kind: 'ack', hostname: 'h1', command: 'actives', ok: true, container: { hostname: 'h1', name: 'db', status: 'running', monitored: true } });
+    await handler.handle({ kind: 'actives', hostname: 'h1', name: 'web', monitored: false });
+    assert.deepEqual(watchdog.snapshot.monitored, ['gone', 'db']);
+  });
+
+  it('unmonitors a name that has no container any more', async () => {
+    const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'gone', monitored: false });
+    assert.equal(reply?.kind === 'ack' && reply.ok, true);
+    assert.deepEqual(watchdog.snapshot.monitored, ['web']);
+  });
+
+  it('ignores an actives command for another host', async () => {
+    runtime.add('db');
+    assert.equal(await handler.handle({ kind: 'actives', hostname: 'h2', name: 'db', monitored: true }), null);
+    assert.deepEqual(watchdog.snapshot.monitored, ['web', 'gone']);
+  });
+
+  it('reports a change it could not save as failed, and does not apply it', async () => {
+    runtime.add('db');
+    store.failSave = new Error('EROFS: read-only file system');
+    const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'db', monitored: true });
+    assert.equal(reply?.kind === 'ack' && reply.error, 'failed');
+    assert.match(reply?.kind === 'ack' ? (reply.message ?? '') : '', /EROFS/);
+    assert.deepEqual(watchdog.snapshot.monitored, ['web', 'gone']);
+  });
+});

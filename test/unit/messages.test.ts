@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCommand, parseHeartbeat, parseReply } from '../../bus/messages.js';
+
+const reason = (parsed: { ok: boolean; reason?: string }): string => (parsed.ok ? 'ok' : (parsed.reason ?? ''));
+
+describe('parseCommand', () => {
+  it('accepts the three commands of the original protocol', () => {
+    assert.deepEqual(parseCommand('{"kind":"threshold","threshold":80}'), { ok: true, value: { kind: 'threshold', threshold: 80 } });
+    assert.deepEqual(parseCommand('{"kind":"list_request"}'), { ok: true, value: { kind: 'list_request' } });
+    assert.deepEqual(parseCommand(Buffer.from('{"kind":"actives","hostname":"h1","name":"web","monitored":false}')), {
+      ok: true,
+      value: { kind: 'actives', hostname: 'h1', name: 'web', monitored: false },
+    });
+  });
+
+  it('names what is wrong with a malformed command', () => {
+    assert.match(reason(parseCommand('not json')), /^body is not JSON/);
+    assert.equal(reason(parseCommand('[1,2]')), 'body must be a JSON object');
+    assert.equal(reason(parseCommand('42')), 'body must be a JSON object');
+    assert.match(reason(parseCommand('{"kind":"reboot"}')), /^kind: must be threshold, list_request or actives \(got "reboot"\)/);
+    assert.equal(reason(parseCommand('{"kind":"threshold","threshold":"80"}')), 'threshold: must be a number from 0 to 100');
+    assert.equal(reason(parseCommand('{"kind":"threshold","threshold":100.5}')), 'threshold: must be a number from 0 to 100');
+    assert.match(reason(parseCommand('{"kind":"actives","hostname":"h1","name":"/web","monitored":true}')), /^name: must be a Docker container name/);
+    assert.match(reason(parseCommand('{"kind":"actives","hostname":"h 1","name":"web","monitored":true}')), /^hostname: must be a host name/);
+    assert.equal(reason(parseCommand('{"kind":"actives","hostname":"h1","name":"web","monitored":"yes"}')), 'monitored: must be true or false');
+  });
+});
+
+describe('parseReply and parseHeartbeat', () => {
+  it('accepts list responses and acks', () => {
+    assert.equal(parseReply('{"kind":"list_response","hostname":"h1","containers":[{"hostname":"h1","name":"a","status":"running","monitored":true}]}').ok, true);
+    assert.equal(parseReply('{"kind":"ack","hostname":"h1","command":"threshold","ok":true,"threshold":5}').ok, true);
+  });
+  it('rejects replies with wrong shapes', () => {
+    assert.match(reason(parseReply('{"kind":"list_response","hostname":"h1","containers":[{"name":"a"}]}')), /^containers:/);
+    assert.match(reason(parseReply('{"kind":"ack","hostname":"h1","command":"reboot","ok":true}')), /^command:/);
+    assert.match(reason(parseReply('{"kind":"hello","hostname":"h1"}')), /^kind:/);
+  });
+  it('validates heartbeats', () => {
+    assert.equal(parseHeartbeat('{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":2}').ok, true);
+    assert.match(reason(parseHeartbeat('{"kind":"heartbeat","hostname":"h1","sentAt":"yesterday","threshold":60,"monitored":2}')), /^sentAt/);
+  });
+});
