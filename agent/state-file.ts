@@ -1,5 +1,5 @@
 /** The monitored list and threshold in a JSON file, written atomically (temp file, fsync, rename). */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CONTAINER_NAME_RULE, isContainerName } from '../shared/container-name.js';
 import type { AgentState, StateStore } from './ports.js';
@@ -25,7 +25,7 @@ export class FileStateStore implements StateStore {
   }
 
   async save(state: AgentState): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    await ensureDirectory(dirname(this.path));
     const temp = `${this.path}.${process.pid}.tmp`;
     const file = await open(temp, 'w');
     try {
@@ -49,4 +49,18 @@ export function parseState(value: unknown): AgentState {
     throw new Error('"threshold" must be a number from 0 to 100');
   }
   return { monitored: state.monitored, threshold };
+}
+
+/** mkdir -p without `recursive: true`, which never settles for some paths (seen under /proc on Node 20). */
+async function ensureDirectory(dir: string): Promise<void> {
+  try {
+    if ((await stat(dir)).isDirectory()) return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) await ensureDirectory(parent);
+  await mkdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
 }

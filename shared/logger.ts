@@ -19,6 +19,9 @@ const stampTime = winston.format((info) => {
 });
 
 export function createLogger(options: { hostname: string; logFile?: string; level?: string }): Logger {
+  // A console nobody reads any more (a closed pipe) must not take the process down with EPIPE.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   const file = options.logFile === undefined ? null : new winston.transports.File({
     filename: options.logFile,
     maxsize: MAX_FILE_BYTES,

@@ -1,0 +1,196 @@
+/**
+ * Every status code in openapi.yaml, through the real control service, broker and agent: a clear
+ * JSON error for every bad request, never a 500, and nothing changed by a rejected call.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { encode } from '../../bus/messages.js';
+import { AGENT_QUEUE_EXPIRES_MS, COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, TO_ALL, agentQueue, toHost } from '../../bus/topology.js';
+import { startAgent, type AgentProcess } from '../support/agent-process.js';
+import { deleteAgentQueues, withChannel } from '../support/bus.js';
+import { AMQP_URL, http, startControl, type ControlProcess } from '../support/control-process.js';
+import { createTarget, engine, removeRunContainers, runId, uniqueName, waitFor } from '../support/lab.js';
+
+const TOKEN = 's3cret-token';
+const auth = { Authorization: `Bearer ${TOKEN}` };
+const host = `rest-${runId}`;
+const brokenHost = `broken-${runId}`;
+/** A host that sends heartbeats and has its durable queue, but whose agent never reads it. */
+const ghost = `ghost-${runId}`;
+const target = uniqueName('rest');
+const docker = engine();
+
+let control: ControlProcess;
+let agent: AgentProcess;
+let broken: AgentProcess;
+
+interface ErrorBody {
+  error: string;
+  message: string;
+  details?: { field: string; rule: string }[];
+}
+
+async function ghostHeartbeat(): Promise<void> {
+  await withChannel(async (channel) => {
+    const queue = agentQueue(ghost);
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-expires': AGENT_QUEUE_EXPIRES_MS } });
+    await channel.bindQueue(queue, COMMANDS_EXCHANGE, TO_ALL);
+    await channel.bindQueue(queue, COMMANDS_EXCHANGE, toHost(ghost));
+    channel.publish(HEARTBEATS_EXCHANGE, '', encode({ kind: 'heartbeat', hostname: ghost, sentAt: new Date().toISOString(), threshold: 60, monitored: 0 }));
+  });
+}
+
+const ghostQueueDepth = () => withChannel(async (channel) => (await channel.checkQueue(agentQueue(ghost))).messageCount);
+const threshold = async (hostname: string) =>
+  (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.find((h) => h.hostname === hostname)?.threshold;
+
+before(async () => {
+  await createTarget(target);
+  control = await startControl({ API_TOKEN: TOKEN, GATHER_TIMEOUT_MS: '1500' });
+  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
+  // Its state file cannot be written (nothing can be created under /proc): changes fail on the agent.
+  broken = startAgent({ AMQP_URL, AGENT_HOSTNAME: brokenHost, CHECK_INTERVAL_MS: '1000', STATE_FILE: '/proc/watchdog-test/state.json' });
+  await waitFor('the agents to be live', async () => {
+    const hosts = (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body;
+    return [host, brokenHost].every((h) => hosts.some((x) => x.hostname === h && x.live));
+  }, 20_000, 100);
+});
+
+after(async () => {
+  await Promise.all([agent?.stop(), broken?.stop(), control?.stop()]);
+  await deleteAgentQueues([host, brokenHost, ghost]);
+  await removeRunContainers(docker);
+});
+
+describe('REST API: every status code', () => {
+  it('200: reads need no token', async () => {
+    const list = await http<unknown[]>('GET', `${control.url}/containers`);
+    assert.equal(list.status, 200);
+    assert.ok(Array.isArray(list.body));
+    assert.equal((await http('GET', `${control.url}/hosts`)).status, 200);
+    const health = await http<{ status: string; bus: string; liveHosts: number }>('GET', `${control.url}/health`);
+    assert.equal(health.status, 200);
+    assert.equal(health.body.bus, 'connected');
+  });
+
+  it('200: changes with the right token', async () => {
+    const put = await http<{ threshold: number; confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '55', headers: auth });
+    assert.ok(put.status === 200 || put.status === 202, String(put.status));
+    assert.ok(put.body.confirmed.includes(host));
+    const post = await http<{ monitored: boolean }>('POST', `${control.url}/containers/${host}/${target}`, { headers: auth });
+    assert.equal(post.status, 200);
+    assert.equal(post.body.monitored, true);
+    const del = await http<{ monitored: boolean }>('DELETE', `${control.url}/containers/${host}/${target}`, { headers: auth });
+    assert.equal(del.status, 200);
+    assert.equal(del.body.monitored, false);
+    await waitFor('the heartbeat to carry 55', async () => (await threshold(host)) === 55, 5_000, 100);
+  });
+
+  it('401: changes without a token or with a wrong one, and nothing changes', async () => {
+    const attempts: Record<string, string>[] = [{}, { Authorization: 'Bearer wrong-token' }, { Authorization: TOKEN }];
+    for (const headers of attempts) {
+      const put = await http<ErrorBody>('PUT', `${control.url}/threshold`, { body: '5', headers });
+      assert.equal(put.status, 401);
+      assert.equal(put.body.error, 'unauthorized');
+      assert.equal(put.headers.get('www-authenticate'), 'Bearer');
+      assert.equal((await http('POST', `${control.url}/containers/${host}/${target}`, { headers })).status, 401);
+      assert.equal((await http('DELETE', `${control.url}/containers/${host}/${target}`, { headers })).status, 401);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // a heartbeat later
+    assert.equal(await threshold(host), 55);
+  });
+
+  it('400: bad threshold bodies name the field and the rule', async () => {
+    const cases: [string | undefined, RegExp][] = [
+      ['"80"', /body: must be number/],
+      ['101', /body: must be <= 100/],
+      ['-1', /body: must be >= 0/],
+      ['{"threshold": 80}', /body: must be number/],
+      ['{oops', /body: must be valid JSON/],
+      [undefined, /body: is required, as JSON sent with Content-Type: application\/json/],
+    ];
+    for (const [body, rule] of cases) {
+      const result = await http<ErrorBody>('PUT', `${control.url}/threshold`, { headers: auth, ...(body === undefined ? {} : { body }) });
+      assert.equal(result.status, 400, `${body}`);
+      assert.equal(result.body.error, 'invalid_request');
+      assert.match(result.body.message, rule);
+      assert.equal(result.body.details?.[0]?.field, 'body');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    assert.equal(await threshold(host), 55, 'nothing changed');
+  });
+
+  it('400: bad host and container names', async () => {
+    const badContainer = await http<ErrorBody>('POST', `${control.url}/containers/${host}/-dash`, { headers: auth });
+    assert.equal(badContainer.status, 400);
+    assert.equal(badContainer.body.details?.[0]?.field, 'containerName');
+    const badHost = await http<ErrorBody>('DELETE', `${control.url}/containers/bad%20host/${target}`, { headers: auth });
+    assert.equal(badHost.status, 400);
+    assert.equal(badHost.body.details?.[0]?.field, 'hostname');
+  });
+
+  it('404: unknown host, unknown container, unknown path', async () => {
+    const noHost = await http<ErrorBody>('POST', `${control.url}/containers/nobody-${runId}/${target}`, { headers: auth });
+    assert.equal(noHost.status, 404);
+    assert.equal(noHost.body.error, 'unknown_host');
+    const noContainer = await http<ErrorBody>('POST', `${control.url}/containers/${host}/missing-${runId}`, { headers: auth });
+    assert.equal(noContainer.status, 404);
+    assert.equal(noContainer.body.error, 'unknown_container');
+    const noPath = await http<ErrorBody>('GET', `${control.url}/containerz`);
+    assert.equal(noPath.status, 404);
+    assert.equal(noPath.body.error, 'not_found');
+  });
+
+  it('405: wrong methods', async () => {
+    for (const [method, path] of [['PATCH', '/threshold'], ['GET', '/threshold'], ['PUT', '/containers'], ['GET', `/containers/${host}/${target}`]] as const) {
+      const result = await http<ErrorBody>(method, `${control.url}${path}`, { headers: auth });
+      assert.equal(result.status, 405, `${method} ${path}`);
+      assert.equal(result.body.error, 'method_not_allowed');
+    }
+  });
+
+  it('502: the agent cannot apply the change, and says why', async () => {
+    const result = await http<ErrorBody>('POST', `${control.url}/containers/${brokenHost}/${target}`, { headers: auth });
+    assert.equal(result.status, 502);
+    assert.equal(result.body.error, 'agent_failed');
+    assert.match(result.body.message, /could not save the monitored list/);
+  });
+
+  it('504 and 202: a live host that does not confirm; the command waits in its queue', async () => {
+    await ghostHeartbeat();
+    const depth = await ghostQueueDepth();
+    const post = await http<ErrorBody>('POST', `${control.url}/containers/${ghost}/${target}`, { headers: auth });
+    assert.equal(post.status, 504);
+    assert.equal(post.body.error, 'not_confirmed');
+    assert.match(post.body.message, /waits in its queue/);
+    assert.ok(post.ms >= 1400, `waited ${post.ms.toFixed(0)} ms for the 1500 ms deadline`);
+    assert.equal(await ghostQueueDepth(), depth + 1, 'the command is queued for the host');
+
+    await ghostHeartbeat();
+    const put = await http<{ threshold: number; confirmed: string[]; unconfirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '55', headers: auth });
+    assert.equal(put.status, 202);
+    assert.ok(put.body.confirmed.includes(host));
+    assert.ok(put.body.unconfirmed.includes(ghost));
+  });
+
+  it('503: the bus is unreachable, and nothing is sent', async () => {
+    const offline = await startControl({ AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' });
+    try {
+      const list = await http<ErrorBody>('GET', `${offline.url}/containers`);
+      assert.equal(list.status, 503);
+      assert.equal(list.body.error, 'bus_unavailable');
+      assert.equal((await http('PUT', `${offline.url}/threshold`, { body: '10' })).status, 503);
+      assert.equal((await http('POST', `${offline.url}/containers/${host}/${target}`)).status, 404, 'no live host is known without the bus');
+      const health = await http<{ bus: string }>('GET', `${offline.url}/health`);
+      assert.equal(health.status, 503);
+      assert.equal(health.body.bus, 'disconnected');
+      assert.equal(offline.child.exitCode, null, 'it keeps running and retrying');
+    } finally {
+      await offline.stop();
+    }
+  });
+
+  it('refuses to start on a bad environment value and names it', async () => {
+    await assert.rejects(startControl({ PORT: 'eighty', GATHER_TIMEOUT_MS: '-5' }), /PORT="eighty" must be an integer[\s\S]*GATHER_TIMEOUT_MS="-5"/);
+  });
+});
