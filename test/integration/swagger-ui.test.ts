@@ -1,0 +1,69 @@
+/**
+ * Swagger UI in headless Chromium: an operator opens /docs, runs PUT /threshold and
+ * GET /containers with "Try it out", and sees the results from the real agents.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startAgent, type AgentProcess } from '../support/agent-process.js';
+import { deleteAgentQueues } from '../support/bus.js';
+import { AMQP_URL, http, startControl, type ControlProcess } from '../support/control-process.js';
+import { createTarget, engine, removeRunContainers, runId, uniqueName, waitFor } from '../support/lab.js';
+
+const host = `ui-${runId}`;
+const target = uniqueName('ui');
+let control: ControlProcess;
+let agent: AgentProcess;
+let browser: BrowserContext;
+
+before(async () => {
+  await createTarget(target);
+  control = await startControl();
+  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '1000' });
+  await waitFor('the agent to be live', async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live), 20_000, 100);
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await agent?.stop();
+  await control?.stop();
+  await deleteAgentQueues([host]);
+  await removeRunContainers(engine());
+});
+
+async function tryItOut(page: Page, operationId: string, body?: string): Promise<{ status: string; text: string }> {
+  const operation = page.locator(`[id$="-${operationId}"]`).first();
+  await operation.locator('.opblock-summary').first().click();
+  await operation.getByRole('button', { name: 'Try it out' }).click();
+  if (body !== undefined) await operation.locator('textarea.body-param__text').fill(body);
+  await operation.getByRole('button', { name: 'Execute' }).click();
+  const status = operation.locator('.live-responses-table .response .response-col_status').first();
+  await status.waitFor({ timeout: 15_000 });
+  const text = (await operation.locator('.live-responses-table .response-col_description pre').first().textContent()) ?? '';
+  return { status: ((await status.textContent()) ?? '').trim(), text };
+}
+
+it('an operator sets the threshold and lists the containers through Swagger UI', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${control.url}/docs/`);
+  await page.getByText('Container watchdog control API').first().waitFor({ timeout: 15_000 });
+
+  const put = await tryItOut(page, 'setThreshold', '42');
+  assert.equal(put.status, '200');
+  assert.match(put.text, /"threshold": 42/);
+  assert.match(put.text, new RegExp(host));
+
+  const list = await tryItOut(page, 'listContainers');
+  assert.equal(list.status, '200');
+  assert.match(list.text, new RegExp(`"name": "${target}"`));
+  await page.screenshot({ path: join(tmpdir(), 'swagger-ui.png'), fullPage: true });
+  await http('PUT', `${control.url}/threshold`, { body: '60' });
+});
