@@ -2,11 +2,13 @@
  * Runs every benchmark on the real engine (and broker) and writes bench/results/latest.{json,md}.
  * Needs the lab: scripts/lab-up.sh (npm run bench runs it first).
  */
+import { gatherLatency } from './gather-latency.js';
 import { healLatency } from './heal-latency.js';
 import { markdownTable, writeResults, type BenchResult } from './stats.js';
 
 const benches: Record<string, () => Promise<BenchResult>> = {
   'heal-latency': () => healLatency(Number(process.env['BENCH_KILLS'] ?? 20)),
+  'gather-latency': () => gatherLatency({ hosts: 2, containersPerHost: 20 }),
 };
 
 const only = process.argv.slice(2);

@@ -54,7 +54,8 @@ export class BusConnection {
   private async connect(): Promise<void> {
     let connection: ChannelModel | null = null;
     try {
-      connection = await amqp.connect(this.url, { clientProperties: { connection_name: this.name } });
+      // noDelay: without it Nagle's algorithm holds small replies back ~40 ms.
+      connection = await amqp.connect(this.url, { noDelay: true, clientProperties: { connection_name: this.name } });
       connection.on('error', (error: Error) => this.log.warn(`bus connection error: ${error.message}`, { kind: 'bus' }));
       connection.on('close', () => this.lost(connection, 'connection closed'));
       const channel = await connection.createChannel();

@@ -4,10 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { encode } from '../../bus/messages.js';
-import { AGENT_QUEUE_EXPIRES_MS, COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, TO_ALL, agentQueue, toHost } from '../../bus/topology.js';
+import { agentQueue } from '../../bus/topology.js';
 import { startAgent, type AgentProcess } from '../support/agent-process.js';
-import { deleteAgentQueues, withChannel } from '../support/bus.js';
+import { announceSilentHost, deleteAgentQueues, withChannel } from '../support/bus.js';
 import { AMQP_URL, http, startControl, type ControlProcess } from '../support/control-process.js';
 import { createTarget, engine, removeRunContainers, runId, uniqueName, waitFor } from '../support/lab.js';
 
@@ -28,16 +27,6 @@ interface ErrorBody {
   error: string;
   message: string;
   details?: { field: string; rule: string }[];
-}
-
-async function ghostHeartbeat(): Promise<void> {
-  await withChannel(async (channel) => {
-    const queue = agentQueue(ghost);
-    await channel.assertQueue(queue, { durable: true, arguments: { 'x-expires': AGENT_QUEUE_EXPIRES_MS } });
-    await channel.bindQueue(queue, COMMANDS_EXCHANGE, TO_ALL);
-    await channel.bindQueue(queue, COMMANDS_EXCHANGE, toHost(ghost));
-    channel.publish(HEARTBEATS_EXCHANGE, '', encode({ kind: 'heartbeat', hostname: ghost, sentAt: new Date().toISOString(), threshold: 60, monitored: 0 }));
-  });
 }
 
 const ghostQueueDepth = () => withChannel(async (channel) => (await channel.checkQueue(agentQueue(ghost))).messageCount);
@@ -157,7 +146,7 @@ describe('REST API: every status code', () => {
   });
 
   it('504 and 202: a live host that does not confirm; the command waits in its queue', async () => {
-    await ghostHeartbeat();
+    await announceSilentHost(ghost);
     const depth = await ghostQueueDepth();
     const post = await http<ErrorBody>('POST', `${control.url}/containers/${ghost}/${target}`, { headers: auth });
     assert.equal(post.status, 504);
@@ -166,7 +155,7 @@ describe('REST API: every status code', () => {
     assert.ok(post.ms >= 1400, `waited ${post.ms.toFixed(0)} ms for the 1500 ms deadline`);
     assert.equal(await ghostQueueDepth(), depth + 1, 'the command is queued for the host');
 
-    await ghostHeartbeat();
+    await announceSilentHost(ghost);
     const put = await http<{ threshold: number; confirmed: string[]; unconfirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '55', headers: auth });
     assert.equal(put.status, 202);
     assert.ok(put.body.confirmed.includes(host));
