@@ -1,10 +1,9 @@
 /** The agent's configuration, read once from the environment and validated; a bad value names the variable. */
 import { hostname as machineHostname } from 'node:os';
 import { CONTAINER_NAME_RULE, isContainerName } from '../shared/container-name.js';
+import { parseDockerHost, type DockerConnection } from '../shared/docker-host.js';
 import { EnvReader, type Env } from '../shared/env.js';
 import type { RestartPolicy } from './restart-guard.js';
-
-export type DockerConnection = { socketPath: string } | { protocol: 'http'; host: string; port: number };
 
 export interface AgentConfig {
   hostname: string;
@@ -49,15 +48,4 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
   };
   read.done();
   return config;
-}
-
-/** Docker's own convention: unix:///path/to/socket or tcp://host:port; unset means the local socket. */
-function parseDockerHost(read: EnvReader): DockerConnection {
-  const raw = read.optional('DOCKER_HOST');
-  if (!raw) return { socketPath: '/var/run/docker.sock' };
-  if (raw.startsWith('unix://') && raw.length > 'unix://'.length) return { socketPath: raw.slice('unix://'.length) };
-  const tcp = /^tcp:\/\/([^:/]+):(\d{1,5})\/?$/.exec(raw);
-  if (tcp?.[1] && tcp[2]) return { protocol: 'http', host: tcp[1], port: Number(tcp[2]) };
-  read.check('DOCKER_HOST', false, 'must be unix:///path/to/docker.sock or tcp://host:port');
-  return { socketPath: '/var/run/docker.sock' };
 }

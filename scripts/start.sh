@@ -1,15 +1,41 @@
 #!/usr/bin/env bash
-# Runs the system on this machine: brings the lab up (Docker engine, RabbitMQ, images), makes two
-# demo containers and runs the agent watching them, in the foreground (Ctrl-C stops it).
+# Runs the whole system on this machine: installs and starts Docker (and the lab's RabbitMQ),
+# builds every image offline, brings the compose stack up and prints where to look.
+# `npm stop` takes it down again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+say() { printf '[start] %s\n' "$*"; }
+
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies"
   npm ci --no-audit --no-fund
 fi
-scripts/lab-up.sh
-for name in demo-1 demo-2; do
-  docker inspect "$name" >/dev/null 2>&1 || docker run -d --name "$name" watchdog-lab/target:latest >/dev/null
+say "bringing the lab up: Docker engine, images (the first time takes a few minutes)"
+LAB_IMAGES=1 scripts/lab-up.sh
+
+# The lab's own broker (the tests use it) holds 5672 and 15672, so the stack's goes on 5673/15673.
+export BROKER_PORT=${BROKER_PORT:-5673} BROKER_UI_PORT=${BROKER_UI_PORT:-15673}
+export RABBITMQ_IMAGE=${RABBITMQ_IMAGE:-watchdog-lab/rabbitmq:3} NODE_IMAGE=${NODE_IMAGE:-watchdog-lab/node:24}
+export LOG_DIR=${LOG_DIR:-$PWD/logs} CONTROL_PORT=${CONTROL_PORT:-8080}
+mkdir -p "$LOG_DIR"
+
+say "starting the stack (docker-compose -p watchdog up -d)"
+docker-compose -p watchdog up -d
+say "waiting for the control service and the agent"
+for _ in $(seq 1 120); do
+  if curl -fsS "http://localhost:$CONTROL_PORT/hosts" 2>/dev/null | grep -q '"live":true'; then break; fi
+  sleep 1
 done
-export MONITORED=${MONITORED:-demo-1,demo-2}
-echo "agent: monitoring $MONITORED; log file ${LOG_FILE:-logs/agent-$(hostname).log}; try: docker stop demo-1"
-exec npx tsx agent/main.ts
+curl -fsS "http://localhost:$CONTROL_PORT/hosts" | grep -q '"live":true' || { say "the agent did not come up; see: docker-compose -p watchdog logs"; exit 1; }
+
+cat <<TXT
+
+The watchdog is running.
+  Swagger UI      http://localhost:$CONTROL_PORT/docs
+  REST API        curl http://localhost:$CONTROL_PORT/containers
+                  curl -X PUT -H 'Content-Type: application/json' -d 80 http://localhost:$CONTROL_PORT/threshold
+  RabbitMQ UI     http://localhost:$BROKER_UI_PORT  (guest / guest)
+  Agent log       tail -f $LOG_DIR/agent-host1.log
+  Antagonist log  tail -f $LOG_DIR/antagonist-host1.log
+  Stop it         npm stop
+TXT
