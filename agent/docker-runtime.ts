@@ -29,6 +29,7 @@ export class DockerRuntime implements ContainerRuntime {
         running: found.State.Running,
         status: found.State.Status,
         ip: pickAddress(found.NetworkSettings.Networks),
+        startedAt: found.State.StartedAt,
       };
     } catch (error) {
       if ((error as DockerError).statusCode === 404) return null;
@@ -44,14 +45,17 @@ export class DockerRuntime implements ContainerRuntime {
       running: c.State === 'running',
       status: c.State,
       ip: pickAddress(c.NetworkSettings?.Networks ?? {}),
+      startedAt: '', // not in the listing; only inspect has it
     }));
   }
 
-  async start(name: string): Promise<void> {
+  async start(name: string): Promise<boolean> {
     try {
       await this.docker.getContainer(name).start();
+      return true;
     } catch (error) {
-      if ((error as DockerError).statusCode !== 304) throw error; // 304: already started
+      if ((error as DockerError).statusCode === 304) return false; // 304: already started
+      throw error;
     }
   }
 

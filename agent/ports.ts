@@ -8,6 +8,8 @@ export interface ContainerInfo {
   status: string;
   /** Address on the container's network (the bridge by default); null when it has none. */
   ip: string | null;
+  /** When it was last started (Docker's State.StartedAt); tells a restart apart. */
+  startedAt: string;
 }
 
 export interface RuntimeEvent {
@@ -28,7 +30,8 @@ export interface ContainerRuntime {
   /** null when no container of that name exists on this host. */
   inspect(name: string): Promise<ContainerInfo | null>;
   list(): Promise<ContainerInfo[]>;
-  start(name: string): Promise<void>;
+  /** false when it was already running (someone else started it first). */
+  start(name: string): Promise<boolean>;
   restart(name: string, stopTimeoutSec: number): Promise<void>;
   watchEvents(handlers: EventHandlers): { close(): void };
 }

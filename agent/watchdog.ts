@@ -154,7 +154,8 @@ export class Watchdog {
       return;
     }
     try {
-      const found = judgeContainer(await this.deps.runtime.inspect(name));
+      const container = await this.deps.runtime.inspect(name);
+      const found = judgeContainer(container);
       if (found.action !== 'probe') {
         this.logCheck(name, found.verdict, found.reason);
         if (found.action === 'start') await this.heal(name, 'start', found.reason, 'check');
@@ -162,11 +163,23 @@ export class Watchdog {
       }
       const probe = await this.deps.prober.probe(found.ip, this.options.pingCount);
       const judged = judgeProbe(probe, threshold);
-      this.logCheck(name, judged.verdict, reasonOf(judged), { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip: found.ip });
+      const measured = { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip: found.ip };
+      if (judged.action === 'restart' && (await this.restartedSince(name, container?.startedAt))) {
+        // Replies lost while it was down and coming back say nothing about the new instance.
+        this.logCheck(name, 'changed', `${reasonOf(judged)}, but it was restarted during the probe; judged afresh next cycle`, measured);
+        return;
+      }
+      this.logCheck(name, judged.verdict, reasonOf(judged), measured);
       if (judged.action === 'restart') await this.heal(name, 'restart', reasonOf(judged), 'check');
     } catch (error) {
       this.deps.log.error(`${name}: check failed: ${errorMessage(error)}`, { kind: 'check', container: name, verdict: 'error', reason: errorMessage(error) });
     }
+  }
+
+  private async restartedSince(name: string, startedAt: string | undefined): Promise<boolean> {
+    if (this.healing.has(name)) return true;
+    const now = await this.deps.runtime.inspect(name);
+    return !now?.running || now.startedAt !== startedAt;
   }
 
   private onEvent(event: RuntimeEvent): void {
@@ -212,10 +225,10 @@ export class Watchdog {
     }
     const work = (async () => {
       try {
-        if (action === 'start') await this.deps.runtime.start(name);
-        else await this.deps.runtime.restart(name, this.options.stopTimeoutSec);
+        const done = action === 'start' ? await this.deps.runtime.start(name) : (await this.deps.runtime.restart(name, this.options.stopTimeoutSec), true);
         const durationMs = this.deps.clock.now() - now;
-        this.deps.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
+        if (done) this.deps.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
+        else this.deps.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs });
       } catch (error) {
         this.deps.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, { ...fields, outcome: 'failed', error: errorMessage(error), durationMs: this.deps.clock.now() - now });
       }

@@ -65,14 +65,15 @@ async function main(): Promise<void> {
       return;
     }
     const target = fault.target.name;
+    const injectedAt = new Date().toISOString();
     if (fault.kind === 'stop') {
       await docker.getContainer(fault.target.id).stop({ t: config.stopTimeoutSec });
-      logger.info(`stopped ${target}`, { kind: 'stop', target, parameter: { stopTimeoutSec: config.stopTimeoutSec } });
+      logger.info(`stopped ${target}`, { kind: 'stop', target, injectedAt, parameter: { stopTimeoutSec: config.stopTimeoutSec } });
     } else {
       const pid = (await docker.getContainer(fault.target.id).inspect()).State.Pid;
       const lossPercent = fault.lossPercent ?? 100;
       const method = await setPacketLoss((command, args) => run('nsenter', ['-t', String(pid), '-n', command, ...args]), lossPercent);
-      logger.info(`${lossPercent}% outgoing packet loss on ${target} with ${method}`, { kind: 'loss', target, parameter: { lossPercent, method } });
+      logger.info(`${lossPercent}% outgoing packet loss on ${target} with ${method}`, { kind: 'loss', target, injectedAt, parameter: { lossPercent, method } });
     }
   };
 

@@ -50,7 +50,7 @@ export class FakeRuntime implements ContainerRuntime {
   failInspect: Error | null = null;
 
   add(name: string, overrides: Partial<ContainerInfo> = {}): ContainerInfo {
-    const info: ContainerInfo = { id: `id-${name}`, name, running: true, status: 'running', ip: `10.0.0.${this.containers.size + 2}`, ...overrides };
+    const info: ContainerInfo = { id: `id-${name}`, name, running: true, status: 'running', ip: `10.0.0.${this.containers.size + 2}`, startedAt: 't0', ...overrides };
     this.containers.set(name, info);
     return info;
   }
@@ -58,6 +58,12 @@ export class FakeRuntime implements ContainerRuntime {
   kill(name: string): void {
     const info = this.containers.get(name);
     if (info) Object.assign(info, { running: false, status: 'exited', ip: null });
+  }
+
+  /** Someone else restarts it (a user, a restart policy): a new start time. */
+  restartedElsewhere(name: string): void {
+    const info = this.containers.get(name);
+    if (info) info.startedAt = `elsewhere-${Date.now()}-${Math.random()}`;
   }
 
   emit(action: string, name: string): void {
@@ -74,10 +80,12 @@ export class FakeRuntime implements ContainerRuntime {
     return [...this.containers.values()].map((c) => ({ ...c }));
   }
 
-  async start(name: string): Promise<void> {
+  async start(name: string): Promise<boolean> {
     this.calls.push(`start ${name}`);
     await this.hold;
+    if (this.containers.get(name)?.running) return false;
     this.revive(name);
+    return true;
   }
 
   async restart(name: string, stopTimeoutSec: number): Promise<void> {
@@ -91,10 +99,10 @@ export class FakeRuntime implements ContainerRuntime {
     return { close: () => (this.handlers = null) };
   }
 
-  private revive(name: string): void {
+  revive(name: string): void {
     const info = this.containers.get(name);
     if (!info) throw new Error(`no such container: ${name}`);
-    Object.assign(info, { running: true, status: 'running', ip: info.ip ?? `10.0.1.${this.calls.length}` });
+    Object.assign(info, { running: true, status: 'running', ip: info.ip ?? `10.0.1.${this.calls.length}`, startedAt: `t${this.calls.length}` });
   }
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judgeContainer, judgeProbe } from '../../agent/decide.js';
 
-const running = { id: 'x', name: 'web', running: true, status: 'running', ip: '10.0.0.2' };
+const running = { id: 'x', name: 'web', running: true, status: 'running', ip: '10.0.0.2', startedAt: 't0' };
 const probe = (lossPercent: number) => ({ sent: 5, received: 5, lossPercent, rttMs: 0.1 });
 
 describe('judgeContainer', () => {

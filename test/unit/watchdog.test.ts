@@ -82,6 +82,34 @@ describe('check cycle', () => {
     assert.equal(log.of('other').length, 0);
   });
 
+  it('does not restart a container that was restarted while it was being probed', async () => {
+    const web = runtime.add('web');
+    prober.loss.set(web.ip ?? '', 80); // replies lost while it was down
+    let open!: () => void;
+    prober.gate = new Promise((resolve) => (open = resolve));
+    const cycle = watchdog(['web']).runCycle();
+    await settle();
+    runtime.restartedElsewhere('web');
+    open();
+    await cycle;
+    assert.deepEqual(runtime.calls, []);
+    assert.equal(log.of('web', 'check')[0]?.fields['verdict'], 'changed');
+  });
+
+  it('logs a start that found the container already running again as such, not as a heal', async () => {
+    runtime.add('web', { running: false, status: 'exited', ip: null });
+    let open!: () => void;
+    prober.gate = new Promise((resolve) => (open = resolve));
+    const dog = watchdog(['web']);
+    dog.start();
+    const cycle = dog.runCycle();
+    runtime.revive('web'); // someone else started it between our inspect and our start
+    open();
+    await cycle;
+    await dog.stop();
+    assert.equal(log.of('web', 'action')[0]?.fields['outcome'], 'already-running');
+  });
+
   it('does not restart when the probe itself fails, and says why', async () => {
     runtime.add('web');
     prober.failure = new Error('spawn ping ENOENT');
