@@ -16,6 +16,7 @@ export interface AgentConfig {
   stateFile: string;
   logFile: string;
   concurrency: number;
+  prober: 'ping' | 'fping';
   stopTimeoutSec: number;
   restartPolicy: RestartPolicy;
 }
@@ -38,6 +39,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     stateFile: read.string('STATE_FILE', `.state/agent-${hostname}.json`),
     logFile: read.string('LOG_FILE', `logs/agent-${hostname}.log`),
     concurrency: read.integer('CHECK_CONCURRENCY', 100, 1, 1000),
+    prober: readProber(read),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
     restartPolicy: {
       maxRestarts: read.integer('RESTART_LIMIT', 5, 1, 1000),
@@ -48,4 +50,10 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
   };
   read.done();
   return config;
+}
+
+function readProber(read: EnvReader): 'ping' | 'fping' {
+  const prober = read.string('PROBER', 'ping');
+  read.check('PROBER', prober === 'ping' || prober === 'fping', 'must be ping (one process per container) or fping (batched)');
+  return prober === 'fping' ? 'fping' : 'ping';
 }

@@ -8,6 +8,7 @@ import { readAgentConfig, type AgentConfig } from './config.js';
 import { AgentBus } from './agent-bus.js';
 import { CommandHandler } from './command-handler.js';
 import { DockerRuntime } from './docker-runtime.js';
+import { FpingProber } from './fping-prober.js';
 import { PingProber } from './ping-prober.js';
 import type { AgentState, Log } from './ports.js';
 import { FileStateStore } from './state-file.js';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     systemClock,
   );
   const watchdog = new Watchdog(
-    { runtime, prober: new PingProber(), store, clock: systemClock, log: logger },
+    { runtime, prober: config.prober === 'fping' ? new FpingProber() : new PingProber(config.concurrency), store, clock: systemClock, log: logger },
     {
       checkIntervalMs: config.checkIntervalMs,
       pingCount: config.pingCount,
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     : null;
   if (bus) bus.start();
   else logger.warn('AMQP_URL is not set: the agent runs alone, without admin commands', { kind: 'agent' });
-  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms`, {
+  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}`, {
     kind: 'agent',
     monitored: initial.monitored,
     threshold: initial.threshold,

@@ -45,7 +45,8 @@ export interface ProbeResult {
 }
 
 export interface Prober {
-  probe(ip: string, count: number): Promise<ProbeResult>;
+  /** Sends `count` pings to every address; a probe that could not be made is an Error in its place. */
+  probeAll(ips: readonly string[], count: number): Promise<Map<string, ProbeResult | Error>>;
 }
 
 export interface AgentState {

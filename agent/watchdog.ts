@@ -6,13 +6,13 @@
 import { mapWithConcurrency } from '../shared/concurrency.js';
 import type { Clock } from '../shared/clock.js';
 import { judgeContainer, judgeProbe, type Verdict } from './decide.js';
-import type { AgentState, ContainerRuntime, Log, Prober, RuntimeEvent, StateStore } from './ports.js';
+import type { AgentState, ContainerRuntime, Log, Prober, ProbeResult, RuntimeEvent, StateStore } from './ports.js';
 import { RestartGuard, type RestartPolicy } from './restart-guard.js';
 
 export interface WatchdogOptions {
   checkIntervalMs: number;
   pingCount: number;
-  /** At most this many containers are inspected and probed at once. */
+  /** At most this many containers are inspected at once (the ping prober has the same bound). */
   concurrency: number;
   /** Grace period for a restart's stop; a lossy container is alive, so it is kept short. */
   stopTimeoutSec: number;
@@ -133,13 +133,28 @@ export class Watchdog {
     }, delayMs);
   }
 
+  /**
+   * A cycle in three steps: ask Docker about every monitored container (at most `concurrency` at
+   * once) and start the ones that are down; probe all running ones in one batch; judge each probe.
+   */
   private async checkAll(): Promise<CycleReport> {
     const { monitored, threshold } = this.state;
     const started = this.deps.clock.now();
-    await mapWithConcurrency(monitored, this.options.concurrency, (name) => this.checkContainer(name, threshold));
+    const heals: Promise<void>[] = [];
+    const running: { name: string; ip: string; startedAt: string }[] = [];
+    await mapWithConcurrency(monitored, this.options.concurrency, async (name) => {
+      const found = await this.look(name);
+      if (found?.verdict.action === 'probe') running.push({ name, ip: found.verdict.ip, startedAt: found.startedAt });
+      else if (found?.verdict.action === 'start') heals.push(this.heal(name, 'start', found.verdict.reason, 'check'));
+    });
+    if (running.length > 0) {
+      const probes = await this.probeAll(running.map((r) => r.ip));
+      await Promise.all(running.map((r) => this.judge(r.name, r.ip, r.startedAt, probes.get(r.ip), threshold)));
+    }
+    await Promise.all(heals);
     const durationMs = this.deps.clock.now() - started;
     const overran = durationMs > this.options.checkIntervalMs;
-    const fields = { kind: 'cycle', checked: monitored.length, durationMs, intervalMs: this.options.checkIntervalMs, overran };
+    const fields = { kind: 'cycle', checked: monitored.length, probed: running.length, durationMs, intervalMs: this.options.checkIntervalMs, overran };
     if (overran) {
       this.deps.log.warn(`cycle took ${durationMs} ms, longer than the ${this.options.checkIntervalMs} ms interval; the next one starts now`, fields);
     } else {
@@ -148,23 +163,38 @@ export class Watchdog {
     return { checked: monitored.length, durationMs, overran };
   }
 
-  private async checkContainer(name: string, threshold: number): Promise<void> {
+  /** What Docker says about one container, logged unless it is running (its probe is logged then). */
+  private async look(name: string): Promise<{ verdict: Verdict; startedAt: string } | null> {
     if (this.healing.has(name)) {
       this.logCheck(name, 'healing', 'a start or restart is under way');
-      return;
+      return null;
     }
     try {
       const container = await this.deps.runtime.inspect(name);
-      const found = judgeContainer(container);
-      if (found.action !== 'probe') {
-        this.logCheck(name, found.verdict, found.reason);
-        if (found.action === 'start') await this.heal(name, 'start', found.reason, 'check');
-        return;
-      }
-      const probe = await this.deps.prober.probe(found.ip, this.options.pingCount);
+      const verdict = judgeContainer(container);
+      if (verdict.action !== 'probe') this.logCheck(name, verdict.verdict, reasonOf(verdict));
+      return { verdict, startedAt: container?.startedAt ?? '' };
+    } catch (error) {
+      this.logError(name, error);
+      return null;
+    }
+  }
+
+  private async probeAll(ips: string[]): Promise<Map<string, ProbeResult | Error>> {
+    try {
+      return await this.deps.prober.probeAll(ips, this.options.pingCount);
+    } catch (error) {
+      const failed = error instanceof Error ? error : new Error(String(error));
+      return new Map(ips.map((ip) => [ip, failed]));
+    }
+  }
+
+  private async judge(name: string, ip: string, startedAt: string, probe: ProbeResult | Error | undefined, threshold: number): Promise<void> {
+    try {
+      if (!probe || probe instanceof Error) throw probe ?? new Error(`no probe result for ${ip}`);
       const judged = judgeProbe(probe, threshold);
-      const measured = { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip: found.ip };
-      if (judged.action === 'restart' && (await this.restartedSince(name, container?.startedAt))) {
+      const measured = { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip };
+      if (judged.action === 'restart' && (await this.restartedSince(name, startedAt))) {
         // Replies lost while it was down and coming back say nothing about the new instance.
         this.logCheck(name, 'changed', `${reasonOf(judged)}, but it was restarted during the probe; judged afresh next cycle`, measured);
         return;
@@ -172,11 +202,15 @@ export class Watchdog {
       this.logCheck(name, judged.verdict, reasonOf(judged), measured);
       if (judged.action === 'restart') await this.heal(name, 'restart', reasonOf(judged), 'check');
     } catch (error) {
-      this.deps.log.error(`${name}: check failed: ${errorMessage(error)}`, { kind: 'check', container: name, verdict: 'error', reason: errorMessage(error) });
+      this.logError(name, error);
     }
   }
 
-  private async restartedSince(name: string, startedAt: string | undefined): Promise<boolean> {
+  private logError(name: string, error: unknown): void {
+    this.deps.log.error(`${name}: check failed: ${errorMessage(error)}`, { kind: 'check', container: name, verdict: 'error', reason: errorMessage(error) });
+  }
+
+  private async restartedSince(name: string, startedAt: string): Promise<boolean> {
     if (this.healing.has(name)) return true;
     const now = await this.deps.runtime.inspect(name);
     return !now?.running || now.startedAt !== startedAt;

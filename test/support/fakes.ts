@@ -116,6 +116,14 @@ export class FakeProber implements Prober {
   /** Lets a test keep probes pending. */
   gate: Promise<void> | null = null;
 
+  readonly batches: string[][] = [];
+
+  async probeAll(ips: readonly string[], count: number): Promise<Map<string, ProbeResult | Error>> {
+    this.batches.push([...ips]);
+    const results = await Promise.all(ips.map((ip) => this.probe(ip, count).catch((error: unknown) => error as Error)));
+    return new Map(ips.map((ip, i) => [ip, results[i] as ProbeResult | Error]));
+  }
+
   async probe(ip: string, count: number): Promise<ProbeResult> {
     this.probed.push(ip);
     this.inFlight += 1;

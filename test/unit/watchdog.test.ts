@@ -125,13 +125,15 @@ describe('check cycle', () => {
     assert.equal(log.of('web', 'check')[0]?.level, 'error');
   });
 
-  it('probes with a bound on concurrency', async () => {
+  it('probes every running container of a cycle in one batch, and starts the down ones', async () => {
     const names = Array.from({ length: 10 }, (_, i) => `c${i}`);
     for (const name of names) runtime.add(name);
+    runtime.kill('c3');
     await watchdog(names).runCycle();
-    assert.equal(prober.probed.length, 10);
-    assert.ok(prober.maxInFlight <= options.concurrency, `max in flight ${prober.maxInFlight}`);
-    assert.ok(prober.maxInFlight > 1, 'probes run concurrently');
+    assert.equal(prober.batches.length, 1);
+    assert.equal(prober.batches[0]?.length, 9);
+    assert.deepEqual(runtime.calls, ['start c3']);
+    assert.equal(log.lines.filter((l) => l.fields['kind'] === 'check').length, 10, 'one check line per container');
   });
 
   it('never overlaps cycles: a cycle asked for during one joins it', async () => {
