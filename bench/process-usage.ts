@@ -6,7 +6,8 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
+  // utime + stime, plus cutime + cstime: the children it waited for (ping, fping) are its cost too.
+  return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
 }
 
 function rssMb(pid: number): number {

@@ -1,20 +1,30 @@
 /**
  * Runs every benchmark on the real engine (and broker) and writes bench/results/latest.{json,md}.
- * Needs the lab: scripts/lab-up.sh (npm run bench runs it first).
+ * Needs the lab with three hosts and the images (npm run bench brings it up first).
  */
 import { gatherLatency } from './gather-latency.js';
 import { healLatency } from './heal-latency.js';
+import { lossLatency } from './loss-latency.js';
+import { scale } from './scale.js';
+import { soak } from './soak.js';
 import { markdownTable, writeResults, type BenchResult } from './stats.js';
 
 const benches: Record<string, () => Promise<BenchResult>> = {
   'heal-latency': () => healLatency(Number(process.env['BENCH_KILLS'] ?? 20)),
-  'gather-latency': () => gatherLatency({ hosts: 2, containersPerHost: 20 }),
+  'loss-latency': () => lossLatency(10),
+  scale: () => scale([100, 500], ['ping', 'fping']),
+  'gather-latency': () => gatherLatency({ hosts: 3, containersPerHost: 100 }),
+};
+
+/** Long; only when asked for by name: npm run bench -- soak */
+const onDemand: Record<string, () => Promise<BenchResult>> = {
+  soak: () => soak({ durationMs: Number(process.env['SOAK_MS'] ?? 600_000), hosts: 3, dummiesPerHost: 7 }),
 };
 
 const only = process.argv.slice(2);
 const results: BenchResult[] = [];
-for (const [name, run] of Object.entries(benches)) {
-  if (only.length > 0 && !only.includes(name)) continue;
+for (const [name, run] of Object.entries({ ...benches, ...onDemand })) {
+  if (only.length > 0 ? !only.includes(name) : name in onDemand) continue;
   console.log(`\n== ${name}`);
   results.push(await run());
 }
