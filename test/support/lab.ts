@@ -17,9 +17,11 @@ export function engine(socketPath = MAIN_SOCKET): Docker {
   return new Docker({ socketPath });
 }
 
+let named = 0;
 /** A unique container name for this run. */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${runId}-${randomBytes(2).toString('hex')}`;
+  named += 1;
+  return `${prefix}-${runId}-${named}`;
 }
 
 export async function createTarget(
