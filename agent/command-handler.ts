@@ -4,6 +4,11 @@
  */
 import type { Ack, Command, ContainerStatus, ListResponse, Reply } from '../bus/messages.js';
 import type { ContainerInfo, ContainerRuntime } from './ports.js';
+
+/** Where the list of the host's containers comes from (the event-fed inventory, or the runtime). */
+export interface ContainerLister {
+  list(): Promise<ContainerInfo[]>;
+}
 import { errorMessage, type Watchdog } from './watchdog.js';
 
 export class CommandHandler {
@@ -11,6 +16,7 @@ export class CommandHandler {
     private readonly hostname: string,
     private readonly watchdog: Watchdog,
     private readonly runtime: ContainerRuntime,
+    private readonly containers: ContainerLister = runtime,
   ) {}
 
   /** The reply to send, or null when the command is not for this host. */
@@ -28,7 +34,7 @@ export class CommandHandler {
 
   /** Every container on this host, plus monitored names that have no container here (status `absent`). */
   async listContainers(): Promise<ListResponse> {
-    const containers = (await this.runtime.list()).map((c) => this.describe(c));
+    const containers = (await this.containers.list()).map((c) => this.describe(c));
     const present = new Set(containers.map((c) => c.name));
     for (const name of this.watchdog.snapshot.monitored) {
       if (!present.has(name)) containers.push({ hostname: this.hostname, name, status: 'absent', monitored: true });

@@ -7,6 +7,7 @@ import { createLogger } from '../shared/logger.js';
 import { readAgentConfig, type AgentConfig } from './config.js';
 import { AgentBus } from './agent-bus.js';
 import { CommandHandler } from './command-handler.js';
+import { ContainerInventory } from './container-inventory.js';
 import { DockerRuntime } from './docker-runtime.js';
 import { FpingProber } from './fping-prober.js';
 import { PingProber } from './ping-prober.js';
@@ -29,11 +30,9 @@ async function main(): Promise<void> {
   const { logger, close } = createLogger({ hostname: config.hostname, logFile: config.logFile });
   const store = new FileStateStore(config.stateFile);
   const initial = await loadState(store, config, logger);
-  const runtime = new DockerRuntime(
-    new Docker({ ...config.docker, timeout: DOCKER_REQUEST_TIMEOUT_MS }),
-    new Docker(config.docker),
-    systemClock,
-  );
+  const docker = new DockerRuntime(new Docker({ ...config.docker, timeout: DOCKER_REQUEST_TIMEOUT_MS }), new Docker(config.docker), systemClock);
+  const inventory = new ContainerInventory(docker, logger);
+  const runtime = inventory.watching();
   const watchdog = new Watchdog(
     { runtime, prober: config.prober === 'fping' ? new FpingProber() : new PingProber(config.concurrency), store, clock: systemClock, log: logger },
     {
@@ -47,7 +46,7 @@ async function main(): Promise<void> {
   );
   watchdog.start();
   const bus = config.amqpUrl
-    ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime), watchdog, logger, systemClock)
+    ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime, inventory), watchdog, logger, systemClock)
     : null;
   if (bus) bus.start();
   else logger.warn('AMQP_URL is not set: the agent runs alone, without admin commands', { kind: 'agent' });

@@ -151,6 +151,16 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     assert.equal(agent?.child.exitCode, null);
   });
 
+  it('GET /containers follows containers created, stopped and removed after the agent started', async () => {
+    const late = uniqueName('late');
+    await createTarget(late, { docker: dockerB });
+    await waitFor('the new container in the list', async () => find((await containers()).body, hostB, late)?.status === 'running', 3_000, 50);
+    await dockerB.getContainer(late).stop({ t: 0 });
+    await waitFor('its new status', async () => find((await containers()).body, hostB, late)?.status === 'exited', 3_000, 50);
+    await dockerB.getContainer(late).remove();
+    await waitFor('it to leave the list', async () => find((await containers()).body, hostB, late) === undefined, 3_000, 50);
+  });
+
   it('concurrent REST calls never mix their replies', async () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => containers()));
     for (const result of results) {
