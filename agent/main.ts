@@ -2,7 +2,7 @@
 import { rename } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { systemClock } from '../shared/clock.js';
-import { ConfigError } from '../shared/env.js';
+import { readConfigOrRefuse } from '../shared/env.js';
 import { createLogger } from '../shared/logger.js';
 import { readAgentConfig, type AgentConfig } from './config.js';
 import { AgentBus } from './agent-bus.js';
@@ -18,15 +18,8 @@ import { errorMessage, Watchdog } from './watchdog.js';
 const DOCKER_REQUEST_TIMEOUT_MS = 60_000;
 
 async function main(): Promise<void> {
-  let config: AgentConfig;
-  try {
-    config = readAgentConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`agent: ${error.message}`);
-    process.exitCode = 2;
-    return;
-  }
+  const config = readConfigOrRefuse('agent', () => readAgentConfig());
+  if (!config) return;
   const { logger, close } = createLogger({ hostname: config.hostname, logFile: config.logFile });
   const store = new FileStateStore(config.stateFile);
   const initial = await loadState(store, config, logger);

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import Docker from 'dockerode';
 import { parseDockerHost } from '../shared/docker-host.js';
 import { systemClock } from '../shared/clock.js';
-import { ConfigError, EnvReader } from '../shared/env.js';
+import { EnvReader, readConfigOrRefuse } from '../shared/env.js';
 import { run } from '../shared/exec.js';
 import { createLogger } from '../shared/logger.js';
 import { setPacketLoss } from '../shared/packet-loss.js';
@@ -42,15 +42,8 @@ function readConfig() {
 }
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof readConfig>;
-  try {
-    config = readConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`antagonist: ${error.message}`);
-    process.exitCode = 2;
-    return;
-  }
+  const config = readConfigOrRefuse('antagonist', () => readConfig());
+  if (!config) return;
   const { logger, close } = createLogger({ hostname: config.host, logFile: config.faultLog });
   const docker = new Docker({ ...config.docker, timeout: 30_000 });
   const targetsText = [config.targeting.label && `label ${config.targeting.label}`, config.targeting.pattern && `names matching ${config.targeting.pattern.source}`].filter(Boolean).join(' and ');

@@ -1,25 +1,18 @@
 /** Starts the control service: REST API and Swagger UI, commands over RabbitMQ. Wiring only. */
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../shared/clock.js';
-import { ConfigError } from '../shared/env.js';
+import { readConfigOrRefuse } from '../shared/env.js';
 import { createLogger } from '../shared/logger.js';
 import { redact } from '../bus/connection.js';
 import { createApp } from './app.js';
-import { readControlConfig, type ControlConfig } from './config.js';
+import { readControlConfig } from './config.js';
 import { ControlBus } from './control-bus.js';
 import { ControlService } from './control-service.js';
 import { HostRegistry } from './host-registry.js';
 
 async function main(): Promise<void> {
-  let config: ControlConfig;
-  try {
-    config = readControlConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`control: ${error.message}`);
-    process.exitCode = 2;
-    return;
-  }
+  const config = readConfigOrRefuse('control', () => readControlConfig());
+  if (!config) return;
   const { logger, close } = createLogger({ hostname: 'control' });
   const registry = new HostRegistry(systemClock, config.hostTimeoutMs);
   const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock);

@@ -47,3 +47,18 @@ export class EnvReader {
     if (this.problems.length > 0) throw new ConfigError(this.problems);
   }
 }
+
+/**
+ * Reads a component's configuration; on a bad value prints every problem, sets exit code 2 and
+ * returns null, so the process ends without starting anything.
+ */
+export function readConfigOrRefuse<T>(component: string, read: () => T): T | null {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${component}: ${error.message}`);
+    process.exitCode = 2;
+    return null;
+  }
+}

@@ -1,11 +1,9 @@
 /** Runs the real control service as a child process (`npm run control` with env vars) on a free port. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { waitFor } from './lab.js';
+import type { ChildProcess } from 'node:child_process';
+import { StopWaiting, waitFor } from './lab.js';
+import { runEntry } from './process.js';
 
 export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const root = new URL('../../', import.meta.url).pathname;
 
 export interface ControlProcess {
   readonly child: ChildProcess;
@@ -22,28 +20,12 @@ export interface HttpResult<T = unknown> {
 }
 
 export async function startControl(env: Record<string, string> = {}): Promise<ControlProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'control/main.ts')], {
-    cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', AMQP_URL, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const control = runEntry('control/main.ts', { AMQP_URL, PORT: '0', ...env });
   const port = await waitFor('control to listen', () => {
-    if (child.exitCode !== null) throw new Error(`control exited with ${child.exitCode}:\n${output}`);
-    return /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
+    if (control.child.exitCode !== null) throw new StopWaiting(`control exited with ${control.child.exitCode}:\n${control.output()}`);
+    return /listening on http:\/\/localhost:(\d+)/.exec(control.output())?.[1];
   }, 20_000);
-  return {
-    child,
-    url: `http://localhost:${port}`,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  return { ...control, url: `http://localhost:${port}` };
 }
 
 export async function http<T = unknown>(method: string, url: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
