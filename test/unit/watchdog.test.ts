@@ -166,7 +166,29 @@ describe('check cycle', () => {
     assert.deepEqual(runtime.calls, ['restart web t=2']);
   });
 
-  it('the timer runs a cycle every interval and logs an overrun', async () => {
+  it('a cycle longer than the interval says so, and the next one starts right after it instead of piling up', async () => {
+    const web = runtime.add('web');
+    let open!: () => void;
+    prober.gate = new Promise((resolve) => (open = resolve));
+    const dog = watchdog(['web']);
+    dog.start();
+    clock.advance(0);
+    await settle();
+    clock.advance(2_500); // the probe takes 2.5 intervals
+    open();
+    await settle();
+    const cycle = log.lines.find((l) => l.fields['kind'] === 'cycle');
+    assert.equal(cycle?.level, 'warn');
+    assert.equal(cycle?.fields['overran'], true);
+    assert.equal(cycle?.fields['durationMs'], 2_500);
+    prober.gate = null;
+    clock.advance(0);
+    await settle();
+    assert.equal(prober.probed.filter((ip) => ip === web.ip).length, 2, 'the next cycle ran at once, once');
+    await dog.stop();
+  });
+
+  it('the timer runs a cycle every interval', async () => {
     runtime.add('web', { running: false, status: 'exited', ip: null });
     const dog = watchdog(['web']);
     dog.start();
