@@ -102,11 +102,14 @@ export class Watchdog {
     return this.mutate((state) => ({ ...state, threshold }));
   }
 
-  setMonitored(name: string, monitored: boolean): Promise<AgentState> {
-    return this.mutate((state) => {
-      const others = state.monitored.filter((n) => n !== name);
-      return { ...state, monitored: monitored ? [...others, name] : others };
+  /** Unmonitoring also forgets the container's restart history: monitored again, it starts afresh. */
+  async setMonitored(name: string, monitored: boolean): Promise<AgentState> {
+    const state = await this.mutate((current) => {
+      const others = current.monitored.filter((n) => n !== name);
+      return { ...current, monitored: monitored ? [...others, name] : others };
     });
+    if (!monitored) this.guard.forget(name);
+    return state;
   }
 
   private mutate(change: (state: AgentState) => AgentState): Promise<AgentState> {

@@ -22,11 +22,11 @@ mkdir -p "$LOG_DIR"
 say "starting the stack (docker-compose -p watchdog up -d)"
 docker-compose -p watchdog up -d
 say "waiting for the control service and the agent"
-for _ in $(seq 1 120); do
-  if curl -fsS "http://localhost:$CONTROL_PORT/hosts" 2>/dev/null | grep -q '"live":true'; then break; fi
-  sleep 1
-done
-curl -fsS "http://localhost:$CONTROL_PORT/hosts" | grep -q '"live":true' || { say "the agent did not come up; see: docker-compose -p watchdog logs"; exit 1; }
+agent_live() { # node's fetch rather than curl, which a fresh machine may not have
+  node -e "fetch('http://localhost:$CONTROL_PORT/hosts').then(r => r.json()).then(h => process.exit(h.some(x => x.live) ? 0 : 1), () => process.exit(1))"
+}
+for _ in $(seq 1 120); do agent_live && break; sleep 1; done
+agent_live || { say "the agent did not come up; see: docker-compose -p watchdog logs"; exit 1; }
 
 cat <<TXT
 
