@@ -33,6 +33,14 @@ const ghostQueueDepth = () => withChannel(async (channel) => (await channel.chec
 const threshold = async (hostname: string) =>
   (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.find((h) => h.hostname === hostname)?.threshold;
 
+/** The host's threshold as its first heartbeat after now reports it. */
+async function thresholdAfterNextHeartbeat(hostname: string): Promise<number | undefined> {
+  const since = new Date().toISOString();
+  const host = await waitFor('the next heartbeat', async () =>
+    (await http<{ hostname: string; threshold: number; lastSeen: string }[]>('GET', `${control.url}/hosts`)).body.find((h) => h.hostname === hostname && h.lastSeen > since), 10_000, 100);
+  return host.threshold;
+}
+
 before(async () => {
   await createTarget(target);
   control = await startControl({ API_TOKEN: TOKEN, GATHER_TIMEOUT_MS: '1500' });
@@ -85,8 +93,7 @@ describe('REST API: every status code', () => {
       assert.equal((await http('POST', `${control.url}/containers/${host}/${target}`, { headers })).status, 401);
       assert.equal((await http('DELETE', `${control.url}/containers/${host}/${target}`, { headers })).status, 401);
     }
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // a heartbeat later
-    assert.equal(await threshold(host), 55);
+    assert.equal(await thresholdAfterNextHeartbeat(host), 55);
   });
 
   it('400: bad threshold bodies name the field and the rule', async () => {
@@ -105,8 +112,7 @@ describe('REST API: every status code', () => {
       assert.match(result.body.message, rule);
       assert.equal(result.body.details?.[0]?.field, 'body');
     }
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    assert.equal(await threshold(host), 55, 'nothing changed');
+    assert.equal(await thresholdAfterNextHeartbeat(host), 55, 'nothing changed');
   });
 
   it('400: bad host and container names', async () => {
