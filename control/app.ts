@@ -80,6 +80,7 @@ export async function createApp(service: ControlService, options: { apiToken: st
   // The raw text goes to openapi-backend, which parses JSON bodies itself (a parsed JSON string
   // would be parsed a second time there) and validates them against the spec.
   app.use(express.text({ type: () => true, limit: '16kb' }));
+  app.get('/', (_req, res) => res.redirect('/docs/'));
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(specText);
   });
