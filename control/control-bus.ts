@@ -88,6 +88,7 @@ export class ControlBus implements CommandBus {
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     await channel.bindQueue(queue, HEARTBEATS_EXCHANGE, '');
     await channel.consume(queue, (message) => this.onHeartbeat(message), { noAck: true });
+    this.registry.listening();
   }
 
   private onReply(message: ConsumeMessage | null): void {

@@ -37,6 +37,7 @@ export class ControlService {
   ) {}
 
   async listContainers(): Promise<ContainerList> {
+    await this.registry.settled();
     const gathered = await this.send(() =>
       this.bus.request({ kind: 'list_request' }, TO_ALL, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: false }),
     );
@@ -47,6 +48,7 @@ export class ControlService {
   }
 
   async setMonitored(hostname: string, name: string, monitored: boolean): Promise<ContainerStatus> {
+    await this.registry.settled();
     if (!this.registry.isLive(hostname)) {
       const live = this.registry.live();
       throw new ApiError(404, 'unknown_host', `no live agent on host ${hostname}; live hosts: ${live.length ? live.join(', ') : 'none'}`);
@@ -66,6 +68,7 @@ export class ControlService {
   }
 
   async setThreshold(threshold: number): Promise<ThresholdResult> {
+    await this.registry.settled();
     const gathered = await this.send(() =>
       this.bus.request({ kind: 'threshold', threshold }, TO_ALL, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }),
     );

@@ -12,12 +12,26 @@ export interface HostView {
 
 export class HostRegistry {
   private readonly hosts = new Map<string, { seenAt: number; heartbeat: Heartbeat; left: boolean }>();
+  private listeningSince: number | null = null;
 
   constructor(
     private readonly clock: Clock,
     /** A host is live while its last heartbeat is younger than this. */
     private readonly liveForMs: number,
+    /** How often agents send heartbeats: after (re)connecting, every live agent has been heard within it. */
+    private readonly heartbeatMs: number,
   ) {}
+
+  /** Heartbeats flow again (the bus connected): until one period has passed, the picture is incomplete. */
+  listening(): void {
+    this.listeningSince = this.clock.now();
+  }
+
+  /** Resolves once every live agent has had the chance to send a heartbeat since the bus connected. */
+  settled(): Promise<void> {
+    const waitMs = this.listeningSince === null ? 0 : this.listeningSince + this.heartbeatMs + 250 - this.clock.now();
+    return waitMs > 0 ? new Promise((resolve) => this.clock.setTimeout(resolve, waitMs)) : Promise.resolve();
+  }
 
   record(heartbeat: Heartbeat): void {
     this.hosts.set(heartbeat.hostname, { seenAt: this.clock.now(), heartbeat, left: heartbeat.leaving === true });

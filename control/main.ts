@@ -4,6 +4,7 @@ import { systemClock } from '../shared/clock.js';
 import { readConfigOrRefuse } from '../shared/env.js';
 import { createLogger } from '../shared/logger.js';
 import { redact } from '../bus/connection.js';
+import { HEARTBEAT_INTERVAL_MS } from '../bus/topology.js';
 import { createApp } from './app.js';
 import { readControlConfig } from './config.js';
 import { ControlBus } from './control-bus.js';
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const config = readConfigOrRefuse('control', () => readControlConfig());
   if (!config) return;
   const { logger, close } = createLogger({ hostname: 'control' });
-  const registry = new HostRegistry(systemClock, config.hostTimeoutMs);
+  const registry = new HostRegistry(systemClock, config.hostTimeoutMs, HEARTBEAT_INTERVAL_MS);
   const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock);
   bus.start();
   const service = new ControlService(bus, registry, config.gatherTimeoutMs);

@@ -67,7 +67,7 @@ describe('HostRegistry', () => {
 
   it('a host is live until its heartbeats stop for the live window', () => {
     const clock = new FakeClock();
-    const registry = new HostRegistry(clock, 6000);
+    const registry = new HostRegistry(clock, 6000, 2000);
     registry.record(beat('h1'));
     clock.advance(5999);
     assert.deepEqual(registry.live(), ['h1']);
@@ -76,8 +76,23 @@ describe('HostRegistry', () => {
     assert.equal(registry.list()[0]?.live, false, 'still listed, as not live');
   });
 
+  it('right after the bus connects, answers wait one heartbeat period so every live host is known', async () => {
+    const clock = new FakeClock();
+    const registry = new HostRegistry(clock, 6000, 2000);
+    await registry.settled(); // not listening yet: nothing to wait for
+    registry.listening();
+    let settled = false;
+    void registry.settled().then(() => (settled = true));
+    clock.advance(2249);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(settled, false);
+    clock.advance(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(settled, true);
+  });
+
   it('a host that says goodbye is not live at once', () => {
-    const registry = new HostRegistry(new FakeClock(), 6000);
+    const registry = new HostRegistry(new FakeClock(), 6000, 2000);
     registry.record(beat('h1'));
     registry.record(beat('h1', true));
     assert.equal(registry.isLive('h1'), false);
