@@ -17,7 +17,6 @@ export class BusConnection {
   private closing = false;
   private failures = 0;
   private cancelRetry: (() => void) | null = null;
-  private readonly waiters: (() => void)[] = [];
 
   constructor(
     private readonly url: string,
@@ -34,12 +33,6 @@ export class BusConnection {
 
   start(): void {
     void this.connect();
-  }
-
-  /** Resolves once connected (or at once if connected). */
-  connected(): Promise<void> {
-    if (this.current) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   async close(): Promise<void> {
@@ -71,7 +64,6 @@ export class BusConnection {
       this.current = channel;
       this.failures = 0;
       this.log.info(`bus connected to ${redact(this.url)}`, { kind: 'bus' });
-      for (const wake of this.waiters.splice(0)) wake();
     } catch (error) {
       this.log.warn(`bus connect to ${redact(this.url)} failed: ${(error as Error).message}`, { kind: 'bus' });
       await connection?.close().catch(() => undefined);

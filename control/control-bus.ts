@@ -52,10 +52,6 @@ export class ControlBus implements CommandBus {
     this.connection.start();
   }
 
-  connectedOnce(): Promise<void> {
-    return this.connection.connected();
-  }
-
   close(): Promise<void> {
     return this.connection.close();
   }

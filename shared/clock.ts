@@ -12,7 +12,3 @@ export const systemClock: Clock = {
     return () => clearTimeout(timer);
   },
 };
-
-export function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
-}

@@ -110,8 +110,6 @@ export class FakeProber implements Prober {
   /** Loss percent by IP; unknown IPs answer fully. */
   readonly loss = new Map<string, number>();
   readonly probed: string[] = [];
-  inFlight = 0;
-  maxInFlight = 0;
   failure: Error | null = null;
   /** Lets a test keep probes pending. */
   gate: Promise<void> | null = null;
@@ -126,17 +124,10 @@ export class FakeProber implements Prober {
 
   async probe(ip: string, count: number): Promise<ProbeResult> {
     this.probed.push(ip);
-    this.inFlight += 1;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      await this.gate;
-      await Promise.resolve();
-      if (this.failure) throw this.failure;
-      const lossPercent = this.loss.get(ip) ?? 0;
-      return { sent: count, received: Math.round((count * (100 - lossPercent)) / 100), lossPercent, rttMs: lossPercent === 100 ? null : 0.05 };
-    } finally {
-      this.inFlight -= 1;
-    }
+    await this.gate;
+    if (this.failure) throw this.failure;
+    const lossPercent = this.loss.get(ip) ?? 0;
+    return { sent: count, received: Math.round((count * (100 - lossPercent)) / 100), lossPercent, rttMs: lossPercent === 100 ? null : 0.05 };
   }
 }
 
