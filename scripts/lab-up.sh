@@ -132,9 +132,10 @@ build_images() {
     say "building $RABBITMQ_TAG (offline stand-in for rabbitmq:3-management; apt inside, about 30 s)"
     build --build-arg BASE_IMAGE="$BASE_TAG" -t "$RABBITMQ_TAG" "$here/lab/rabbitmq"
   fi
-  # The network here inspects TLS: the build stage needs its CA bundle to reach the npm registry.
+  # The network here inspects TLS: the build stage needs the host's CA bundle to reach the npm registry.
+  local ca=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
   rm -f "$here/lab/build-ca/ca.pem"
-  [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ] && cp "$NODE_EXTRA_CA_CERTS" "$here/lab/build-ca/ca.pem"
+  if [ -f "$ca" ]; then cp "$ca" "$here/lab/build-ca/ca.pem"; fi
   say "building the system's images (cached after the first time)"
   for target in "${APP_IMAGES[@]}"; do
     build --build-arg NODE_IMAGE="$NODE_TAG" --target "$target" -t "container-watchdog/$target:latest" "$here" \
