@@ -51,6 +51,9 @@ export class AgentBus {
     this.cancelHeartbeat?.();
     this.sendHeartbeat(true);
     await this.queue;
+    // Closing right after a publish can lose it: wait (briefly) until the broker has it.
+    const channel = this.connection.channel;
+    if (channel) await Promise.race([channel.waitForConfirms().catch(() => undefined), new Promise((resolve) => this.clock.setTimeout(() => resolve(undefined), 1000))]);
     await this.connection.close();
   }
 

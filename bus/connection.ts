@@ -3,7 +3,7 @@
  * are declared in `setup`, which runs again on every reconnect, so nothing stays closed after an
  * outage. Every connection and channel has an error listener: an unhandled one would kill the process.
  */
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Clock } from '../shared/clock.js';
 
 export interface BusLog {
@@ -13,7 +13,7 @@ export interface BusLog {
 
 export class BusConnection {
   private connection: ChannelModel | null = null;
-  private current: Channel | null = null;
+  private current: ConfirmChannel | null = null;
   private closing = false;
   private failures = 0;
   private cancelRetry: (() => void) | null = null;
@@ -26,8 +26,11 @@ export class BusConnection {
     private readonly clock: Clock,
   ) {}
 
-  /** The channel while connected, else null: callers decide whether to wait, skip or fail. */
-  get channel(): Channel | null {
+  /**
+   * The channel while connected, else null: callers decide whether to wait, skip or fail. A confirm
+   * channel, so a last message can be known to have reached the broker before closing.
+   */
+  get channel(): ConfirmChannel | null {
     return this.current;
   }
 
@@ -51,7 +54,7 @@ export class BusConnection {
       connection = await amqp.connect(this.url, { noDelay: true, clientProperties: { connection_name: this.name } });
       connection.on('error', (error: Error) => this.log.warn(`bus connection error: ${error.message}`, { kind: 'bus' }));
       connection.on('close', () => this.lost(connection, 'connection closed'));
-      const channel = await connection.createChannel();
+      const channel = await connection.createConfirmChannel();
       channel.on('error', (error: Error) => this.log.warn(`bus channel error: ${error.message}`, { kind: 'bus' }));
       // A channel the server closed (a protocol error) is not reusable: start over with a new connection.
       channel.on('close', () => void connection?.close().catch(() => undefined));

@@ -29,8 +29,8 @@ const onlyB = uniqueName('only-b');
 let control: ControlProcess;
 const agents = new Map<string, AgentProcess>();
 
-function runAgent(hostname: string, socket: string): AgentProcess {
-  const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, DOCKER_HOST: `unix://${socket}`, CHECK_INTERVAL_MS: '500' });
+function runAgent(hostname: string, socket: string, dir?: string): AgentProcess {
+  const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, DOCKER_HOST: `unix://${socket}`, CHECK_INTERVAL_MS: '500' }, dir);
   agents.set(hostname, agent);
   return agent;
 }
@@ -200,6 +200,20 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
       const result = await containers();
       return result.status === 200 && find(result.body, hostA, onlyA) && find(result.body, hostB, onlyB);
     }, 30_000, 250);
+  });
+
+  it('a command sent while an agent is away waits in its queue and is applied when it comes back', async () => {
+    const away = agents.get(hostB);
+    assert.equal(await away?.stop(), 0);
+    await waitFor('host B to be gone', async () => !(await live([hostB])), 5_000, 50);
+    const put = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '33' });
+    assert.equal(put.status, 200);
+    assert.ok(!put.body.confirmed.includes(hostB), 'host B was not live, so not waited for');
+    const back = runAgent(hostB, hostSocket(2), away?.dir);
+    await back.waitForLog('the queued threshold', (e) => e.kind === 'command' && e['threshold'] === 33, 10_000);
+    await waitFor('host B to report 33', async () =>
+      (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === hostB && h.threshold === 33), 10_000, 100);
+    await http('PUT', `${control.url}/threshold`, { body: '60' });
   });
 
   it('with one agent killed, GET /containers answers at the deadline with the other host and names the silent one', async () => {
