@@ -30,14 +30,23 @@ export async function startControl(env: Record<string, string> = {}): Promise<Co
 
 export async function http<T = unknown>(method: string, url: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
   const started = performance.now();
-  const response = await fetch(url, {
-    method,
-    headers: { ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
-    ...(options.body !== undefined ? { body: options.body } : {}),
-  });
-  const text = await response.text();
-  const ms = performance.now() - started;
-  let body: unknown = text;
-  if ((response.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
-  return { status: response.status, headers: response.headers, body: body as T, ms };
+  // A plain (ref'd) timer: it keeps the test process alive while the request is pending, and ends a
+  // request that would otherwise hang (seen once against a port Docker's proxy had just opened).
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`${method} ${url}: no answer within 15 s`)), 15_000);
+  try {
+    const response = await fetch(url, {
+      method,
+      signal: controller.signal,
+      headers: { ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
+      ...(options.body !== undefined ? { body: options.body } : {}),
+    });
+    const text = await response.text();
+    const ms = performance.now() - started;
+    let body: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: body as T, ms };
+  } finally {
+    clearTimeout(timer);
+  }
 }
