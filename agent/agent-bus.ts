@@ -13,6 +13,7 @@ import {
   HEARTBEATS_EXCHANGE,
   TO_ALL,
   agentQueue,
+  declareExchanges,
   toHost,
 } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
@@ -53,14 +54,18 @@ export class AgentBus {
     await this.queue;
     // Closing right after a publish can lose it: wait (briefly) until the broker has it.
     const channel = this.connection.channel;
-    if (channel) await Promise.race([channel.waitForConfirms().catch(() => undefined), new Promise((resolve) => this.clock.setTimeout(() => resolve(undefined), 1000))]);
+    if (channel) {
+      let cancel = (): void => undefined;
+      const giveUp = new Promise<void>((resolve) => (cancel = this.clock.setTimeout(resolve, 1000)));
+      await Promise.race([channel.waitForConfirms().catch(() => undefined), giveUp]);
+      cancel();
+    }
     await this.connection.close();
   }
 
   private async setup(channel: Channel): Promise<void> {
     const queue = agentQueue(this.hostname);
-    await channel.assertExchange(COMMANDS_EXCHANGE, 'direct', { durable: true });
-    await channel.assertExchange(HEARTBEATS_EXCHANGE, 'fanout', { durable: true });
+    await declareExchanges(channel);
     await channel.assertQueue(queue, { durable: true, arguments: { 'x-expires': AGENT_QUEUE_EXPIRES_MS } });
     await channel.bindQueue(queue, COMMANDS_EXCHANGE, TO_ALL);
     await channel.bindQueue(queue, COMMANDS_EXCHANGE, toHost(this.hostname));

@@ -34,9 +34,10 @@ export class CommandHandler {
 
   /** Every container on this host, plus monitored names that have no container here (status `absent`). */
   async listContainers(): Promise<ListResponse> {
-    const containers = (await this.containers.list()).map((c) => this.describe(c));
+    const monitored = new Set(this.watchdog.snapshot.monitored); // one lookup per container, not a scan
+    const containers = (await this.containers.list()).map((c) => this.describe(c, monitored.has(c.name)));
     const present = new Set(containers.map((c) => c.name));
-    for (const name of this.watchdog.snapshot.monitored) {
+    for (const name of monitored) {
       if (!present.has(name)) containers.push({ hostname: this.hostname, name, status: 'absent', monitored: true });
     }
     containers.sort((a, b) => a.name.localeCompare(b.name));
@@ -67,12 +68,11 @@ export class CommandHandler {
     } catch (error) {
       return refuse('failed', `could not save the monitored list: ${errorMessage(error)}`);
     }
-    const status: ContainerStatus = container ? this.describe(container) : { hostname: this.hostname, name, status: 'absent', monitored };
+    const status: ContainerStatus = container ? this.describe(container, monitored) : { hostname: this.hostname, name, status: 'absent', monitored };
     return { kind: 'ack', hostname: this.hostname, command: 'actives', ok: true, container: status };
   }
 
-  private describe(container: ContainerInfo): ContainerStatus {
-    const monitored = this.watchdog.isMonitored(container.name);
+  private describe(container: ContainerInfo, monitored: boolean): ContainerStatus {
     const backoffUntil = monitored ? this.watchdog.backoffUntil(container.name) : null;
     return {
       hostname: this.hostname,

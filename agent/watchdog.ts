@@ -61,7 +61,7 @@ export class Watchdog {
     return { monitored: [...this.state.monitored], threshold: this.state.threshold };
   }
 
-  isMonitored(name: string): boolean {
+  private isMonitored(name: string): boolean {
     return this.state.monitored.includes(name);
   }
 
@@ -262,7 +262,9 @@ export class Watchdog {
     }
     const work = (async () => {
       try {
-        const done = action === 'start' ? await this.deps.runtime.start(name) : (await this.deps.runtime.restart(name, this.options.stopTimeoutSec), true);
+        let done = true;
+        if (action === 'start') done = await this.deps.runtime.start(name);
+        else await this.deps.runtime.restart(name, this.options.stopTimeoutSec);
         const durationMs = this.deps.clock.now() - now;
         if (done) this.deps.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
         else this.deps.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs });

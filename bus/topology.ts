@@ -1,4 +1,5 @@
 /** Exchange, queue and routing-key names: the one place both sides of the bus agree on. */
+import type { Channel } from 'amqplib';
 
 /** Commands from control to agents (direct exchange, durable). */
 export const COMMANDS_EXCHANGE = 'watchdog.commands';
@@ -17,3 +18,9 @@ export const agentQueue = (hostname: string): string => `watchdog.agent.${hostna
 export const AGENT_QUEUE_EXPIRES_MS = 7 * 24 * 3600 * 1000;
 
 export const HEARTBEAT_INTERVAL_MS = 2000;
+
+/** Declares the two exchanges; both sides call it in their setup, so either may start first. */
+export async function declareExchanges(channel: Channel): Promise<void> {
+  await channel.assertExchange(COMMANDS_EXCHANGE, 'direct', { durable: true });
+  await channel.assertExchange(HEARTBEATS_EXCHANGE, 'fanout', { durable: true });
+}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type BusLog } from '../bus/connection.js';
 import { encode, parseHeartbeat, parseReply, type Command } from '../bus/messages.js';
-import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLY_TO } from '../bus/topology.js';
+import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLY_TO, declareExchanges } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import { ReplyGatherer, type Gathered } from './gather.js';
 import type { HostRegistry } from './host-registry.js';
@@ -78,8 +78,7 @@ export class ControlBus implements CommandBus {
   }
 
   private async setup(channel: Channel): Promise<void> {
-    await channel.assertExchange(COMMANDS_EXCHANGE, 'direct', { durable: true });
-    await channel.assertExchange(HEARTBEATS_EXCHANGE, 'fanout', { durable: true });
+    await declareExchanges(channel);
     await channel.consume(REPLY_TO, (message) => this.onReply(message), { noAck: true });
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     await channel.bindQueue(queue, HEARTBEATS_EXCHANGE, '');

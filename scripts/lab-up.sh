@@ -99,7 +99,7 @@ load_images() { # load_images DOCKER_HOST
   fi
   if ! has_image "$dh" "$TARGET_TAG"; then
     say "building $TARGET_TAG in $dh"
-    DOCKER_HOST=$dh build --build-arg BASE_IMAGE="$BASE_TAG" -t "$TARGET_TAG" "$here/lab/target" >/dev/null
+    DOCKER_HOST=$dh build --build-arg BASE_IMAGE="$BASE_TAG" -t "$TARGET_TAG" "$here/lab/target"
   fi
 }
 

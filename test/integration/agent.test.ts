@@ -27,38 +27,28 @@ after(() => removeRunContainers(docker));
 const firstCycle = (a: AgentProcess) => a.waitForLog('the first check cycle', (e) => e.kind === 'cycle');
 
 describe('agent on a real engine', () => {
-  it('a monitored container stopped through the API is running again at once, without waiting for a cycle', async () => {
-    const name = uniqueName('stopped');
-    await createTarget(name);
-    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '600000' });
-    await firstCycle(a);
-    const before = await state(name);
-    const stoppedAt = Date.now();
-    await docker.getContainer(name).stop({ t: 0 });
-    await waitFor('the container to run again', async () => {
-      const now = await state(name);
-      return now.running && now.startedAt !== before.startedAt;
-    }, 5_000, 10);
-    const healMs = Date.now() - stoppedAt;
-    const heal = await a.waitForLog('the start action', (e) => e.container === name && e.kind === 'action');
-    assert.equal(heal.trigger, 'event: die');
-    assert.equal(heal.outcome, 'ok');
-    assert.ok(healMs < 5_000, `healed in ${healMs} ms; the next cycle is 10 minutes away`);
-  });
-
-  it('a monitored container killed with SIGKILL is running again at once', async () => {
-    const name = uniqueName('killed');
-    await createTarget(name);
-    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '600000' });
-    await firstCycle(a);
-    const before = await state(name);
-    await docker.getContainer(name).kill({ signal: 'SIGKILL' });
-    await waitFor('the container to run again', async () => {
-      const now = await state(name);
-      return now.running && now.startedAt !== before.startedAt;
-    }, 5_000, 10);
-    assert.equal((await a.waitForLog('the start action', (e) => e.container === name && e.kind === 'action')).trigger, 'event: die');
-  });
+  const stops: [string, (name: string) => Promise<unknown>][] = [
+    ['stopped through the API', (name) => docker.getContainer(name).stop({ t: 0 })],
+    ['killed with SIGKILL', (name) => docker.getContainer(name).kill({ signal: 'SIGKILL' })],
+  ];
+  for (const [how, stop] of stops) {
+    it(`a monitored container ${how} is running again at once, without waiting for a cycle`, async () => {
+      const name = uniqueName('stopped');
+      await createTarget(name);
+      // The next cycle is 10 minutes away: only the die event can explain a quick start.
+      const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '600000' });
+      await firstCycle(a);
+      const before = await state(name);
+      await stop(name);
+      await waitFor('the container to run again', async () => {
+        const now = await state(name);
+        return now.running && now.startedAt !== before.startedAt;
+      }, 5_000, 10);
+      const heal = await a.waitForLog('the start action', (e) => e.container === name && e.kind === 'action');
+      assert.equal(heal.trigger, 'event: die');
+      assert.equal(heal.outcome, 'ok');
+    });
+  }
 
   it('a container that drops all its outgoing packets is restarted within one cycle plus the probe time', async () => {
     const name = uniqueName('silent');
