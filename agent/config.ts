@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { hostname as machineHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { CONTAINER_NAME_RULE, isContainerName } from '../shared/container-name.js';
+import { CONTAINER_NAME_RULE, HOSTNAME_RULE, isContainerName, isHostname } from '../bus/messages.js';
 import { parseDockerHost, type DockerConnection } from '../shared/docker-host.js';
 import { EnvReader, type Env } from '../shared/env.js';
 import type { RestartPolicy } from './restart-guard.js';
@@ -26,7 +26,7 @@ export interface AgentConfig {
 export function readAgentConfig(env: Env = process.env): AgentConfig {
   const read = new EnvReader(env);
   const hostname = read.string('AGENT_HOSTNAME', machineHostname());
-  read.check('AGENT_HOSTNAME', /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(hostname), 'must be a host name: letters, digits, _ . - (at most 63)');
+  read.check('AGENT_HOSTNAME', isHostname(hostname), `must be ${HOSTNAME_RULE}`);
   const monitored = (read.optional('MONITORED') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
   const badNames = monitored.filter((n) => !isContainerName(n));
   read.check('MONITORED', badNames.length === 0, `must be comma-separated container names, each ${CONTAINER_NAME_RULE}; bad: ${badNames.join(', ')}`);

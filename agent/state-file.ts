@@ -1,7 +1,7 @@
 /** The monitored list and threshold in a JSON file, written atomically (temp file, fsync, rename). */
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CONTAINER_NAME_RULE, isContainerName } from '../shared/container-name.js';
+import { CONTAINER_NAME_RULE, isContainerName } from '../bus/messages.js';
 import type { AgentState, StateStore } from './ports.js';
 
 export class FileStateStore implements StateStore {

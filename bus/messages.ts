@@ -1,74 +1,72 @@
 /**
- * The messages on the bus and their runtime validation. Every message is a JSON object with a
- * `kind`; parse* functions return the typed message or a reason naming the field and the rule.
- *
- * control -> agents: threshold, list_request, actives
- * agents -> control: list_response, ack (replies, with the request's correlation id), heartbeat
+ * The messages on the bus and their runtime validation, both from asyncapi.yaml: the types are
+ * generated from its schemas (bus/contract.generated.ts) and the validators are compiled from the
+ * same schemas here. parse* functions return the typed message or a reason naming the field and
+ * the rule ("threshold: must be a number from 0 to 100").
  */
-import { CONTAINER_NAME_RULE, isContainerName } from '../shared/container-name.js';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import { busSchemas, type Command, type Heartbeat, type Reply } from './contract.generated.js';
 
-export interface ThresholdCommand {
-  kind: 'threshold';
-  threshold: number;
-}
-export interface ListRequest {
-  kind: 'list_request';
-}
-export interface ActivesCommand {
-  kind: 'actives';
-  hostname: string;
-  name: string;
-  monitored: boolean;
-}
-export type Command = ThresholdCommand | ListRequest | ActivesCommand;
-
-export interface ContainerStatus {
-  hostname: string;
-  name: string;
-  /** Docker's state (running, exited, ...), or `absent` for a monitored name with no container. */
-  status: string;
-  monitored: boolean;
-  /** When a restart-storm backoff ends, for a container in backoff. */
-  backoffUntil?: string;
-}
-export interface ListResponse {
-  kind: 'list_response';
-  hostname: string;
-  containers: ContainerStatus[];
-}
-export interface Ack {
-  kind: 'ack';
-  hostname: string;
-  command: 'threshold' | 'actives';
-  ok: boolean;
-  /** Why a command was refused: not_found (no such container on this host), invalid, failed. */
-  error?: 'not_found' | 'invalid' | 'failed';
-  message?: string;
-  container?: ContainerStatus;
-  threshold?: number;
-}
-export type Reply = ListResponse | Ack;
-
-export interface Heartbeat {
-  kind: 'heartbeat';
-  hostname: string;
-  sentAt: string;
-  threshold: number;
-  monitored: number;
-  /** True in the agent's last heartbeat when it shuts down. */
-  leaving?: boolean;
-}
+export type {
+  Ack,
+  ActivesCommand,
+  Command,
+  ContainerStatus,
+  Heartbeat,
+  ListRequest,
+  ListResponse,
+  Reply,
+  ThresholdCommand,
+} from './contract.generated.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const HOSTNAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
-export const isHostname = (value: unknown): value is string => typeof value === 'string' && HOSTNAME.test(value);
-export const HOSTNAME_RULE = 'a host name: a letter or digit, then letters, digits, _ . or - (at most 63)';
-export const isThreshold = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100;
+// ajv-formats is CommonJS: under Node's ESM its function is the default export's `default`.
+const addFormats = ajvFormats.default;
+const ajv = new Ajv({ verbose: true, strict: true, allowUnionTypes: true });
+addFormats(ajv, ['date-time']);
+ajv.addKeyword('components'); // the document's container of schemas, not a keyword to apply
+ajv.addSchema({ $id: 'asyncapi', components: { schemas: busSchemas } });
 
-type Fields = Record<string, unknown>;
+const validators = new Map<string, ValidateFunction>();
+/** The validator of one schema of asyncapi.yaml's components.schemas, compiled once. */
+function validatorOf(schemaName: string): ValidateFunction {
+  let validate = validators.get(schemaName);
+  if (!validate) {
+    if (!(schemaName in busSchemas)) throw new Error(`asyncapi.yaml has no schema ${schemaName}`);
+    validate = ajv.compile({ $ref: `asyncapi#/components/schemas/${schemaName}` });
+    validators.set(schemaName, validate);
+  }
+  return validate;
+}
 
-function decode(body: Buffer | string): Parsed<Fields> {
+interface KindedSchema {
+  properties?: { kind?: { const?: string } };
+  oneOf?: { $ref: string }[];
+}
+
+/** The message kinds a union schema (Command, Reply) allows, each with the schema that describes it. */
+function kindsOf(unionName: string): Map<string, string> {
+  const union = busSchemas[unionName] as KindedSchema;
+  const kinds = new Map<string, string>();
+  for (const { $ref } of union.oneOf ?? [{ $ref: `#/components/schemas/${unionName}` }]) {
+    const name = $ref.split('/').pop() ?? '';
+    const kind = (busSchemas[name] as KindedSchema).properties?.kind?.const;
+    if (kind) kinds.set(kind, name);
+  }
+  return kinds;
+}
+
+/** One ajv error as "field: rule", the rule taken from the failing schema's description. */
+function describe(error: ErrorObject): string {
+  const path = error.instancePath.split('/').filter(Boolean);
+  if (error.keyword === 'required') return `${[...path, String(error.params['missingProperty'])].join('.')}: is required`;
+  const description = (error.parentSchema as { description?: string } | undefined)?.description;
+  return `${path.join('.') || 'body'}: ${description ? `must be ${description}` : (error.message ?? error.keyword)}`;
+}
+
+function decode(body: Buffer | string): Parsed<Record<string, unknown>> {
   let value: unknown;
   try {
     value = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
@@ -76,70 +74,40 @@ function decode(body: Buffer | string): Parsed<Fields> {
     return { ok: false, reason: `body is not JSON (${(error as Error).message})` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'body must be a JSON object' };
-  return { ok: true, value: value as Fields };
+  return { ok: true, value: value as Record<string, unknown> };
 }
 
-const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+const orList = (items: string[]): string => (items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1) ?? ''}` : (items[0] ?? ''));
 
-export function parseCommand(body: Buffer | string): Parsed<Command> {
+/** Parses a message of the union `unionName`: its `kind` picks the schema it is validated against. */
+function parseKinded<T>(unionName: string, body: Buffer | string): Parsed<T> {
   const decoded = decode(body);
   if (!decoded.ok) return decoded;
-  const m = decoded.value;
-  switch (m['kind']) {
-    case 'threshold':
-      if (!isThreshold(m['threshold'])) return fail('threshold: must be a number from 0 to 100');
-      return { ok: true, value: { kind: 'threshold', threshold: m['threshold'] } };
-    case 'list_request':
-      return { ok: true, value: { kind: 'list_request' } };
-    case 'actives':
-      if (!isHostname(m['hostname'])) return fail(`hostname: must be ${HOSTNAME_RULE}`);
-      if (!isContainerName(m['name'])) return fail(`name: must be ${CONTAINER_NAME_RULE}`);
-      if (typeof m['monitored'] !== 'boolean') return fail('monitored: must be true or false');
-      return { ok: true, value: { kind: 'actives', hostname: m['hostname'], name: m['name'], monitored: m['monitored'] } };
-    default:
-      return fail(`kind: must be threshold, list_request or actives (got ${JSON.stringify(m['kind'])})`);
-  }
+  const kinds = kindsOf(unionName);
+  const kind = decoded.value['kind'];
+  const schemaName = typeof kind === 'string' ? kinds.get(kind) : undefined;
+  if (!schemaName) return { ok: false, reason: `kind: must be ${orList([...kinds.keys()])} (got ${JSON.stringify(kind)})` };
+  const validate = validatorOf(schemaName);
+  if (!validate(decoded.value)) return { ok: false, reason: validate.errors?.map(describe).join('; ') ?? 'invalid' };
+  return { ok: true, value: decoded.value as T };
 }
 
-function isContainerStatus(value: unknown): value is ContainerStatus {
-  const c = value as Fields;
-  return (
-    typeof c === 'object' && c !== null && isHostname(c['hostname']) && typeof c['name'] === 'string' &&
-    typeof c['status'] === 'string' && typeof c['monitored'] === 'boolean' &&
-    (c['backoffUntil'] === undefined || typeof c['backoffUntil'] === 'string')
-  );
-}
-
-export function parseReply(body: Buffer | string): Parsed<Reply> {
-  const decoded = decode(body);
-  if (!decoded.ok) return decoded;
-  const m = decoded.value;
-  if (!isHostname(m['hostname'])) return fail(`hostname: must be ${HOSTNAME_RULE}`);
-  if (m['kind'] === 'list_response') {
-    if (!Array.isArray(m['containers']) || !m['containers'].every(isContainerStatus)) {
-      return fail('containers: must be a list of {hostname, name, status, monitored}');
-    }
-    return { ok: true, value: m as unknown as ListResponse };
-  }
-  if (m['kind'] === 'ack') {
-    if (m['command'] !== 'threshold' && m['command'] !== 'actives') return fail('command: must be threshold or actives');
-    if (typeof m['ok'] !== 'boolean') return fail('ok: must be true or false');
-    if (m['container'] !== undefined && !isContainerStatus(m['container'])) return fail('container: must be {hostname, name, status, monitored}');
-    return { ok: true, value: m as unknown as Ack };
-  }
-  return fail(`kind: must be list_response or ack (got ${JSON.stringify(m['kind'])})`);
-}
-
-export function parseHeartbeat(body: Buffer | string): Parsed<Heartbeat> {
-  const decoded = decode(body);
-  if (!decoded.ok) return decoded;
-  const m = decoded.value;
-  if (m['kind'] !== 'heartbeat') return fail('kind: must be heartbeat');
-  if (!isHostname(m['hostname'])) return fail(`hostname: must be ${HOSTNAME_RULE}`);
-  if (typeof m['sentAt'] !== 'string' || Number.isNaN(Date.parse(m['sentAt']))) return fail('sentAt: must be an ISO time');
-  if (!isThreshold(m['threshold'])) return fail('threshold: must be a number from 0 to 100');
-  if (typeof m['monitored'] !== 'number') return fail('monitored: must be a number');
-  return { ok: true, value: m as unknown as Heartbeat };
-}
+export const parseCommand = (body: Buffer | string): Parsed<Command> => parseKinded('Command', body);
+export const parseReply = (body: Buffer | string): Parsed<Reply> => parseKinded('Reply', body);
+export const parseHeartbeat = (body: Buffer | string): Parsed<Heartbeat> => parseKinded('Heartbeat', body);
 
 export const encode = (message: Command | Reply | Heartbeat): Buffer => Buffer.from(JSON.stringify(message));
+
+/** Checks one value against a named schema (Hostname, ContainerName, ...): null when it fits, else the rule. */
+export function ruleBroken(schemaName: string, value: unknown): string | null {
+  const validate = validatorOf(schemaName);
+  if (validate(value)) return null;
+  const error = validate.errors?.[0];
+  const description = (error?.parentSchema as { description?: string } | undefined)?.description;
+  return description ? `must be ${description}` : (error?.message ?? 'invalid');
+}
+
+export const isHostname = (value: unknown): value is string => ruleBroken('Hostname', value) === null;
+export const isContainerName = (value: unknown): value is string => ruleBroken('ContainerName', value) === null;
+export const HOSTNAME_RULE = (busSchemas['Hostname'] as { description: string }).description;
+export const CONTAINER_NAME_RULE = (busSchemas['ContainerName'] as { description: string }).description;

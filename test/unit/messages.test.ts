@@ -33,12 +33,21 @@ describe('parseReply and parseHeartbeat', () => {
     assert.equal(parseReply('{"kind":"ack","hostname":"h1","command":"threshold","ok":true,"threshold":5}').ok, true);
   });
   it('rejects replies with wrong shapes', () => {
-    assert.match(reason(parseReply('{"kind":"list_response","hostname":"h1","containers":[{"name":"a"}]}')), /^containers:/);
+    assert.equal(reason(parseReply('{"kind":"list_response","hostname":"h1","containers":[{"name":"a"}]}')), 'containers.0.hostname: is required');
     assert.match(reason(parseReply('{"kind":"ack","hostname":"h1","command":"reboot","ok":true}')), /^command:/);
     assert.match(reason(parseReply('{"kind":"hello","hostname":"h1"}')), /^kind:/);
   });
   it('validates heartbeats', () => {
     assert.equal(parseHeartbeat('{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":2}').ok, true);
     assert.match(reason(parseHeartbeat('{"kind":"heartbeat","hostname":"h1","sentAt":"yesterday","threshold":60,"monitored":2}')), /^sentAt/);
+  });
+  it('validates every field, optional ones included: an ack\'s error, a heartbeat\'s leaving', () => {
+    assert.match(reason(parseReply('{"kind":"ack","hostname":"h1","command":"actives","ok":false,"error":"boom"}')), /^error: must be not_found, invalid or failed/);
+    assert.match(reason(parseReply('{"kind":"ack","hostname":"h1","command":"actives","ok":true,"container":{"hostname":"h1","name":"a","status":"running","monitored":"no"}}')), /^container\.monitored: must be true or false/);
+    assert.equal(reason(parseHeartbeat('{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":2,"leaving":"yes"}')), 'leaving: must be true or false');
+    assert.equal(reason(parseHeartbeat('{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":-1}')), 'monitored: must be a whole number, 0 or more');
+  });
+  it('ignores fields it does not know (a newer peer\'s additions)', () => {
+    assert.equal(parseHeartbeat('{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":2,"version":"2"}').ok, true);
   });
 });

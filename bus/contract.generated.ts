@@ -1,0 +1,369 @@
+// Generated from asyncapi.yaml by scripts/contracts.ts (npm run contracts). Do not edit: change asyncapi.yaml.
+/* eslint-disable */
+export type paths = Record<string, never>;
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description a host name: a letter or digit, then letters, digits, _ . or - (at most 63) */
+        Hostname: string;
+        /** @description a Docker container name: a letter or digit, then letters, digits, _ . or - (at most 128) */
+        ContainerName: string;
+        /** @description a number from 0 to 100 */
+        Threshold: number;
+        /** @description true or false */
+        Flag: boolean;
+        /** @description a string */
+        Text: string;
+        /**
+         * Format: date-time
+         * @description an ISO 8601 time, e.g. 2026-11-24T10:00:00.000Z
+         */
+        Time: string;
+        /** @description a whole number, 0 or more */
+        Count: number;
+        ThresholdCommand: {
+            /** @constant */
+            kind: "threshold";
+            threshold: components["schemas"]["Threshold"];
+        };
+        ListRequest: {
+            /** @constant */
+            kind: "list_request";
+        };
+        ActivesCommand: {
+            /** @constant */
+            kind: "actives";
+            hostname: components["schemas"]["Hostname"];
+            name: components["schemas"]["ContainerName"];
+            monitored: components["schemas"]["Flag"];
+        };
+        /** @description One of the three commands, told apart by `kind`. */
+        Command: components["schemas"]["ThresholdCommand"] | components["schemas"]["ListRequest"] | components["schemas"]["ActivesCommand"];
+        ContainerStatus: {
+            hostname: components["schemas"]["Hostname"];
+            name: components["schemas"]["ContainerName"];
+            /** @description Docker's state (running, exited, ...), or `absent` for a monitored name with no container */
+            status: string;
+            monitored: components["schemas"]["Flag"];
+            backoffUntil?: components["schemas"]["Time"];
+        };
+        ListResponse: {
+            /** @constant */
+            kind: "list_response";
+            hostname: components["schemas"]["Hostname"];
+            containers: components["schemas"]["ContainerStatus"][];
+        };
+        Ack: {
+            /** @constant */
+            kind: "ack";
+            hostname: components["schemas"]["Hostname"];
+            /**
+             * @description threshold or actives
+             * @enum {string}
+             */
+            command: "threshold" | "actives";
+            ok: components["schemas"]["Flag"];
+            /**
+             * @description not_found, invalid or failed: why a command was refused (not_found: no such container on this host)
+             * @enum {string}
+             */
+            error?: "not_found" | "invalid" | "failed";
+            message?: components["schemas"]["Text"];
+            container?: components["schemas"]["ContainerStatus"];
+            threshold?: components["schemas"]["Threshold"];
+        };
+        /** @description A list_response or an ack, told apart by `kind`. */
+        Reply: components["schemas"]["ListResponse"] | components["schemas"]["Ack"];
+        Heartbeat: {
+            /** @constant */
+            kind: "heartbeat";
+            hostname: components["schemas"]["Hostname"];
+            sentAt: components["schemas"]["Time"];
+            threshold: components["schemas"]["Threshold"];
+            monitored: components["schemas"]["Count"];
+            leaving?: components["schemas"]["Flag"];
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
+export type Hostname = components['schemas']['Hostname'];
+export type ContainerName = components['schemas']['ContainerName'];
+export type Threshold = components['schemas']['Threshold'];
+export type Flag = components['schemas']['Flag'];
+export type Text = components['schemas']['Text'];
+export type Time = components['schemas']['Time'];
+export type Count = components['schemas']['Count'];
+export type ThresholdCommand = components['schemas']['ThresholdCommand'];
+export type ListRequest = components['schemas']['ListRequest'];
+export type ActivesCommand = components['schemas']['ActivesCommand'];
+export type Command = components['schemas']['Command'];
+export type ContainerStatus = components['schemas']['ContainerStatus'];
+export type ListResponse = components['schemas']['ListResponse'];
+export type Ack = components['schemas']['Ack'];
+export type Reply = components['schemas']['Reply'];
+export type Heartbeat = components['schemas']['Heartbeat'];
+
+/** The message schemas (components.schemas), for the validators in bus/messages.ts. */
+export const busSchemas: Record<string, object> = {
+  "Hostname": {
+    "type": "string",
+    "pattern": "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$",
+    "description": "a host name: a letter or digit, then letters, digits, _ . or - (at most 63)"
+  },
+  "ContainerName": {
+    "type": "string",
+    "pattern": "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$",
+    "description": "a Docker container name: a letter or digit, then letters, digits, _ . or - (at most 128)"
+  },
+  "Threshold": {
+    "type": "number",
+    "minimum": 0,
+    "maximum": 100,
+    "description": "a number from 0 to 100"
+  },
+  "Flag": {
+    "type": "boolean",
+    "description": "true or false"
+  },
+  "Text": {
+    "type": "string",
+    "description": "a string"
+  },
+  "Time": {
+    "type": "string",
+    "format": "date-time",
+    "description": "an ISO 8601 time, e.g. 2026-11-24T10:00:00.000Z"
+  },
+  "Count": {
+    "type": "integer",
+    "minimum": 0,
+    "description": "a whole number, 0 or more"
+  },
+  "ThresholdCommand": {
+    "type": "object",
+    "required": [
+      "kind",
+      "threshold"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "threshold"
+      },
+      "threshold": {
+        "$ref": "#/components/schemas/Threshold"
+      }
+    }
+  },
+  "ListRequest": {
+    "type": "object",
+    "required": [
+      "kind"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "list_request"
+      }
+    }
+  },
+  "ActivesCommand": {
+    "type": "object",
+    "required": [
+      "kind",
+      "hostname",
+      "name",
+      "monitored"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "actives"
+      },
+      "hostname": {
+        "$ref": "#/components/schemas/Hostname"
+      },
+      "name": {
+        "$ref": "#/components/schemas/ContainerName"
+      },
+      "monitored": {
+        "$ref": "#/components/schemas/Flag"
+      }
+    }
+  },
+  "Command": {
+    "description": "One of the three commands, told apart by `kind`.",
+    "type": "object",
+    "required": [
+      "kind"
+    ],
+    "oneOf": [
+      {
+        "$ref": "#/components/schemas/ThresholdCommand"
+      },
+      {
+        "$ref": "#/components/schemas/ListRequest"
+      },
+      {
+        "$ref": "#/components/schemas/ActivesCommand"
+      }
+    ]
+  },
+  "ContainerStatus": {
+    "type": "object",
+    "required": [
+      "hostname",
+      "name",
+      "status",
+      "monitored"
+    ],
+    "properties": {
+      "hostname": {
+        "$ref": "#/components/schemas/Hostname"
+      },
+      "name": {
+        "$ref": "#/components/schemas/ContainerName"
+      },
+      "status": {
+        "type": "string",
+        "description": "Docker's state (running, exited, ...), or `absent` for a monitored name with no container"
+      },
+      "monitored": {
+        "$ref": "#/components/schemas/Flag"
+      },
+      "backoffUntil": {
+        "$ref": "#/components/schemas/Time"
+      }
+    }
+  },
+  "ListResponse": {
+    "type": "object",
+    "required": [
+      "kind",
+      "hostname",
+      "containers"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "list_response"
+      },
+      "hostname": {
+        "$ref": "#/components/schemas/Hostname"
+      },
+      "containers": {
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/ContainerStatus"
+        }
+      }
+    }
+  },
+  "Ack": {
+    "type": "object",
+    "required": [
+      "kind",
+      "hostname",
+      "command",
+      "ok"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "ack"
+      },
+      "hostname": {
+        "$ref": "#/components/schemas/Hostname"
+      },
+      "command": {
+        "type": "string",
+        "enum": [
+          "threshold",
+          "actives"
+        ],
+        "description": "threshold or actives"
+      },
+      "ok": {
+        "$ref": "#/components/schemas/Flag"
+      },
+      "error": {
+        "type": "string",
+        "enum": [
+          "not_found",
+          "invalid",
+          "failed"
+        ],
+        "description": "not_found, invalid or failed: why a command was refused (not_found: no such container on this host)"
+      },
+      "message": {
+        "$ref": "#/components/schemas/Text"
+      },
+      "container": {
+        "$ref": "#/components/schemas/ContainerStatus"
+      },
+      "threshold": {
+        "$ref": "#/components/schemas/Threshold"
+      }
+    }
+  },
+  "Reply": {
+    "description": "A list_response or an ack, told apart by `kind`.",
+    "type": "object",
+    "required": [
+      "kind"
+    ],
+    "oneOf": [
+      {
+        "$ref": "#/components/schemas/ListResponse"
+      },
+      {
+        "$ref": "#/components/schemas/Ack"
+      }
+    ]
+  },
+  "Heartbeat": {
+    "type": "object",
+    "required": [
+      "kind",
+      "hostname",
+      "sentAt",
+      "threshold",
+      "monitored"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "heartbeat"
+      },
+      "hostname": {
+        "$ref": "#/components/schemas/Hostname"
+      },
+      "sentAt": {
+        "$ref": "#/components/schemas/Time"
+      },
+      "threshold": {
+        "$ref": "#/components/schemas/Threshold"
+      },
+      "monitored": {
+        "$ref": "#/components/schemas/Count"
+      },
+      "leaving": {
+        "$ref": "#/components/schemas/Flag"
+      }
+    }
+  }
+};
+
+/** Every channel's address: exchange and queue names ({hostname} is a parameter). */
+export const channelAddresses = {
+  "commands": "watchdog.commands",
+  "agentQueue": "watchdog.agent.{hostname}",
+  "replies": "amq.rabbitmq.reply-to",
+  "heartbeats": "watchdog.heartbeats"
+} as const;
