@@ -4,19 +4,19 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
 import swaggerUi from 'swagger-ui-express';
 import { parse } from 'yaml';
+import type { ErrorBody, operations } from './api.generated.js';
 import { ApiError, type ControlService } from './control-service.js';
 
 export const specPath = new URL('../openapi.yaml', import.meta.url).pathname;
 
-interface ErrorBody {
-  error: string;
-  message: string;
-  details?: { field: string; rule: string }[];
-}
+const BODY_LIMIT = '16kb';
+
+type PathOf<Operation extends keyof operations> = operations[Operation]['parameters']['path'];
 
 const sendError = (res: Response, status: number, body: ErrorBody): void => {
   res.status(status).json(body);
@@ -38,11 +38,11 @@ export async function createApp(service: ControlService, options: { apiToken: st
         res.status(200).json(list.containers);
       },
       monitorContainer: async (c: Context, _req: Request, res: Response) => {
-        const { hostname, containerName } = c.request.params as { hostname: string; containerName: string };
+        const { hostname, containerName } = c.request.params as PathOf<'monitorContainer'>;
         res.status(200).json(await service.setMonitored(hostname, containerName, true));
       },
       unmonitorContainer: async (c: Context, _req: Request, res: Response) => {
-        const { hostname, containerName } = c.request.params as { hostname: string; containerName: string };
+        const { hostname, containerName } = c.request.params as PathOf<'unmonitorContainer'>;
         res.status(200).json(await service.setMonitored(hostname, containerName, false));
       },
       setThreshold: async (c: Context, _req: Request, res: Response) => {
@@ -68,29 +68,49 @@ export async function createApp(service: ControlService, options: { apiToken: st
         sendError(res, 404, { error: 'not_found', message: `no such path: ${c.request.method.toUpperCase()} ${c.request.path}` });
       },
       methodNotAllowed: (c: Context, _req: Request, res: Response) => {
+        res.set('Allow', routes.allowed(c.request.path).join(', '));
         sendError(res, 405, { error: 'method_not_allowed', message: `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}` });
       },
     },
   });
   api.registerSecurityHandler('bearerAuth', (c: Context) => !options.apiToken || hasToken(c.request.headers['authorization'], options.apiToken));
   await api.init();
+  const routes = new Routes(definition);
 
   const app = express();
   app.disable('x-powered-by');
   // The raw text goes to openapi-backend, which parses JSON bodies itself (a parsed JSON string
   // would be parsed a second time there) and validates them against the spec.
-  app.use(express.text({ type: () => true, limit: '16kb' }));
+  app.use(express.text({ type: () => true, limit: BODY_LIMIT }));
   app.get('/', (_req, res) => res.redirect('/docs/'));
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(specText);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(definition as object));
+  app.use((req, res, next) => {
+    // openapi-backend's router would throw a URIError (a 500) on a broken percent escape.
+    const broken = routes.brokenEscape(req.path);
+    if (broken) return sendError(res, 400, { error: 'invalid_request', message: `${broken.field}: ${broken.rule}`, details: [broken] });
+    next();
+  });
   app.use((req, res) =>
-    api.handleRequest({ method: req.method, path: req.path, query: req.query as Record<string, string>, body: typeof req.body === 'string' && req.body !== '' ? req.body : undefined, headers: req.headers as Record<string, string> }, req, res),
+    api.handleRequest(
+      {
+        // HEAD is GET without a body (Node's response drops the body itself); health checkers use it.
+        method: req.method === 'HEAD' ? 'GET' : req.method,
+        path: req.path,
+        query: req.query as Record<string, string>,
+        body: typeof req.body === 'string' && req.body !== '' ? req.body : undefined,
+        headers: req.headers as Record<string, string>,
+      },
+      req,
+      res,
+    ),
   );
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof ApiError) return sendError(res, error.status, { error: error.code, message: error.message });
     const status = (error as { status?: number; type?: string }).status;
+    if (status === 413) return sendError(res, 413, { error: 'too_large', message: `the body is larger than ${BODY_LIMIT}` });
     if (status && status >= 400 && status < 500) return sendError(res, status, { error: 'invalid_request', message: (error as Error).message });
     console.error(error);
     return sendError(res, 500, { error: 'internal', message: 'internal error' });
@@ -98,8 +118,68 @@ export async function createApp(service: ControlService, options: { apiToken: st
   return app;
 }
 
+/**
+ * Errors Node's HTTP parser finds before express sees the request (headers over 16 KB, a broken
+ * request line): answered as JSON like every other error, then the connection is closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body: ErrorBody = tooLarge
+    ? { error: 'headers_too_large', message: 'the request headers are larger than 16 KB' }
+    : { error: 'invalid_request', message: `malformed HTTP request (${error.code ?? error.message})` };
+  const text = JSON.stringify(body);
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+}
+
+/** The spec's path templates, for what openapi-backend does not answer itself: Allow headers and broken escapes. */
+class Routes {
+  private readonly templates: { segments: string[]; methods: string[] }[];
+
+  constructor(definition: Document) {
+    this.templates = Object.entries(definition.paths ?? {}).map(([path, item]) => ({
+      segments: path.split('/'),
+      methods: ['get', 'put', 'post', 'delete', 'patch'].filter((m) => item && m in item).map((m) => m.toUpperCase()),
+    }));
+  }
+
+  /** The methods the spec allows on a path (HEAD wherever GET is). */
+  allowed(path: string): string[] {
+    const segments = path.split('/');
+    const methods = this.templates.filter((t) => this.fits(t.segments, segments)).flatMap((t) => t.methods);
+    return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+  }
+
+  /** The first segment that is not valid percent-encoding, named after its path parameter where the spec has one. */
+  brokenEscape(path: string): { field: string; rule: string } | null {
+    const segments = path.split('/');
+    const index = segments.findIndex((segment) => {
+      try {
+        decodeURIComponent(segment);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    if (index < 0) return null;
+    const template = this.templates.find((t) => this.fits(t.segments, segments));
+    const param = /^\{(.+)\}$/.exec(template?.segments[index] ?? '')?.[1];
+    return { field: param ?? 'path', rule: `${JSON.stringify(segments[index])} is not valid percent-encoding (a % must be followed by two hex digits of UTF-8)` };
+  }
+
+  private fits(template: string[], segments: string[]): boolean {
+    return template.length === segments.length && template.every((t, i) => t.startsWith('{') || t === segments[i]);
+  }
+}
+
 function hasToken(header: string | undefined, token: string): boolean {
-  const presented = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+  // The scheme is case-insensitive in HTTP: "bearer" is "Bearer".
+  const presented = Buffer.from(/^Bearer +(.+)$/i.exec(header ?? '')?.[1] ?? '');
   const expected = Buffer.from(token);
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
@@ -110,5 +190,11 @@ function describeError(error: { instancePath: string; keyword: string; message?:
   if (error.params['missingProperty'] === 'requestBody') return { field: 'body', rule: 'is required, as JSON sent with Content-Type: application/json' };
   const path = error.instancePath.replace(/^\//, '').split('/');
   const field = path[0] === 'requestBody' ? ['body', ...path.slice(1)].join('.') : path.slice(path[0] === 'path' || path[0] === 'query' ? 1 : 0).join('.');
+  const extra = error.params['additionalProperty'];
+  if (error.keyword === 'additionalProperties' && typeof extra === 'string') {
+    return path[0] === 'query' || path[0] === ''
+      ? { field: `query.${extra}`, rule: 'is not a parameter of this call' }
+      : { field: [field, extra].filter(Boolean).join('.'), rule: 'is not a known field' };
+  }
   return { field: field || 'request', rule: error.message ?? error.keyword };
 }

@@ -7,28 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type BusLog } from '../bus/connection.js';
 import { encode, parseHeartbeat, parseReply, type Command } from '../bus/messages.js';
-import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLY_TO, declareExchanges } from '../bus/topology.js';
+import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLY_TO, TO_ALL, declareExchanges, toHost } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
-import { ReplyGatherer, type Gathered } from './gather.js';
+import { ReplyGatherer } from './gather.js';
 import type { HostRegistry } from './host-registry.js';
-
-export interface RequestOptions {
-  timeoutMs: number;
-  /** Persistent commands wait in durable agent queues; others expire at the deadline. */
-  persistent: boolean;
-}
-
-/** What the control service needs from the bus; a fake can stand in for it. */
-export interface CommandBus {
-  readonly connected: boolean;
-  request(command: Command, routingKey: string, expected: readonly string[], options: RequestOptions): Promise<Gathered>;
-}
-
-export class BusUnavailableError extends Error {
-  constructor() {
-    super('not connected to RabbitMQ right now; it reconnects by itself');
-  }
-}
+import { BusUnavailableError, type CommandBus, type Gathered, type SendOptions } from './ports.js';
 
 export class ControlBus implements CommandBus {
   private readonly connection: BusConnection;
@@ -56,7 +39,15 @@ export class ControlBus implements CommandBus {
     return this.connection.close();
   }
 
-  async request(command: Command, routingKey: string, expected: readonly string[], options: RequestOptions): Promise<Gathered> {
+  toAll(command: Command, expected: readonly string[], options: SendOptions): Promise<Gathered> {
+    return this.request(command, TO_ALL, expected, options);
+  }
+
+  toHost(hostname: string, command: Command, options: SendOptions): Promise<Gathered> {
+    return this.request(command, toHost(hostname), [hostname], options);
+  }
+
+  private async request(command: Command, routingKey: string, expected: readonly string[], options: SendOptions): Promise<Gathered> {
     const channel = this.connection.channel;
     if (!channel) throw new BusUnavailableError();
     const correlationId = randomUUID();

@@ -1,11 +1,12 @@
 /**
  * What the REST API does, in the domain's terms: gather container lists, send monitor/unmonitor
- * and threshold commands, and turn the agents' replies into results or ApiErrors.
+ * and threshold commands, and turn the agents' replies into results or ApiErrors. It talks to the
+ * agents only through the CommandBus port; its results are the types openapi.yaml defines.
  */
-import type { Ack, ContainerStatus } from '../bus/messages.js';
-import { TO_ALL, toHost } from '../bus/topology.js';
-import { BusUnavailableError, type CommandBus } from './control-bus.js';
-import type { HostRegistry, HostView } from './host-registry.js';
+import type { Ack } from '../bus/messages.js';
+import type { Container, Health, Host, ThresholdResult } from './api.generated.js';
+import type { HostRegistry } from './host-registry.js';
+import { BusUnavailableError, type CommandBus } from './ports.js';
 
 export class ApiError extends Error {
   constructor(
@@ -18,15 +19,9 @@ export class ApiError extends Error {
 }
 
 export interface ContainerList {
-  containers: ContainerStatus[];
+  containers: Container[];
   answered: string[];
   silent: string[];
-}
-
-export interface ThresholdResult {
-  threshold: number;
-  confirmed: string[];
-  unconfirmed: string[];
 }
 
 export class ControlService {
@@ -38,24 +33,20 @@ export class ControlService {
 
   async listContainers(): Promise<ContainerList> {
     await this.registry.settled();
-    const gathered = await this.send(() =>
-      this.bus.request({ kind: 'list_request' }, TO_ALL, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: false }),
-    );
-    const containers = gathered.replies
+    const gathered = await this.send(() => this.bus.toAll({ kind: 'list_request' }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: false }));
+    const containers: Container[] = gathered.replies
       .flatMap((reply) => (reply.kind === 'list_response' ? reply.containers : []))
       .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.name.localeCompare(b.name));
     return { containers, answered: gathered.answered, silent: gathered.silent };
   }
 
-  async setMonitored(hostname: string, name: string, monitored: boolean): Promise<ContainerStatus> {
+  async setMonitored(hostname: string, name: string, monitored: boolean): Promise<Container> {
     await this.registry.settled();
     if (!this.registry.isLive(hostname)) {
       const live = this.registry.live();
       throw new ApiError(404, 'unknown_host', `no live agent on host ${hostname}; live hosts: ${live.length ? live.join(', ') : 'none'}`);
     }
-    const gathered = await this.send(() =>
-      this.bus.request({ kind: 'actives', hostname, name, monitored }, toHost(hostname), [hostname], { timeoutMs: this.gatherTimeoutMs, persistent: true }),
-    );
+    const gathered = await this.send(() => this.bus.toHost(hostname, { kind: 'actives', hostname, name, monitored }, { timeoutMs: this.gatherTimeoutMs, persistent: true }));
     const ack = gathered.replies.find((r): r is Ack => r.kind === 'ack' && r.hostname === hostname);
     if (!ack) {
       throw new ApiError(504, 'not_confirmed', `host ${hostname} did not confirm within ${this.gatherTimeoutMs} ms; the command waits in its queue and is applied when its agent reads it`);
@@ -69,18 +60,18 @@ export class ControlService {
 
   async setThreshold(threshold: number): Promise<ThresholdResult> {
     await this.registry.settled();
-    const gathered = await this.send(() =>
-      this.bus.request({ kind: 'threshold', threshold }, TO_ALL, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }),
-    );
-    const confirmed = gathered.replies.filter((r) => r.kind === 'ack' && r.ok).map((r) => r.hostname);
-    return { threshold, confirmed, unconfirmed: [...gathered.silent, ...gathered.replies.filter((r) => r.kind === 'ack' && !r.ok).map((r) => r.hostname)].sort() };
+    const gathered = await this.send(() => this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }));
+    const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack');
+    const confirmed = acks.filter((r) => r.ok).map((r) => r.hostname);
+    const unconfirmed = [...gathered.silent, ...acks.filter((r) => !r.ok).map((r) => r.hostname)].sort();
+    return { threshold, confirmed, unconfirmed };
   }
 
-  hosts(): HostView[] {
+  hosts(): Host[] {
     return this.registry.list();
   }
 
-  health(): { status: 'ok' | 'degraded'; bus: 'connected' | 'disconnected'; liveHosts: number } {
+  health(): Health {
     const connected = this.bus.connected;
     return { status: connected ? 'ok' : 'degraded', bus: connected ? 'connected' : 'disconnected', liveHosts: this.registry.live().length };
   }

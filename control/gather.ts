@@ -5,13 +5,7 @@
  */
 import type { Reply } from '../bus/messages.js';
 import type { Clock } from '../shared/clock.js';
-
-export interface Gathered {
-  replies: Reply[];
-  answered: string[];
-  /** Expected hosts that did not answer before the deadline. */
-  silent: string[];
-}
+import type { Gathered } from './ports.js';
 
 interface Pending {
   expected: Set<string>;

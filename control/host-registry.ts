@@ -1,14 +1,7 @@
 /** The hosts whose agents are alive, from their heartbeats. No I/O; time comes from the clock. */
 import type { Heartbeat } from '../bus/messages.js';
 import type { Clock } from '../shared/clock.js';
-
-export interface HostView {
-  hostname: string;
-  live: boolean;
-  lastSeen: string;
-  threshold: number;
-  monitored: number;
-}
+import type { Host } from './api.generated.js';
 
 export class HostRegistry {
   private readonly hosts = new Map<string, { seenAt: number; heartbeat: Heartbeat; left: boolean }>();
@@ -46,7 +39,7 @@ export class HostRegistry {
     return [...this.hosts.keys()].filter((h) => this.isLive(h)).sort();
   }
 
-  list(): HostView[] {
+  list(): Host[] {
     return [...this.hosts.entries()]
       .map(([hostname, h]) => ({
         hostname,

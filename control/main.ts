@@ -2,10 +2,11 @@
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../shared/clock.js';
 import { readConfigOrRefuse } from '../shared/env.js';
+import { errorMessage } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { redact } from '../bus/connection.js';
 import { HEARTBEAT_INTERVAL_MS } from '../bus/topology.js';
-import { createApp } from './app.js';
+import { answerClientError, createApp } from './app.js';
 import { readControlConfig } from './config.js';
 import { ControlBus } from './control-bus.js';
 import { ControlService } from './control-service.js';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const service = new ControlService(bus, registry, config.gatherTimeoutMs);
   const app = await createApp(service, { apiToken: config.apiToken });
   const server = app.listen(config.port);
+  server.on('clientError', answerClientError);
   server.on('error', (error) => {
     logger.error(`cannot listen on port ${config.port}: ${error.message}`);
     process.exitCode = 1;
@@ -48,6 +50,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`control: fatal: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`control: fatal: ${errorMessage(error)}`);
   process.exitCode = 1;
 });

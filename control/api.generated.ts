@@ -1,0 +1,466 @@
+// Generated from openapi.yaml by scripts/contracts.ts (npm run contracts). Do not edit: change openapi.yaml.
+/* eslint-disable */
+export interface paths {
+    "/containers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every container of every live host
+         * @description Asks every live host's agent for its containers and answers as soon as all of them have
+         *     replied, at the latest after the gather deadline (`GATHER_TIMEOUT_MS`, 4 s by default).
+         *     Hosts that did not answer in time are named in `X-Silent-Hosts`; their containers are
+         *     missing from the list. A monitored name with no container on its host is listed with
+         *     status `absent`.
+         */
+        get: operations["listContainers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{hostname}/{containerName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The host, as its agent names itself (`AGENT_HOSTNAME`).
+                 * @example h1
+                 */
+                hostname: components["parameters"]["hostname"];
+                /**
+                 * @description A Docker container name on that host.
+                 * @example demo-1
+                 */
+                containerName: components["parameters"]["containerName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Monitor a container
+         * @description Adds the container to its host's monitored list. Answers once that host's agent has
+         *     confirmed; from its next check cycle the agent keeps the container running and reachable.
+         */
+        post: operations["monitorContainer"];
+        /**
+         * Stop monitoring a container
+         * @description Removes the container from its host's monitored list; the agent no longer starts or
+         *     restarts it. Allowed for a name with no container on the host (it may have been removed).
+         */
+        delete: operations["unmonitorContainer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/threshold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the packet-loss threshold of every agent
+         * @description The body is a bare JSON number: the packet loss (%) strictly above which an agent restarts
+         *     a container, e.g. `curl -X PUT -H 'Content-Type: application/json' -d 80 http://localhost:8080/threshold`.
+         *     Sent to every agent's durable queue; the answer waits for the live hosts to confirm, at
+         *     most the gather deadline.
+         */
+        put: operations["setThreshold"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hosts whose agents have been heard from
+         * @description An agent is live while its heartbeats (every 2 s) keep arriving; it stops being live after `HOST_TIMEOUT_MS` (6 s by default) of silence, or at once when it shuts down cleanly.
+         */
+        get: operations["listHosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether this control service can reach the bus
+         * @description 200 while connected to RabbitMQ, 503 while not; for load balancers and health checkers (which may use `HEAD`).
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Container: {
+            /** @example h1 */
+            hostname: string;
+            /** @example demo-1 */
+            name: string;
+            /**
+             * @description Docker's state (created, running, paused, restarting, removing, exited, dead), or `absent` for a monitored name with no container on the host.
+             * @example running
+             */
+            status: string;
+            monitored: boolean;
+            /**
+             * Format: date-time
+             * @description Present while the agent holds back restarts of this container after a restart storm.
+             */
+            backoffUntil?: string;
+        };
+        ThresholdResult: {
+            /** @example 80 */
+            threshold: number;
+            /** @description Hosts whose agents applied it. */
+            confirmed: string[];
+            /** @description Live hosts that did not confirm before the deadline; it waits in their queues. */
+            unconfirmed: string[];
+        };
+        Host: {
+            hostname: string;
+            live: boolean;
+            /** Format: date-time */
+            lastSeen: string;
+            threshold?: number;
+            /** @description How many containers it monitors. */
+            monitored?: number;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            /** @enum {string} */
+            bus: "connected" | "disconnected";
+            liveHosts: number;
+        };
+        Error: {
+            /** @description A stable code, e.g. invalid_request, unauthorized, unknown_host, unknown_container, not_found, method_not_allowed, too_large, headers_too_large, agent_failed, bus_unavailable, not_confirmed. */
+            error: string;
+            /** @description What was wrong, for people. */
+            message: string;
+            details?: {
+                field?: string;
+                rule?: string;
+            }[];
+        };
+    };
+    responses: {
+        /** @description Invalid input (body, path or query, including a path segment that is not valid percent-encoding or an unknown query parameter); `details` names each field and rule. Nothing changed. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `too_large`: the body is larger than 16 KB. Nothing changed. */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `API_TOKEN` is set and the request has no `Authorization: Bearer` token, or a wrong one. Nothing changed. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `unknown_host`: no live agent has that host name. `unknown_container`: that host has no container of that name. Nothing changed. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The host's agent did not confirm before the deadline. The command waits in the host's durable queue and is applied when its agent reads it. */
+        NotConfirmed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The host's agent answered but could not apply the change (e.g. its state file is not writable); `message` says why. Nothing changed on that host. */
+        AgentFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description This control service is not connected to RabbitMQ right now (it reconnects by itself). Nothing was sent. */
+        BusUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description The host, as its agent names itself (`AGENT_HOSTNAME`).
+         * @example h1
+         */
+        hostname: string;
+        /**
+         * @description A Docker container name on that host.
+         * @example demo-1
+         */
+        containerName: string;
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listContainers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The containers of the hosts that answered, sorted by host and name. */
+            200: {
+                headers: {
+                    /** @description Comma-separated hosts that answered. */
+                    "X-Answered-Hosts"?: string;
+                    /** @description Comma-separated live hosts that did not answer before the deadline (empty when all did). */
+                    "X-Silent-Hosts"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Container"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            503: components["responses"]["BusUnavailable"];
+        };
+    };
+    monitorContainer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The host, as its agent names itself (`AGENT_HOSTNAME`).
+                 * @example h1
+                 */
+                hostname: components["parameters"]["hostname"];
+                /**
+                 * @description A Docker container name on that host.
+                 * @example demo-1
+                 */
+                containerName: components["parameters"]["containerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent confirmed; the container as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Container"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            502: components["responses"]["AgentFailed"];
+            503: components["responses"]["BusUnavailable"];
+            504: components["responses"]["NotConfirmed"];
+        };
+    };
+    unmonitorContainer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The host, as its agent names itself (`AGENT_HOSTNAME`).
+                 * @example h1
+                 */
+                hostname: components["parameters"]["hostname"];
+                /**
+                 * @description A Docker container name on that host.
+                 * @example demo-1
+                 */
+                containerName: components["parameters"]["containerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent confirmed; the container as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Container"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            502: components["responses"]["AgentFailed"];
+            503: components["responses"]["BusUnavailable"];
+            504: components["responses"]["NotConfirmed"];
+        };
+    };
+    setThreshold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example 80 */
+                "application/json": number;
+            };
+        };
+        responses: {
+            /** @description Every live host confirmed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThresholdResult"];
+                };
+            };
+            /**
+             * @description Some live hosts did not confirm before the deadline (listed in `unconfirmed`). The
+             *     command waits in their durable queues and is applied when their agents read it.
+             */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThresholdResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["BusUnavailable"];
+        };
+    };
+    listHosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Known hosts, sorted by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Host"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Connected to RabbitMQ. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Not connected to RabbitMQ (it reconnects by itself). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+}
+export type Container = components['schemas']['Container'];
+export type ThresholdResult = components['schemas']['ThresholdResult'];
+export type Host = components['schemas']['Host'];
+export type Health = components['schemas']['Health'];
+export type ErrorBody = components['schemas']['Error'];

@@ -1,0 +1,34 @@
+/**
+ * What the control service needs from the outside world, in the domain's terms. The AMQP adapter
+ * (control-bus.ts) implements CommandBus; unit tests pass a fake. Routing keys, queues and
+ * correlation ids stay behind it.
+ */
+import type { Command, Reply } from '../bus/messages.js';
+
+/** The replies to one request: who answered, and the live hosts that did not before the deadline. */
+export interface Gathered {
+  replies: Reply[];
+  answered: string[];
+  /** Expected hosts that did not answer before the deadline. */
+  silent: string[];
+}
+
+export interface SendOptions {
+  timeoutMs: number;
+  /** Persistent commands wait in durable agent queues; others expire at the deadline. */
+  persistent: boolean;
+}
+
+export interface CommandBus {
+  readonly connected: boolean;
+  /** Sends to every agent and gathers the replies of `expected` hosts. Throws BusUnavailableError when it cannot send. */
+  toAll(command: Command, expected: readonly string[], options: SendOptions): Promise<Gathered>;
+  /** Sends to one host's agent and gathers its reply. Throws BusUnavailableError when it cannot send. */
+  toHost(hostname: string, command: Command, options: SendOptions): Promise<Gathered>;
+}
+
+export class BusUnavailableError extends Error {
+  constructor() {
+    super('not connected to RabbitMQ right now; it reconnects by itself');
+  }
+}
