@@ -19,7 +19,8 @@ import {
 import type { Clock } from '../shared/clock.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Log } from './ports.js';
-import { errorMessage, type Watchdog } from './watchdog.js';
+import { errorMessage } from '../shared/errors.js';
+import type { Watchdog } from './watchdog.js';
 
 export class AgentBus {
   private readonly connection: BusConnection;

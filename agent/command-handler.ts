@@ -3,13 +3,9 @@
  * calls `handle`, and sends back the reply it returns.
  */
 import type { Ack, Command, ContainerStatus, ListResponse, Reply } from '../bus/messages.js';
-import type { ContainerInfo, ContainerRuntime } from './ports.js';
-
-/** Where the list of the host's containers comes from (the event-fed inventory, or the runtime). */
-export interface ContainerLister {
-  list(): Promise<ContainerInfo[]>;
-}
-import { errorMessage, type Watchdog } from './watchdog.js';
+import { errorMessage } from '../shared/errors.js';
+import type { ContainerInfo, ContainerLister, ContainerRuntime } from './ports.js';
+import type { Watchdog } from './watchdog.js';
 
 export class CommandHandler {
   constructor(

@@ -3,7 +3,7 @@
  * cycle over hundreds of containers costs a handful of processes instead of one per container.
  */
 import { execFile } from 'node:child_process';
-import { mapWithConcurrency } from '../shared/concurrency.js';
+import { mapWithConcurrency } from './concurrency.js';
 import type { Prober, ProbeResult } from './ports.js';
 
 const BATCH = 100;

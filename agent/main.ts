@@ -13,7 +13,8 @@ import { FpingProber } from './fping-prober.js';
 import { PingProber } from './ping-prober.js';
 import type { AgentState, Log } from './ports.js';
 import { FileStateStore } from './state-file.js';
-import { errorMessage, Watchdog } from './watchdog.js';
+import { errorMessage } from '../shared/errors.js';
+import { Watchdog } from './watchdog.js';
 
 const DOCKER_REQUEST_TIMEOUT_MS = 60_000;
 

@@ -26,10 +26,14 @@ export interface EventHandlers {
   onError(error: Error): void;
 }
 
-export interface ContainerRuntime {
+/** Where the list of the host's containers comes from (the event-fed inventory, or the runtime itself). */
+export interface ContainerLister {
+  list(): Promise<ContainerInfo[]>;
+}
+
+export interface ContainerRuntime extends ContainerLister {
   /** null when no container of that name exists on this host. */
   inspect(name: string): Promise<ContainerInfo | null>;
-  list(): Promise<ContainerInfo[]>;
   /** false when it was already running (someone else started it first). */
   start(name: string): Promise<boolean>;
   restart(name: string, stopTimeoutSec: number): Promise<void>;

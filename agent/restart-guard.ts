@@ -22,6 +22,15 @@ interface History {
   blockedUntil: number;
 }
 
+/** What to log when the guard holds a heal back: the message and the backoff's end as an ISO time. */
+export function backoffNotice(name: string, action: string, held: Extract<Admission, { admitted: false }>, policy: RestartPolicy): { message: string; until: string } {
+  const until = new Date(held.until).toISOString();
+  const message = held.enteredBackoff
+    ? `${name}: too many restarts (${policy.maxRestarts} in ${policy.windowMs} ms); backing off ${held.backoffMs} ms, until ${until}`
+    : `${name}: ${action} held back, in backoff until ${until}`;
+  return { message, until };
+}
+
 export class RestartGuard {
   private readonly histories = new Map<string, History>();
 

@@ -1,13 +1,20 @@
 /**
- * The agent's check loop and event reactions. It owns the monitored list, the threshold and the
- * restart guard; everything it touches outside (Docker, ping, the state file, the clock, the log)
- * comes through the ports, so it runs the same against fakes and the real engine.
+ * The agent's watchdog: every interval, a check cycle over the monitored containers, and between
+ * cycles, reactions to engine events. It composes the parts that each own one thing: the watch
+ * list (what is monitored, the threshold), the scheduler (when cycles run), the healer (starts
+ * and restarts, within the restart budget) and the decisions in decide.ts. Everything outside
+ * (Docker, ping, the state file, the clock, the log) comes through the ports, so it runs the same
+ * against fakes and the real engine.
  */
-import { mapWithConcurrency } from '../shared/concurrency.js';
 import type { Clock } from '../shared/clock.js';
-import { judgeContainer, judgeProbe, type Verdict } from './decide.js';
+import { errorMessage } from '../shared/errors.js';
+import { mapWithConcurrency } from './concurrency.js';
+import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf, type Verdict } from './decide.js';
+import { Healer } from './healer.js';
 import type { AgentState, ContainerRuntime, Log, Prober, ProbeResult, RuntimeEvent, StateStore } from './ports.js';
-import { RestartGuard, type RestartPolicy } from './restart-guard.js';
+import type { RestartPolicy } from './restart-guard.js';
+import { Scheduler } from './scheduler.js';
+import { WatchList } from './watch-list.js';
 
 export interface WatchdogOptions {
   checkIntervalMs: number;
@@ -33,107 +40,72 @@ export interface CycleReport {
   overran: boolean;
 }
 
-type HealAction = 'start' | 'restart';
+/** A running container found by a cycle, to be probed: its address and which instance it is. */
+interface Probed {
+  name: string;
+  ip: string;
+  startedAt: string;
+}
 
 export class Watchdog {
-  private state: AgentState;
-  private readonly guard: RestartGuard;
-  /** Containers with a start or restart of ours under way: their events are our own doing. */
-  private readonly healing = new Map<string, Promise<void>>();
-  /** Containers that got a die event while we were healing them: look again afterwards. */
-  private readonly recheck = new Set<string>();
-  private cycle: Promise<CycleReport> | null = null;
-  private mutation: Promise<unknown> = Promise.resolve();
-  private cancelTimer: (() => void) | null = null;
+  private readonly watchList: WatchList;
+  private readonly healer: Healer;
+  private readonly scheduler: Scheduler<CycleReport>;
   private events: { close(): void } | null = null;
-  private running = false;
 
   constructor(
     private readonly deps: WatchdogDeps,
     private readonly options: WatchdogOptions,
     initial: AgentState,
   ) {
-    this.state = { monitored: [...new Set(initial.monitored)], threshold: initial.threshold };
-    this.guard = new RestartGuard(options.restartPolicy);
+    this.watchList = new WatchList(deps.store, initial);
+    this.healer = new Healer(deps.runtime, deps.clock, deps.log, options);
+    this.scheduler = new Scheduler(deps.clock, options.checkIntervalMs, () => this.checkAll(), (error) =>
+      deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' }),
+    );
   }
 
   get snapshot(): AgentState {
-    return { monitored: [...this.state.monitored], threshold: this.state.threshold };
-  }
-
-  private isMonitored(name: string): boolean {
-    return this.state.monitored.includes(name);
+    return this.watchList.snapshot;
   }
 
   /** The end of the container's restart backoff, or null when it is not in backoff. */
   backoffUntil(name: string): number | null {
-    return this.guard.backoffUntil(name, this.deps.clock.now());
+    return this.healer.backoffUntil(name);
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.events) return;
     this.events = this.deps.runtime.watchEvents({
       onEvent: (event) => this.onEvent(event),
       onReconnect: () => this.reconcile('event stream reconnected'),
       onError: (error) => this.deps.log.warn(`docker event stream: ${error.message}`, { kind: 'engine' }),
     });
-    this.scheduleCycle(0);
+    this.scheduler.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.cancelTimer?.();
     this.events?.close();
-    await this.cycle;
-    await Promise.all(this.healing.values());
+    this.events = null;
+    await this.scheduler.stop();
+    await this.healer.settled();
   }
 
   /** One pass over a snapshot of the monitored list. Calls during a cycle join it: cycles never overlap. */
   runCycle(): Promise<CycleReport> {
-    this.cycle ??= this.checkAll().finally(() => {
-      this.cycle = null;
-    });
-    return this.cycle;
+    return this.scheduler.run();
   }
 
-  /** Changes take effect from the next cycle; the state file is written before the change is applied. */
+  /** Takes effect from the next cycle; saved before it is applied. */
   setThreshold(threshold: number): Promise<AgentState> {
-    return this.mutate((state) => ({ ...state, threshold }));
+    return this.watchList.setThreshold(threshold);
   }
 
   /** Unmonitoring also forgets the container's restart history: monitored again, it starts afresh. */
   async setMonitored(name: string, monitored: boolean): Promise<AgentState> {
-    const state = await this.mutate((current) => {
-      const others = current.monitored.filter((n) => n !== name);
-      return { ...current, monitored: monitored ? [...others, name] : others };
-    });
-    if (!monitored) this.guard.forget(name);
+    const state = await this.watchList.setMonitored(name, monitored);
+    if (!monitored) this.healer.forget(name);
     return state;
-  }
-
-  private mutate(change: (state: AgentState) => AgentState): Promise<AgentState> {
-    const apply = async (): Promise<AgentState> => {
-      const next = change(this.state);
-      await this.deps.store.save(next);
-      this.state = next;
-      return this.snapshot;
-    };
-    const result = this.mutation.then(apply, apply);
-    this.mutation = result.catch(() => undefined);
-    return result;
-  }
-
-  private scheduleCycle(delayMs: number): void {
-    if (!this.running) return;
-    this.cancelTimer = this.deps.clock.setTimeout(() => {
-      this.runCycle()
-        .then((report) => this.scheduleCycle(Math.max(0, this.options.checkIntervalMs - report.durationMs)))
-        .catch((error: unknown) => {
-          this.deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' });
-          this.scheduleCycle(this.options.checkIntervalMs);
-        });
-    }, delayMs);
   }
 
   /**
@@ -141,40 +113,29 @@ export class Watchdog {
    * once) and start the ones that are down; probe all running ones in one batch; judge each probe.
    */
   private async checkAll(): Promise<CycleReport> {
-    const { monitored, threshold } = this.state;
+    const { monitored, threshold } = this.watchList.snapshot;
     const started = this.deps.clock.now();
     const heals: Promise<void>[] = [];
-    const running: { name: string; ip: string; startedAt: string }[] = [];
+    const running: Probed[] = [];
     await mapWithConcurrency(monitored, this.options.concurrency, async (name) => {
       const found = await this.look(name);
       if (found?.verdict.action === 'probe') running.push({ name, ip: found.verdict.ip, startedAt: found.startedAt });
-      else if (found?.verdict.action === 'start') heals.push(this.heal(name, 'start', found.verdict.reason, 'check'));
+      else if (found?.verdict.action === 'start') heals.push(this.healer.heal(name, 'start', found.verdict.reason, 'check'));
     });
     if (running.length > 0) {
       const probes = await this.probeAll(running.map((r) => r.ip));
-      await Promise.all(running.map((r) => this.judge(r.name, r.ip, r.startedAt, probes.get(r.ip), threshold)));
+      await Promise.all(running.map((r) => this.judge(r, probes.get(r.ip), threshold)));
     }
     await Promise.all(heals);
-    const durationMs = this.deps.clock.now() - started;
-    const overran = durationMs > this.options.checkIntervalMs;
-    const fields = { kind: 'cycle', checked: monitored.length, probed: running.length, durationMs, intervalMs: this.options.checkIntervalMs, overran };
-    if (overran) {
-      this.deps.log.warn(`cycle took ${durationMs} ms, longer than the ${this.options.checkIntervalMs} ms interval; the next one starts now`, fields);
-    } else {
-      this.deps.log.info(`cycle checked ${monitored.length} container(s) in ${durationMs} ms`, fields);
-    }
-    return { checked: monitored.length, durationMs, overran };
+    return this.report(monitored.length, running.length, this.deps.clock.now() - started);
   }
 
   /** What Docker says about one container, logged unless it is running (its probe is logged then). */
   private async look(name: string): Promise<{ verdict: Verdict; startedAt: string } | null> {
-    if (this.healing.has(name)) {
-      this.logCheck(name, 'healing', 'a start or restart is under way');
-      return null;
-    }
     try {
-      const container = await this.deps.runtime.inspect(name);
-      const verdict = judgeContainer(container);
+      const healing = this.healer.isHealing(name);
+      const container = healing ? null : await this.deps.runtime.inspect(name);
+      const verdict = judgeContainer(container, healing);
       if (verdict.action !== 'probe') this.logCheck(name, verdict.verdict, reasonOf(verdict));
       return { verdict, startedAt: container?.startedAt ?? '' };
     } catch (error) {
@@ -192,104 +153,46 @@ export class Watchdog {
     }
   }
 
-  private async judge(name: string, ip: string, startedAt: string, probe: ProbeResult | Error | undefined, threshold: number): Promise<void> {
+  private async judge({ name, ip, startedAt }: Probed, probe: ProbeResult | Error | undefined, threshold: number): Promise<void> {
     try {
       if (!probe || probe instanceof Error) throw probe ?? new Error(`no probe result for ${ip}`);
-      const judged = judgeProbe(probe, threshold);
-      const measured = { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip };
-      if (judged.action === 'restart' && (await this.restartedSince(name, startedAt))) {
-        // Replies lost while it was down and coming back say nothing about the new instance.
-        this.logCheck(name, 'changed', `${reasonOf(judged)}, but it was restarted during the probe; judged afresh next cycle`, measured);
-        return;
+      let judged = judgeProbe(probe, threshold);
+      if (judged.action === 'restart') {
+        const healing = this.healer.isHealing(name);
+        judged = confirmSameInstance(judged, startedAt, healing ? null : await this.deps.runtime.inspect(name), healing);
       }
-      this.logCheck(name, judged.verdict, reasonOf(judged), measured);
-      if (judged.action === 'restart') await this.heal(name, 'restart', reasonOf(judged), 'check');
+      this.logCheck(name, judged.verdict, reasonOf(judged), { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip });
+      if (judged.action === 'restart') await this.healer.heal(name, 'restart', reasonOf(judged), 'check');
     } catch (error) {
       this.logError(name, error);
     }
   }
 
-  private logError(name: string, error: unknown): void {
-    this.deps.log.error(`${name}: check failed: ${errorMessage(error)}`, { kind: 'check', container: name, verdict: 'error', reason: errorMessage(error) });
-  }
-
-  private async restartedSince(name: string, startedAt: string): Promise<boolean> {
-    if (this.healing.has(name)) return true;
-    const now = await this.deps.runtime.inspect(name);
-    return !now?.running || now.startedAt !== startedAt;
-  }
-
   private onEvent(event: RuntimeEvent): void {
-    if (!this.isMonitored(event.name)) return;
-    if (event.action === 'die') {
-      void this.ensureRunning(event.name, 'event: die');
-    } else if (event.action === 'health_status: unhealthy') {
-      void this.heal(event.name, 'restart', 'health check reports unhealthy', 'event: unhealthy');
-    }
+    const reaction = reactToEvent(event, this.watchList.has(event.name));
+    if (reaction.react === 'ensure-running') void this.healer.ensureRunning(event.name, reaction.trigger);
+    else if (reaction.react === 'restart') void this.healer.heal(event.name, 'restart', reaction.reason, reaction.trigger);
   }
 
   private reconcile(why: string): void {
     this.deps.log.info(`reconciling monitored containers: ${why}`, { kind: 'engine' });
-    for (const name of this.state.monitored) void this.ensureRunning(name, `reconcile: ${why}`);
+    for (const name of this.watchList.snapshot.monitored) void this.healer.ensureRunning(name, `reconcile: ${why}`);
   }
 
-  /** Starts the container if it is not running. Our own restarts make it run again, so they are ignored here. */
-  private async ensureRunning(name: string, trigger: string): Promise<void> {
-    if (this.healing.has(name)) {
-      this.recheck.add(name);
-      return;
-    }
-    try {
-      const found = judgeContainer(await this.deps.runtime.inspect(name));
-      if (found.action === 'start') await this.heal(name, 'start', found.reason, trigger);
-    } catch (error) {
-      this.deps.log.error(`${name}: could not inspect after ${trigger}: ${errorMessage(error)}`, { kind: 'action', container: name, trigger });
-    }
-  }
-
-  private async heal(name: string, action: HealAction, reason: string, trigger: string): Promise<void> {
-    if (this.healing.has(name)) return;
-    const now = this.deps.clock.now();
-    const admission = this.guard.admit(name, now);
-    const fields = { kind: 'action', container: name, action, reason, trigger };
-    if (!admission.admitted) {
-      const until = new Date(admission.until).toISOString();
-      const message = admission.enteredBackoff
-        ? `${name}: too many restarts (${this.options.restartPolicy.maxRestarts} in ${this.options.restartPolicy.windowMs} ms); backing off ${admission.backoffMs} ms, until ${until}`
-        : `${name}: ${action} held back, in backoff until ${until}`;
-      this.deps.log.warn(message, { ...fields, outcome: 'backoff', until, backoffMs: admission.backoffMs });
-      return;
-    }
-    const work = (async () => {
-      try {
-        let done = true;
-        if (action === 'start') done = await this.deps.runtime.start(name);
-        else await this.deps.runtime.restart(name, this.options.stopTimeoutSec);
-        const durationMs = this.deps.clock.now() - now;
-        if (done) this.deps.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
-        else this.deps.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs });
-      } catch (error) {
-        this.deps.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, { ...fields, outcome: 'failed', error: errorMessage(error), durationMs: this.deps.clock.now() - now });
-      }
-    })();
-    this.healing.set(name, work);
-    try {
-      await work;
-    } finally {
-      this.healing.delete(name);
-      if (this.recheck.delete(name)) void this.ensureRunning(name, 'recheck: died while being healed');
-    }
+  private report(checked: number, probed: number, durationMs: number): CycleReport {
+    const intervalMs = this.options.checkIntervalMs;
+    const overran = durationMs > intervalMs;
+    const fields = { kind: 'cycle', checked, probed, durationMs, intervalMs, overran };
+    if (overran) this.deps.log.warn(`cycle took ${durationMs} ms, longer than the ${intervalMs} ms interval; the next one starts now`, fields);
+    else this.deps.log.info(`cycle checked ${checked} container(s) in ${durationMs} ms`, fields);
+    return { checked, durationMs, overran };
   }
 
   private logCheck(name: string, verdict: string, reason: string, extra: object = {}): void {
     this.deps.log.info(`${name}: ${verdict} (${reason})`, { kind: 'check', container: name, verdict, reason, ...extra });
   }
-}
 
-function reasonOf(verdict: Verdict): string {
-  return 'reason' in verdict ? verdict.reason : '';
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  private logError(name: string, error: unknown): void {
+    this.deps.log.error(`${name}: check failed: ${errorMessage(error)}`, { kind: 'check', container: name, verdict: 'error', reason: errorMessage(error) });
+  }
 }

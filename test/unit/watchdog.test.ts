@@ -99,15 +99,15 @@ describe('check cycle', () => {
   it('logs a start that found the container already running again as such, not as a heal', async () => {
     runtime.add('web', { running: false, status: 'exited', ip: null });
     let open!: () => void;
-    prober.gate = new Promise((resolve) => (open = resolve));
-    const dog = watchdog(['web']);
-    dog.start();
-    const cycle = dog.runCycle();
-    runtime.revive('web'); // someone else started it between our inspect and our start
+    runtime.hold = new Promise((resolve) => (open = resolve)); // our start is under way...
+    const cycle = watchdog(['web']).runCycle();
+    await settle();
+    assert.deepEqual(runtime.calls, ['start web']);
+    runtime.revive('web'); // ...when someone else starts it first
     open();
     await cycle;
-    await dog.stop();
     assert.equal(log.of('web', 'action')[0]?.fields['outcome'], 'already-running');
+    assert.deepEqual(runtime.calls, ['start web']);
   });
 
   it('does not restart when the probe itself fails, and says why', async () => {

@@ -1,0 +1,101 @@
+/**
+ * Brings monitored containers back: starts the ones that are down and restarts the ones judged
+ * lossy or unhealthy, within the restart guard's budget. It knows which heals are under way, so
+ * the engine events they cause are not mistaken for new failures, and it looks again at a
+ * container that died while it was being healed.
+ */
+import type { Clock } from '../shared/clock.js';
+import { errorMessage } from '../shared/errors.js';
+import { judgeContainer } from './decide.js';
+import type { ContainerRuntime, Log } from './ports.js';
+import { backoffNotice, RestartGuard, type RestartPolicy } from './restart-guard.js';
+
+export type HealAction = 'start' | 'restart';
+
+export class Healer {
+  private readonly guard: RestartGuard;
+  /** Containers with a start or restart of ours under way: their events are our own doing. */
+  private readonly underway = new Map<string, Promise<void>>();
+  /** Containers that died while we were healing them: look again afterwards. */
+  private readonly recheck = new Set<string>();
+
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    private readonly clock: Clock,
+    private readonly log: Log,
+    private readonly options: { stopTimeoutSec: number; restartPolicy: RestartPolicy },
+  ) {
+    this.guard = new RestartGuard(options.restartPolicy);
+  }
+
+  isHealing(name: string): boolean {
+    return this.underway.has(name);
+  }
+
+  /** The end of the container's restart backoff, or null when it is not in backoff. */
+  backoffUntil(name: string): number | null {
+    return this.guard.backoffUntil(name, this.clock.now());
+  }
+
+  /** Forgets a container's restart history: monitored again, it starts afresh. */
+  forget(name: string): void {
+    this.guard.forget(name);
+  }
+
+  /** Waits for every heal under way. */
+  async settled(): Promise<void> {
+    await Promise.all(this.underway.values());
+  }
+
+  /** Starts the container if it is not running; during a heal of ours, looks again once it is done. */
+  async ensureRunning(name: string, trigger: string): Promise<void> {
+    if (this.isHealing(name)) {
+      this.recheck.add(name);
+      return;
+    }
+    try {
+      const found = judgeContainer(await this.runtime.inspect(name));
+      if (found.action === 'start') await this.heal(name, 'start', found.reason, trigger);
+    } catch (error) {
+      this.log.error(`${name}: could not inspect after ${trigger}: ${errorMessage(error)}`, { kind: 'action', container: name, trigger });
+    }
+  }
+
+  /** One start or restart, if none is under way and the guard admits it; every outcome is one log line. */
+  async heal(name: string, action: HealAction, reason: string, trigger: string): Promise<void> {
+    if (this.isHealing(name)) return;
+    const startedAt = this.clock.now();
+    const fields = { kind: 'action', container: name, action, reason, trigger };
+    const admission = this.guard.admit(name, startedAt);
+    if (!admission.admitted) {
+      const notice = backoffNotice(name, action, admission, this.options.restartPolicy);
+      this.log.warn(notice.message, { ...fields, outcome: 'backoff', until: notice.until, backoffMs: admission.backoffMs });
+      return;
+    }
+    const work = this.act(name, action).then(
+      (done) => {
+        const durationMs = this.clock.now() - startedAt;
+        if (done) this.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
+        else this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs });
+      },
+      (error: unknown) => {
+        const durationMs = this.clock.now() - startedAt;
+        this.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, { ...fields, outcome: 'failed', error: errorMessage(error), durationMs });
+      },
+    );
+    this.underway.set(name, work);
+    try {
+      await work;
+    } finally {
+      this.underway.delete(name);
+      if (this.recheck.delete(name)) void this.ensureRunning(name, 'recheck: died while being healed');
+    }
+  }
+
+  /** false when a start found it already running (someone else started it first). */
+  private async act(name: string, action: HealAction): Promise<boolean> {
+    if (action === 'start') return this.runtime.start(name);
+    await this.runtime.restart(name, this.options.stopTimeoutSec);
+    return true;
+  }
+}
