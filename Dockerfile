@@ -16,6 +16,7 @@ COPY tsconfig.json tsconfig.build.json openapi.yaml ./
 COPY agent agent
 COPY antagonist antagonist
 COPY bus bus
+COPY chaos chaos
 COPY control control
 COPY dummy dummy
 COPY shared shared

@@ -8,9 +8,9 @@ import Docker from 'dockerode';
 import { parseDockerHost } from '../shared/docker-host.js';
 import { systemClock } from '../shared/clock.js';
 import { EnvReader, readConfigOrRefuse } from '../shared/env.js';
-import { run } from '../shared/exec.js';
+import { run } from '../chaos/run-command.js';
 import { createLogger } from '../shared/logger.js';
-import { setPacketLoss } from '../shared/packet-loss.js';
+import { setPacketLoss } from '../chaos/packet-loss.js';
 import { chooseFault, type Candidate, type FaultKind, type Targeting } from './choose.js';
 
 function readConfig() {

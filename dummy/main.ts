@@ -5,8 +5,8 @@
  */
 import { hostname } from 'node:os';
 import { ConfigError, EnvReader } from '../shared/env.js';
-import { run } from '../shared/exec.js';
-import { setPacketLoss } from '../shared/packet-loss.js';
+import { run } from '../chaos/run-command.js';
+import { setPacketLoss } from '../chaos/packet-loss.js';
 
 const read = new EnvReader(process.env);
 const name = read.string('DUMMY_NAME', hostname());

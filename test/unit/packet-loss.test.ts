@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setPacketLoss } from '../../shared/packet-loss.js';
+import { setPacketLoss } from '../../chaos/packet-loss.js';
 
 /** Records commands; the ones named in `failing` fail, as on a kernel without netem. */
 function recorder(failing: RegExp | null) {
