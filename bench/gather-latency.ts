@@ -3,10 +3,12 @@
  * next to a bare Docker container listing of one host measured in the same run.
  */
 import Docker from 'dockerode';
-import { startAgent, type AgentProcess } from '../test/support/agent-process.js';
-import { announceSilentHost, deleteAgentQueues } from '../test/support/bus.js';
-import { AMQP_URL, http, startControl } from '../test/support/control-process.js';
-import { createTarget, engine, hostSocket, removeRunContainers, runId, uniqueName, waitFor } from '../test/support/lab.js';
+import { startAgent, type AgentProcess } from '../lab/agent-process.js';
+import { announceSilentHost, deleteAgentQueues } from '../lab/broker.js';
+import { AMQP_URL, startControl } from '../lab/control-process.js';
+import { http } from '../lab/http.js';
+import { createTarget, engine, hostSocket, removeRunContainers, runId, uniqueName } from '../lab/docker.js';
+import { waitFor } from '../lab/wait.js';
 import { ms, ratio, summarize, type BenchResult } from './stats.js';
 
 /** Runs `work` `times` times; a sample is what `work` returns when it measures itself, else its duration. */

@@ -10,8 +10,9 @@
  * die event to start event.
  */
 import Docker from 'dockerode';
-import { startAgent } from '../test/support/agent-process.js';
-import { createTarget, engine, removeRunContainers, uniqueName, waitFor } from '../test/support/lab.js';
+import { startAgent } from '../lab/agent-process.js';
+import { createTarget, engine, removeRunContainers, uniqueName } from '../lab/docker.js';
+import { waitFor } from '../lab/wait.js';
 import { ms, ratio, summarize, type BenchResult } from './stats.js';
 
 interface DockerEvent {

@@ -4,8 +4,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startAgent } from '../test/support/agent-process.js';
-import { createTarget, dropOutgoing, engine, removeRunContainers, uniqueName, waitFor } from '../test/support/lab.js';
+import { startAgent } from '../lab/agent-process.js';
+import { createTarget, dropOutgoing, engine, removeRunContainers, uniqueName } from '../lab/docker.js';
+import { waitFor } from '../lab/wait.js';
 import { ms, ratio, summarize, type BenchResult } from './stats.js';
 
 async function probeTime(ip: string): Promise<number> {

@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAgent } from '../test/support/agent-process.js';
-import { engine, removeRunContainers, RUN_LABEL, runId, TARGET_IMAGE } from '../test/support/lab.js';
-import { mapWithConcurrency } from '../shared/concurrency.js';
+import { startAgent } from '../lab/agent-process.js';
+import { engine, removeRunContainers, RUN_LABEL, runId, TARGET_IMAGE } from '../lab/docker.js';
+import { mapWithConcurrency } from '../agent/concurrency.js';
 import { sampleUsage } from './process-usage.js';
 import { ms, summarize, type BenchResult, type Row } from './stats.js';
 

@@ -8,9 +8,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readLog, startAgent, type LogEntry } from '../test/support/agent-process.js';
-import { engine, hostSocket, removeRunContainers, RUN_LABEL, runId } from '../test/support/lab.js';
-import { runEntry } from '../test/support/process.js';
+import { readLog, startAgent, type LogEntry } from '../lab/agent-process.js';
+import { engine, hostSocket, removeRunContainers, RUN_LABEL, runId } from '../lab/docker.js';
+import { runEntry } from '../lab/process.js';
 import { sampleUsage } from './process-usage.js';
 import { ms, summarize, type BenchResult } from './stats.js';
 

@@ -7,8 +7,9 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
-import { startAgent, type AgentProcess } from '../support/agent-process.js';
-import { createTarget, dropOutgoing, engine, removeRunContainers, state, uniqueName, waitFor } from '../support/lab.js';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { createTarget, dropOutgoing, engine, removeRunContainers, state, uniqueName } from '../../lab/docker.js';
+import { waitFor } from '../../lab/wait.js';
 
 const docker = engine();
 const agents: AgentProcess[] = [];

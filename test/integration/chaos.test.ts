@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import type Docker from 'dockerode';
-import { readLog, startAgent, type AgentProcess, type LogEntry } from '../support/agent-process.js';
-import { engine, hostSocket, removeRunContainers, RUN_LABEL, runId, state, waitFor } from '../support/lab.js';
-import { runEntry, type Child } from '../support/process.js';
+import { readLog, startAgent, type AgentProcess, type LogEntry } from '../../lab/agent-process.js';
+import { engine, hostSocket, removeRunContainers, RUN_LABEL, runId, state } from '../../lab/docker.js';
+import { waitFor } from '../../lab/wait.js';
+import { runEntry, type Child } from '../../lab/process.js';
 
 const CHAOS_MS = Number(process.env['CHAOS_MS'] ?? 40_000);
 const DUMMY_IMAGE = 'container-watchdog/dummy:latest';
@@ -85,7 +86,7 @@ it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no 
     for (const fault of faults) {
       const heal = heals.find((h) => h.container === fault.target && h.time >= fault.injectedAt);
       assert.ok(heal, `${s.hostname}: ${fault.kind} of ${fault.target} at ${fault.injectedAt} was never healed`);
-      if (fault.kind === 'loss') assert.equal((fault['parameter'] as { method: string }).method, 'iptables', 'this kernel has no netem');
+      if (fault.kind === 'loss') assert.ok(['netem', 'iptables'].includes((fault['parameter'] as { method: string }).method), 'the loss method is named');
     }
     for (const target of s.targets) {
       const restarts = heals.filter((h) => h.container === target).length;

@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { promisify } from 'node:util';
-import { readLog } from '../support/agent-process.js';
-import { http } from '../support/control-process.js';
-import { engine, runId, state, waitFor } from '../support/lab.js';
+import { readLog } from '../../lab/agent-process.js';
+import { http } from '../../lab/http.js';
+import { engine, runId, state } from '../../lab/docker.js';
+import { waitFor } from '../../lab/wait.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const project = `wdtest${runId}`;

@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { COMMANDS_EXCHANGE, toHost } from '../../bus/topology.js';
-import { startAgent, type AgentProcess } from '../support/agent-process.js';
-import { deleteAgentQueues, withChannel } from '../support/bus.js';
-import { AMQP_URL, http, startControl, type ControlProcess } from '../support/control-process.js';
-import { createTarget, dropOutgoing, engine, hostSocket, removeRunContainers, runId, state, uniqueName, waitFor } from '../support/lab.js';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { deleteAgentQueues, withChannel } from '../../lab/broker.js';
+import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { http } from '../../lab/http.js';
+import { createTarget, dropOutgoing, engine, hostSocket, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
+import { waitFor } from '../../lab/wait.js';
 
 interface Container {
   hostname: string;
@@ -142,10 +144,8 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     assert.equal(set10.body.threshold, 10);
     await waitFor('both hosts to restart their lossy container', async () =>
       (await state(onlyA, dockerA)).startedAt !== startedA && (await state(onlyB, dockerB)).startedAt !== startedB, 10_000, 100);
-    const hosts = (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body;
-    await waitFor('heartbeats to carry the new threshold', async () =>
+    await waitFor('GET /hosts to show the new threshold on both hosts', async () =>
       (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.filter((h) => (h.hostname === hostA || h.hostname === hostB) && h.threshold === 10).length === 2, 5_000, 100);
-    assert.ok(hosts.length >= 2);
     await http('PUT', `${control.url}/threshold`, { body: '60' });
   });
 
@@ -167,12 +167,16 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
 
   it('GET /containers follows containers created, stopped and removed after the agent started', async () => {
     const late = uniqueName('late');
+    const listed = async (): Promise<unknown> => find((await containers()).body, hostB, late) ?? 'not listed';
     await createTarget(late, { docker: dockerB });
-    await waitFor('the new container in the list', async () => find((await containers()).body, hostB, late)?.status === 'running', 3_000, 50);
+    await waitFor('the new container in the list', async () => (await listed()) !== 'not listed', 3_000, 50);
+    assert.deepEqual(await waitFor('it to be running', async () => ((await listed()) as { status?: string }).status === 'running' && listed(), 3_000, 50), { hostname: hostB, name: late, status: 'running', monitored: false });
     await dockerB.getContainer(late).stop({ t: 0 });
-    await waitFor('its new status', async () => find((await containers()).body, hostB, late)?.status === 'exited', 3_000, 50);
+    await waitFor('its new status', async () => ((await listed()) as { status?: string }).status === 'exited', 3_000, 50);
+    assert.deepEqual(await listed(), { hostname: hostB, name: late, status: 'exited', monitored: false });
     await dockerB.getContainer(late).remove();
-    await waitFor('it to leave the list', async () => find((await containers()).body, hostB, late) === undefined, 3_000, 50);
+    await waitFor('it to leave the list', async () => (await listed()) === 'not listed', 3_000, 50);
+    assert.equal(await listed(), 'not listed');
   });
 
   it('concurrent REST calls never mix their replies', async () => {

@@ -5,10 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { agentQueue } from '../../bus/topology.js';
-import { startAgent, type AgentProcess } from '../support/agent-process.js';
-import { announceSilentHost, deleteAgentQueues, withChannel } from '../support/bus.js';
-import { AMQP_URL, http, startControl, type ControlProcess } from '../support/control-process.js';
-import { createTarget, engine, removeRunContainers, runId, uniqueName, waitFor } from '../support/lab.js';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { announceSilentHost, deleteAgentQueues, withChannel } from '../../lab/broker.js';
+import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { http } from '../../lab/http.js';
+import { createTarget, engine, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
+import { waitFor } from '../../lab/wait.js';
 
 const TOKEN = 's3cret-token';
 const auth = { Authorization: `Bearer ${TOKEN}` };

@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startAgent, type AgentProcess } from '../support/agent-process.js';
-import { deleteAgentQueues } from '../support/bus.js';
-import { AMQP_URL, http, startControl, type ControlProcess } from '../support/control-process.js';
-import { createTarget, engine, removeRunContainers, runId, uniqueName, waitFor } from '../support/lab.js';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { deleteAgentQueues } from '../../lab/broker.js';
+import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { http } from '../../lab/http.js';
+import { createTarget, engine, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
+import { waitFor } from '../../lab/wait.js';
 
 const host = `ui-${runId}`;
 const target = uniqueName('ui');

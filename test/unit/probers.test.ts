@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFping } from '../../agent/fping-prober.js';
-import { mapWithConcurrency } from '../../shared/concurrency.js';
+import { mapWithConcurrency } from '../../agent/concurrency.js';
 
 describe('parseFping', () => {
   it('turns per-ping reply times into loss and mean round-trip time', () => {

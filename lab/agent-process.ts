@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StopWaiting, waitFor } from './lab.js';
+import { StopWaiting, waitFor } from './wait.js';
 import { runEntry } from './process.js';
 
 export interface LogEntry {

@@ -1,31 +1,15 @@
-/** Runs the real control service as a child process (`npm run control` with env vars) on a free port. */
-import type { ChildProcess } from 'node:child_process';
-import { StopWaiting, waitFor } from './lab.js';
-import { runEntry } from './process.js';
-
-export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-
-export interface ControlProcess {
-  readonly child: ChildProcess;
-  readonly url: string;
-  output(): string;
-  stop(): Promise<number | null>;
-}
+/**
+ * HTTP calls to the control service as a user makes them. Every answer is checked against
+ * openapi.yaml (status documented for the operation, body valid for that status), so any test
+ * that calls the API also proves the spec tells the truth.
+ */
+import { checkResponse } from './api-contract.js';
 
 export interface HttpResult<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
   ms: number;
-}
-
-export async function startControl(env: Record<string, string> = {}): Promise<ControlProcess> {
-  const control = runEntry('control/main.ts', { AMQP_URL, PORT: '0', ...env });
-  const port = await waitFor('control to listen', () => {
-    if (control.child.exitCode !== null) throw new StopWaiting(`control exited with ${control.child.exitCode}:\n${control.output()}`);
-    return /listening on http:\/\/localhost:(\d+)/.exec(control.output())?.[1];
-  }, 20_000);
-  return { ...control, url: `http://localhost:${port}` };
 }
 
 export async function http<T = unknown>(method: string, url: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
@@ -45,6 +29,7 @@ export async function http<T = unknown>(method: string, url: string, options: { 
     const ms = performance.now() - started;
     let body: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
+    checkResponse(method, new URL(url).pathname, response.status, body);
     return { status: response.status, headers: response.headers, body: body as T, ms };
   } finally {
     clearTimeout(timer);

@@ -1,7 +1,7 @@
 /** Direct access to the real broker for tests: raw publishes (as a buggy or fake peer would) and clean-up. */
 import amqp from 'amqplib';
-import { encode } from '../../bus/messages.js';
-import { AGENT_QUEUE_EXPIRES_MS, COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, TO_ALL, agentQueue, toHost } from '../../bus/topology.js';
+import { encode } from '../bus/messages.js';
+import { AGENT_QUEUE_EXPIRES_MS, COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, TO_ALL, agentQueue, toHost } from '../bus/topology.js';
 import { AMQP_URL } from './control-process.js';
 
 /** Runs `work` on a confirm channel and waits until the broker has taken every publish. */

@@ -1,6 +1,7 @@
 /**
- * The real lab for integration tests: Docker engines and containers made by the tests, labelled
- * per run so they can be removed however a test ends. scripts/lab-up.sh must have run (npm test does it).
+ * The lab's Docker engines and the containers tests and benchmarks make on them, labelled per run
+ * so they can be removed however a run ends. scripts/lab-up.sh must have run (npm test and
+ * npm run bench do it): it starts the engines (h1 on the default socket, h2..hN on their own).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,28 +51,11 @@ export async function state(name: string, docker: Docker = engine()): Promise<{ 
   return { running: info.State.Running, startedAt: info.State.StartedAt, pid: info.State.Pid };
 }
 
-/** Adds an iptables rule to the OUTPUT chain inside the container's network namespace (LAB.md). */
+/**
+ * Adds an iptables rule to the OUTPUT chain inside the container's network namespace. iptables'
+ * statistic match gives exact, repeatable loss on any kernel; netem is not on every lab kernel.
+ */
 export async function dropOutgoing(name: string, match: string[], docker: Docker = engine()): Promise<void> {
   const { pid } = await state(name, docker);
   execFileSync('nsenter', ['-t', String(pid), '-n', 'iptables', '-A', 'OUTPUT', ...match, '-j', 'DROP']);
-}
-
-/** Thrown by a check when waiting longer cannot help (the process under test has exited). */
-export class StopWaiting extends Error {}
-
-/** Polls until `check` returns a truthy value; fails with `what` after `timeoutMs`, or at once on StopWaiting. */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      if (error instanceof StopWaiting) throw error;
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
