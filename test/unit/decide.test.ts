@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judgeContainer, judgeProbe } from '../../agent/decide.js';
+import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf } from '../../agent/decide.js';
 
 const running = { id: 'x', name: 'web', running: true, status: 'running', ip: '10.0.0.2', startedAt: 't0' };
 const probe = (lossPercent: number) => ({ sent: 5, received: 5, lossPercent, rttMs: 0.1 });
@@ -45,5 +45,39 @@ describe('judgeProbe', () => {
   it('threshold 0 restarts on any loss', () => {
     assert.equal(judgeProbe(probe(20), 0).action, 'restart');
     assert.equal(judgeProbe(probe(0), 0).action, 'none');
+  });
+});
+
+describe('confirmSameInstance', () => {
+  const lossy = judgeProbe(probe(100), 60);
+  it('keeps a restart verdict for the instance that was probed', () => {
+    assert.deepEqual(confirmSameInstance(lossy, 't0', running, false), lossy);
+  });
+  it('vetoes it when the container was restarted, stopped or is being healed since the probe began', () => {
+    for (const [now, healing] of [[{ ...running, startedAt: 't1' }, false], [{ ...running, running: false }, false], [null, false], [running, true]] as const) {
+      const judged = confirmSameInstance(lossy, 't0', now, healing);
+      assert.equal(judged.verdict, 'changed');
+      assert.equal(judged.action, 'none');
+      assert.match(reasonOf(judged), /restarted during the probe/);
+    }
+  });
+  it('leaves any other verdict alone', () => {
+    const ok = judgeProbe(probe(0), 60);
+    assert.deepEqual(confirmSameInstance(ok, 't0', null, true), ok);
+  });
+});
+
+describe('reactToEvent', () => {
+  const event = (action: string) => ({ action, name: 'web', id: 'x' });
+  it('a monitored container that died is made to run; one reported unhealthy is restarted', () => {
+    assert.deepEqual(reactToEvent(event('die'), true), { react: 'ensure-running', trigger: 'event: die' });
+    assert.equal(reactToEvent(event('health_status: unhealthy'), true).react, 'restart');
+  });
+  it('ignores other events and every event of an unmonitored container', () => {
+    for (const action of ['start', 'stop', 'kill', 'health_status: healthy']) assert.equal(reactToEvent(event(action), true).react, 'ignore');
+    assert.equal(reactToEvent(event('die'), false).react, 'ignore');
+  });
+  it('does not start a container that is being healed: judgeContainer says so first', () => {
+    assert.deepEqual(judgeContainer(null, true), { verdict: 'healing', action: 'none', reason: 'a start or restart is under way' });
   });
 });

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import type { Command, Reply } from '../../bus/messages.js';
+import { ApiError, ControlService } from '../../control/control-service.js';
+import { HostRegistry } from '../../control/host-registry.js';
+import { BusUnavailableError, type CommandBus, type Gathered, type SendOptions } from '../../control/ports.js';
+import { FakeClock } from '../support/fakes.js';
+
+/** A bus whose agents answer with whatever the test scripted; hosts without a script stay silent. */
+class FakeBus implements CommandBus {
+  connected = true;
+  readonly sent: { to: string; command: Command; options: SendOptions }[] = [];
+  answer: (hostname: string, command: Command) => Reply | null = () => null;
+
+  async toAll(command: Command, expected: readonly string[], options: SendOptions): Promise<Gathered> {
+    this.sent.push({ to: 'all', command, options });
+    return this.gather(command, expected);
+  }
+
+  async toHost(hostname: string, command: Command, options: SendOptions): Promise<Gathered> {
+    this.sent.push({ to: hostname, command, options });
+    return this.gather(command, [hostname]);
+  }
+
+  private gather(command: Command, expected: readonly string[]): Gathered {
+    if (!this.connected) throw new BusUnavailableError();
+    const replies = expected.map((h) => this.answer(h, command)).filter((r): r is Reply => r !== null);
+    const answered = replies.map((r) => r.hostname).sort();
+    return { replies, answered, silent: expected.filter((h) => !answered.includes(h)) };
+  }
+}
+
+const heartbeat = (hostname: string) => ({ kind: 'heartbeat' as const, hostname, sentAt: new Date(0).toISOString(), threshold: 60, monitored: 1 });
+
+let clock: FakeClock;
+let bus: FakeBus;
+let registry: HostRegistry;
+let service: ControlService;
+
+beforeEach(() => {
+  clock = new FakeClock();
+  bus = new FakeBus();
+  registry = new HostRegistry(clock, 6000, 2000);
+  registry.record(heartbeat('h1'));
+  registry.record(heartbeat('h2'));
+  service = new ControlService(bus, registry, 4000);
+});
+
+async function refusal(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  assert.ok(error instanceof ApiError, `expected an ApiError, got ${String(error)}`);
+  return error;
+}
+
+describe('ControlService', () => {
+  it('lists the containers of every live host, sorted, and names the silent ones', async () => {
+    bus.answer = (hostname) =>
+      hostname === 'h2'
+        ? { kind: 'list_response', hostname, containers: [{ hostname, name: 'b', status: 'running', monitored: false }, { hostname, name: 'a', status: 'exited', monitored: true }] }
+        : null;
+    const list = await service.listContainers();
+    assert.deepEqual(list.containers.map((c) => c.name), ['a', 'b']);
+    assert.deepEqual(list.silent, ['h1']);
+    assert.deepEqual(bus.sent[0]?.options, { timeoutMs: 4000, persistent: false }, 'a list request expires at the deadline');
+  });
+
+  it('monitors a container through its host only, persistently, and returns what the agent confirmed', async () => {
+    bus.answer = (hostname, command) =>
+      command.kind === 'actives' ? { kind: 'ack', hostname, command: 'actives', ok: true, container: { hostname, name: command.name, status: 'running', monitored: command.monitored } } : null;
+    assert.deepEqual(await service.setMonitored('h2', 'web', true), { hostname: 'h2', name: 'web', status: 'running', monitored: true });
+    assert.equal(bus.sent[0]?.to, 'h2');
+    assert.equal(bus.sent[0]?.options.persistent, true);
+  });
+
+  it('refuses an unknown or silent host without sending anything', async () => {
+    const error = await refusal(service.setMonitored('h9', 'web', true));
+    assert.equal(error.status, 404);
+    assert.equal(error.code, 'unknown_host');
+    assert.match(error.message, /live hosts: h1, h2/);
+    clock.advance(6001); // both hosts fall silent
+    assert.equal((await refusal(service.setMonitored('h1', 'web', true))).code, 'unknown_host');
+    assert.equal(bus.sent.length, 0);
+  });
+
+  it('turns the agent\'s answers into the API\'s: not found, failed, not confirmed', async () => {
+    bus.answer = (hostname) => ({ kind: 'ack', hostname, command: 'actives', ok: false, error: 'not_found', message: 'no container named web on host h1' });
+    assert.deepEqual([(await refusal(service.setMonitored('h1', 'web', true))).status], [404]);
+    bus.answer = (hostname) => ({ kind: 'ack', hostname, command: 'actives', ok: false, error: 'failed', message: 'disk full' });
+    const failed = await refusal(service.setMonitored('h1', 'web', true));
+    assert.deepEqual([failed.status, failed.code, failed.message], [502, 'agent_failed', 'disk full']);
+    bus.answer = () => null;
+    const silent = await refusal(service.setMonitored('h1', 'web', true));
+    assert.deepEqual([silent.status, silent.code], [504, 'not_confirmed']);
+  });
+
+  it('sets the threshold on every live host; a host that refused or did not answer is unconfirmed', async () => {
+    bus.answer = (hostname) => (hostname === 'h1' ? { kind: 'ack', hostname, command: 'threshold', ok: true, threshold: 30 } : { kind: 'ack', hostname, command: 'threshold', ok: false, error: 'failed' });
+    assert.deepEqual(await service.setThreshold(30), { threshold: 30, confirmed: ['h1'], unconfirmed: ['h2'] });
+    assert.deepEqual(bus.sent[0], { to: 'all', command: { kind: 'threshold', threshold: 30 }, options: { timeoutMs: 4000, persistent: true } });
+  });
+
+  it('answers 503 while the bus is down, and says so in its health', async () => {
+    bus.connected = false;
+    const error = await refusal(service.listContainers());
+    assert.deepEqual([error.status, error.code], [503, 'bus_unavailable']);
+    assert.deepEqual(service.health(), { status: 'degraded', bus: 'disconnected', liveHosts: 2 });
+  });
+
+  it('waits one heartbeat period after the bus (re)connects, so every live host is known', async () => {
+    registry.listening();
+    let done = false;
+    const listing = service.listContainers().then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(done, false);
+    registry.record(heartbeat('h3'));
+    clock.advance(2250);
+    await listing;
+    assert.deepEqual(bus.sent.length, 1);
+    assert.deepEqual((await service.listContainers()).silent, ['h1', 'h2', 'h3']);
+  });
+});

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { Healer } from '../../agent/healer.js';
+import { FakeClock, FakeRuntime, RecordingLog, settle } from '../support/fakes.js';
+
+let clock: FakeClock;
+let runtime: FakeRuntime;
+let log: RecordingLog;
+let healer: Healer;
+
+beforeEach(() => {
+  clock = new FakeClock();
+  runtime = new FakeRuntime();
+  log = new RecordingLog();
+  healer = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 } });
+});
+
+describe('Healer', () => {
+  it('one heal at a time per container: a second request while one is under way does nothing', async () => {
+    runtime.add('web');
+    let open!: () => void;
+    runtime.hold = new Promise((resolve) => (open = resolve));
+    const first = healer.heal('web', 'restart', 'loss 100%', 'check');
+    const second = healer.heal('web', 'restart', 'loss 100%', 'check');
+    assert.equal(healer.isHealing('web'), true);
+    open();
+    await Promise.all([first, second]);
+    assert.deepEqual(runtime.calls, ['restart web t=3']);
+    assert.equal(healer.isHealing('web'), false);
+  });
+
+  it('past the restart budget it backs off and says until when', async () => {
+    runtime.add('web');
+    for (let i = 0; i < 3; i++) await healer.heal('web', 'restart', 'unhealthy', 'event: unhealthy');
+    assert.equal(runtime.calls.length, 2);
+    const held = log.of('web', 'action').at(-1);
+    assert.equal(held?.fields['outcome'], 'backoff');
+    assert.match(held?.message ?? '', /too many restarts \(2 in 60000 ms\); backing off 10000 ms, until /);
+    assert.equal(healer.backoffUntil('web'), clock.now() + 10_000);
+    healer.forget('web');
+    assert.equal(healer.backoffUntil('web'), null);
+  });
+
+  it('a container that died while we were starting it is looked at again afterwards', async () => {
+    runtime.add('web', { running: false, status: 'exited', ip: null });
+    const start = runtime.start.bind(runtime);
+    let first = true;
+    runtime.start = async (name) => {
+      const done = await start(name);
+      if (first) runtime.kill(name); // the new instance dies at once
+      first = false;
+      return done;
+    };
+    let open!: () => void;
+    runtime.hold = new Promise((resolve) => (open = resolve));
+    const heal = healer.ensureRunning('web', 'event: die');
+    await settle();
+    await healer.ensureRunning('web', 'event: die'); // its die event, during our start
+    open();
+    await heal;
+    await settle();
+    assert.deepEqual(runtime.calls, ['start web', 'start web']);
+    assert.equal(log.of('web', 'action').at(-1)?.fields['trigger'], 'recheck: died while being healed');
+    assert.equal((await runtime.inspect('web'))?.running, true);
+  });
+
+  it('a failed start is logged with the engine\'s reason and does not throw', async () => {
+    runtime.add('web', { running: false, status: 'exited', ip: null });
+    runtime.start = async () => {
+      throw new Error('no such image');
+    };
+    await healer.heal('web', 'start', 'container is exited', 'check');
+    const line = log.of('web', 'action')[0];
+    assert.equal(line?.fields['outcome'], 'failed');
+    assert.match(line?.message ?? '', /start failed: no such image/);
+  });
+});
