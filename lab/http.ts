@@ -28,7 +28,7 @@ export async function http<T = unknown>(method: string, url: string, options: { 
     const text = await response.text();
     const ms = performance.now() - started;
     let body: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
+    if (text !== '' && (response.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
     checkResponse(method, new URL(url).pathname, response.status, body);
     return { status: response.status, headers: response.headers, body: body as T, ms };
   } finally {

@@ -39,8 +39,9 @@ it('after the engine restarts, the agent reconnects and starts the monitored con
     execFileSync(`${root}scripts/lab-up.sh`, { env: { ...process.env, LAB_HOSTS: '2' }, stdio: 'ignore' });
     // What a user sees: the container runs again on the restarted engine, without anyone starting it.
     await waitFor('the container to run again', async () => (await state(name, docker)).running, 40_000, 200);
-    const heal = agent.log().find((e) => e.container === name && e.kind === 'action' && e.outcome === 'ok');
-    assert.match(heal?.trigger ?? 'no start logged', /^reconcile: event stream reconnected/, 'started by the agent\'s reconcile');
+    // ...started by the agent (its log line follows the start by a moment), on its reconcile.
+    const heal = await agent.waitForLog('the agent\'s start', (e) => e.container === name && e.kind === 'action' && e.outcome === 'ok', 5_000);
+    assert.match(heal.trigger ?? '', /^reconcile: event stream reconnected/);
     assert.equal(agent.child.exitCode, null, 'the agent is still running');
   } finally {
     await agent.stop();

@@ -138,12 +138,57 @@ describe('REST API: every status code', () => {
     assert.equal(noPath.body.error, 'not_found');
   });
 
-  it('405: wrong methods', async () => {
-    for (const [method, path] of [['PATCH', '/threshold'], ['GET', '/threshold'], ['PUT', '/containers'], ['GET', `/containers/${host}/${target}`]] as const) {
+  it('405: wrong methods, with the Allow header listing the right ones', async () => {
+    const cases = [['PATCH', '/threshold', 'PUT'], ['GET', '/threshold', 'PUT'], ['PUT', '/containers', 'GET, HEAD'], ['GET', `/containers/${host}/${target}`, 'POST, DELETE']] as const;
+    for (const [method, path, allow] of cases) {
       const result = await http<ErrorBody>(method, `${control.url}${path}`, { headers: auth });
       assert.equal(result.status, 405, `${method} ${path}`);
       assert.equal(result.body.error, 'method_not_allowed');
+      assert.equal(result.headers.get('allow'), allow, `${method} ${path}`);
     }
+  });
+
+  it('400: a path segment that is not valid percent-encoding names the segment, with or without a token; no 500', async () => {
+    for (const [path, field] of [[`${host}/a%zz`, 'containerName'], [`${host}/abc%`, 'containerName'], [`a%FF/${target}`, 'hostname'], [`%E0%A4%A/${target}`, 'hostname']] as const) {
+      for (const headers of [auth, {}]) {
+        const result = await http<ErrorBody>('POST', `${control.url}/containers/${path}`, { headers });
+        assert.equal(result.status, 400, path);
+        assert.equal(result.body.details?.[0]?.field, field, path);
+        assert.match(result.body.message, /is not valid percent-encoding/);
+      }
+    }
+    assert.doesNotMatch(control.output(), /URIError/);
+  });
+
+  it('400: an unknown query parameter is named', async () => {
+    const result = await http<ErrorBody>('GET', `${control.url}/containers?x=1`);
+    assert.equal(result.status, 400);
+    assert.deepEqual(result.body.details, [{ field: 'query.x', rule: 'is not a parameter of this call' }]);
+  });
+
+  it('413 for a body over 16 KB, 431 for headers over 16 KB, both as JSON; nothing changes', async () => {
+    const big = await http<ErrorBody>('PUT', `${control.url}/threshold`, { headers: auth, body: '1'.repeat(1_200_000) });
+    assert.equal(big.status, 413);
+    assert.equal(big.body.error, 'too_large');
+    const huge = await http<ErrorBody>('GET', `${control.url}/hosts`, { headers: { 'X-Padding': 'a'.repeat(20_000) } });
+    assert.equal(huge.status, 431);
+    assert.equal(huge.body.error, 'headers_too_large');
+    assert.equal(await thresholdAfterNextHeartbeat(host), 55, 'nothing changed');
+  });
+
+  it('HEAD is answered like GET, without a body (health checkers use it)', async () => {
+    for (const path of ['/health', '/hosts', '/containers']) {
+      const result = await http('HEAD', `${control.url}${path}`);
+      assert.equal(result.status, 200, path);
+      assert.equal(result.body, '');
+      assert.match(result.headers.get('content-type') ?? '', /application\/json/);
+    }
+  });
+
+  it('the bearer scheme is case-insensitive, as HTTP says', async () => {
+    const result = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { headers: { Authorization: `bearer ${TOKEN}` }, body: '55' });
+    assert.notEqual(result.status, 401);
+    assert.ok(result.body.confirmed.includes(host), `applied on ${host}: ${JSON.stringify(result.body)}`);
   });
 
   it('502: the agent cannot apply the change, and says why', async () => {
