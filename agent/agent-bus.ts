@@ -4,7 +4,7 @@
  * healing, and this reconnects by itself.
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { BusConnection } from '../bus/connection.js';
+import { BusConnection, type Dial } from '../bus/connection.js';
 import { encode, parseCommand, type Command, type Heartbeat } from '../bus/messages.js';
 import {
   AGENT_QUEUE_EXPIRES_MS,
@@ -35,8 +35,9 @@ export class AgentBus {
     private readonly watchdog: Watchdog,
     private readonly log: Log,
     private readonly clock: Clock,
+    dial?: Dial,
   ) {
-    this.connection = new BusConnection(url, `agent ${hostname}`, (channel) => this.setup(channel), log, clock);
+    this.connection = new BusConnection(url, `agent ${hostname}`, (channel) => this.setup(channel), log, clock, dial);
   }
 
   start(): void {

@@ -141,7 +141,8 @@ interface DockerEvent {
   time?: number;
 }
 
-function parseEvent(line: string): { action: string; name: string; id: string; time: number } | null {
+/** One line of the engine's event stream, or null for anything that is not a named container's event. */
+export function parseEvent(line: string): { action: string; name: string; id: string; time: number } | null {
   try {
     const event = JSON.parse(line) as DockerEvent;
     const name = event.Actor?.Attributes?.name;
@@ -153,7 +154,7 @@ function parseEvent(line: string): { action: string; name: string; id: string; t
 }
 
 /** The bridge address first, as the original agent did; otherwise the first network's address. */
-function pickAddress(networks: Record<string, { IPAddress?: string }> | undefined): string | null {
+export function pickAddress(networks: Record<string, { IPAddress?: string }> | undefined): string | null {
   if (!networks) return null;
   const bridge = networks['bridge']?.IPAddress;
   if (bridge) return bridge;

@@ -11,6 +11,9 @@ export interface BusLog {
   warn(message: string, fields?: object): void;
 }
 
+/** How a connection is opened: amqplib's connect, or a fake in unit tests. */
+export type Dial = (url: string, options: { noDelay: boolean; clientProperties: { connection_name: string } }) => Promise<ChannelModel>;
+
 export class BusConnection {
   private connection: ChannelModel | null = null;
   private current: ConfirmChannel | null = null;
@@ -24,6 +27,7 @@ export class BusConnection {
     private readonly setup: (channel: Channel) => Promise<void>,
     private readonly log: BusLog,
     private readonly clock: Clock,
+    private readonly dial: Dial = (url, options) => amqp.connect(url, options),
   ) {}
 
   /**
@@ -51,7 +55,7 @@ export class BusConnection {
     let connection: ChannelModel | null = null;
     try {
       // noDelay: without it Nagle's algorithm holds small replies back ~40 ms.
-      connection = await amqp.connect(this.url, { noDelay: true, clientProperties: { connection_name: this.name } });
+      connection = await this.dial(this.url, { noDelay: true, clientProperties: { connection_name: this.name } });
       connection.on('error', (error: Error) => this.log.warn(`bus connection error: ${error.message}`, { kind: 'bus' }));
       connection.on('close', () => this.lost(connection, 'connection closed'));
       const channel = await connection.createConfirmChannel();

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { BusConnection, type BusLog } from '../bus/connection.js';
+import { BusConnection, type BusLog, type Dial } from '../bus/connection.js';
 import { encode, parseHeartbeat, parseReply, type Command } from '../bus/messages.js';
 import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLY_TO, TO_ALL, declareExchanges, toHost } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
@@ -22,9 +22,10 @@ export class ControlBus implements CommandBus {
     private readonly registry: HostRegistry,
     private readonly log: BusLog,
     clock: Clock,
+    dial?: Dial,
   ) {
     this.gatherer = new ReplyGatherer(clock);
-    this.connection = new BusConnection(url, 'control', (channel) => this.setup(channel), log, clock);
+    this.connection = new BusConnection(url, 'control', (channel) => this.setup(channel), log, clock, dial);
   }
 
   get connected(): boolean {

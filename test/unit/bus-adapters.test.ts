@@ -1,0 +1,141 @@
+/** The AMQP adapters' own logic, on a fake connection: reconnecting, validating what arrives, replying. */
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { AgentBus } from '../../agent/agent-bus.js';
+import { CommandHandler } from '../../agent/command-handler.js';
+import { Watchdog } from '../../agent/watchdog.js';
+import { BusConnection } from '../../bus/connection.js';
+import { agentQueue, REPLY_TO } from '../../bus/topology.js';
+import { ControlBus } from '../../control/control-bus.js';
+import { HostRegistry } from '../../control/host-registry.js';
+import { FakeBroker } from '../support/fake-amqp.js';
+import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
+
+let clock: FakeClock;
+let broker: FakeBroker;
+let log: RecordingLog;
+
+beforeEach(() => {
+  clock = new FakeClock();
+  broker = new FakeBroker();
+  log = new RecordingLog();
+});
+
+describe('BusConnection', () => {
+  it('declares its topology again after every reconnect, backing off while the broker is down', async () => {
+    let setups = 0;
+    const connection = new BusConnection('amqp://broker', 'test', async () => void (setups += 1), log, clock, broker.dial);
+    connection.start();
+    await settle();
+    assert.equal(setups, 1);
+    assert.ok(connection.channel);
+    broker.refuse = new Error('ECONNREFUSED');
+    broker.drop();
+    assert.equal(connection.channel, null, 'no channel while disconnected');
+    for (const delay of [250, 500, 1000]) {
+      const before = broker.dials;
+      clock.advance(delay - 1);
+      await settle();
+      assert.equal(broker.dials, before, `no attempt before ${delay} ms`);
+      clock.advance(1);
+      await settle();
+      assert.equal(broker.dials, before + 1, `an attempt after ${delay} ms`);
+    }
+    broker.refuse = null;
+    clock.advance(2000);
+    await settle();
+    assert.equal(setups, 2);
+    assert.ok(connection.channel);
+    assert.ok(log.lines.some((l) => /bus connect to amqp:\/\/broker failed: ECONNREFUSED/.test(l.message)));
+    await connection.close();
+    broker.drop();
+    clock.advance(10_000);
+    await settle();
+    assert.equal(setups, 2, 'no reconnect after close');
+  });
+
+  it('never logs the password of the URL', async () => {
+    broker.refuse = new Error('ECONNREFUSED');
+    const connection = new BusConnection('amqp://user:hunter2@broker', 'test', async () => undefined, log, clock, broker.dial);
+    connection.start();
+    await settle();
+    await connection.close();
+    assert.ok(log.lines.length > 0);
+    assert.ok(log.lines.every((l) => !l.message.includes('hunter2')));
+  });
+});
+
+describe('AgentBus', () => {
+  let runtime: FakeRuntime;
+  let bus: AgentBus;
+
+  beforeEach(async () => {
+    runtime = new FakeRuntime();
+    runtime.add('web');
+    const watchdog = new Watchdog(
+      { runtime, prober: new FakeProber(), store: new MemoryStore(), clock, log },
+      { checkIntervalMs: 1000, pingCount: 5, concurrency: 4, stopTimeoutSec: 2, restartPolicy: { maxRestarts: 3, windowMs: 60_000, baseBackoffMs: 1000, maxBackoffMs: 1000 } },
+      { monitored: [], threshold: 60 },
+    );
+    bus = new AgentBus('amqp://broker', 'h1', new CommandHandler('h1', watchdog, runtime), watchdog, log, clock, broker.dial);
+    bus.start();
+    await settle();
+  });
+
+  it('drops a malformed command without requeueing it, and says why', async () => {
+    const message = broker.channel?.deliver(agentQueue('h1'), '{"kind":"threshold","threshold":"high"}');
+    await settle();
+    assert.deepEqual(broker.channel?.nacked, [message]);
+    assert.deepEqual(broker.channel?.sent, []);
+    assert.ok(log.lines.some((l) => l.message === 'rejected a malformed command: threshold: must be a number from 0 to 100'));
+  });
+
+  it('applies a command, replies to its sender with the correlation id, then acks it', async () => {
+    const message = broker.channel?.deliver(agentQueue('h1'), '{"kind":"actives","hostname":"h1","name":"web","monitored":true}', { correlationId: 'c1', replyTo: 'reply-here' });
+    await settle();
+    assert.deepEqual(broker.channel?.acked, [message]);
+    const reply = broker.channel?.sent[0];
+    assert.equal(reply?.queue, 'reply-here');
+    assert.equal(reply?.options['correlationId'], 'c1');
+    assert.deepEqual(JSON.parse(reply?.body ?? '{}'), { kind: 'ack', hostname: 'h1', command: 'actives', ok: true, container: { hostname: 'h1', name: 'web', status: 'running', monitored: true } });
+  });
+
+  it('sends a heartbeat on connect and every 2 s, and a last one with leaving when it stops', async () => {
+    const beats = () => broker.channel?.published.filter((p) => p.exchange === 'watchdog.heartbeats').map((p) => JSON.parse(p.body) as { leaving?: boolean }) ?? [];
+    assert.equal(beats().length, 1);
+    clock.advance(2000);
+    assert.equal(beats().length, 2);
+    await bus.stop();
+    assert.equal(beats().at(-1)?.leaving, true);
+  });
+});
+
+describe('ControlBus', () => {
+  it('delivers valid replies to the waiting request and drops malformed ones and heartbeats, logging why', async () => {
+    const registry = new HostRegistry(clock, 6000, 2000);
+    const bus = new ControlBus('amqp://broker', registry, log, clock, broker.dial);
+    bus.start();
+    await settle();
+    const channel = broker.channel;
+    assert.ok(channel);
+    const heartbeatQueue = [...channel.consumers.keys()].find((q) => q !== REPLY_TO) ?? '';
+    channel.deliver(heartbeatQueue, '{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":1,"leaving":"soon"}');
+    assert.deepEqual(registry.live(), [], 'a heartbeat with a wrong field is not believed');
+    channel.deliver(heartbeatQueue, '{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":1}');
+    assert.deepEqual(registry.live(), ['h1']);
+
+    const gathered = bus.toHost('h1', { kind: 'threshold', threshold: 5 }, { timeoutMs: 4000, persistent: true });
+    const correlationId = channel.published.at(-1)?.options['correlationId'];
+    assert.equal(channel.published.at(-1)?.routingKey, 'host.h1');
+    channel.deliver(REPLY_TO, '{"kind":"ack","hostname":"h1","command":"threshold","ok":true,"error":"maybe"}', { correlationId });
+    channel.deliver(REPLY_TO, '{"kind":"ack","hostname":"h1","command":"threshold","ok":true,"threshold":5}', { correlationId });
+    const result = await gathered;
+    assert.deepEqual(result.answered, ['h1']);
+    assert.deepEqual(result.replies, [{ kind: 'ack', hostname: 'h1', command: 'threshold', ok: true, threshold: 5 }]);
+    assert.deepEqual(log.lines.filter((l) => /dropped a malformed/.test(l.message)).map((l) => l.message), [
+      'dropped a malformed heartbeat: leaving: must be true or false',
+      'dropped a malformed reply: error: must be not_found, invalid or failed: why a command was refused (not_found: no such container on this host)',
+    ]);
+    await bus.close();
+  });
+});
