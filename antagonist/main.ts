@@ -72,10 +72,12 @@ async function main(): Promise<void> {
 
   let stopping = false;
   let cancel = (): void => undefined;
+  /** The strike under way: a stop sent to Docker happens even if we exit, so it must reach the fault log first. */
+  let striking: Promise<void> = Promise.resolve();
   const loop = (): void => {
     cancel = systemClock.setTimeout(() => {
-      strike()
-        .catch((error: unknown) => logger.warn(`fault not injected: ${(error as Error).message}`, { kind: 'error' }))
+      striking = strike()
+        .catch((error: unknown) => void logger.warn(`fault not injected: ${(error as Error).message}`, { kind: 'error' }))
         .finally(() => {
           if (!stopping) loop();
         });
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
   const shutdown = (): void => {
     stopping = true;
     cancel();
-    void close().then(() => process.exit(0));
+    void striking.then(() => close()).then(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
