@@ -11,6 +11,7 @@ import swaggerUi from 'swagger-ui-express';
 import { parse } from 'yaml';
 import type { ErrorBody, operations } from './api.generated.js';
 import { ApiError, type ControlService } from './control-service.js';
+import { SpecRoutes } from './spec-routes.js';
 
 export const specPath = new URL('../openapi.yaml', import.meta.url).pathname;
 
@@ -75,7 +76,7 @@ export async function createApp(service: ControlService, options: { apiToken: st
   });
   api.registerSecurityHandler('bearerAuth', (c: Context) => !options.apiToken || hasToken(c.request.headers['authorization'], options.apiToken));
   await api.init();
-  const routes = new Routes(definition);
+  const routes = new SpecRoutes(definition);
 
   const app = express();
   app.disable('x-powered-by');
@@ -135,46 +136,6 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   const text = JSON.stringify(body);
   const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
-}
-
-/** The spec's path templates, for what openapi-backend does not answer itself: Allow headers and broken escapes. */
-class Routes {
-  private readonly templates: { segments: string[]; methods: string[] }[];
-
-  constructor(definition: Document) {
-    this.templates = Object.entries(definition.paths ?? {}).map(([path, item]) => ({
-      segments: path.split('/'),
-      methods: ['get', 'put', 'post', 'delete', 'patch'].filter((m) => item && m in item).map((m) => m.toUpperCase()),
-    }));
-  }
-
-  /** The methods the spec allows on a path (HEAD wherever GET is). */
-  allowed(path: string): string[] {
-    const segments = path.split('/');
-    const methods = this.templates.filter((t) => this.fits(t.segments, segments)).flatMap((t) => t.methods);
-    return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
-  }
-
-  /** The first segment that is not valid percent-encoding, named after its path parameter where the spec has one. */
-  brokenEscape(path: string): { field: string; rule: string } | null {
-    const segments = path.split('/');
-    const index = segments.findIndex((segment) => {
-      try {
-        decodeURIComponent(segment);
-        return false;
-      } catch {
-        return true;
-      }
-    });
-    if (index < 0) return null;
-    const template = this.templates.find((t) => this.fits(t.segments, segments));
-    const param = /^\{(.+)\}$/.exec(template?.segments[index] ?? '')?.[1];
-    return { field: param ?? 'path', rule: `${JSON.stringify(segments[index])} is not valid percent-encoding (a % must be followed by two hex digits of UTF-8)` };
-  }
-
-  private fits(template: string[], segments: string[]): boolean {
-    return template.length === segments.length && template.every((t, i) => t.startsWith('{') || t === segments[i]);
-  }
 }
 
 function hasToken(header: string | undefined, token: string): boolean {
