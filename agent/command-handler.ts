@@ -4,6 +4,7 @@
  */
 import type { Ack, Command, ContainerStatus, ListResponse, Reply } from '../bus/messages.js';
 import { errorMessage } from '../shared/errors.js';
+import type { ContainerResult } from './container-results.js';
 import type { ContainerInfo, ContainerLister, ContainerRuntime } from './ports.js';
 import type { Watchdog } from './watchdog.js';
 
@@ -76,6 +77,27 @@ export class CommandHandler {
       status: container.status,
       monitored,
       ...(backoffUntil === null ? {} : { backoffUntil: new Date(backoffUntil).toISOString() }),
+      ...(monitored ? measured(this.watchdog.resultOf(container.name)) : {}),
     };
   }
+}
+
+/** A container's latest results as the optional fields of its ContainerStatus. */
+function measured(result: ContainerResult | undefined): Partial<ContainerStatus> {
+  if (!result) return {};
+  const iso = (at: number | undefined) => (at === undefined ? undefined : new Date(at).toISOString());
+  const fields: Partial<ContainerStatus> = {
+    checkedAt: iso(result.checkedAt),
+    lossPercent: result.lossPercent,
+    rttMs: result.rttMs,
+    rttMinMs: result.rttMinMs,
+    rttMaxMs: result.rttMaxMs,
+    cpuPercent: result.cpuPercent,
+    memoryBytes: result.memoryBytes,
+    networkRxBytes: result.rxBytes,
+    networkTxBytes: result.txBytes,
+    restarts: result.restarts,
+    lastHeal: result.lastHeal && { ...result.lastHeal, at: new Date(result.lastHeal.at).toISOString() },
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }

@@ -19,6 +19,8 @@ export interface AgentConfig {
   logFile: string;
   concurrency: number;
   prober: 'ping' | 'fping';
+  /** Where CPU, memory and network counters come from: cgroup files, the engine's stats, cgroup else engine, or not at all. */
+  stats: 'auto' | 'cgroup' | 'docker' | 'off';
   stopTimeoutSec: number;
   restartPolicy: RestartPolicy;
 }
@@ -42,6 +44,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     logFile: read.string('LOG_FILE', `logs/agent-${hostname}.log`),
     concurrency: read.integer('CHECK_CONCURRENCY', 100, 1, 1000),
     prober: readProber(read),
+    stats: readStats(read),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
     restartPolicy: {
       maxRestarts: read.integer('RESTART_LIMIT', 5, 1, 1000),
@@ -52,6 +55,13 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
   };
   read.done();
   return config;
+}
+
+function readStats(read: EnvReader): AgentConfig['stats'] {
+  const stats = read.string('STATS', 'auto');
+  const allowed = ['auto', 'cgroup', 'docker', 'off'] as const;
+  read.check('STATS', (allowed as readonly string[]).includes(stats), 'must be auto (cgroup files, else the engine), cgroup, docker or off');
+  return allowed.find((a) => a === stats) ?? 'auto';
 }
 
 /** auto: fping where it is installed (far cheaper at hundreds of containers), else ping. */

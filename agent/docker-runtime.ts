@@ -30,6 +30,7 @@ export class DockerRuntime implements ContainerRuntime {
         status: found.State.Status,
         ip: pickAddress(found.NetworkSettings.Networks),
         startedAt: found.State.StartedAt,
+        pid: found.State.Pid,
       };
     } catch (error) {
       if ((error as DockerError).statusCode === 404) return null;

@@ -52,6 +52,8 @@ export function parseFping(output: string, count: number): Map<string, ProbeResu
       received: replies.length,
       lossPercent: ((count - replies.length) / count) * 100,
       rttMs: replies.length ? Number((replies.reduce((a, b) => a + b, 0) / replies.length).toFixed(3)) : null,
+      rttMinMs: replies.length ? Math.min(...replies) : null,
+      rttMaxMs: replies.length ? Math.max(...replies) : null,
     });
   }
   return results;

@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
+import type { HealRecord } from './container-results.js';
 import { judgeContainer } from './decide.js';
 import type { ContainerRuntime, Log } from './ports.js';
 import { backoffNotice, RestartGuard, type RestartPolicy } from './restart-guard.js';
@@ -24,6 +25,8 @@ export class Healer {
     private readonly clock: Clock,
     private readonly log: Log,
     private readonly options: { stopTimeoutSec: number; restartPolicy: RestartPolicy },
+    /** Told of every heal's outcome (the results cache, metrics). */
+    private readonly record: (heal: HealRecord) => void = () => undefined,
   ) {
     this.guard = new RestartGuard(options.restartPolicy);
   }
@@ -67,9 +70,11 @@ export class Healer {
     const startedAt = this.clock.now();
     const fields = { kind: 'action', container: name, action, reason, trigger };
     const admission = this.guard.admit(name, startedAt);
+    const record = (outcome: HealRecord['outcome'], durationMs: number): void => this.record({ name, action, trigger, reason, outcome, at: startedAt, durationMs });
     if (!admission.admitted) {
       const notice = backoffNotice(name, action, admission, this.options.restartPolicy);
       this.log.warn(notice.message, { ...fields, outcome: 'backoff', until: notice.until, backoffMs: admission.backoffMs });
+      record('backoff', 0);
       return;
     }
     const work = this.act(name, action).then(
@@ -77,10 +82,12 @@ export class Healer {
         const durationMs = this.clock.now() - startedAt;
         if (done) this.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
         else this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs });
+        record(done ? 'ok' : 'already-running', durationMs);
       },
       (error: unknown) => {
         const durationMs = this.clock.now() - startedAt;
         this.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, { ...fields, outcome: 'failed', error: errorMessage(error), durationMs });
+        record('failed', durationMs);
       },
     );
     this.underway.set(name, work);

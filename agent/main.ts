@@ -8,10 +8,12 @@ import { readAgentConfig, type AgentConfig } from './config.js';
 import { AgentBus } from './agent-bus.js';
 import { CommandHandler } from './command-handler.js';
 import { ContainerInventory } from './container-inventory.js';
+import { CgroupStatsSource, FallbackStats } from './cgroup-stats.js';
 import { DockerRuntime } from './docker-runtime.js';
+import { EngineStatsSource } from './docker-stats.js';
 import { FpingProber } from './fping-prober.js';
 import { PingProber } from './ping-prober.js';
-import type { AgentState, Log } from './ports.js';
+import type { AgentState, Log, StatsSource } from './ports.js';
 import { FileStateStore } from './state-file.js';
 import { errorMessage } from '../shared/errors.js';
 import { Watchdog } from './watchdog.js';
@@ -24,11 +26,13 @@ async function main(): Promise<void> {
   const { logger, close } = createLogger({ hostname: config.hostname, logFile: config.logFile });
   const store = new FileStateStore(config.stateFile);
   const initial = await loadState(store, config, logger);
-  const docker = new DockerRuntime(new Docker({ ...config.docker, timeout: DOCKER_REQUEST_TIMEOUT_MS }), new Docker(config.docker), systemClock);
+  const engine = new Docker({ ...config.docker, timeout: DOCKER_REQUEST_TIMEOUT_MS });
+  const docker = new DockerRuntime(engine, new Docker(config.docker), systemClock);
+  const stats = statsSource(config.stats, engine);
   const inventory = new ContainerInventory(docker, logger);
   const runtime = inventory.watching();
   const watchdog = new Watchdog(
-    { runtime, prober: config.prober === 'fping' ? new FpingProber() : new PingProber(config.concurrency), store, clock: systemClock, log: logger },
+    { runtime, prober: config.prober === 'fping' ? new FpingProber() : new PingProber(config.concurrency), store, clock: systemClock, log: logger, ...(stats ? { stats } : {}) },
     {
       checkIntervalMs: config.checkIntervalMs,
       pingCount: config.pingCount,
@@ -44,7 +48,7 @@ async function main(): Promise<void> {
     : null;
   if (bus) bus.start();
   else logger.warn('AMQP_URL is not set: the agent runs alone, without admin commands', { kind: 'agent' });
-  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}`, {
+  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
     kind: 'agent',
     monitored: initial.monitored,
     threshold: initial.threshold,
@@ -65,6 +69,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+function statsSource(choice: AgentConfig['stats'], engine: Docker): StatsSource | undefined {
+  if (choice === 'off') return undefined;
+  if (choice === 'cgroup') return new CgroupStatsSource();
+  if (choice === 'docker') return new EngineStatsSource(engine);
+  return new FallbackStats(new CgroupStatsSource(), new EngineStatsSource(engine));
 }
 
 /** The state file wins over MONITORED/LOSS_THRESHOLD, which only seed the first start. */

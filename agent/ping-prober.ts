@@ -25,12 +25,17 @@ export class PingProber implements Prober {
       const lastLine = reply.output.trim().split('\n').pop() ?? '';
       throw new Error(`ping ${ip} gave no statistics (${lastLine || 'no output'})`);
     }
-    const avg = Number.parseFloat(String(reply.avg));
+    const ms = (value: unknown): number | null => {
+      const parsed = Number.parseFloat(String(value));
+      return Number.isFinite(parsed) ? parsed : null;
+    };
     return {
       sent: count,
       received: Math.round((count * (100 - lossPercent)) / 100),
       lossPercent,
-      rttMs: Number.isFinite(avg) ? avg : null,
+      rttMs: ms(reply.avg),
+      rttMinMs: ms(reply.min),
+      rttMaxMs: ms(reply.max),
     };
   }
 }

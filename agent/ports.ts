@@ -10,6 +10,8 @@ export interface ContainerInfo {
   ip: string | null;
   /** When it was last started (Docker's State.StartedAt); tells a restart apart. */
   startedAt: string;
+  /** Its main process on the host (0 when not running or not known): where its network counters are read. */
+  pid?: number;
 }
 
 export interface RuntimeEvent {
@@ -46,6 +48,26 @@ export interface ProbeResult {
   lossPercent: number;
   /** Average round-trip time of the replies; null when none came back. */
   rttMs: number | null;
+  /** Fastest and slowest reply, where the prober reports them. */
+  rttMinMs?: number | null;
+  rttMaxMs?: number | null;
+}
+
+/** A container's resource counters at one moment, as the engine or the kernel keeps them. */
+export interface ResourceSample {
+  /** CPU time used since the container started, in nanoseconds (a counter). */
+  cpuNs: number;
+  /** Memory in use minus the page cache it could drop (the working set, as cAdvisor and kubelet count it). */
+  memoryBytes: number;
+  /** Bytes received and sent on all its interfaces but loopback (counters). */
+  rxBytes: number;
+  txBytes: number;
+}
+
+export interface StatsSource {
+  readonly name: string;
+  /** One sample per container; an Error in its place when it could not be read. */
+  sample(containers: readonly { name: string; id: string; pid?: number }[]): Promise<Map<string, ResourceSample | Error>>;
 }
 
 export interface Prober {

@@ -9,9 +9,10 @@
 import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import { mapWithConcurrency } from './concurrency.js';
+import { ContainerResults, type ContainerResult } from './container-results.js';
 import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf, type Verdict } from './decide.js';
 import { Healer } from './healer.js';
-import type { AgentState, ContainerRuntime, Log, Prober, ProbeResult, RuntimeEvent, StateStore } from './ports.js';
+import type { AgentState, ContainerRuntime, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
 import type { RestartPolicy } from './restart-guard.js';
 import { Scheduler } from './scheduler.js';
 import { WatchList } from './watch-list.js';
@@ -32,10 +33,13 @@ export interface WatchdogDeps {
   store: StateStore;
   clock: Clock;
   log: Log;
+  /** Where CPU, memory and network counters come from; without it, none are measured. */
+  stats?: StatsSource;
 }
 
 export interface CycleReport {
   checked: number;
+  probed: number;
   durationMs: number;
   overran: boolean;
 }
@@ -43,6 +47,8 @@ export interface CycleReport {
 /** A running container found by a cycle, to be probed: its address and which instance it is. */
 interface Probed {
   name: string;
+  id: string;
+  pid: number | undefined;
   ip: string;
   startedAt: string;
 }
@@ -52,6 +58,9 @@ export class Watchdog {
   private readonly healer: Healer;
   private readonly scheduler: Scheduler<CycleReport>;
   private events: { close(): void } | null = null;
+  /** The latest probe, resource sample and heals per container. */
+  readonly results = new ContainerResults();
+  private readonly cycleListeners: ((report: CycleReport) => void)[] = [];
 
   constructor(
     private readonly deps: WatchdogDeps,
@@ -59,7 +68,7 @@ export class Watchdog {
     initial: AgentState,
   ) {
     this.watchList = new WatchList(deps.store, initial);
-    this.healer = new Healer(deps.runtime, deps.clock, deps.log, options);
+    this.healer = new Healer(deps.runtime, deps.clock, deps.log, options, (heal) => this.results.recordHeal(heal));
     this.scheduler = new Scheduler(deps.clock, options.checkIntervalMs, () => this.checkAll(), (error) =>
       deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' }),
     );
@@ -101,11 +110,23 @@ export class Watchdog {
     return this.watchList.setThreshold(threshold);
   }
 
-  /** Unmonitoring also forgets the container's restart history: monitored again, it starts afresh. */
+  /** Unmonitoring also forgets the container's restart history and results: monitored again, it starts afresh. */
   async setMonitored(name: string, monitored: boolean): Promise<AgentState> {
     const state = await this.watchList.setMonitored(name, monitored);
-    if (!monitored) this.healer.forget(name);
+    if (!monitored) {
+      this.healer.forget(name);
+      this.results.forget(name);
+    }
     return state;
+  }
+
+  /** The latest results of a container (probe, resource use, heals); undefined before its first. */
+  resultOf(name: string): ContainerResult | undefined {
+    return this.results.get(name, this.deps.clock.now());
+  }
+
+  onCycle(listener: (report: CycleReport) => void): void {
+    this.cycleListeners.push(listener);
   }
 
   /**
@@ -119,11 +140,12 @@ export class Watchdog {
     const running: Probed[] = [];
     await mapWithConcurrency(monitored, this.options.concurrency, async (name) => {
       const found = await this.look(name);
-      if (found?.verdict.action === 'probe') running.push({ name, ip: found.verdict.ip, startedAt: found.startedAt });
+      if (found?.verdict.action === 'probe') running.push({ name, id: found.id, pid: found.pid, ip: found.verdict.ip, startedAt: found.startedAt });
       else if (found?.verdict.action === 'start') heals.push(this.healer.heal(name, 'start', found.verdict.reason, 'check'));
     });
     if (running.length > 0) {
-      const probes = await this.probeAll(running.map((r) => r.ip));
+      // Resource samples are taken while the probes run: they never delay a verdict.
+      const [probes] = await Promise.all([this.probeAll(running.map((r) => r.ip)), this.sampleAll(running)]);
       await Promise.all(running.map((r) => this.judge(r, probes.get(r.ip), threshold)));
     }
     await Promise.all(heals);
@@ -131,13 +153,13 @@ export class Watchdog {
   }
 
   /** What Docker says about one container, logged unless it is running (its probe is logged then). */
-  private async look(name: string): Promise<{ verdict: Verdict; startedAt: string } | null> {
+  private async look(name: string): Promise<{ verdict: Verdict; id: string; pid: number | undefined; startedAt: string } | null> {
     try {
       const healing = this.healer.isHealing(name);
       const container = healing ? null : await this.deps.runtime.inspect(name);
       const verdict = judgeContainer(container, healing);
       if (verdict.action !== 'probe') this.logCheck(name, verdict.verdict, reasonOf(verdict));
-      return { verdict, startedAt: container?.startedAt ?? '' };
+      return { verdict, id: container?.id ?? '', pid: container?.pid, startedAt: container?.startedAt ?? '' };
     } catch (error) {
       this.logError(name, error);
       return null;
@@ -153,6 +175,24 @@ export class Watchdog {
     }
   }
 
+  /** CPU, memory and network of the running containers, into the results cache; a failure is logged once per cycle. */
+  private async sampleAll(running: Probed[]): Promise<void> {
+    const stats = this.deps.stats;
+    if (!stats) return;
+    try {
+      const samples = await stats.sample(running);
+      const at = this.deps.clock.now();
+      const failed: string[] = [];
+      for (const [name, sample] of samples) {
+        if (sample instanceof Error) failed.push(`${name} (${sample.message})`);
+        else this.results.recordSample(name, sample, at);
+      }
+      if (failed.length > 0) this.deps.log.warn(`resource use not measured for ${failed.length} container(s) with ${stats.name}: ${failed.slice(0, 3).join(', ')}`, { kind: 'stats', source: stats.name });
+    } catch (error) {
+      this.deps.log.warn(`resource use not measured: ${errorMessage(error)}`, { kind: 'stats', source: stats.name });
+    }
+  }
+
   private async judge({ name, ip, startedAt }: Probed, probe: ProbeResult | Error | undefined, threshold: number): Promise<void> {
     try {
       if (!probe || probe instanceof Error) throw probe ?? new Error(`no probe result for ${ip}`);
@@ -161,6 +201,7 @@ export class Watchdog {
         const healing = this.healer.isHealing(name);
         judged = confirmSameInstance(judged, startedAt, healing ? null : await this.deps.runtime.inspect(name), healing);
       }
+      this.results.recordProbe(name, probe, judged.verdict, this.deps.clock.now());
       this.logCheck(name, judged.verdict, reasonOf(judged), { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip });
       if (judged.action === 'restart') await this.healer.heal(name, 'restart', reasonOf(judged), 'check');
     } catch (error) {
@@ -185,7 +226,9 @@ export class Watchdog {
     const fields = { kind: 'cycle', checked, probed, durationMs, intervalMs, overran };
     if (overran) this.deps.log.warn(`cycle took ${durationMs} ms, longer than the ${intervalMs} ms interval; the next one starts now`, fields);
     else this.deps.log.info(`cycle checked ${checked} container(s) in ${durationMs} ms`, fields);
-    return { checked, durationMs, overran };
+    const report = { checked, probed, durationMs, overran };
+    for (const listener of this.cycleListeners) listener(report);
+    return report;
   }
 
   private logCheck(name: string, verdict: string, reason: string, extra: object = {}): void {

@@ -1,0 +1,110 @@
+/**
+ * The latest result per monitored container, as kubelet's prober keeps one: what the last probe
+ * measured, the resource use between the last two samples, and the heals. The check loop and the
+ * healer write it; list_response and /metrics read it. No I/O; times come from the caller.
+ */
+import type { ProbeResult, ResourceSample } from './ports.js';
+
+export interface HealRecord {
+  name: string;
+  action: 'start' | 'restart';
+  /** What set it off: check, event: die, event: unhealthy, reconcile: ..., recheck: ... */
+  trigger: string;
+  reason: string;
+  outcome: 'ok' | 'already-running' | 'failed' | 'backoff';
+  at: number;
+  durationMs: number;
+}
+
+export interface ContainerResult {
+  checkedAt?: number;
+  verdict?: string;
+  lossPercent?: number;
+  rttMs?: number;
+  rttMinMs?: number;
+  rttMaxMs?: number;
+  sampledAt?: number;
+  /** Share of one core over the last sampling interval, in percent (200 = two cores busy). */
+  cpuPercent?: number;
+  cpuNs?: number;
+  memoryBytes?: number;
+  rxBytes?: number;
+  txBytes?: number;
+  /** Restarts and starts by the watchdog in the last 24 h. */
+  restarts: number;
+  lastHeal?: { at: number; action: HealRecord['action']; reason: string; outcome: Exclude<HealRecord['outcome'], 'backoff'> };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+interface Entry {
+  result: Omit<ContainerResult, 'restarts'>;
+  healedAt: number[];
+}
+
+/** CPU use between two samples of one instance as a percentage of one core; null across a restart (the counter starts over). */
+export function cpuPercent(previous: { at: number; cpuNs: number } | undefined, next: { at: number; cpuNs: number }): number | null {
+  if (!previous || next.at <= previous.at || next.cpuNs < previous.cpuNs) return null;
+  return Number((((next.cpuNs - previous.cpuNs) / 1e6 / (next.at - previous.at)) * 100).toFixed(2));
+}
+
+export class ContainerResults {
+  private readonly entries = new Map<string, Entry>();
+  private readonly healListeners: ((record: HealRecord) => void)[] = [];
+
+  onHeal(listener: (record: HealRecord) => void): void {
+    this.healListeners.push(listener);
+  }
+
+  recordProbe(name: string, probe: ProbeResult, verdict: string, at: number): void {
+    const { result } = this.entry(name);
+    Object.assign(result, { checkedAt: at, verdict, lossPercent: probe.lossPercent });
+    setOrDrop(result, 'rttMs', probe.rttMs);
+    setOrDrop(result, 'rttMinMs', probe.rttMinMs);
+    setOrDrop(result, 'rttMaxMs', probe.rttMaxMs);
+  }
+
+  recordSample(name: string, sample: ResourceSample, at: number): void {
+    const { result } = this.entry(name);
+    const previous = result.sampledAt === undefined || result.cpuNs === undefined ? undefined : { at: result.sampledAt, cpuNs: result.cpuNs };
+    setOrDrop(result, 'cpuPercent', cpuPercent(previous, { at, cpuNs: sample.cpuNs }));
+    Object.assign(result, { sampledAt: at, cpuNs: sample.cpuNs, memoryBytes: sample.memoryBytes, rxBytes: sample.rxBytes, txBytes: sample.txBytes });
+  }
+
+  recordHeal(record: HealRecord): void {
+    const entry = this.entry(record.name);
+    if (record.outcome !== 'backoff') entry.result.lastHeal = { at: record.at, action: record.action, reason: record.reason, outcome: record.outcome };
+    if (record.outcome === 'ok') entry.healedAt.push(record.at);
+    for (const listener of this.healListeners) listener(record);
+  }
+
+  /** The latest result; undefined for a container never checked, sampled or healed. */
+  get(name: string, now: number): ContainerResult | undefined {
+    const entry = this.entries.get(name);
+    if (!entry) return undefined;
+    entry.healedAt = entry.healedAt.filter((at) => at > now - DAY_MS);
+    return { ...entry.result, restarts: entry.healedAt.length };
+  }
+
+  names(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  forget(name: string): void {
+    this.entries.delete(name);
+  }
+
+  private entry(name: string): Entry {
+    let entry = this.entries.get(name);
+    if (!entry) {
+      entry = { result: {}, healedAt: [] };
+      this.entries.set(name, entry);
+    }
+    return entry;
+  }
+}
+
+function setOrDrop<K extends keyof ContainerResult>(result: Omit<ContainerResult, 'restarts'>, key: Exclude<K, 'restarts'>, value: ContainerResult[K] | null | undefined): void {
+  if (value === null || value === undefined) delete result[key];
+  else (result as Record<string, unknown>)[key] = value;
+}
