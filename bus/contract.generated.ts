@@ -21,6 +21,12 @@ export interface components {
         Time: string;
         /** @description a whole number, 0 or more */
         Count: number;
+        /** @description a percentage from 0 to 100 */
+        Percent: number;
+        /** @description a duration in milliseconds, 0 or more */
+        Milliseconds: number;
+        /** @description a number, 0 or more */
+        Amount: number;
         ThresholdCommand: {
             /** @constant */
             kind: "threshold";
@@ -46,6 +52,31 @@ export interface components {
             status: string;
             monitored: components["schemas"]["Flag"];
             backoffUntil?: components["schemas"]["Time"];
+            checkedAt?: components["schemas"]["Time"];
+            lossPercent?: components["schemas"]["Percent"];
+            rttMs?: components["schemas"]["Milliseconds"];
+            rttMinMs?: components["schemas"]["Milliseconds"];
+            rttMaxMs?: components["schemas"]["Milliseconds"];
+            cpuPercent?: components["schemas"]["Amount"];
+            memoryBytes?: components["schemas"]["Count"];
+            networkRxBytes?: components["schemas"]["Count"];
+            networkTxBytes?: components["schemas"]["Count"];
+            restarts?: components["schemas"]["Count"];
+            lastHeal?: components["schemas"]["Heal"];
+        };
+        Heal: {
+            at: components["schemas"]["Time"];
+            /**
+             * @description start or restart
+             * @enum {string}
+             */
+            action: "start" | "restart";
+            reason: components["schemas"]["Text"];
+            /**
+             * @description ok, already-running or failed
+             * @enum {string}
+             */
+            outcome: "ok" | "already-running" | "failed";
         };
         ListResponse: {
             /** @constant */
@@ -99,11 +130,15 @@ export type Flag = components['schemas']['Flag'];
 export type Text = components['schemas']['Text'];
 export type Time = components['schemas']['Time'];
 export type Count = components['schemas']['Count'];
+export type Percent = components['schemas']['Percent'];
+export type Milliseconds = components['schemas']['Milliseconds'];
+export type Amount = components['schemas']['Amount'];
 export type ThresholdCommand = components['schemas']['ThresholdCommand'];
 export type ListRequest = components['schemas']['ListRequest'];
 export type ActivesCommand = components['schemas']['ActivesCommand'];
 export type Command = components['schemas']['Command'];
 export type ContainerStatus = components['schemas']['ContainerStatus'];
+export type Heal = components['schemas']['Heal'];
 export type ListResponse = components['schemas']['ListResponse'];
 export type Ack = components['schemas']['Ack'];
 export type Reply = components['schemas']['Reply'];
@@ -144,6 +179,22 @@ export const busSchemas: Record<string, object> = {
     "type": "integer",
     "minimum": 0,
     "description": "a whole number, 0 or more"
+  },
+  "Percent": {
+    "type": "number",
+    "minimum": 0,
+    "maximum": 100,
+    "description": "a percentage from 0 to 100"
+  },
+  "Milliseconds": {
+    "type": "number",
+    "minimum": 0,
+    "description": "a duration in milliseconds, 0 or more"
+  },
+  "Amount": {
+    "type": "number",
+    "minimum": 0,
+    "description": "a number, 0 or more"
   },
   "ThresholdCommand": {
     "type": "object",
@@ -239,6 +290,73 @@ export const busSchemas: Record<string, object> = {
       },
       "backoffUntil": {
         "$ref": "#/components/schemas/Time"
+      },
+      "checkedAt": {
+        "$ref": "#/components/schemas/Time"
+      },
+      "lossPercent": {
+        "$ref": "#/components/schemas/Percent"
+      },
+      "rttMs": {
+        "$ref": "#/components/schemas/Milliseconds"
+      },
+      "rttMinMs": {
+        "$ref": "#/components/schemas/Milliseconds"
+      },
+      "rttMaxMs": {
+        "$ref": "#/components/schemas/Milliseconds"
+      },
+      "cpuPercent": {
+        "$ref": "#/components/schemas/Amount"
+      },
+      "memoryBytes": {
+        "$ref": "#/components/schemas/Count"
+      },
+      "networkRxBytes": {
+        "$ref": "#/components/schemas/Count"
+      },
+      "networkTxBytes": {
+        "$ref": "#/components/schemas/Count"
+      },
+      "restarts": {
+        "$ref": "#/components/schemas/Count"
+      },
+      "lastHeal": {
+        "$ref": "#/components/schemas/Heal"
+      }
+    }
+  },
+  "Heal": {
+    "type": "object",
+    "required": [
+      "at",
+      "action",
+      "reason",
+      "outcome"
+    ],
+    "properties": {
+      "at": {
+        "$ref": "#/components/schemas/Time"
+      },
+      "action": {
+        "type": "string",
+        "enum": [
+          "start",
+          "restart"
+        ],
+        "description": "start or restart"
+      },
+      "reason": {
+        "$ref": "#/components/schemas/Text"
+      },
+      "outcome": {
+        "type": "string",
+        "enum": [
+          "ok",
+          "already-running",
+          "failed"
+        ],
+        "description": "ok, already-running or failed"
       }
     }
   },

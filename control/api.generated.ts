@@ -145,6 +145,40 @@ export interface components {
              * @description Present while the agent holds back restarts of this container after a restart storm.
              */
             backoffUntil?: string;
+            /**
+             * Format: date-time
+             * @description When the agent last probed it. This and the fields below are present for a monitored container once measured.
+             */
+            checkedAt?: string;
+            /** @description Packet loss of its last probe (%). */
+            lossPercent?: number;
+            /** @description Mean round-trip time of its last probe's replies (ms); absent when none came back. */
+            rttMs?: number;
+            /** @description Fastest reply of its last probe (ms). */
+            rttMinMs?: number;
+            /** @description Slowest reply of its last probe (ms). */
+            rttMaxMs?: number;
+            /** @description CPU used between the last two samples, in percent of one core (200 = two cores busy). */
+            cpuPercent?: number;
+            /** @description Memory working set (usage minus inactive page cache), as cAdvisor counts it. */
+            memoryBytes?: number;
+            /** @description Bytes received on all its interfaces since it started. */
+            networkRxBytes?: number;
+            /** @description Bytes sent on all its interfaces since it started. */
+            networkTxBytes?: number;
+            /** @description Starts and restarts by the watchdog in the last 24 h (since the agent started, if less). */
+            restarts?: number;
+            /** @description The watchdog's last start or restart of it. */
+            lastHeal?: {
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                action: "start" | "restart";
+                /** @example loss 100% > threshold 60% */
+                reason: string;
+                /** @enum {string} */
+                outcome: "ok" | "already-running" | "failed";
+            };
         };
         ThresholdResult: {
             /** @example 80 */
