@@ -40,6 +40,11 @@ export class AgentBus {
     this.connection = new BusConnection(url, `agent ${hostname}`, (channel) => this.setup(channel), log, clock, dial);
   }
 
+  /** True while connected to the broker. */
+  get connected(): boolean {
+    return this.connection.channel !== null;
+  }
+
   start(): void {
     this.connection.start();
     const beat = (): void => {

@@ -21,6 +21,8 @@ export interface AgentConfig {
   prober: 'ping' | 'fping';
   /** Where CPU, memory and network counters come from: cgroup files, the engine's stats, cgroup else engine, or not at all. */
   stats: 'auto' | 'cgroup' | 'docker' | 'off';
+  /** Port of the Prometheus /metrics endpoint; undefined: none. */
+  metricsPort: number | undefined;
   stopTimeoutSec: number;
   restartPolicy: RestartPolicy;
 }
@@ -45,6 +47,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     concurrency: read.integer('CHECK_CONCURRENCY', 100, 1, 1000),
     prober: readProber(read),
     stats: readStats(read),
+    metricsPort: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
     restartPolicy: {
       maxRestarts: read.integer('RESTART_LIMIT', 5, 1, 1000),

@@ -15,6 +15,8 @@ import { FpingProber } from './fping-prober.js';
 import { PingProber } from './ping-prober.js';
 import type { AgentState, Log, StatsSource } from './ports.js';
 import { FileStateStore } from './state-file.js';
+import { agentMetrics } from './metrics.js';
+import { serveMetrics } from '../shared/metrics.js';
 import { errorMessage } from '../shared/errors.js';
 import { Watchdog } from './watchdog.js';
 
@@ -48,6 +50,14 @@ async function main(): Promise<void> {
     : null;
   if (bus) bus.start();
   else logger.warn('AMQP_URL is not set: the agent runs alone, without admin commands', { kind: 'agent' });
+  const metrics =
+    config.metricsPort === undefined
+      ? null
+      : await serveMetrics(agentMetrics(config.hostname, watchdog, bus), config.metricsPort, (error) =>
+          logger.error(`metrics: cannot listen on port ${config.metricsPort}: ${error.message}; the agent goes on without /metrics`, { kind: 'agent' }),
+        );
+  const metricsPort = metrics?.listening ? (metrics.address() as { port: number }).port : undefined;
+  if (metricsPort !== undefined) logger.info(`metrics on http://localhost:${metricsPort}/metrics`, { kind: 'agent', metricsPort });
   logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
     kind: 'agent',
     monitored: initial.monitored,
@@ -61,6 +71,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`agent stopping (${signal})`, { kind: 'agent' });
+    metrics?.close();
     void Promise.all([watchdog.stop(), bus?.stop()])
       .catch((error: unknown) => logger.error(`stop failed: ${errorMessage(error)}`, { kind: 'agent' }))
       .then(() => logger.info('agent stopped', { kind: 'agent' }))

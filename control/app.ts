@@ -11,6 +11,7 @@ import swaggerUi from 'swagger-ui-express';
 import { parse } from 'yaml';
 import type { ErrorBody, operations } from './api.generated.js';
 import { ApiError, type ControlService } from './control-service.js';
+import type { ControlMetrics } from './metrics.js';
 import { SpecRoutes } from './spec-routes.js';
 
 export const specPath = new URL('../openapi.yaml', import.meta.url).pathname;
@@ -23,7 +24,7 @@ const sendError = (res: Response, status: number, body: ErrorBody): void => {
   res.status(status).json(body);
 };
 
-export async function createApp(service: ControlService, options: { apiToken: string | undefined }): Promise<express.Express> {
+export async function createApp(service: ControlService, options: { apiToken: string | undefined; metrics?: ControlMetrics }): Promise<express.Express> {
   const specText = readFileSync(specPath, 'utf8');
   const definition = parse(specText) as Document;
   const api = new OpenAPIBackend({
@@ -52,6 +53,10 @@ export async function createApp(service: ControlService, options: { apiToken: st
       },
       listHosts: (_c: Context, _req: Request, res: Response) => {
         res.status(200).json(service.hosts());
+      },
+      getMetrics: async (_c: Context, _req: Request, res: Response) => {
+        if (!options.metrics) return sendError(res, 404, { error: 'not_found', message: 'metrics are not enabled in this process' });
+        res.status(200).type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
       },
       getHealth: (_c: Context, _req: Request, res: Response) => {
         const health = service.health();
@@ -82,6 +87,17 @@ export async function createApp(service: ControlService, options: { apiToken: st
   app.disable('x-powered-by');
   // The raw text goes to openapi-backend, which parses JSON bodies itself (a parsed JSON string
   // would be parsed a second time there) and validates them against the spec.
+  if (options.metrics) {
+    const metrics = options.metrics;
+    app.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const operation = api.matchOperation({ method: req.method === 'HEAD' ? 'GET' : req.method, path: req.path, headers: {} })?.operationId ?? 'other';
+        metrics.answered(operation, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+      next();
+    });
+  }
   app.use(express.text({ type: () => true, limit: BODY_LIMIT }));
   app.get('/', (_req, res) => res.redirect('/docs/'));
   app.get('/openapi.yaml', (_req, res) => {

@@ -11,6 +11,7 @@ import { readControlConfig } from './config.js';
 import { ControlBus } from './control-bus.js';
 import { ControlService } from './control-service.js';
 import { HostRegistry } from './host-registry.js';
+import { controlMetrics } from './metrics.js';
 
 async function main(): Promise<void> {
   const config = readConfigOrRefuse('control', () => readControlConfig());
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock);
   bus.start();
   const service = new ControlService(bus, registry, config.gatherTimeoutMs);
-  const app = await createApp(service, { apiToken: config.apiToken });
+  const app = await createApp(service, { apiToken: config.apiToken, metrics: controlMetrics(() => registry.list(), bus) });
   const server = app.listen(config.port);
   server.on('clientError', answerClientError);
   server.on('error', (error) => {

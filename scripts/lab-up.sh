@@ -36,7 +36,7 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 }
 
 install_packages() {
-  local wanted=(docker.io iputils-ping iptables iproute2 debootstrap rabbitmq-server fping docker-compose)
+  local wanted=(docker.io iputils-ping iptables iproute2 debootstrap rabbitmq-server fping docker-compose prometheus)
   [ "$LAB_BROWSER" = 1 ] && wanted+=(chromium)
   local missing=()
   for p in "${wanted[@]}"; do

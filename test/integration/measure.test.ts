@@ -1,9 +1,12 @@
 /**
- * What the watchdog measures, as an operator reads it from GET /containers: the loss and
- * round-trip time of the last probe, CPU, memory and network from the engine's host, and its own
- * heals (restarts in 24 h, the last one with its reason). Real engine, broker, agent and control.
+ * What the watchdog measures, as an operator reads it from GET /containers and as Prometheus
+ * scrapes it from /metrics: the loss and round-trip time of the last probe, CPU, memory and
+ * network from the engine's host, and its own heals (restarts in 24 h, the last one with its
+ * reason). Real engine, broker, agent and control; the exposition is checked by promtool.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, it } from 'node:test';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
@@ -19,6 +22,8 @@ const docker = engine();
 let control: ControlProcess;
 let agent: AgentProcess;
 
+let metricsUrl: string;
+
 const listed = async (): Promise<Container | undefined> =>
   (await http<Container[]>('GET', `${control.url}/containers`)).body.find((c) => c.hostname === hostname && c.name === name);
 
@@ -26,7 +31,8 @@ before(async () => {
   // A container busy on the CPU, so its CPU share is clearly above zero.
   await createTarget(name, { cmd: ['sh', '-c', 'trap "exit 0" TERM; while :; do :; done'] });
   control = await startControl();
-  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
+  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', METRICS_PORT: '0' });
+  metricsUrl = (await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number').then((e) => `http://localhost:${String(e['metricsPort'])}/metrics`));
   await waitFor('the agent to be live', async () => (await listed()) !== undefined, 20_000, 100);
 });
 
@@ -61,6 +67,7 @@ it('injected loss shows in GET /containers within one cycle', async () => {
   }, 5_000, 100);
   assert.ok(Date.parse(lossy.checkedAt ?? '') >= injectedAt - 1000);
   assert.ok(Date.now() - injectedAt < 1000 + 2500, 'within one cycle (1 s) plus a probe');
+  assert.equal(sample(await scrape(metricsUrl), 'watchdog_container_packet_loss_ratio', ours), 0.2, 'and in /metrics');
 });
 
 it('a heal shows as a restart in 24 h and as the last heal, with its reason', async () => {
@@ -73,4 +80,46 @@ it('a heal shows as a restart in 24 h and as the last heal, with its reason', as
   assert.equal(healed.lastHeal?.action, 'start');
   assert.equal(healed.lastHeal?.outcome, 'ok');
   assert.match(healed.lastHeal?.reason ?? '', /container is exited/);
+  const text = await scrape(metricsUrl);
+  assert.equal(sample(text, 'watchdog_heals_total', { ...ours, action: 'start', trigger: 'event', outcome: 'ok' }), 1, text);
+  assert.equal(sample(text, 'watchdog_heal_duration_seconds_count', { host: hostname, action: 'start' }), 1);
+  assert.equal(sample(text, 'watchdog_container_restarts_24h', ours), 1);
+});
+
+/** One sample of a metric with exactly these labels, from the text exposition. */
+function sample(text: string, metric: string, labels: Record<string, string>): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)\{([^}]*)\} (\S+)$/.exec(line);
+    if (match?.[1] === metric && wanted.every((w) => match[2]?.split(',').includes(w))) return Number(match[3]);
+  }
+  return undefined;
+}
+
+const scrape = async (url: string): Promise<string> => (await fetch(url)).text();
+const ours = { host: hostname, name };
+
+it('/metrics shows the same container: loss, round-trip time, CPU, memory and network under their cAdvisor names', async () => {
+  const text = await scrape(metricsUrl);
+  assert.ok((sample(text, 'container_cpu_usage_seconds_total', ours) ?? 0) > 0, text);
+  assert.ok((sample(text, 'container_memory_working_set_bytes', ours) ?? 0) > 0);
+  assert.ok((sample(text, 'container_network_receive_bytes_total', ours) ?? 0) > 0);
+  assert.ok(sample(text, 'container_network_transmit_bytes_total', ours) !== undefined);
+  assert.ok((sample(text, 'watchdog_container_rtt_seconds', ours) ?? 0) > 0);
+  assert.equal(sample(text, 'watchdog_loss_threshold_ratio', { host: hostname }), 0.6);
+  assert.equal(sample(text, 'watchdog_bus_connected', { host: hostname }), 1);
+  assert.equal(sample(text, 'watchdog_container_backoff', ours), 0);
+  assert.match(text, /^watchdog_cycle_duration_seconds_count\{host="[^"]+"\} [1-9]/m);
+  assert.match(text, /^process_resident_memory_bytes \d+/m, 'the default process metrics');
+});
+
+it("promtool finds nothing to fault in the agent's or control's exposition", async () => {
+  for (const url of [metricsUrl, `${control.url}/metrics`]) {
+    const text = await scrape(url);
+    const child = promisify(execFile)('promtool', ['check', 'metrics']);
+    child.child.stdin?.end(text);
+    const { stdout, stderr } = await child.catch((error: { stdout: string; stderr: string }) => assert.fail(`promtool on ${url}: ${error.stdout}${error.stderr}`));
+    assert.equal(`${stdout}${stderr}`.trim(), '', url);
+  }
+  assert.match(await scrape(`${control.url}/metrics`), /^watchdog_http_requests_total\{operation="listContainers",code="200"\} [1-9]/m);
 });
