@@ -6,7 +6,8 @@
 #   LAB_HOSTS=2 scripts/lab-up.sh     ... plus simulated hosts h2..hN (own dockerd, bridge, socket)
 #   LAB_BROWSER=1 scripts/lab-up.sh   ... plus Debian's chromium for the browser test
 #   LAB_IMAGES=1 scripts/lab-up.sh    ... plus the system's images (agent, control, antagonist, dummy)
-#                                     and offline stand-ins for node:24-bookworm-slim and rabbitmq:3-management
+#                                     and offline stand-ins for node:24-bookworm-slim, rabbitmq:3-management
+#                                     and prom/prometheus
 set -euo pipefail
 
 LAB_HOSTS=${LAB_HOSTS:-1}
@@ -18,6 +19,7 @@ BASE_TAG=watchdog-lab/bookworm:latest
 TARGET_TAG=watchdog-lab/target:latest
 NODE_TAG=watchdog-lab/node:24
 RABBITMQ_TAG=watchdog-lab/rabbitmq:3
+PROMETHEUS_TAG=watchdog-lab/prometheus:2
 APP_IMAGES=(agent control antagonist dummy)
 here=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -131,6 +133,10 @@ build_images() {
   if ! has_image "$dh" "$RABBITMQ_TAG"; then
     say "building $RABBITMQ_TAG (offline stand-in for rabbitmq:3-management; apt inside, about 30 s)"
     build --build-arg BASE_IMAGE="$BASE_TAG" -t "$RABBITMQ_TAG" "$here/lab/rabbitmq"
+  fi
+  if ! has_image "$dh" "$PROMETHEUS_TAG"; then
+    say "building $PROMETHEUS_TAG (offline stand-in for prom/prometheus; apt inside, about 20 s)"
+    build --build-arg BASE_IMAGE="$BASE_TAG" -t "$PROMETHEUS_TAG" "$here/lab/prometheus"
   fi
   # The network here inspects TLS: the build stage needs the host's CA bundle to reach the npm registry.
   local ca=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}

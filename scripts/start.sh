@@ -16,6 +16,7 @@ LAB_IMAGES=1 scripts/lab-up.sh
 # The lab's own broker (the tests use it) holds 5672 and 15672, so the stack's goes on 5673/15673.
 export BROKER_PORT=${BROKER_PORT:-5673} BROKER_UI_PORT=${BROKER_UI_PORT:-15673}
 export RABBITMQ_IMAGE=${RABBITMQ_IMAGE:-watchdog-lab/rabbitmq:3} NODE_IMAGE=${NODE_IMAGE:-watchdog-lab/node:24}
+export PROMETHEUS_IMAGE=${PROMETHEUS_IMAGE:-watchdog-lab/prometheus:2} PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
 export LOG_DIR=${LOG_DIR:-$PWD/logs} CONTROL_PORT=${CONTROL_PORT:-8080}
 mkdir -p "$LOG_DIR"
 
@@ -35,6 +36,8 @@ The watchdog is running.
   REST API        curl http://localhost:$CONTROL_PORT/containers
                   curl -X PUT -H 'Content-Type: application/json' -d 80 http://localhost:$CONTROL_PORT/threshold
   RabbitMQ UI     http://localhost:$BROKER_UI_PORT  (guest / guest)
+  Prometheus      http://localhost:$PROMETHEUS_PORT  (7 days of history; curl http://localhost:$CONTROL_PORT/history?... for series)
+  Agent metrics   curl http://localhost:9464/metrics
   Agent log       tail -f $LOG_DIR/agent-host1.log
   Antagonist log  tail -f $LOG_DIR/antagonist-host1.log
   Stop it         npm stop

@@ -23,6 +23,9 @@ const env = {
   ...process.env,
   RABBITMQ_IMAGE: 'watchdog-lab/rabbitmq:3',
   NODE_IMAGE: 'watchdog-lab/node:24',
+  PROMETHEUS_IMAGE: 'watchdog-lab/prometheus:2',
+  PROMETHEUS_PORT: '19099',
+  AGENT_METRICS_PORT: '19464',
   CONTROL_PORT: '18089',
   BROKER_PORT: '5679',
   BROKER_UI_PORT: '15679',
@@ -47,6 +50,12 @@ it('the compose stack comes up, sees its dummies, heals one that is stopped, and
     const { status, body } = await http<{ hostname: string; name: string; status: string; monitored: boolean }[]>('GET', `${api}/containers`);
     return status === 200 && dummies.every((d) => body.some((c) => c.hostname === prefix && c.name === d && c.status === 'running' && c.monitored));
   }, 90_000, 500);
+
+  // Prometheus (the lab's image of Debian's package) scrapes the agent; control reads it back.
+  await waitFor("the dummies' history from Prometheus through GET /history", async () => {
+    const { status, body } = await http<{ series: { name: string }[] }>('GET', `${api}/history?metric=loss&host=${prefix}&range=5m`);
+    return status === 200 && dummies.every((d) => body.series.some((s) => s.name === d));
+  }, 60_000, 1000);
 
   const docker = engine();
   const before = await state(dummies[0] ?? '', docker);
