@@ -5,7 +5,8 @@
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type Dial } from '../bus/connection.js';
-import { encode, parseCommand, type Command, type Heartbeat } from '../bus/messages.js';
+import { EventPublisher } from '../bus/event-publisher.js';
+import { encode, parseCommand, type Command, type Event, type Heartbeat } from '../bus/messages.js';
 import {
   AGENT_QUEUE_EXPIRES_MS,
   COMMANDS_EXCHANGE,
@@ -27,6 +28,7 @@ export class AgentBus {
   /** Commands are applied one at a time, in the order they arrive. */
   private queue: Promise<void> = Promise.resolve();
   private cancelHeartbeat: (() => void) | null = null;
+  private readonly events: EventPublisher;
 
   constructor(
     url: string,
@@ -38,6 +40,12 @@ export class AgentBus {
     dial?: Dial,
   ) {
     this.connection = new BusConnection(url, `agent ${hostname}`, (channel) => this.setup(channel), log, clock, dial);
+    this.events = new EventPublisher(() => this.connection.channel, log);
+  }
+
+  /** Appends an event to the stream; kept in memory while the broker is away. */
+  publishEvent(event: Event): void {
+    this.events.publish(event);
   }
 
   /** True while connected to the broker. */
@@ -79,6 +87,8 @@ export class AgentBus {
     await channel.prefetch(32);
     await channel.consume(queue, (message) => this.receive(channel, message), { noAck: false });
     this.publishHeartbeat(channel, false);
+    // The connection's channel is set once setup is done: send what waited, right after.
+    this.clock.setTimeout(() => this.events.flush(), 0);
   }
 
   private receive(channel: Channel, message: ConsumeMessage | null): void {
@@ -101,6 +111,10 @@ export class AgentBus {
         const outcome = reply === null ? 'ignored' : reply.kind === 'ack' && !reply.ok ? `refused: ${reply.message}` : 'done';
         this.log.info(`command ${command.kind}: ${outcome}`, { kind: 'command', command: command.kind, correlationId, outcome, ...commandFields(command) });
         if (reply && replyTo) channel.sendToQueue(replyTo, encode(reply), { correlationId, contentType: 'application/json' });
+        if (reply?.kind === 'ack' && reply.ok && (command.kind === 'threshold' || command.kind === 'actives')) {
+          const detail = command.kind === 'threshold' ? `threshold ${command.threshold}%` : `${command.monitored ? 'monitor' : 'unmonitor'} ${command.name}`;
+          this.publishEvent({ kind: 'event', type: 'command', at: new Date(this.clock.now()).toISOString(), host: this.hostname, command: command.kind, detail, ...(command.kind === 'actives' ? { container: command.name } : {}) });
+        }
       } catch (error) {
         this.log.error(`command ${command.kind} failed: ${errorMessage(error)}`, { kind: 'command', command: command.kind, correlationId });
       } finally {

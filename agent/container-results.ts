@@ -16,6 +16,14 @@ export interface HealRecord {
   durationMs: number;
 }
 
+export interface VerdictChange {
+  name: string;
+  from: string;
+  to: string;
+  reason: string;
+  at: number;
+}
+
 export interface ContainerResult {
   checkedAt?: number;
   verdict?: string;
@@ -51,13 +59,21 @@ export function cpuPercent(previous: { at: number; cpuNs: number } | undefined, 
 export class ContainerResults {
   private readonly entries = new Map<string, Entry>();
   private readonly healListeners: ((record: HealRecord) => void)[] = [];
+  private readonly verdictListeners: ((change: VerdictChange) => void)[] = [];
 
   onHeal(listener: (record: HealRecord) => void): void {
     this.healListeners.push(listener);
   }
 
-  recordProbe(name: string, probe: ProbeResult, verdict: string, at: number): void {
+  /** Told when a container's probe verdict changes (ok to lossy and back), not of its first. */
+  onVerdictChange(listener: (change: VerdictChange) => void): void {
+    this.verdictListeners.push(listener);
+  }
+
+  recordProbe(name: string, probe: ProbeResult, verdict: string, at: number, reason = ''): void {
     const { result } = this.entry(name);
+    const from = result.verdict;
+    if (from !== undefined && from !== verdict) for (const listener of this.verdictListeners) listener({ name, from, to: verdict, reason, at });
     Object.assign(result, { checkedAt: at, verdict, lossPercent: probe.lossPercent });
     setOrDrop(result, 'rttMs', probe.rttMs);
     setOrDrop(result, 'rttMinMs', probe.rttMinMs);

@@ -143,12 +143,13 @@ interface DockerEvent {
 }
 
 /** One line of the engine's event stream, or null for anything that is not a named container's event. */
-export function parseEvent(line: string): { action: string; name: string; id: string; time: number } | null {
+export function parseEvent(line: string): { action: string; name: string; id: string; time: number; exitCode?: number } | null {
   try {
     const event = JSON.parse(line) as DockerEvent;
     const name = event.Actor?.Attributes?.name;
     if (event.Type !== 'container' || !event.Action || !name) return null;
-    return { action: event.Action, name, id: event.Actor?.ID ?? '', time: event.time ?? 0 };
+    const exitCode = Number(event.Actor?.Attributes?.['exitCode'] ?? NaN);
+    return { action: event.Action, name, id: event.Actor?.ID ?? '', time: event.time ?? 0, ...(Number.isInteger(exitCode) ? { exitCode } : {}) };
   } catch {
     return null;
   }

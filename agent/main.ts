@@ -16,6 +16,7 @@ import { PingProber } from './ping-prober.js';
 import type { AgentState, Log, StatsSource } from './ports.js';
 import { FileStateStore } from './state-file.js';
 import { agentMetrics } from './metrics.js';
+import { publishWatchdogEvents } from './events.js';
 import { serveMetrics } from '../shared/metrics.js';
 import { errorMessage } from '../shared/errors.js';
 import { Watchdog } from './watchdog.js';
@@ -48,7 +49,10 @@ async function main(): Promise<void> {
   const bus = config.amqpUrl
     ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime, inventory), watchdog, logger, systemClock)
     : null;
-  if (bus) bus.start();
+  if (bus) {
+    publishWatchdogEvents(config.hostname, watchdog, (event) => bus.publishEvent(event));
+    bus.start();
+  }
   else logger.warn('AMQP_URL is not set: the agent runs alone, without admin commands', { kind: 'agent' });
   const metrics =
     config.metricsPort === undefined

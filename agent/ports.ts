@@ -19,6 +19,8 @@ export interface RuntimeEvent {
   action: string;
   name: string;
   id: string;
+  /** die: the container's exit code. */
+  exitCode?: number;
 }
 
 export interface EventHandlers {

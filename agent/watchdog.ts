@@ -61,6 +61,7 @@ export class Watchdog {
   /** The latest probe, resource sample and heals per container. */
   readonly results = new ContainerResults();
   private readonly cycleListeners: ((report: CycleReport) => void)[] = [];
+  private readonly deathListeners: ((event: RuntimeEvent) => void)[] = [];
 
   constructor(
     private readonly deps: WatchdogDeps,
@@ -123,6 +124,11 @@ export class Watchdog {
   /** The latest results of a container (probe, resource use, heals); undefined before its first. */
   resultOf(name: string): ContainerResult | undefined {
     return this.results.get(name, this.deps.clock.now());
+  }
+
+  /** Told when a monitored container dies (the engine's die event), before it is healed. */
+  onDeath(listener: (event: RuntimeEvent) => void): void {
+    this.deathListeners.push(listener);
   }
 
   onCycle(listener: (report: CycleReport) => void): void {
@@ -201,7 +207,7 @@ export class Watchdog {
         const healing = this.healer.isHealing(name);
         judged = confirmSameInstance(judged, startedAt, healing ? null : await this.deps.runtime.inspect(name), healing);
       }
-      this.results.recordProbe(name, probe, judged.verdict, this.deps.clock.now());
+      this.results.recordProbe(name, probe, judged.verdict, this.deps.clock.now(), reasonOf(judged));
       this.logCheck(name, judged.verdict, reasonOf(judged), { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip });
       if (judged.action === 'restart') await this.healer.heal(name, 'restart', reasonOf(judged), 'check');
     } catch (error) {
@@ -211,6 +217,7 @@ export class Watchdog {
 
   private onEvent(event: RuntimeEvent): void {
     const reaction = reactToEvent(event, this.watchList.has(event.name));
+    if (event.action === 'die' && this.watchList.has(event.name)) for (const listener of this.deathListeners) listener(event);
     if (reaction.react === 'ensure-running') void this.healer.ensureRunning(event.name, reaction.trigger);
     else if (reaction.react === 'restart') void this.healer.heal(event.name, 'restart', reaction.reason, reaction.trigger);
   }

@@ -114,6 +114,48 @@ export interface components {
             monitored: components["schemas"]["Count"];
             leaving?: components["schemas"]["Flag"];
         };
+        Event: {
+            /** @constant */
+            kind: "event";
+            /**
+             * @description heal, backoff, verdict, death, command or fault
+             * @enum {string}
+             */
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault";
+            at: components["schemas"]["Time"];
+            host: components["schemas"]["Hostname"];
+            container?: components["schemas"]["ContainerName"];
+            /**
+             * @description start or restart (heal, backoff)
+             * @enum {string}
+             */
+            action?: "start" | "restart";
+            trigger?: components["schemas"]["Text"];
+            reason?: components["schemas"]["Text"];
+            /**
+             * @description ok, already-running or failed (heal)
+             * @enum {string}
+             */
+            outcome?: "ok" | "already-running" | "failed";
+            durationMs?: components["schemas"]["Milliseconds"];
+            until?: components["schemas"]["Time"];
+            from?: components["schemas"]["Text"];
+            to?: components["schemas"]["Text"];
+            /** @description an integer (death: the exit code) */
+            exitCode?: number;
+            /**
+             * @description threshold or actives (command)
+             * @enum {string}
+             */
+            command?: "threshold" | "actives";
+            detail?: components["schemas"]["Text"];
+            /**
+             * @description stop or loss (fault)
+             * @enum {string}
+             */
+            fault?: "stop" | "loss";
+            lossPercent?: components["schemas"]["Percent"];
+        };
     };
     responses: never;
     parameters: never;
@@ -143,6 +185,7 @@ export type ListResponse = components['schemas']['ListResponse'];
 export type Ack = components['schemas']['Ack'];
 export type Reply = components['schemas']['Reply'];
 export type Heartbeat = components['schemas']['Heartbeat'];
+export type Event = components['schemas']['Event'];
 
 /** The message schemas (components.schemas), for the validators in bus/messages.ts. */
 export const busSchemas: Record<string, object> = {
@@ -475,6 +518,103 @@ export const busSchemas: Record<string, object> = {
         "$ref": "#/components/schemas/Flag"
       }
     }
+  },
+  "Event": {
+    "type": "object",
+    "required": [
+      "kind",
+      "type",
+      "at",
+      "host"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "event"
+      },
+      "type": {
+        "type": "string",
+        "enum": [
+          "heal",
+          "backoff",
+          "verdict",
+          "death",
+          "command",
+          "fault"
+        ],
+        "description": "heal, backoff, verdict, death, command or fault"
+      },
+      "at": {
+        "$ref": "#/components/schemas/Time"
+      },
+      "host": {
+        "$ref": "#/components/schemas/Hostname"
+      },
+      "container": {
+        "$ref": "#/components/schemas/ContainerName"
+      },
+      "action": {
+        "type": "string",
+        "enum": [
+          "start",
+          "restart"
+        ],
+        "description": "start or restart (heal, backoff)"
+      },
+      "trigger": {
+        "$ref": "#/components/schemas/Text"
+      },
+      "reason": {
+        "$ref": "#/components/schemas/Text"
+      },
+      "outcome": {
+        "type": "string",
+        "enum": [
+          "ok",
+          "already-running",
+          "failed"
+        ],
+        "description": "ok, already-running or failed (heal)"
+      },
+      "durationMs": {
+        "$ref": "#/components/schemas/Milliseconds"
+      },
+      "until": {
+        "$ref": "#/components/schemas/Time"
+      },
+      "from": {
+        "$ref": "#/components/schemas/Text"
+      },
+      "to": {
+        "$ref": "#/components/schemas/Text"
+      },
+      "exitCode": {
+        "type": "integer",
+        "description": "an integer (death: the exit code)"
+      },
+      "command": {
+        "type": "string",
+        "enum": [
+          "threshold",
+          "actives"
+        ],
+        "description": "threshold or actives (command)"
+      },
+      "detail": {
+        "$ref": "#/components/schemas/Text"
+      },
+      "fault": {
+        "type": "string",
+        "enum": [
+          "stop",
+          "loss"
+        ],
+        "description": "stop or loss (fault)"
+      },
+      "lossPercent": {
+        "$ref": "#/components/schemas/Percent"
+      }
+    }
   }
 };
 
@@ -483,5 +623,6 @@ export const channelAddresses = {
   "commands": "watchdog.commands",
   "agentQueue": "watchdog.agent.{hostname}",
   "replies": "amq.rabbitmq.reply-to",
-  "heartbeats": "watchdog.heartbeats"
+  "heartbeats": "watchdog.heartbeats",
+  "events": "watchdog.events"
 } as const;

@@ -6,13 +6,14 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import { busSchemas, type Command, type Heartbeat, type Reply } from './contract.generated.js';
+import { busSchemas, type Command, type Event, type Heartbeat, type Reply } from './contract.generated.js';
 
 export type {
   Ack,
   ActivesCommand,
   Command,
   ContainerStatus,
+  Event,
   Heartbeat,
   ListRequest,
   ListResponse,
@@ -95,8 +96,9 @@ function parseKinded<T>(unionName: string, body: Buffer | string): Parsed<T> {
 export const parseCommand = (body: Buffer | string): Parsed<Command> => parseKinded('Command', body);
 export const parseReply = (body: Buffer | string): Parsed<Reply> => parseKinded('Reply', body);
 export const parseHeartbeat = (body: Buffer | string): Parsed<Heartbeat> => parseKinded('Heartbeat', body);
+export const parseEvent = (body: Buffer | string): Parsed<Event> => parseKinded('Event', body);
 
-export const encode = (message: Command | Reply | Heartbeat): Buffer => Buffer.from(JSON.stringify(message));
+export const encode = (message: Command | Reply | Heartbeat | Event): Buffer => Buffer.from(JSON.stringify(message));
 
 /** Checks one value against a named schema (Hostname, ContainerName, ...): null when it fits, else the rule. */
 export function ruleBroken(schemaName: string, value: unknown): string | null {

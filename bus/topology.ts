@@ -6,6 +6,10 @@ import { channelAddresses } from './contract.generated.js';
 export const COMMANDS_EXCHANGE = channelAddresses.commands;
 /** Agents' heartbeats to every control replica (fanout exchange, durable). */
 export const HEARTBEATS_EXCHANGE = channelAddresses.heartbeats;
+/** Events from agents and antagonists (fanout exchange, durable), kept in EVENTS_STREAM. */
+export const EVENTS_EXCHANGE = channelAddresses.events;
+/** The stream queue that keeps every event for EVENTS_MAX_AGE; control declares and reads it. */
+export const EVENTS_STREAM = `${channelAddresses.events}.stream`;
 /** RabbitMQ's direct reply-to pseudo-queue: replies go straight to the requesting channel. */
 export const REPLY_TO = channelAddresses.replies;
 
@@ -20,8 +24,18 @@ export const AGENT_QUEUE_EXPIRES_MS = 7 * 24 * 3600 * 1000;
 
 export const HEARTBEAT_INTERVAL_MS = 2000;
 
-/** Declares the two exchanges; both sides call it in their setup, so either may start first. */
+/** Declares the three exchanges; every side calls it in its setup, so any may start first. */
 export async function declareExchanges(channel: Channel): Promise<void> {
   await channel.assertExchange(COMMANDS_EXCHANGE, 'direct', { durable: true });
   await channel.assertExchange(HEARTBEATS_EXCHANGE, 'fanout', { durable: true });
+  await channel.assertExchange(EVENTS_EXCHANGE, 'fanout', { durable: true });
+}
+
+/**
+ * Declares the events stream (a RabbitMQ stream queue: an append-only log, replicated on a
+ * cluster, trimmed by age) and binds it to the events exchange. `maxAge` is RabbitMQ's form: 7D, 12h.
+ */
+export async function declareEventStream(channel: Channel, maxAge: string): Promise<void> {
+  await channel.assertQueue(EVENTS_STREAM, { durable: true, arguments: { 'x-queue-type': 'stream', 'x-max-age': maxAge } });
+  await channel.bindQueue(EVENTS_STREAM, EVENTS_EXCHANGE, '');
 }

@@ -125,6 +125,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One measurement of the containers over time, from Prometheus
+         * @description Series of one metric per container, read from Prometheus (`PROMETHEUS_URL`) so that no
+         *     caller needs PromQL. The window is `from`..`to` (ISO 8601; `to` defaults to now) or, without
+         *     `from`, the last `range`. `step` defaults to the window / 240, at least 5 s (the scrape
+         *     interval). Without `PROMETHEUS_URL` the answer is 503 `history_unavailable`.
+         */
+        get: operations["getHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What happened, newest first, from the events stream
+         * @description Heals, held-back heals (backoff), verdict changes (ok to lossy and back), deaths of
+         *     monitored containers, applied commands and the antagonist's faults, as kept in RabbitMQ's
+         *     stream `watchdog.events.stream` (7 days by default). Newest first; when more match than
+         *     `limit`, `next` is the cursor for the following page (`before=<next>`). Just after control
+         *     starts, the call waits (up to 5 s) until control has read the stream to its end.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New events as they happen (Server-Sent Events)
+         * @description An `text/event-stream` that stays open: each new event that matches the filters is sent as
+         *     `id: <id>`, `event: <type>`, `data: <Event as JSON>`; a comment line every 15 s keeps
+         *     proxies from closing it. Events are pushed as control reads them from the stream (within
+         *     milliseconds of the agent publishing them).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -199,6 +269,107 @@ export interface components {
                 /** @enum {string} */
                 outcome: "ok" | "already-running" | "failed";
             };
+        };
+        /** @description One event; which optional fields it has depends on `type`. */
+        Event: {
+            /**
+             * @description Its offset in the stream: a larger id is a later event.
+             * @example 1042
+             */
+            id: string;
+            /**
+             * @description heal: the watchdog started or restarted a container; backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command; fault: the antagonist injected a fault.
+             * @enum {string}
+             */
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault";
+            /** Format: date-time */
+            at: string;
+            /** @example h1 */
+            host: string;
+            /** @example web */
+            container?: string;
+            /** @enum {string} */
+            action?: "start" | "restart";
+            /**
+             * @description What set a heal off: check, event: die, reconcile: ..., recheck: ...
+             * @example event: die
+             */
+            trigger?: string;
+            /** @example container is exited */
+            reason?: string;
+            /** @enum {string} */
+            outcome?: "ok" | "already-running" | "failed";
+            /** @description How long the heal took. */
+            durationMs?: number;
+            /**
+             * Format: date-time
+             * @description backoff: when restarts are allowed again.
+             */
+            until?: string;
+            /**
+             * @description verdict: the previous verdict.
+             * @example ok
+             */
+            from?: string;
+            /**
+             * @description verdict: the new verdict.
+             * @example lossy
+             */
+            to?: string;
+            /** @description death: the container's exit code. */
+            exitCode?: number;
+            /** @enum {string} */
+            command?: "threshold" | "actives";
+            /** @example threshold 80% */
+            detail?: string;
+            /** @enum {string} */
+            fault?: "stop" | "loss";
+            /** @description fault: the loss injected (%). */
+            lossPercent?: number;
+        };
+        EventPage: {
+            events: components["schemas"]["Event"][];
+            /**
+             * @description Present when more events match: pass it as `before` for the next page.
+             * @example 977
+             */
+            next?: string;
+        };
+        /**
+         * @description loss: packet loss (%); rtt, rttMin, rttMax: round-trip time (ms); cpu: CPU (% of one core);
+         *     memory: working set (bytes); networkRx, networkTx: network (bytes/s); restarts: the watchdog's restarts in the last 24 h.
+         * @enum {string}
+         */
+        HistoryMetric: "loss" | "rtt" | "rttMin" | "rttMax" | "cpu" | "memory" | "networkRx" | "networkTx" | "restarts";
+        History: {
+            metric: components["schemas"]["HistoryMetric"];
+            /** @enum {string} */
+            unit: "%" | "ms" | "bytes" | "bytes/s" | "count";
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            stepSeconds: number;
+            series: {
+                /** @example h1 */
+                host: string;
+                /** @example dummy-1 */
+                name: string;
+                /**
+                 * @description [time in ms since the epoch, value] pairs, oldest first.
+                 * @example [
+                 *       [
+                 *         1764072000000,
+                 *         0
+                 *       ],
+                 *       [
+                 *         1764072005000,
+                 *         20
+                 *       ]
+                 *     ]
+                 */
+                points: number[][];
+            }[];
         };
         ThresholdResult: {
             /** @example 80 */
@@ -512,6 +683,138 @@ export interface operations {
             };
         };
     };
+    getHistory: {
+        parameters: {
+            query: {
+                metric: components["schemas"]["HistoryMetric"];
+                /**
+                 * @description Only this host.
+                 * @example h1
+                 */
+                host?: string;
+                /**
+                 * @description Only containers of this name.
+                 * @example dummy-1
+                 */
+                container?: string;
+                /**
+                 * @description The window ending at `to` when `from` is not given: a number and a unit (s, m, h, d), at most 8d.
+                 * @example 15m
+                 */
+                range?: string;
+                /** @description Start of the window. */
+                from?: string;
+                /** @description End of the window (default now). */
+                to?: string;
+                /** @description Seconds between points: at least 1, at most 11,000 points in all. */
+                step?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One series per container, sorted by host and name; a container with no sample in the window has no series. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description `prometheus_failed`: Prometheus did not answer or refused the query; `message` says what it said. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `history_unavailable`: control has no `PROMETHEUS_URL`; the message says how to set it. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @example h1 */
+                host?: string;
+                /** @example dummy-1 */
+                container?: string;
+                /**
+                 * @description One type or several, comma-separated.
+                 * @example heal,fault
+                 */
+                type?: string;
+                /** @description Only events at or after this time. */
+                since?: string;
+                /** @description Only events at or before this time. */
+                until?: string;
+                /** @description Events per page. */
+                limit?: number;
+                /** @description The `next` of the previous page. */
+                before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            503: components["responses"]["BusUnavailable"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                host?: string;
+                container?: string;
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 1042
+                     *     event: heal
+                     *     data: {"id":"1042","type":"heal","at":"2026-11-25T10:00:00.000Z","host":"h1","container":"web","action":"start","outcome":"ok","durationMs":290}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
     getMetrics: {
         parameters: {
             query?: never;
@@ -535,6 +838,10 @@ export interface operations {
     };
 }
 export type Container = components['schemas']['Container'];
+export type Event = components['schemas']['Event'];
+export type EventPage = components['schemas']['EventPage'];
+export type HistoryMetric = components['schemas']['HistoryMetric'];
+export type History = components['schemas']['History'];
 export type ThresholdResult = components['schemas']['ThresholdResult'];
 export type Host = components['schemas']['Host'];
 export type Health = components['schemas']['Health'];

@@ -11,12 +11,15 @@ import swaggerUi from 'swagger-ui-express';
 import { parse } from 'yaml';
 import type { ErrorBody, operations } from './api.generated.js';
 import { ApiError, type ControlService } from './control-service.js';
+import type { EventFilter, EventQuery } from './event-log.js';
+import type { HistoryQuery } from './history.js';
 import type { ControlMetrics } from './metrics.js';
 import { SpecRoutes } from './spec-routes.js';
 
 export const specPath = new URL('../openapi.yaml', import.meta.url).pathname;
 
 const BODY_LIMIT = '16kb';
+const SSE_KEEPALIVE_MS = 15_000;
 
 type PathOf<Operation extends keyof operations> = operations[Operation]['parameters']['path'];
 
@@ -53,6 +56,30 @@ export async function createApp(service: ControlService, options: { apiToken: st
       },
       listHosts: (_c: Context, _req: Request, res: Response) => {
         res.status(200).json(service.hosts());
+      },
+      getHistory: async (c: Context, _req: Request, res: Response) => {
+        const query = c.request.query as Record<string, string>;
+        // Validated against the spec, but query values arrive as strings.
+        const step = query['step'] === undefined ? {} : { step: Number(query['step']) };
+        res.status(200).json(await service.history({ ...(query as unknown as HistoryQuery), ...step }));
+      },
+      listEvents: async (c: Context, _req: Request, res: Response) => {
+        const query = c.request.query as Record<string, string>;
+        const limit = query['limit'] === undefined ? {} : { limit: Number(query['limit']) };
+        res.status(200).json(await service.events({ ...(query as EventQuery), ...limit }));
+      },
+      streamEvents: (c: Context, req: Request, res: Response) => {
+        const unsubscribe = service.subscribeEvents(c.request.query as EventFilter, (event) => {
+          res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        });
+        res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+        res.flushHeaders();
+        res.write(': watching the events stream\n\n');
+        const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), SSE_KEEPALIVE_MS);
+        req.on('close', () => {
+          clearInterval(keepAlive);
+          unsubscribe();
+        });
       },
       getMetrics: async (_c: Context, _req: Request, res: Response) => {
         if (!options.metrics) return sendError(res, 404, { error: 'not_found', message: 'metrics are not enabled in this process' });

@@ -7,7 +7,16 @@ export interface ControlConfig {
   gatherTimeoutMs: number;
   hostTimeoutMs: number;
   apiToken: string | undefined;
+  /** Prometheus, for GET /history; undefined: not available. */
+  prometheusUrl: string | undefined;
+  /** How long the events stream keeps events, as RabbitMQ writes it (7D) and in ms. */
+  eventsMaxAge: string;
+  eventsMaxAgeMs: number;
+  /** Events control holds in memory for GET /events. */
+  eventsMemoryLimit: number;
 }
+
+const AGE_UNIT_MS: Record<string, number> = { Y: 365 * 86_400_000, M: 30 * 86_400_000, D: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
 
 export function readControlConfig(env: Env = process.env): ControlConfig {
   const read = new EnvReader(env);
@@ -19,7 +28,15 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
     gatherTimeoutMs: read.integer('GATHER_TIMEOUT_MS', 4000, 100, 60_000),
     hostTimeoutMs: read.integer('HOST_TIMEOUT_MS', 6000, 1000, 600_000),
     apiToken: read.optional('API_TOKEN'),
+    prometheusUrl: read.optional('PROMETHEUS_URL'),
+    eventsMaxAge: read.string('EVENTS_MAX_AGE', '7D'),
+    eventsMaxAgeMs: 0,
+    eventsMemoryLimit: read.integer('EVENTS_MEMORY_LIMIT', 200_000, 1000, 10_000_000),
   };
+  if (config.prometheusUrl !== undefined) read.check('PROMETHEUS_URL', /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(config.prometheusUrl), 'must be an http:// or https:// URL');
+  const age = /^([1-9][0-9]{0,5})([YMDhms])$/.exec(config.eventsMaxAge);
+  read.check('EVENTS_MAX_AGE', age !== null, 'must be a number and a unit as RabbitMQ takes it: Y, M, D, h, m or s (e.g. 7D, 12h)');
+  config.eventsMaxAgeMs = age ? Number(age[1]) * (AGE_UNIT_MS[age[2] ?? 'D'] ?? 0) : 0;
   read.done();
   return config;
 }

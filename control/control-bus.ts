@@ -6,22 +6,35 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type BusLog, type Dial } from '../bus/connection.js';
-import { encode, parseHeartbeat, parseReply, type Command } from '../bus/messages.js';
-import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLY_TO, TO_ALL, declareExchanges, toHost } from '../bus/topology.js';
+import { encode, parseEvent, parseHeartbeat, parseReply, type Command } from '../bus/messages.js';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, REPLY_TO, TO_ALL, declareEventStream, declareExchanges, toHost } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import { ReplyGatherer } from './gather.js';
+import type { EventLog } from './event-log.js';
 import type { HostRegistry } from './host-registry.js';
-import { BusUnavailableError, type CommandBus, type Gathered, type SendOptions } from './ports.js';
+import { BusUnavailableError, type CommandBus, type EventSource, type Gathered, type SendOptions } from './ports.js';
 
-export class ControlBus implements CommandBus {
+export interface EventStreamOptions {
+  /** RabbitMQ's x-max-age, e.g. 7D. */
+  maxAge: string;
+  maxAgeMs: number;
+}
+
+export class ControlBus implements CommandBus, EventSource {
   private readonly connection: BusConnection;
   private readonly gatherer: ReplyGatherer;
+  /** The marker this control published to find the stream's end; resolved when read back. */
+  private marker = '';
+  private caughtUpNow = false;
+  private caughtUpWaiters: (() => void)[] = [];
 
   constructor(
     url: string,
     private readonly registry: HostRegistry,
     private readonly log: BusLog,
-    clock: Clock,
+    private readonly clock: Clock,
+    readonly events: EventLog,
+    private readonly stream: EventStreamOptions,
     dial?: Dial,
   ) {
     this.gatherer = new ReplyGatherer(clock);
@@ -69,8 +82,27 @@ export class ControlBus implements CommandBus {
     return gathered;
   }
 
+  /** Resolves true once the stream has been read to the end it had when control (re)connected; false after the timeout. */
+  caughtUp(timeoutMs: number): Promise<boolean> {
+    if (this.caughtUpNow) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const cancel = this.clock.setTimeout(() => resolve(false), timeoutMs);
+      this.caughtUpWaiters.push(() => {
+        cancel();
+        resolve(true);
+      });
+    });
+  }
+
   private async setup(channel: Channel): Promise<void> {
     await declareExchanges(channel);
+    await declareEventStream(channel, this.stream.maxAge);
+    // A stream is read with acks and a prefetch (its credit); from where this control left off, else from max age ago.
+    await channel.prefetch(1000);
+    const from = this.events.nextOffset ?? { '!': 'timestamp', value: Math.floor((this.clock.now() - this.stream.maxAgeMs) / 1000) };
+    await channel.consume(EVENTS_STREAM, (message) => this.onEvent(channel, message), { noAck: false, arguments: { 'x-stream-offset': from } });
+    this.marker = randomUUID();
+    channel.publish(EVENTS_EXCHANGE, '', Buffer.from('{}'), { type: 'marker', messageId: this.marker });
     await channel.consume(REPLY_TO, (message) => this.onReply(message), { noAck: true });
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     await channel.bindQueue(queue, HEARTBEATS_EXCHANGE, '');
@@ -88,6 +120,29 @@ export class ControlBus implements CommandBus {
     const correlationId = String(message.properties.correlationId ?? '');
     // A reply after its request's deadline finds nobody waiting: dropped on purpose.
     this.gatherer.deliver(correlationId, parsed.value);
+  }
+
+  private onEvent(channel: Channel, message: ConsumeMessage | null): void {
+    if (!message) return;
+    try {
+      channel.ack(message);
+    } catch {
+      // the channel closed: the stream is read again from nextOffset on the new one
+    }
+    if (message.properties.type === 'marker') {
+      if (message.properties.messageId === this.marker && !this.caughtUpNow) {
+        this.caughtUpNow = true;
+        for (const resolve of this.caughtUpWaiters.splice(0)) resolve();
+      }
+      return;
+    }
+    const offset = Number((message.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset']);
+    const parsed = parseEvent(message.content);
+    if (!parsed.ok || !Number.isSafeInteger(offset)) {
+      this.log.warn(`dropped a malformed event: ${parsed.ok ? 'no stream offset' : parsed.reason}`, { kind: 'bus' });
+      return;
+    }
+    this.events.append(offset, parsed.value, this.clock.now());
   }
 
   private onHeartbeat(message: ConsumeMessage | null): void {

@@ -10,17 +10,20 @@ import { answerClientError, createApp } from './app.js';
 import { readControlConfig } from './config.js';
 import { ControlBus } from './control-bus.js';
 import { ControlService } from './control-service.js';
+import { EventLog } from './event-log.js';
 import { HostRegistry } from './host-registry.js';
 import { controlMetrics } from './metrics.js';
+import { PrometheusClient } from './prometheus.js';
 
 async function main(): Promise<void> {
   const config = readConfigOrRefuse('control', () => readControlConfig());
   if (!config) return;
   const { logger, close } = createLogger({ hostname: 'control' });
   const registry = new HostRegistry(systemClock, config.hostTimeoutMs, HEARTBEAT_INTERVAL_MS);
-  const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock);
+  const events = new EventLog(config.eventsMaxAgeMs, config.eventsMemoryLimit);
+  const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock, events, { maxAge: config.eventsMaxAge, maxAgeMs: config.eventsMaxAgeMs });
   bus.start();
-  const service = new ControlService(bus, registry, config.gatherTimeoutMs);
+  const service = new ControlService(bus, registry, config.gatherTimeoutMs, config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null, bus);
   const app = await createApp(service, { apiToken: config.apiToken, metrics: controlMetrics(() => registry.list(), bus) });
   const server = app.listen(config.port);
   server.on('clientError', answerClientError);
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
   });
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
-    logger.info(`control listening on http://localhost:${port} (Swagger UI: http://localhost:${port}/docs), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? ', API token required for changes' : ''}`, { kind: 'control', port });
+    logger.info(`control listening on http://localhost:${port} (Swagger UI: http://localhost:${port}/docs), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? ', API token required for changes' : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`, { kind: 'control', port });
   });
 
   let stopping = false;

@@ -4,6 +4,8 @@
  * correlation ids stay behind it.
  */
 import type { Command, Reply } from '../bus/messages.js';
+import type { EventLog } from './event-log.js';
+import type { Matrix } from './history.js';
 
 /** The replies to one request: who answered, and the live hosts that did not before the deadline. */
 export interface Gathered {
@@ -31,4 +33,17 @@ export class BusUnavailableError extends Error {
   constructor() {
     super('not connected to RabbitMQ right now; it reconnects by itself');
   }
+}
+
+/** A time-series store that answers PromQL range queries (Prometheus); errors are ApiErrors. */
+export interface MetricsStore {
+  queryRange(query: string, fromMs: number, toMs: number, stepSeconds: number): Promise<Matrix[]>;
+}
+
+/** The events stream as control reads it. */
+export interface EventSource {
+  readonly connected: boolean;
+  readonly events: EventLog;
+  /** Resolves true once the stream has been read to its end; false after the timeout. */
+  caughtUp(timeoutMs: number): Promise<boolean>;
 }

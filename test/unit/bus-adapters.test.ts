@@ -8,8 +8,12 @@ import { BusConnection } from '../../bus/connection.js';
 import { agentQueue, REPLY_TO } from '../../bus/topology.js';
 import { ControlBus } from '../../control/control-bus.js';
 import { HostRegistry } from '../../control/host-registry.js';
+import { EventLog } from '../../control/event-log.js';
 import { FakeBroker } from '../support/fake-amqp.js';
 import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
+
+const STREAM = { maxAge: '7D', maxAgeMs: 7 * 86_400_000 };
+const warnings = (): string[] => log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
 
 let clock: FakeClock;
 let broker: FakeBroker;
@@ -111,14 +115,37 @@ describe('AgentBus', () => {
 });
 
 describe('ControlBus', () => {
-  it('delivers valid replies to the waiting request and drops malformed ones and heartbeats, logging why', async () => {
-    const registry = new HostRegistry(clock, 6000, 2000);
-    const bus = new ControlBus('amqp://broker', registry, log, clock, broker.dial);
+  it('reads the events stream into the log, by stream offset, and knows when it has read to the end', async () => {
+    const events = new EventLog(7 * 86_400_000, 1000);
+    const bus = new ControlBus('amqp://broker', new HostRegistry(clock, 6000, 2000), log, clock, events, STREAM, broker.dial);
     bus.start();
     await settle();
     const channel = broker.channel;
     assert.ok(channel);
-    const heartbeatQueue = [...channel.consumers.keys()].find((q) => q !== REPLY_TO) ?? '';
+    const caughtUp = bus.caughtUp(5000);
+    const heal = '{"kind":"event","type":"heal","at":"2026-01-01T00:00:00.000Z","host":"h1","container":"web","action":"start","outcome":"ok","durationMs":300}';
+    channel.deliver('watchdog.events.stream', heal, { headers: { 'x-stream-offset': 41 } });
+    channel.deliver('watchdog.events.stream', '{"kind":"event","type":"explosion","at":"x","host":"h1"}', { headers: { 'x-stream-offset': 42 } });
+    const marker = channel.published.find((p) => p.options['type'] === 'marker');
+    assert.ok(marker, 'a marker is published to find the end');
+    channel.deliver('watchdog.events.stream', '{}', { type: 'marker', messageId: 'another control', headers: { 'x-stream-offset': 43 } });
+    channel.deliver('watchdog.events.stream', '{}', { type: 'marker', messageId: marker.options['messageId'], headers: { 'x-stream-offset': 44 } });
+    assert.equal(await caughtUp, true);
+    assert.deepEqual(events.query({}).events.map((e) => [e.id, e.type]), [['41', 'heal']], 'the malformed event and the markers are not kept');
+    assert.equal(channel.acked.length, 4, 'every stream message is acked (its credit)');
+    assert.ok(warnings().some((w) => /dropped a malformed event: type: must be heal, backoff/.test(w)), warnings().join('\n'));
+    assert.equal(events.nextOffset, 42, 'a reconnect resumes after the last event kept');
+    await bus.close();
+  });
+
+  it('delivers valid replies to the waiting request and drops malformed ones and heartbeats, logging why', async () => {
+    const registry = new HostRegistry(clock, 6000, 2000);
+    const bus = new ControlBus('amqp://broker', registry, log, clock, new EventLog(7 * 86_400_000, 1000), STREAM, broker.dial);
+    bus.start();
+    await settle();
+    const channel = broker.channel;
+    assert.ok(channel);
+    const heartbeatQueue = [...channel.consumers.keys()].find((q) => q.startsWith('amq.gen')) ?? '';
     channel.deliver(heartbeatQueue, '{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":1,"leaving":"soon"}');
     assert.deepEqual(registry.live(), [], 'a heartbeat with a wrong field is not believed');
     channel.deliver(heartbeatQueue, '{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":1}');

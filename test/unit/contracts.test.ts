@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { parseCommand, parseHeartbeat, parseReply } from '../../bus/messages.js';
-import { agentQueue, COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLY_TO } from '../../bus/topology.js';
+import { parseCommand, parseEvent, parseHeartbeat, parseReply } from '../../bus/messages.js';
+import { agentQueue, COMMANDS_EXCHANGE, EVENTS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLY_TO } from '../../bus/topology.js';
 import { checkResponse, ContractViolation } from '../../lab/api-contract.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -20,7 +20,7 @@ const openapi = parse(readFileSync(`${root}openapi.yaml`, 'utf8')) as { componen
 describe('asyncapi.yaml', () => {
   it('every example message in the document is accepted by the validator of its kind', () => {
     const parserOf: Record<string, (body: string) => { ok: boolean }> = {
-      threshold: parseCommand, list_request: parseCommand, actives: parseCommand, list_response: parseReply, ack: parseReply, heartbeat: parseHeartbeat,
+      threshold: parseCommand, list_request: parseCommand, actives: parseCommand, list_response: parseReply, ack: parseReply, heartbeat: parseHeartbeat, event: parseEvent,
     };
     for (const message of Object.values(asyncapi.components.messages)) {
       const parseKind = parserOf[message.name];
@@ -32,6 +32,7 @@ describe('asyncapi.yaml', () => {
   it('names the exchanges and queues the code uses', () => {
     assert.equal(COMMANDS_EXCHANGE, asyncapi.channels['commands']?.address);
     assert.equal(HEARTBEATS_EXCHANGE, asyncapi.channels['heartbeats']?.address);
+    assert.equal(EVENTS_EXCHANGE, asyncapi.channels['events']?.address);
     assert.equal(REPLY_TO, 'amq.rabbitmq.reply-to');
     assert.equal(agentQueue('h1'), 'watchdog.agent.h1');
   });

@@ -1,0 +1,20 @@
+/**
+ * What the agent tells the events stream: each heal and held-back heal, each verdict change
+ * (ok to lossy and back), each death of a monitored container. Commands are told by the bus side.
+ */
+import type { Event } from '../bus/messages.js';
+import type { Watchdog } from './watchdog.js';
+
+export function publishWatchdogEvents(hostname: string, watchdog: Watchdog, publish: (event: Event) => void, now: () => number = Date.now): void {
+  const base = (at: number, container: string) => ({ kind: 'event' as const, at: new Date(at).toISOString(), host: hostname, container });
+  watchdog.results.onHeal((heal) => {
+    if (heal.outcome === 'backoff') {
+      const until = watchdog.backoffUntil(heal.name);
+      publish({ ...base(heal.at, heal.name), type: 'backoff', action: heal.action, trigger: heal.trigger, reason: heal.reason, ...(until === null ? {} : { until: new Date(until).toISOString() }) });
+    } else {
+      publish({ ...base(heal.at, heal.name), type: 'heal', action: heal.action, trigger: heal.trigger, reason: heal.reason, outcome: heal.outcome, durationMs: heal.durationMs });
+    }
+  });
+  watchdog.results.onVerdictChange((change) => publish({ ...base(change.at, change.name), type: 'verdict', from: change.from, to: change.to, reason: change.reason }));
+  watchdog.onDeath((death) => publish({ ...base(now(), death.name), type: 'death', ...(death.exitCode === undefined ? {} : { exitCode: death.exitCode }) }));
+}

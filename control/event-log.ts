@@ -1,0 +1,88 @@
+/**
+ * The events of the stream as control holds them: in stream order, each with its stream offset as
+ * id, queried newest first with filters and a cursor, and pushed to live subscribers. Fed by the
+ * bus adapter; no I/O. Events older than the stream's max age, or beyond the memory limit, are
+ * let go (the stream trims the same ones by age).
+ */
+import type { Event } from '../bus/messages.js';
+import type { components, operations } from './api.generated.js';
+
+export type StoredEvent = components['schemas']['Event'];
+export type EventQuery = Omit<NonNullable<operations['listEvents']['parameters']['query']>, 'limit'> & { limit?: number };
+export type EventFilter = Pick<EventQuery, 'host' | 'container' | 'type'>;
+export type EventPage = components['schemas']['EventPage'];
+
+export const DEFAULT_LIMIT = 100;
+
+export function toStored(id: number, event: Event): StoredEvent {
+  const { kind: _kind, ...rest } = event;
+  return { id: String(id), ...rest };
+}
+
+export function matches(event: StoredEvent, filter: EventFilter): boolean {
+  return (
+    (filter.host === undefined || event.host === filter.host) &&
+    (filter.container === undefined || event.container === filter.container) &&
+    (filter.type === undefined || filter.type.split(',').includes(event.type))
+  );
+}
+
+export class EventLog {
+  /** Oldest first, by stream offset. */
+  private events: { offset: number; at: number; event: StoredEvent }[] = [];
+  private readonly subscribers = new Set<{ filter: EventFilter; push: (event: StoredEvent) => void }>();
+  private lastOffset = -1;
+
+  constructor(
+    private readonly maxAgeMs: number,
+    private readonly memoryLimit: number,
+  ) {}
+
+  /** The offset to resume the stream from after a reconnect; null before the first event. */
+  get nextOffset(): number | null {
+    return this.lastOffset < 0 ? null : this.lastOffset + 1;
+  }
+
+  get size(): number {
+    return this.events.length;
+  }
+
+  append(offset: number, event: Event, now: number): void {
+    if (offset <= this.lastOffset) return; // redelivered after a reconnect
+    this.lastOffset = offset;
+    const stored = toStored(offset, event);
+    this.events.push({ offset, at: Date.parse(event.at), event: stored });
+    if (this.events.length > this.memoryLimit * 1.1) this.events = this.events.slice(this.events.length - this.memoryLimit);
+    if ((this.events[0]?.at ?? now) < now - this.maxAgeMs * 1.1) this.events = this.events.filter((e) => e.at >= now - this.maxAgeMs);
+    for (const subscriber of this.subscribers) if (matches(stored, subscriber.filter)) subscriber.push(stored);
+  }
+
+  /** Newest first (by stream order), filtered; `before` is the id of the last event of the previous page. */
+  query(query: EventQuery): EventPage {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const since = query.since === undefined ? -Infinity : Date.parse(query.since);
+    const until = query.until === undefined ? Infinity : Date.parse(query.until);
+    const before = query.before === undefined ? Infinity : Number(query.before);
+    const page: StoredEvent[] = [];
+    let more = false;
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i];
+      if (!e || e.offset >= before) continue;
+      if (e.at < since || e.at > until || !matches(e.event, query)) continue;
+      if (page.length === limit) {
+        more = true;
+        break;
+      }
+      page.push(e.event);
+    }
+    const last = page.at(-1);
+    return { events: page, ...(more && last ? { next: last.id } : {}) };
+  }
+
+  /** Pushes every new event that matches the filter until the returned function is called. */
+  subscribe(filter: EventFilter, push: (event: StoredEvent) => void): () => void {
+    const subscriber = { filter, push };
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+}
