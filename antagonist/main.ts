@@ -1,7 +1,8 @@
 /**
  * The antagonist: every interval it picks one running target container on this Docker host and
  * stops it, or injects packet loss into it from outside (nsenter into its network namespace, so
- * any container can be a target). Every fault is one JSON line, to match it with its healing.
+ * any container can be a target). Every fault is one JSON line, to match it with its healing, and
+ * with AMQP_URL also an event in the events stream, where GET /scorecard matches it.
  */
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
@@ -11,6 +12,10 @@ import { EnvReader, readConfigOrRefuse } from '../shared/env.js';
 import { run } from '../chaos/run-command.js';
 import { createLogger } from '../shared/logger.js';
 import { setPacketLoss } from '../chaos/packet-loss.js';
+import { BusConnection } from '../bus/connection.js';
+import { EventPublisher } from '../bus/event-publisher.js';
+import type { Event } from '../bus/messages.js';
+import { declareExchanges } from '../bus/topology.js';
 import { chooseFault, type Candidate, type FaultKind, type Targeting } from './choose.js';
 
 function readConfig() {
@@ -26,8 +31,11 @@ function readConfig() {
     read.check('TARGET_PATTERN', false, 'must be a regular expression');
   }
   const label = read.optional('TARGET_LABEL') ?? (pattern ? null : 'watchdog.target');
+  const amqpUrl = read.optional('AMQP_URL');
+  read.check('AMQP_URL', amqpUrl === undefined || /^amqps?:\/\/[^\s]+$/.test(amqpUrl), 'must be an amqp:// or amqps:// URL');
   const config = {
     host,
+    amqpUrl,
     docker: parseDockerHost(read),
     intervalMs: read.integer('ANTAGONIST_INTERVAL_MS', 15_000, 100, 86_400_000),
     kinds: kinds as FaultKind[],
@@ -46,6 +54,10 @@ async function main(): Promise<void> {
   if (!config) return;
   const { logger, close } = createLogger({ hostname: config.host, logFile: config.faultLog });
   const docker = new Docker({ ...config.docker, timeout: 30_000 });
+  const bus = config.amqpUrl ? new BusConnection(config.amqpUrl, `antagonist ${config.host}`, (channel) => declareExchanges(channel), logger, systemClock) : null;
+  bus?.start();
+  const events = bus ? new EventPublisher(() => bus.channel, logger) : null;
+  const tell = (event: Omit<Event, 'kind' | 'type' | 'host'>): void => events?.publish({ kind: 'event', type: 'fault', host: config.host, ...event });
   const targetsText = [config.targeting.label && `label ${config.targeting.label}`, config.targeting.pattern && `names matching ${config.targeting.pattern.source}`].filter(Boolean).join(' and ');
   logger.info(`antagonist on ${config.host}: every ${config.intervalMs} ms, ${config.kinds.join('/')} on containers with ${targetsText}`, { kind: 'antagonist' });
 
@@ -62,11 +74,13 @@ async function main(): Promise<void> {
     if (fault.kind === 'stop') {
       await docker.getContainer(fault.target.id).stop({ t: config.stopTimeoutSec });
       logger.info(`stopped ${target}`, { kind: 'stop', target, injectedAt, parameter: { stopTimeoutSec: config.stopTimeoutSec } });
+      tell({ at: injectedAt, container: target, fault: 'stop' });
     } else {
       const pid = (await docker.getContainer(fault.target.id).inspect()).State.Pid;
       const lossPercent = fault.lossPercent ?? 100;
       const method = await setPacketLoss((command, args) => run('nsenter', ['-t', String(pid), '-n', command, ...args]), lossPercent);
       logger.info(`${lossPercent}% outgoing packet loss on ${target} with ${method}`, { kind: 'loss', target, injectedAt, parameter: { lossPercent, method } });
+      tell({ at: injectedAt, container: target, fault: 'loss', lossPercent });
     }
   };
 
@@ -87,7 +101,14 @@ async function main(): Promise<void> {
   const shutdown = (): void => {
     stopping = true;
     cancel();
-    void striking.then(() => close()).then(() => process.exit(0));
+    void striking
+      .then(async () => {
+        events?.flush();
+        await Promise.race([bus?.channel?.waitForConfirms().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
+        await bus?.close();
+      })
+      .then(() => close())
+      .then(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

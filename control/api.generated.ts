@@ -195,6 +195,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/scorecard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The chaos scorecard: injected faults, their heals, and restarts no fault explains
+         * @description From the events stream: every fault the antagonist injected since `since` (it publishes
+         *     them when it has `AMQP_URL`) is matched to the first successful heal of that container at
+         *     or after it. Per host and kind of fault: faults, healed, never healed (no heal within 60 s),
+         *     pending (younger than that), and time to heal (fault to container running again).
+         *     `falseRestarts` lists the watchdog's heals that answered no fault (a container that died
+         *     by itself, or a dummy's self-inflicted loss, also counts here).
+         */
+        get: operations["getScorecard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -334,6 +359,37 @@ export interface components {
              * @example 977
              */
             next?: string;
+        };
+        Scorecard: {
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            rows: {
+                /** @example h1 */
+                host: string;
+                /**
+                 * @description The kind of fault.
+                 * @example stop
+                 */
+                kind: string;
+                faults: number;
+                healed: number;
+                neverHealed: number;
+                pending: number;
+                timeToHealMs?: {
+                    median: number;
+                    p95: number;
+                    max: number;
+                };
+            }[];
+            falseRestarts: {
+                host: string;
+                container: string;
+                /** Format: date-time */
+                at: string;
+                reason: string;
+            }[];
         };
         /**
          * @description loss: packet loss (%); rtt, rttMin, rttMax: round-trip time (ms); cpu: CPU (% of one core);
@@ -815,6 +871,32 @@ export interface operations {
             400: components["responses"]["BadRequest"];
         };
     };
+    getScorecard: {
+        parameters: {
+            query?: {
+                /** @description Start of the window (default: one hour ago). */
+                since?: string;
+                host?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scorecard. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Scorecard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            503: components["responses"]["BusUnavailable"];
+        };
+    };
     getMetrics: {
         parameters: {
             query?: never;
@@ -840,6 +922,7 @@ export interface operations {
 export type Container = components['schemas']['Container'];
 export type Event = components['schemas']['Event'];
 export type EventPage = components['schemas']['EventPage'];
+export type Scorecard = components['schemas']['Scorecard'];
 export type HistoryMetric = components['schemas']['HistoryMetric'];
 export type History = components['schemas']['History'];
 export type ThresholdResult = components['schemas']['ThresholdResult'];

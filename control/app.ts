@@ -81,6 +81,9 @@ export async function createApp(service: ControlService, options: { apiToken: st
           unsubscribe();
         });
       },
+      getScorecard: async (c: Context, _req: Request, res: Response) => {
+        res.status(200).json(await service.scorecard(c.request.query as { since?: string; host?: string }));
+      },
       getMetrics: async (_c: Context, _req: Request, res: Response) => {
         if (!options.metrics) return sendError(res, 404, { error: 'not_found', message: 'metrics are not enabled in this process' });
         res.status(200).type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());

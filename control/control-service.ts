@@ -8,6 +8,7 @@ import type { Container, Health, Host, ThresholdResult } from './api.generated.j
 import { historyWindow, promql, toHistory, type History, type HistoryQuery } from './history.js';
 import type { HostRegistry } from './host-registry.js';
 import type { EventFilter, EventPage, EventQuery, StoredEvent } from './event-log.js';
+import { scorecard, type Scorecard } from './scorecard.js';
 import { BusUnavailableError, type CommandBus, type EventSource, type MetricsStore } from './ports.js';
 
 const CATCH_UP_WAIT_MS = 5000;
@@ -52,6 +53,19 @@ export class ControlService {
       throw new ApiError(400, 'invalid_request', 'since: must not be after until');
     }
     return source.events.query(query);
+  }
+
+  /** Faults matched to heals since `since` (default: an hour ago), from the events control holds. */
+  async scorecard(query: { since?: string; host?: string }): Promise<Scorecard> {
+    const source = this.requireEvents();
+    const caughtUp = await source.caughtUp(CATCH_UP_WAIT_MS);
+    if (!caughtUp && !source.connected) throw new ApiError(503, 'bus_unavailable', 'not connected to RabbitMQ, which keeps the events; it reconnects by itself');
+    const now = this.now();
+    const since = query.since === undefined ? now - 3600_000 : Date.parse(query.since);
+    if (Number.isNaN(since)) throw new ApiError(400, 'invalid_request', 'since: must be a date-time such as 2026-11-25T11:00:00Z');
+    if (since > now) throw new ApiError(400, 'invalid_request', 'since: must not be in the future');
+    const filter = { type: 'fault,heal', ...(query.host === undefined ? {} : { host: query.host }) };
+    return scorecard(source.events.all(filter, since), since, now);
   }
 
   /** New events matching the filter as they arrive, until the returned function is called. */

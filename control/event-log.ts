@@ -79,6 +79,11 @@ export class EventLog {
     return { events: page, ...(more && last ? { next: last.id } : {}) };
   }
 
+  /** Every event at or after `since` that matches the filter, in stream order. */
+  all(filter: EventFilter, since: number): StoredEvent[] {
+    return this.events.filter((e) => e.at >= since && matches(e.event, filter)).map((e) => e.event);
+  }
+
   /** Pushes every new event that matches the filter until the returned function is called. */
   subscribe(filter: EventFilter, push: (event: StoredEvent) => void): () => void {
     const subscriber = { filter, push };

@@ -2,7 +2,8 @@
  * Chaos, end to end, on two Docker hosts: dummies on each, an antagonist per host stopping them
  * and injecting 100 % loss from outside, an agent per host healing. Afterwards every fault was
  * followed by a heal of that container, every monitored container runs, the bystanders (monitored,
- * never attacked) were never restarted, and no process crashed.
+ * never attacked) were never restarted, and no process crashed. The antagonists and agents also
+ * publish to the events stream, and GET /scorecard agrees with the test's own record of faults and heals.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -14,15 +15,20 @@ import { readLog, startAgent, type AgentProcess, type LogEntry } from '../../lab
 import { engine, hostSocket, removeRunContainers, RUN_LABEL, runId, state } from '../../lab/docker.js';
 import { waitFor } from '../../lab/wait.js';
 import { runEntry, type Child } from '../../lab/process.js';
+import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { deleteAgentQueues } from '../../lab/broker.js';
+import { http } from '../../lab/http.js';
+import type { Scorecard } from '../../control/api.generated.js';
 
 const CHAOS_MS = Number(process.env['CHAOS_MS'] ?? 40_000);
 const DUMMY_IMAGE = 'container-watchdog/dummy:latest';
 const hosts = [1, 2].map((n) => ({ n, hostname: `chaos${n}-${runId}`, docker: engine(hostSocket(n)), socket: hostSocket(n) }));
 const label = `chaos-${runId}`;
-const processes: (AgentProcess | Child)[] = [];
+const processes: (AgentProcess | Child | ControlProcess)[] = [];
 
 after(async () => {
   await Promise.all(processes.map((p) => p.stop()));
+  await deleteAgentQueues(hosts.map((h) => h.hostname));
   await Promise.all(hosts.map((h) => removeRunContainers(h.docker)));
 });
 
@@ -44,16 +50,19 @@ interface Fault extends LogEntry {
 
 it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no healthy container restarted`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
+  const control = await startControl();
+  processes.push(control);
+  const startedAt = new Date().toISOString();
   const setups = await Promise.all(hosts.map(async (h) => {
     const targets = [1, 2, 3].map((i) => `${h.hostname}-d${i}`);
     const bystander = `${h.hostname}-calm`;
     await Promise.all([...targets.map((t) => dummy(h.docker, t, true)), dummy(h.docker, bystander, false)]);
-    const agent = startAgent({ AGENT_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, MONITORED: [...targets, bystander].join(','), CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', RESTART_LIMIT: '100' });
+    const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, MONITORED: [...targets, bystander].join(','), CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', RESTART_LIMIT: '100' });
     processes.push(agent);
     await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 20_000);
     const faultLog = join(dir, `faults-${h.n}.log`);
     const antagonist = runEntry('antagonist/main.ts', {
-      ANTAGONIST_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, TARGET_LABEL: `watchdog.target=${label}`,
+      AMQP_URL, ANTAGONIST_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, TARGET_LABEL: `watchdog.target=${label}`,
       ANTAGONIST_INTERVAL_MS: '1500', LOSS_MIN: '100', LOSS_MAX: '100', FAULT_LOG: faultLog,
     });
     processes.push(antagonist);
@@ -97,5 +106,22 @@ it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no 
     assert.equal(s.agent.child.exitCode, null, `agent ${s.hostname} still running`);
   }
   console.log(`chaos: ${totalFaults} faults on ${setups.length} hosts, all healed`);
+
+  // The scorecard, from the events stream, agrees with what the test saw in the logs.
+  for (const s of setups) {
+    const { body: card } = await http<Scorecard>('GET', `${control.url}/scorecard?since=${startedAt}&host=${s.hostname}`);
+    const faults = faultsOf(s);
+    for (const kind of ['stop', 'loss'] as const) {
+      const row = card.rows.find((r) => r.kind === kind);
+      const ours = faults.filter((f) => f.kind === kind).length;
+      assert.equal(row?.faults, ours, `${s.hostname} ${kind}: scorecard ${JSON.stringify(row)}, fault log ${ours}`);
+      assert.equal(row?.healed, ours, `${s.hostname} ${kind}: every fault healed, as the logs show`);
+      assert.equal((row?.neverHealed ?? 0) + (row?.pending ?? 0), 0);
+      assert.ok((row?.timeToHealMs?.max ?? Infinity) < 20_000, JSON.stringify(row));
+    }
+    const unexplained = healsOf(s).filter((h, i, all) => !faults.some((f) => f.target === h.container && f.injectedAt <= h.time && !all.slice(0, i).some((p) => p.container === h.container && p.time >= f.injectedAt)));
+    assert.equal(card.falseRestarts.length, unexplained.length, `false restarts: scorecard ${JSON.stringify(card.falseRestarts)}, logs ${unexplained.length}`);
+    assert.ok(!card.falseRestarts.some((r) => r.container === s.bystander));
+  }
   for (const s of setups) assert.equal(await s.agent.stop(), 0);
 });

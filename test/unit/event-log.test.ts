@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EventLog } from '../../control/event-log.js';
+import type { Event } from '../../bus/messages.js';
+
+const DAY = 86_400_000;
+const event = (s: number, type: Event['type'], host = 'h1', container = 'web'): Event => ({ kind: 'event', type, at: new Date(s * 1000).toISOString(), host, container });
+
+describe('EventLog', () => {
+  it('answers newest first, filtered by host, container, type (several) and time, with a cursor to the next page', () => {
+    const log = new EventLog(7 * DAY, 1000);
+    log.append(10, event(1, 'fault'), 0);
+    log.append(11, event(2, 'death'), 0);
+    log.append(12, event(3, 'heal'), 0);
+    log.append(13, event(4, 'heal', 'h2'), 0);
+    log.append(14, event(5, 'verdict', 'h1', 'db'), 0);
+    assert.deepEqual(log.query({ host: 'h1', container: 'web' }).events.map((e) => e.id), ['12', '11', '10']);
+    assert.deepEqual(log.query({ type: 'heal,fault' }).events.map((e) => e.id), ['13', '12', '10']);
+    assert.deepEqual(log.query({ since: new Date(2000).toISOString(), until: new Date(3000).toISOString() }).events.map((e) => e.id), ['12', '11']);
+    const first = log.query({ limit: 2 });
+    assert.deepEqual([first.events.map((e) => e.id), first.next], [['14', '13'], '13']);
+    const second = log.query({ limit: 2, before: first.next ?? '' });
+    assert.deepEqual([second.events.map((e) => e.id), second.next], [['12', '11'], '11']);
+    const last = log.query({ limit: 2, before: second.next ?? '' });
+    assert.deepEqual([last.events.map((e) => e.id), last.next], [['10'], undefined]);
+    assert.equal('kind' in (last.events[0] ?? {}), false, 'the bus envelope field is not part of the API');
+  });
+
+  it('ignores an offset it already has (redelivery after a reconnect) and resumes after the last', () => {
+    const log = new EventLog(7 * DAY, 1000);
+    assert.equal(log.nextOffset, null);
+    log.append(5, event(1, 'heal'), 0);
+    log.append(5, event(1, 'heal'), 0);
+    assert.equal(log.size, 1);
+    assert.equal(log.nextOffset, 6);
+  });
+
+  it('lets go of events beyond the memory limit and older than the max age', () => {
+    const log = new EventLog(DAY, 100);
+    for (let i = 0; i < 250; i++) log.append(i, event(i, 'heal'), 0);
+    assert.ok(log.size <= 110 && log.size >= 100, String(log.size));
+    assert.equal(log.query({ limit: 1 }).events[0]?.id, '249', 'the newest stay');
+    log.append(1000, event(3 * 86_400, 'heal'), 3 * DAY);
+    assert.deepEqual(log.query({}).events.map((e) => e.id), ['1000']);
+  });
+
+  it('pushes new matching events to subscribers until they leave', () => {
+    const log = new EventLog(DAY, 100);
+    const seen: string[] = [];
+    const leave = log.subscribe({ type: 'heal' }, (e) => seen.push(e.id));
+    log.append(1, event(1, 'death'), 0);
+    log.append(2, event(2, 'heal'), 0);
+    leave();
+    log.append(3, event(3, 'heal'), 0);
+    assert.deepEqual(seen, ['2']);
+  });
+});

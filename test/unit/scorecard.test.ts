@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { scorecard } from '../../control/scorecard.js';
+import type { StoredEvent } from '../../control/event-log.js';
+import { table } from '../../scripts/scorecard.js';
+
+let id = 0;
+const at = (s: number): string => new Date(s * 1000).toISOString();
+const fault = (s: number, container: string, kind: 'stop' | 'loss' = 'stop', host = 'h1'): StoredEvent => ({ id: String(++id), type: 'fault', at: at(s), host, container, fault: kind });
+const heal = (s: number, container: string, durationMs = 500, host = 'h1', outcome: StoredEvent['outcome'] = 'ok'): StoredEvent => ({ id: String(++id), type: 'heal', at: at(s), host, container, action: 'start', outcome, durationMs, reason: 'container is exited' });
+
+describe('scorecard', () => {
+  it('matches each fault to the first successful heal of its container after it, and times it to the end of the heal', () => {
+    const card = scorecard([fault(10, 'a'), heal(11, 'a'), fault(20, 'a'), heal(21, 'a', 1000, 'h1', 'failed'), heal(23, 'a', 1000), fault(30, 'b', 'loss'), heal(33, 'b', 0)], 0, 1000_000);
+    assert.deepEqual(card.rows, [
+      { host: 'h1', kind: 'loss', faults: 1, healed: 1, neverHealed: 0, pending: 0, timeToHealMs: { median: 3000, p95: 3000, max: 3000 } },
+      { host: 'h1', kind: 'stop', faults: 2, healed: 2, neverHealed: 0, pending: 0, timeToHealMs: { median: 1500, p95: 4000, max: 4000 } },
+    ]);
+    assert.deepEqual(card.falseRestarts, []);
+  });
+
+  it('one heal answers every fault of the container that came before it; a heal after none is a false restart', () => {
+    const card = scorecard([fault(10, 'a'), fault(10.5, 'a', 'loss'), heal(11, 'a'), heal(50, 'a'), heal(60, 'calm', 300, 'h2')], 0, 1000_000);
+    assert.equal(card.rows.reduce((n, r) => n + r.healed, 0), 2);
+    assert.deepEqual(card.falseRestarts.map((r) => [r.host, r.container]), [['h1', 'a'], ['h2', 'calm']]);
+  });
+
+  it('a fault without a heal is pending for 60 s, then never healed; events before since are left out', () => {
+    const events = [fault(5, 'old'), fault(100, 'a'), fault(150, 'b')];
+    const card = scorecard(events, 50_000, 170_000);
+    assert.deepEqual(card.rows.map((r) => [r.faults, r.neverHealed, r.pending]), [[2, 1, 1]]);
+    assert.equal(card.since, at(50));
+  });
+
+  it('prints as a table in the terminal', () => {
+    const text = table(scorecard([fault(10, 'a'), heal(11, 'a'), heal(50, 'z')], 0, 100_000));
+    assert.match(text, /host\s+fault\s+faults\s+healed\s+never healed\s+pending\s+median\s+p95\s+max/);
+    assert.match(text, /h1\s+stop\s+1\s+1\s+0\s+0\s+1\.50 s\s+1\.50 s\s+1\.50 s/);
+    assert.match(text, /restarts no fault explains: 1\n.*h1\/z/);
+  });
+});
