@@ -126,7 +126,7 @@ export class Watchdog {
     return this.results.get(name, this.deps.clock.now());
   }
 
-  /** Told when a monitored container dies (the engine's die event), before it is healed. */
+  /** Told when a monitored container dies (the engine's die event) other than by the watchdog's own restart, before it is healed. */
   onDeath(listener: (event: RuntimeEvent) => void): void {
     this.deathListeners.push(listener);
   }
@@ -217,7 +217,8 @@ export class Watchdog {
 
   private onEvent(event: RuntimeEvent): void {
     const reaction = reactToEvent(event, this.watchList.has(event.name));
-    if (event.action === 'die' && this.watchList.has(event.name)) for (const listener of this.deathListeners) listener(event);
+    // A die during the watchdog's own restart is that restart, not a death to report.
+    if (event.action === 'die' && this.watchList.has(event.name) && !this.healer.isHealing(event.name)) for (const listener of this.deathListeners) listener(event);
     if (reaction.react === 'ensure-running') void this.healer.ensureRunning(event.name, reaction.trigger);
     else if (reaction.react === 'restart') void this.healer.heal(event.name, 'restart', reaction.reason, reaction.trigger);
   }

@@ -2,9 +2,11 @@
  * Runs every benchmark on the real engine (and broker) and writes bench/results/latest.{json,md}.
  * Needs the lab with three hosts and the images (npm run bench brings it up first).
  */
+import { eventsBench } from './events.js';
 import { gatherLatency } from './gather-latency.js';
 import { healLatency } from './heal-latency.js';
 import { lossLatency } from './loss-latency.js';
+import { measureCost } from './measure-cost.js';
 import { scale } from './scale.js';
 import { soak } from './soak.js';
 import { markdownTable, writeResults, type BenchResult } from './stats.js';
@@ -14,6 +16,8 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'loss-latency': () => lossLatency(10),
   scale: () => scale([100, 500], ['ping', 'fping']),
   'gather-latency': () => gatherLatency({ hosts: 3, containersPerHost: 100 }),
+  'measure-cost': () => measureCost(500),
+  events: () => eventsBench(100_000),
 };
 
 /** Long; only when asked for by name: npm run bench -- soak */
