@@ -40,6 +40,7 @@ export async function measureCost(size = 500): Promise<BenchResult> {
   try {
     const variants: { label: string; env: Record<string, string>; scrape: boolean }[] = [
       { label: 'nothing measured (STATS=off, no /metrics)', env: { STATS: 'off' }, scrape: false },
+      { label: 'cgroup files, no /metrics', env: { STATS: 'cgroup' }, scrape: false },
       { label: 'cgroup files + /metrics scraped every 5 s', env: { STATS: 'cgroup', METRICS_PORT: '0' }, scrape: true },
       { label: "engine's one-shot stats + /metrics scraped every 5 s", env: { STATS: 'docker', METRICS_PORT: '0' }, scrape: true },
     ];
