@@ -205,8 +205,8 @@ export interface paths {
         /**
          * The chaos scorecard: injected faults, their heals, and restarts no fault explains
          * @description From the events stream: every fault the antagonist injected since `since` (it publishes
-         *     them when it has `AMQP_URL`) is matched to the first successful heal of that container at
-         *     or after it. Per host and kind of fault: faults, healed, never healed (no heal within 60 s),
+         *     them when it has `AMQP_URL`) is matched to the first successful heal of that container that
+         *     ended after it. Per host and kind of fault: faults, healed, never healed (no heal within 60 s),
          *     pending (younger than that), and time to heal (fault to container running again).
          *     `falseRestarts` lists the watchdog's heals that answered no fault (a container that died
          *     by itself, or a dummy's self-inflicted loss, also counts here).
