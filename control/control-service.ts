@@ -4,6 +4,7 @@
  * agents only through the CommandBus port; its results are the types openapi.yaml defines.
  */
 import type { Ack } from '../bus/messages.js';
+import { ApiError } from './api-error.js';
 import type { Container, Health, Host, ThresholdResult } from './api.generated.js';
 import { historyWindow, promql, toHistory, type History, type HistoryQuery } from './history.js';
 import type { HostRegistry } from './host-registry.js';
@@ -13,15 +14,7 @@ import { BusUnavailableError, type CommandBus, type EventSource, type MetricsSto
 
 const CATCH_UP_WAIT_MS = 5000;
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 export interface ContainerList {
   containers: Container[];

@@ -3,7 +3,7 @@
  * answers it, and Prometheus' matrix as series per container. No I/O; `now` comes from the caller.
  */
 import type { components, operations } from './api.generated.js';
-import { ApiError } from './control-service.js';
+import { ApiError } from './api-error.js';
 
 export type HistoryMetric = components['schemas']['HistoryMetric'];
 export type History = components['schemas']['History'];

@@ -1,5 +1,5 @@
 /** The Prometheus HTTP API, as GET /history needs it: one range query. */
-import { ApiError } from './control-service.js';
+import { ApiError } from './api-error.js';
 import type { Matrix } from './history.js';
 import type { MetricsStore } from './ports.js';
 
