@@ -20,7 +20,11 @@ COPY chaos chaos
 COPY control control
 COPY dummy dummy
 COPY shared shared
-RUN npx tsc -p tsconfig.build.json && cp openapi.yaml dist/ && npm prune --omit=dev --ignore-scripts
+COPY dashboard dashboard
+COPY scripts/build-dashboard.ts scripts/
+RUN npx tsc -p tsconfig.build.json && cp openapi.yaml dist/ \
+ && npx tsx scripts/build-dashboard.ts && mkdir -p dist/dashboard && cp -r dashboard/dist dist/dashboard/ \
+ && npm prune --omit=dev --ignore-scripts
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app

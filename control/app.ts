@@ -3,7 +3,7 @@
  * with Swagger UI at /docs. Handlers are keyed by operationId and only shape responses.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
@@ -129,7 +129,7 @@ export async function createApp(service: ControlService, options: { apiToken: st
     });
   }
   app.use(express.text({ type: () => true, limit: BODY_LIMIT }));
-  app.get('/', (_req, res) => res.redirect('/docs/'));
+  serveDashboard(app);
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(specText);
   });
@@ -163,6 +163,29 @@ export async function createApp(service: ControlService, options: { apiToken: st
     return sendError(res, 500, { error: 'internal', message: 'internal error' });
   });
   return app;
+}
+
+/** Where `npm run build` puts the dashboard: dashboard/dist next to control/ (in the image: dist/dashboard/dist). */
+export const dashboardDir = new URL('../dashboard/dist/', import.meta.url).pathname;
+
+/**
+ * The dashboard at / and /assets/: control's own files, nothing from elsewhere, so a strict
+ * Content-Security-Policy holds. Not built: / says how to build it.
+ */
+function serveDashboard(app: express.Express): void {
+  const strict = (_req: Request, res: Response, next: NextFunction): void => {
+    res.set('Content-Security-Policy', "default-src 'self'");
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  };
+  app.get('/', strict, (_req, res) => {
+    if (!existsSync(`${dashboardDir}index.html`)) {
+      res.status(503).type('text/plain').send('The dashboard is not built: run `npm run build` (npm start, npm test and the image do it). The API and Swagger UI (/docs) work without it.\n');
+      return;
+    }
+    res.sendFile(`${dashboardDir}index.html`, { headers: { 'Cache-Control': 'no-cache' } });
+  });
+  app.use('/assets', strict, express.static(`${dashboardDir}assets`, { fallthrough: false, maxAge: 0 }));
 }
 
 /**

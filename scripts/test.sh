@@ -12,8 +12,11 @@ echo "== lab (Docker engines, RabbitMQ, images)"
 LAB_HOSTS=2 LAB_BROWSER=1 LAB_IMAGES=1 scripts/lab-up.sh
 echo "== contracts (generated types match asyncapi.yaml and openapi.yaml)"
 npx tsx scripts/contracts.ts --check
+echo "== dashboard (bundle)"
+npx tsx scripts/build-dashboard.ts
 echo "== typecheck"
 npx tsc --noEmit
+npx tsc --noEmit -p dashboard
 echo "== lint"
 npx eslint --max-warnings 0 .
 echo "== tests"

@@ -1,0 +1,85 @@
+/**
+ * Control's REST API as the page uses it: the same calls as curl and Swagger UI. Changes carry the
+ * bearer token when one was given; a 401 asks the user for it once, then the call is tried again.
+ */
+import type { Container, Event, Host } from './model.js';
+import type { components } from '../control/api.generated.js';
+
+export type History = components['schemas']['History'];
+export type EventPage = components['schemas']['EventPage'];
+export type Scorecard = components['schemas']['Scorecard'];
+export type ThresholdResult = components['schemas']['ThresholdResult'];
+export type ErrorBody = components['schemas']['Error'];
+
+const TOKEN_KEY = 'watchdog.apiToken';
+
+export class ApiFailure extends Error {
+  constructor(readonly status: number, readonly body: ErrorBody | undefined) {
+    super(body?.message ?? `HTTP ${status}`);
+  }
+}
+
+export interface Answer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+async function call<T>(method: string, path: string, body?: unknown, retried = false): Promise<Answer<T>> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch(path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token && method !== 'GET' ? { Authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const parsed = (await response.json().catch(() => undefined)) as T | ErrorBody | undefined;
+  if (response.status === 401 && !retried && (await askForToken())) return call(method, path, body, true);
+  if (!response.ok && response.status !== 202) throw new ApiFailure(response.status, parsed as ErrorBody | undefined);
+  return { status: response.status, body: parsed as T, headers: response.headers };
+}
+
+/** Asks for the API token in a dialog; false when the user cancels. */
+function askForToken(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const dialog = document.createElement('dialog');
+    dialog.innerHTML = `<form method="dialog"><h2>API token</h2><p>This control needs a token for changes (<code>API_TOKEN</code>).</p>
+      <label>Token <input name="token" type="password" autocomplete="off" required></label>
+      <menu><button value="cancel" formnovalidate>Cancel</button><button value="ok">Use it</button></menu></form>`;
+    document.body.append(dialog);
+    dialog.addEventListener('close', () => {
+      const token = (dialog.querySelector('input') as HTMLInputElement).value;
+      const ok = dialog.returnValue === 'ok' && token !== '';
+      if (ok) sessionStorage.setItem(TOKEN_KEY, token);
+      dialog.remove();
+      resolve(ok);
+    });
+    dialog.showModal();
+  });
+}
+
+const q = (params: Record<string, string | number | undefined>): string => {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') search.set(k, String(v));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+export const api = {
+  containers: () => call<Container[]>('GET', 'containers'),
+  hosts: () => call<Host[]>('GET', 'hosts'),
+  history: (params: { metric: string; host: string; container: string; range: string }) => call<History>('GET', `history${q(params)}`),
+  events: (params: { host?: string; container?: string; type?: string; since?: string; limit?: number }) => call<EventPage>('GET', `events${q(params)}`),
+  scorecard: (since: string) => call<Scorecard>('GET', `scorecard${q({ since })}`),
+  setThreshold: (threshold: number) => call<ThresholdResult>('PUT', 'threshold', threshold),
+  monitor: (host: string, name: string, monitored: boolean) => call<Container>(monitored ? 'POST' : 'DELETE', `containers/${encodeURIComponent(host)}/${encodeURIComponent(name)}`),
+};
+
+/** New events as they happen (Server-Sent Events); reconnects by itself. */
+export function liveEvents(onEvent: (event: Event) => void, onState: (open: boolean) => void): () => void {
+  const source = new EventSource('events/live');
+  const handle = (message: MessageEvent<string>): void => onEvent(JSON.parse(message.data) as Event);
+  for (const type of ['heal', 'backoff', 'verdict', 'death', 'command', 'fault']) source.addEventListener(type, handle);
+  source.onopen = () => onState(true);
+  source.onerror = () => onState(false);
+  return () => source.close();
+}

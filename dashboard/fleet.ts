@@ -1,0 +1,171 @@
+/**
+ * The fleet at a glance: every host (live or silent, last heard, threshold, counts) and every
+ * container in one table, sortable and filterable; live updates change only the cells that moved,
+ * so the user's sort, filter, scroll and focus stay as they were.
+ */
+import { api, ApiFailure } from './api.js';
+import { el, notice, setText } from './dom.js';
+import { defaultQuery, formatAgo, formatBytes, formatNumber, inBackoff, keyOf, summarizeHosts, visibleContainers, type Container, type FleetQuery, type Host, type SortKey } from './model.js';
+
+const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
+  { key: 'hostname', label: 'Host' },
+  { key: 'name', label: 'Container' },
+  { key: 'status', label: 'Status' },
+  { key: 'monitored', label: 'Monitored' },
+  { key: 'lossPercent', label: 'Loss', numeric: true },
+  { key: 'rttMs', label: 'RTT', numeric: true },
+  { key: 'cpuPercent', label: 'CPU', numeric: true },
+  { key: 'memoryBytes', label: 'Memory', numeric: true },
+  { key: 'restarts', label: 'Restarts 24 h', numeric: true },
+  { key: 'backoffUntil', label: 'Backoff' },
+  { key: 'lastHeal', label: 'Last heal' },
+];
+
+export class FleetView {
+  readonly root = el('section', { class: 'fleet', 'aria-label': 'Fleet' });
+  private query: FleetQuery = { ...defaultQuery };
+  private containers: Container[] = [];
+  private hosts: Host[] = [];
+  private readonly rows = new Map<string, HTMLTableRowElement>();
+  private readonly hostList = el('ul', { class: 'hosts', 'aria-label': 'Hosts' });
+  private readonly tbody = el('tbody');
+  private readonly hostFilter = el('select', { 'aria-label': 'Filter by host' });
+  private readonly statusFilter = el('select', { 'aria-label': 'Filter by status' });
+  private readonly count = el('span', { class: 'count', 'aria-live': 'polite' });
+
+  constructor() {
+    const text = el('input', { type: 'search', placeholder: 'Filter by name…', 'aria-label': 'Filter by host or container name' });
+    text.addEventListener('input', () => this.set({ text: text.value }));
+    this.hostFilter.addEventListener('change', () => this.set({ host: this.hostFilter.value }));
+    this.statusFilter.addEventListener('change', () => this.set({ status: this.statusFilter.value }));
+    const head = el('tr', {}, ...COLUMNS.map((c) => {
+      const button = el('button', { type: 'button', 'data-sort': c.key }, c.label);
+      button.addEventListener('click', () => this.set(this.query.sort === c.key ? { descending: !this.query.descending } : { sort: c.key, descending: !!c.numeric }));
+      return el('th', { scope: 'col', class: c.numeric ? 'num' : undefined, 'aria-sort': 'none' }, button);
+    }), el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')));
+    this.root.append(
+      this.hostList,
+      el('div', { class: 'filters' }, this.hostFilter, this.statusFilter, text, this.count),
+      el('div', { class: 'table-wrap' }, el('table', { class: 'containers' }, el('thead', {}, head), this.tbody)),
+    );
+    this.tbody.addEventListener('click', (e) => void this.onAction(e));
+  }
+
+  update(containers: Container[], hosts: Host[]): void {
+    const started = performance.now();
+    this.containers = containers;
+    this.hosts = hosts;
+    this.renderHosts();
+    this.renderFilters();
+    this.renderRows();
+    (window as unknown as { __fleetRenderMs?: number }).__fleetRenderMs = performance.now() - started;
+  }
+
+  private set(change: Partial<FleetQuery>): void {
+    this.query = { ...this.query, ...change };
+    this.renderRows();
+  }
+
+  private renderHosts(): void {
+    const now = Date.now();
+    const items = summarizeHosts(this.hosts, this.containers, now).map((h) =>
+      el('li', { class: h.live ? 'host live' : 'host silent', 'data-host': h.hostname },
+        el('strong', {}, h.hostname),
+        el('span', { class: 'state' }, h.live ? 'live' : 'silent'),
+        el('span', {}, `heard ${formatAgo(h.lastSeen, now)}`),
+        el('span', {}, `threshold ${h.threshold ?? '–'} %`),
+        el('span', {}, `${h.running}/${h.containers} running, ${h.monitored ?? 0} monitored`),
+        h.inBackoff > 0 ? el('span', { class: 'backoff' }, `${h.inBackoff} in backoff`) : null,
+      ));
+    this.hostList.replaceChildren(...items);
+  }
+
+  private renderFilters(): void {
+    const fill = (select: HTMLSelectElement, label: string, values: string[], current: string): void => {
+      const wanted = ['', ...values];
+      if ([...select.options].map((o) => o.value).join('\n') === wanted.join('\n')) return;
+      select.replaceChildren(...wanted.map((v) => el('option', { value: v, selected: v === current }, v || label)));
+    };
+    fill(this.hostFilter, 'All hosts', [...new Set(this.containers.map((c) => c.hostname))].sort(), this.query.host);
+    fill(this.statusFilter, 'Any status', [...new Set(this.containers.map((c) => c.status))].sort(), this.query.status);
+  }
+
+  private renderRows(): void {
+    const now = Date.now();
+    const shown = visibleContainers(this.containers, this.query);
+    const silent = new Set(this.hosts.filter((h) => !h.live).map((h) => h.hostname));
+    const keep = new Set(shown.map(keyOf));
+    for (const [key, row] of this.rows) if (!keep.has(key)) {
+      row.remove();
+      this.rows.delete(key);
+    }
+    let previous: Element | null = null;
+    for (const c of shown) {
+      const key = keyOf(c);
+      let row = this.rows.get(key);
+      if (!row) {
+        row = this.newRow(c);
+        this.rows.set(key, row);
+      }
+      this.fillRow(row, c, now, silent.has(c.hostname));
+      const expected: Element | null = previous ? previous.nextElementSibling : this.tbody.firstElementChild;
+      if (expected !== row) {
+        if (previous) previous.after(row);
+        else this.tbody.prepend(row);
+      }
+      previous = row;
+    }
+    for (const th of this.root.querySelectorAll('th[aria-sort]')) {
+      const key = th.querySelector('button')?.dataset['sort'];
+      th.setAttribute('aria-sort', key === this.query.sort ? (this.query.descending ? 'descending' : 'ascending') : 'none');
+    }
+    setText(this.count, `${shown.length} of ${this.containers.length} containers`);
+  }
+
+  private newRow(c: Container): HTMLTableRowElement {
+    const cells = COLUMNS.map((col) => el('td', { class: col.numeric ? 'num' : undefined, 'data-col': col.key }));
+    const nameCell = cells[1];
+    nameCell?.append(el('a', { href: `#/c/${encodeURIComponent(c.hostname)}/${encodeURIComponent(c.name)}` }));
+    return el('tr', { 'data-key': keyOf(c) }, ...cells, el('td', { class: 'actions' }, el('button', { type: 'button', 'data-action': 'toggle' })));
+  }
+
+  private fillRow(row: HTMLTableRowElement, c: Container, now: number, hostSilent: boolean): void {
+    const cell = (key: SortKey): HTMLElement => row.querySelector(`[data-col="${key}"]`) as HTMLElement;
+    setText(cell('hostname'), c.hostname);
+    setText(cell('name').firstElementChild as Element, c.name);
+    setText(cell('status'), c.status);
+    setText(cell('monitored'), c.monitored ? 'yes' : 'no');
+    setText(cell('lossPercent'), formatNumber(c.lossPercent, ' %', 0));
+    setText(cell('rttMs'), formatNumber(c.rttMs, ' ms', 2));
+    setText(cell('cpuPercent'), formatNumber(c.cpuPercent, ' %'));
+    setText(cell('memoryBytes'), formatBytes(c.memoryBytes));
+    setText(cell('restarts'), c.restarts === undefined ? '–' : String(c.restarts));
+    setText(cell('backoffUntil'), inBackoff(c, now) ? `until ${new Date(c.backoffUntil ?? '').toLocaleTimeString()}` : '');
+    setText(cell('lastHeal'), c.lastHeal ? `${c.lastHeal.action} ${formatAgo(c.lastHeal.at, now)}: ${c.lastHeal.reason}` : '');
+    const button = row.querySelector('[data-action]') as HTMLButtonElement;
+    setText(button, c.monitored ? 'Unmonitor' : 'Monitor');
+    button.setAttribute('aria-label', `${c.monitored ? 'Unmonitor' : 'Monitor'} ${c.name} on ${c.hostname}`);
+    const classes = ['status-' + c.status, c.monitored ? 'monitored' : '', inBackoff(c, now) ? 'in-backoff' : '', hostSilent ? 'host-silent' : '', (c.lossPercent ?? 0) > 0 ? 'lossy' : ''].filter(Boolean).join(' ');
+    if (row.className !== classes) row.className = classes;
+  }
+
+  private async onAction(e: MouseEvent): Promise<void> {
+    const button = (e.target as HTMLElement).closest('button[data-action]');
+    const key = button?.closest('tr')?.dataset['key'];
+    const c = this.containers.find((x) => keyOf(x) === key);
+    if (!button || !c) return;
+    (button as HTMLButtonElement).disabled = true;
+    try {
+      const { body } = await api.monitor(c.hostname, c.name, !c.monitored);
+      notice(`${body.name} on ${body.hostname}: ${body.monitored ? 'monitored' : 'no longer monitored'} (confirmed by its agent)`, 'ok');
+      Object.assign(c, { monitored: body.monitored });
+      this.renderRows();
+    } catch (error) {
+      const status = error instanceof ApiFailure ? error.status : 0;
+      const what = status === 504 ? 'unconfirmed' : 'refused';
+      notice(`${c.name} on ${c.hostname}: ${what} — ${(error as Error).message}`, status === 504 ? 'warn' : 'error');
+    } finally {
+      (button as HTMLButtonElement).disabled = false;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The dashboard's decisions, free of the DOM: which containers a view shows and in what order,
+ * how faults join their heals on the timeline, and how numbers read. Unit-tested in Node.
+ */
+import type { Container, Event, Host } from '../control/api.generated.js';
+
+export type { Container, Event, Host };
+
+export type SortKey = 'hostname' | 'name' | 'status' | 'monitored' | 'lossPercent' | 'rttMs' | 'cpuPercent' | 'memoryBytes' | 'restarts' | 'backoffUntil' | 'lastHeal';
+
+export interface FleetQuery {
+  host: string;
+  status: string;
+  text: string;
+  sort: SortKey;
+  descending: boolean;
+}
+
+export const defaultQuery: FleetQuery = { host: '', status: '', text: '', sort: 'hostname', descending: false };
+
+export const keyOf = (c: Pick<Container, 'hostname' | 'name'>): string => `${c.hostname}/${c.name}`;
+
+function sortValue(c: Container, key: SortKey): string | number {
+  switch (key) {
+    case 'monitored': return c.monitored ? 1 : 0;
+    case 'lastHeal': return c.lastHeal?.at ?? '';
+    case 'backoffUntil': return c.backoffUntil ?? '';
+    case 'hostname': case 'name': case 'status': return c[key];
+    default: return c[key] ?? -1;
+  }
+}
+
+/** The containers the table shows: filtered by host, status and text (in host or name), then sorted, ties by host and name. */
+export function visibleContainers(all: readonly Container[], q: FleetQuery): Container[] {
+  const text = q.text.trim().toLowerCase();
+  const shown = all.filter((c) => (!q.host || c.hostname === q.host) && (!q.status || c.status === q.status) && (!text || keyOf(c).toLowerCase().includes(text)));
+  const sign = q.descending ? -1 : 1;
+  return shown.sort((a, b) => {
+    const x = sortValue(a, q.sort);
+    const y = sortValue(b, q.sort);
+    const by = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return sign * by || keyOf(a).localeCompare(keyOf(b));
+  });
+}
+
+export interface HostSummary extends Host {
+  containers: number;
+  running: number;
+  inBackoff: number;
+}
+
+export function summarizeHosts(hosts: readonly Host[], containers: readonly Container[], now: number): HostSummary[] {
+  return hosts.map((h) => {
+    const mine = containers.filter((c) => c.hostname === h.hostname);
+    return { ...h, containers: mine.length, running: mine.filter((c) => c.status === 'running').length, inBackoff: mine.filter((c) => inBackoff(c, now)).length };
+  });
+}
+
+export const inBackoff = (c: Container, now: number): boolean => c.backoffUntil !== undefined && Date.parse(c.backoffUntil) > now;
+
+export interface TimelineEntry {
+  event: Event;
+  /** For a fault: the heal that answered it and how long after the fault it ended. For a heal: the fault(s) it answered. */
+  healedBy?: Event;
+  timeToHealMs?: number;
+  answers?: Event[];
+}
+
+/** Newest first; each fault joined to the first successful heal of its container that ended after it. */
+export function timeline(events: readonly Event[]): TimelineEntry[] {
+  const endOf = (e: Event): number => Date.parse(e.at) + (e.type === 'heal' ? (e.durationMs ?? 0) : 0);
+  const ordered = [...events].sort((a, b) => endOf(a) - endOf(b) || Number(a.id) - Number(b.id));
+  const entries = new Map<string, TimelineEntry>(ordered.map((e) => [e.id, { event: e }]));
+  const open = new Map<string, Event[]>();
+  for (const e of ordered) {
+    const key = `${e.host}/${e.container ?? ''}`;
+    if (e.type === 'fault') open.set(key, [...(open.get(key) ?? []), e]);
+    if (e.type === 'heal' && e.outcome === 'ok') {
+      const answered = open.get(key) ?? [];
+      open.delete(key);
+      const heal = entries.get(e.id);
+      if (heal && answered.length > 0) heal.answers = answered;
+      for (const fault of answered) {
+        const entry = entries.get(fault.id);
+        if (entry) Object.assign(entry, { healedBy: e, timeToHealMs: endOf(e) - Date.parse(fault.at) });
+      }
+    }
+  }
+  return [...entries.values()].sort((a, b) => Number(b.event.id) - Number(a.event.id));
+}
+
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '–';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value >= 100 || unit === 0 ? 0 : 1)} ${units[unit] ?? ''}`;
+}
+
+export const formatNumber = (value: number | undefined, unit: string, digits = 1): string => (value === undefined ? '–' : `${value.toFixed(digits)}${unit}`);
+
+export function formatAgo(iso: string | undefined, now: number): string {
+  if (!iso) return '–';
+  const s = Math.round((now - Date.parse(iso)) / 1000);
+  if (s < 0) return `in ${formatDuration(-s * 1000)}`;
+  return `${formatDuration(s * 1000)} ago`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}

@@ -1,0 +1,57 @@
+/**
+ * Heals and faults as they happen: the live events stream, each fault joined to the heal that
+ * answered it with the time it took, and the chaos scorecard of the last hour.
+ */
+import { api, type Scorecard } from './api.js';
+import { describe } from './container-view.js';
+import { el } from './dom.js';
+import { formatDuration, timeline, type Event } from './model.js';
+
+const KEEP = 500;
+
+export class TimelineView {
+  readonly root = el('section', { class: 'timeline-view', 'aria-label': 'Timeline' });
+  private events: Event[] = [];
+  private readonly list = el('ol', { class: 'timeline', 'aria-live': 'polite', 'aria-label': 'Heals and faults, newest first' });
+  private readonly card = el('div', { class: 'scorecard' });
+
+  constructor() {
+    this.root.append(el('h2', {}, 'Chaos scorecard, last hour'), this.card, el('h2', {}, 'Heals and faults'), this.list);
+  }
+
+  async load(): Promise<void> {
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const [page, card] = await Promise.all([api.events({ type: 'heal,fault,death,backoff', since, limit: KEEP }), api.scorecard(since)]);
+    this.events = page.body.events;
+    this.renderList();
+    this.renderCard(card.body);
+  }
+
+  add(event: Event): void {
+    if (!['heal', 'fault', 'death', 'backoff'].includes(event.type) || this.events.some((e) => e.id === event.id)) return;
+    this.events = [event, ...this.events].slice(0, KEEP);
+    this.renderList();
+  }
+
+  private renderList(): void {
+    const items = timeline(this.events).map(({ event, healedBy, timeToHealMs, answers }) =>
+      el('li', { class: `event-${event.type}`, 'data-id': event.id },
+        el('time', { datetime: event.at }, new Date(event.at).toLocaleTimeString()),
+        el('span', { class: 'who' }, `${event.host}/${event.container ?? ''}`),
+        el('span', { class: 'what' }, describe(event)),
+        event.type === 'fault' ? el('span', { class: healedBy ? 'joined' : 'open' }, healedBy ? `healed after ${formatDuration(timeToHealMs ?? 0)}` : 'not healed yet') : null,
+        answers ? el('span', { class: 'joined' }, `answers ${answers.length} fault${answers.length > 1 ? 's' : ''}`) : null,
+      ));
+    this.list.replaceChildren(...(items.length ? items : [el('li', {}, 'Nothing has happened in the last hour.')]));
+  }
+
+  private renderCard(card: Scorecard): void {
+    const head = el('tr', {}, ...['Host', 'Fault', 'Faults', 'Healed', 'Never healed', 'Pending', 'Median', 'p95', 'Max'].map((h) => el('th', { scope: 'col' }, h)));
+    const rows = card.rows.map((r) => el('tr', {}, ...[r.host, r.kind, r.faults, r.healed, r.neverHealed, r.pending].map((v) => el('td', {}, String(v))),
+      ...[r.timeToHealMs?.median, r.timeToHealMs?.p95, r.timeToHealMs?.max].map((v) => el('td', { class: 'num' }, v === undefined ? '–' : formatDuration(v)))));
+    this.card.replaceChildren(
+      rows.length ? el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)) : el('p', {}, 'No faults injected in the last hour (the antagonist publishes them when it has AMQP_URL).'),
+      el('p', {}, `Restarts no fault explains: ${card.falseRestarts.length}`),
+    );
+  }
+}

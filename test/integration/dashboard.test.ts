@@ -1,0 +1,154 @@
+/**
+ * The dashboard in real headless Chromium against the lab: two Docker hosts with their agents, a
+ * real Prometheus scraping them, control serving the page. It loads without a console error, lists
+ * both hosts' containers, shows a heal in the timeline within 2 s of a kill, sends a threshold every
+ * agent confirms, charts a container from Prometheus, steers monitoring, and marks a silent host.
+ * Each test saves a screenshot in test/output/screenshots.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { deleteAgentQueues } from '../../lab/broker.js';
+import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { createTarget, engine, hostSocket, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
+import { http } from '../../lab/http.js';
+import { startPrometheus, type PrometheusProcess } from '../../lab/prometheus-process.js';
+import { waitFor } from '../../lab/wait.js';
+import type { Host } from '../../control/api.generated.js';
+
+const shots = new URL('../output/screenshots/', import.meta.url).pathname;
+const hosts = [1, 2].map((n) => ({ hostname: `dash${n}-${runId}`, socket: hostSocket(n), docker: engine(hostSocket(n)), target: uniqueName(`web${n}`) }));
+const [one, two] = hosts as [(typeof hosts)[0], (typeof hosts)[0]];
+const agents: AgentProcess[] = [];
+let control: ControlProcess;
+let prometheus: PrometheusProcess;
+let browser: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  const ports: number[] = [];
+  for (const h of hosts) {
+    await createTarget(h.target, { docker: h.docker });
+    const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, MONITORED: h.target, CHECK_INTERVAL_MS: '1000', METRICS_PORT: '0' });
+    agents.push(agent);
+    ports.push((await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number'))['metricsPort'] as number);
+  }
+  prometheus = await startPrometheus({ agent: ports.map((p) => `127.0.0.1:${p}`) });
+  control = await startControl({ PROMETHEUS_URL: prometheus.url, HOST_TIMEOUT_MS: '3000' });
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()} (${m.location().url})`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all(agents.map((a) => a.stop()));
+  await control?.stop();
+  await prometheus?.stop();
+  await deleteAgentQueues(hosts.map((h) => h.hostname));
+  await Promise.all(hosts.map((h) => removeRunContainers(h.docker)));
+});
+
+const row = (h: (typeof hosts)[0]) => page.locator(`tr[data-key="${h.hostname}/${h.target}"]`);
+
+it("loads without a console error and lists both hosts' containers, with what was measured", async () => {
+  const response = await page.goto(control.url);
+  assert.equal(response?.status(), 200);
+  assert.equal(response?.headers()['content-security-policy'], "default-src 'self'");
+  await row(one).waitFor({ timeout: 15_000 });
+  await row(two).waitFor({ timeout: 15_000 });
+  await waitFor('the loss of both to be listed', async () => (await page.locator('td[data-col="lossPercent"]', { hasText: '0 %' }).count()) >= 2, 15_000, 200);
+  assert.match(await row(one).locator('td[data-col="status"]').innerText(), /running/);
+  assert.match(await page.locator(`li.host.live[data-host="${two.hostname}"]`).innerText(), /live/i);
+  await page.screenshot({ path: `${shots}fleet.png` });
+  assert.deepEqual(problems, []);
+});
+
+it('sorts and filters without losing the choice at the next live update', async () => {
+  await page.locator('input[type="search"]').fill(two.target);
+  await waitFor('the filter to apply', async () => (await page.locator('tbody tr').count()) === 1, 5_000, 50);
+  await page.locator('button[data-sort="name"]').click();
+  await page.waitForTimeout(5500); // a live refresh
+  assert.equal(await page.locator('tbody tr').count(), 1);
+  assert.equal(await page.locator('th[aria-sort="ascending"] button').innerText(), 'Container');
+  await page.locator('input[type="search"]').fill('');
+});
+
+it("shows a killed container's heal in the timeline within 2 s", async () => {
+  await page.goto(`${control.url}/#/timeline`);
+  await page.locator('.timeline').waitFor();
+  await page.locator('.live.on').waitFor({ timeout: 10_000 });
+  const killed = Date.now();
+  await one.docker.getContainer(one.target).kill();
+  await page.locator(`.timeline li.event-heal:has-text("${one.hostname}/${one.target}")`).waitFor({ timeout: 10_000 });
+  const shownAfter = Date.now() - killed;
+  await page.screenshot({ path: `${shots}timeline.png` });
+  assert.ok(shownAfter < 2000, `the heal showed ${shownAfter} ms after the kill`);
+});
+
+it('sets a threshold that every agent confirms', async () => {
+  await page.goto(control.url);
+  await page.locator('#threshold').fill('75');
+  await page.getByRole('button', { name: 'Set on all hosts' }).click();
+  await page.locator('.notice.ok', { hasText: 'threshold 75 %: confirmed by' }).waitFor({ timeout: 10_000 });
+  // GET /hosts shows each agent's threshold from its next heartbeat (every 2 s).
+  await waitFor('every agent to report 75 %', async () => {
+    const { body } = await http<Host[]>('GET', `${control.url}/hosts`);
+    return hosts.every((h) => body.find((x) => x.hostname === h.hostname)?.threshold === 75);
+  }, 5_000, 200);
+  await page.screenshot({ path: `${shots}threshold.png` });
+});
+
+it('unmonitors and monitors a container from its row, as the API confirms', async () => {
+  await row(two).getByRole('button', { name: `Unmonitor ${two.target} on ${two.hostname}` }).click();
+  await page.locator('.notice.ok', { hasText: `${two.target} on ${two.hostname}: no longer monitored` }).waitFor({ timeout: 10_000 });
+  const listed = async () => (await http<{ hostname: string; name: string; monitored: boolean }[]>('GET', `${control.url}/containers`)).body.find((c) => c.hostname === two.hostname && c.name === two.target);
+  assert.equal((await listed())?.monitored, false);
+  await row(two).getByRole('button', { name: `Monitor ${two.target} on ${two.hostname}` }).click();
+  await page.locator('.notice.ok', { hasText: `${two.target} on ${two.hostname}: monitored` }).waitFor({ timeout: 10_000 });
+  assert.equal((await listed())?.monitored, true);
+});
+
+it("charts a container's measurements from Prometheus, with its heal marked", async () => {
+  await page.goto(`${control.url}/#/c/${one.hostname}/${one.target}`);
+  await page.getByRole('button', { name: '15m' }).click();
+  await waitFor('points on the round-trip chart', async () => {
+    await page.getByRole('button', { name: '15m' }).click();
+    return Number((await page.locator('figure[data-metric="rtt"]').getAttribute('data-points', { timeout: 2000 }).catch(() => '0')) ?? 0) >= 3;
+  }, 30_000, 2000);
+  assert.equal(await page.locator('figure[data-metric="rtt"] canvas').count(), 1);
+  assert.match(await page.locator('.events').innerText(), /start ok/);
+  await page.screenshot({ path: `${shots}container.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+it('marks a host whose agent went silent', async () => {
+  await page.goto(control.url);
+  agents[1]?.child.kill('SIGKILL');
+  await page.locator(`li.host.silent[data-host="${two.hostname}"]`).waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: `${shots}silent-host.png` });
+});
+
+it('is readable on a phone, in dark mode', async () => {
+  const phone = await browser.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.emulateMedia({ colorScheme: 'dark' });
+  await phone.goto(control.url);
+  await phone.locator(`tr[data-key="${one.hostname}/${one.target}"]`).waitFor({ timeout: 15_000 });
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px (only the table may)`);
+  await phone.screenshot({ path: `${shots}phone-dark.png` });
+  await phone.close();
+});
