@@ -63,10 +63,12 @@ export class ContainerView {
     this.plots = [];
     this.charts.replaceChildren();
     const marks = events.filter((e) => e.type in MARK_COLOURS);
+    // Every figure is in the grid before any is measured, so each chart gets its own column's width.
+    const boxes = CHARTS.map((chart) => el('figure', { class: 'chart', 'data-metric': chart.metric }, el('figcaption', {}, `${chart.title} (${chart.unit})`)));
+    this.charts.append(...boxes);
     CHARTS.forEach((chart, i) => {
       const history = histories[i];
-      const box = el('figure', { class: 'chart', 'data-metric': chart.metric }, el('figcaption', {}, `${chart.title} (${chart.unit})`));
-      this.charts.append(box);
+      const box = boxes[i] as HTMLElement;
       if (history instanceof Error || history === undefined) {
         box.append(el('p', { class: 'empty' }, history instanceof Error ? history.message : 'no data'));
         return;

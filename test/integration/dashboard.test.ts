@@ -61,7 +61,7 @@ after(async () => {
   await Promise.all(hosts.map((h) => removeRunContainers(h.docker)));
 });
 
-const row = (h: (typeof hosts)[0]) => page.locator(`tr[data-key="${h.hostname}/${h.target}"]`);
+const row = (h: (typeof hosts)[0]) => page.locator(`[role="row"][data-key="${h.hostname}/${h.target}"]`);
 
 it("loads without a console error and lists both hosts' containers, with what was measured", async () => {
   const response = await page.goto(control.url);
@@ -69,8 +69,8 @@ it("loads without a console error and lists both hosts' containers, with what wa
   assert.equal(response?.headers()['content-security-policy'], "default-src 'self'");
   await row(one).waitFor({ timeout: 15_000 });
   await row(two).waitFor({ timeout: 15_000 });
-  await waitFor('the loss of both to be listed', async () => (await page.locator('td[data-col="lossPercent"]', { hasText: '0 %' }).count()) >= 2, 15_000, 200);
-  assert.match(await row(one).locator('td[data-col="status"]').innerText(), /running/);
+  await waitFor('the loss of both to be listed', async () => (await page.locator('[data-col="lossPercent"]', { hasText: '0 %' }).count()) >= 2, 15_000, 200);
+  assert.match(await row(one).locator('[data-col="status"]').innerText(), /running/);
   assert.match(await page.locator(`li.host.live[data-host="${two.hostname}"]`).innerText(), /live/i);
   await page.screenshot({ path: `${shots}fleet.png` });
   assert.deepEqual(problems, []);
@@ -78,11 +78,11 @@ it("loads without a console error and lists both hosts' containers, with what wa
 
 it('sorts and filters without losing the choice at the next live update', async () => {
   await page.locator('input[type="search"]').fill(two.target);
-  await waitFor('the filter to apply', async () => (await page.locator('tbody tr').count()) === 1, 5_000, 50);
+  await waitFor('the filter to apply', async () => (await page.locator('.rows [role="row"]').count()) === 1, 5_000, 50);
   await page.locator('button[data-sort="name"]').click();
   await page.waitForTimeout(5500); // a live refresh
-  assert.equal(await page.locator('tbody tr').count(), 1);
-  assert.equal(await page.locator('th[aria-sort="ascending"] button').innerText(), 'Container');
+  assert.equal(await page.locator('.rows [role="row"]').count(), 1);
+  assert.equal(await page.locator('[aria-sort="ascending"] button').innerText(), 'Container');
   await page.locator('input[type="search"]').fill('');
 });
 
@@ -146,7 +146,7 @@ it('is readable on a phone, in dark mode', async () => {
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.emulateMedia({ colorScheme: 'dark' });
   await phone.goto(control.url);
-  await phone.locator(`tr[data-key="${one.hostname}/${one.target}"]`).waitFor({ timeout: 15_000 });
+  await phone.locator(`[role="row"][data-key="${one.hostname}/${one.target}"]`).waitFor({ timeout: 15_000 });
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px (only the table may)`);
   await phone.screenshot({ path: `${shots}phone-dark.png` });
