@@ -2,6 +2,7 @@
  * Runs every benchmark on the real engine (and broker) and writes bench/results/latest.{json,md}.
  * Needs the lab with three hosts and the images (npm run bench brings it up first).
  */
+import { dashboardBench } from './dashboard.js';
 import { eventsBench } from './events.js';
 import { gatherLatency } from './gather-latency.js';
 import { healLatency } from './heal-latency.js';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'gather-latency': () => gatherLatency({ hosts: 3, containersPerHost: 100 }),
   'measure-cost': () => measureCost(500),
   events: () => eventsBench(100_000),
+  dashboard: () => dashboardBench(),
 };
 
 /** Long; only when asked for by name: npm run bench -- soak */

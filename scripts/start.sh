@@ -32,6 +32,7 @@ agent_live || { say "the agent did not come up; see: docker-compose -p watchdog 
 cat <<TXT
 
 The watchdog is running.
+  Dashboard       http://localhost:$CONTROL_PORT/
   Swagger UI      http://localhost:$CONTROL_PORT/docs
   REST API        curl http://localhost:$CONTROL_PORT/containers
                   curl -X PUT -H 'Content-Type: application/json' -d 80 http://localhost:$CONTROL_PORT/threshold
