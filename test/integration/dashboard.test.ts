@@ -134,6 +134,28 @@ it("charts a container's measurements from Prometheus, with its heal marked", as
   assert.deepEqual(problems, []);
 });
 
+it('with API_TOKEN, asks for the token once and sends it with every change', async () => {
+  const guarded = await startControl({ API_TOKEN: 's3cret-token', PROMETHEUS_URL: prometheus.url });
+  const tab = await browser.newPage();
+  try {
+    await tab.goto(guarded.url);
+    const target = tab.locator(`[role="row"][data-key="${one.hostname}/${one.target}"]`);
+    await target.waitFor({ timeout: 15_000 });
+    await target.getByRole('button', { name: `Unmonitor ${one.target} on ${one.hostname}` }).click();
+    const dialog = tab.locator('dialog[open]');
+    await dialog.waitFor({ timeout: 5_000 });
+    await dialog.locator('input[name="token"]').fill('s3cret-token');
+    await dialog.getByRole('button', { name: 'Use it' }).click();
+    await tab.locator('.notice.ok', { hasText: 'no longer monitored' }).waitFor({ timeout: 10_000 });
+    await target.getByRole('button', { name: `Monitor ${one.target} on ${one.hostname}` }).click();
+    await tab.locator('.notice.ok', { hasText: `${one.target} on ${one.hostname}: monitored` }).waitFor({ timeout: 10_000 });
+    assert.equal(await tab.locator('dialog').count(), 0, 'asked only once');
+  } finally {
+    await tab.close();
+    await guarded.stop();
+  }
+});
+
 it('marks a host whose agent went silent', async () => {
   await page.goto(control.url);
   agents[1]?.child.kill('SIGKILL');
