@@ -5,7 +5,7 @@
 import uPlot from 'uplot';
 import { api, type History } from './api.js';
 import { el } from './dom.js';
-import { formatBytes, formatDuration, type Event } from './model.js';
+import { formatBytes, formatDuration, withGaps, type Event } from './model.js';
 
 const RANGES = ['15m', '1h', '24h', '7d'] as const;
 const RANGE_MS: Record<(typeof RANGES)[number], number> = { '15m': 900_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 };
@@ -86,8 +86,7 @@ export class ContainerView {
       box.append(el('p', { class: 'empty' }, 'No samples in this range yet (Prometheus scrapes every 5 s).'));
       return;
     }
-    const xs = points.map((p) => (p[0] ?? 0) / 1000);
-    const ys = points.map((p) => p[1] ?? null);
+    const { xs, ys } = withGaps(points, history.stepSeconds);
     const style = getComputedStyle(document.documentElement);
     const ink = style.getPropertyValue('--ink').trim() || '#222';
     const line = style.getPropertyValue('--accent').trim() || '#2a6fdb';
@@ -97,7 +96,7 @@ export class ContainerView {
       scales: { x: { time: true, min: (now - RANGE_MS[this.range]) / 1000, max: now / 1000 } },
       axes: [
         { stroke: ink, grid: { stroke: 'rgba(128,128,128,0.2)' } },
-        { stroke: ink, grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 60, values: (_u, vals) => vals.map((v) => (unit === 'bytes' ? formatBytes(v) : String(+v.toPrecision(3)))) },
+        { stroke: ink, grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 72, values: (_u, vals) => vals.map((v) => (unit === 'bytes' ? formatBytes(v) : String(+v.toPrecision(3)))) },
       ],
       series: [{}, { label: unit, stroke: line, width: 1.5, points: { show: points.length < 60 } }],
       legend: { show: false },

@@ -117,3 +117,21 @@ export function formatDuration(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
+
+/** Points as uPlot's columns, with a break (null) where samples are missing, so a line never bridges a gap. */
+export function withGaps(points: number[][], stepSeconds: number): { xs: number[]; ys: (number | null)[] } {
+  const xs: number[] = [];
+  const ys: (number | null)[] = [];
+  let last: number | null = null;
+  for (const [t = 0, v = 0] of points) {
+    const x = t / 1000;
+    if (last !== null && x - last > 2 * stepSeconds) {
+      xs.push(last + stepSeconds);
+      ys.push(null);
+    }
+    xs.push(x);
+    ys.push(v);
+    last = x;
+  }
+  return { xs, ys };
+}

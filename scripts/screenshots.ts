@@ -2,7 +2,7 @@
  * `npm run screenshots`: the README's two pictures of the dashboard, taken in headless Chromium
  * from a running stack (CONTROL_URL, default http://localhost:8080; let it run a few minutes
  * under chaos first): docs/screenshots/fleet.png and container.png (the container with the most
- * restarts, over the last hour).
+ * restarts, over the last 15 minutes).
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,8 @@ await page.waitForTimeout(1500);
 await page.screenshot({ path: `${out}fleet.png` });
 if (busiest) {
   await page.goto(`${base}/#/c/${busiest.hostname}/${busiest.name}`);
+  await page.locator('figure[data-metric="rtt"] canvas').waitFor({ timeout: 15_000 });
+  await page.getByRole('button', { name: '15m' }).click();
   await page.locator('figure[data-metric="rtt"] canvas').waitFor({ timeout: 15_000 });
   await page.waitForTimeout(1000);
   await page.screenshot({ path: `${out}container.png` });

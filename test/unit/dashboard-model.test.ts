@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultQuery, formatBytes, formatDuration, summarizeHosts, timeline, visibleContainers, type Container, type Event } from '../../dashboard/model.js';
+import { defaultQuery, formatBytes, formatDuration, summarizeHosts, timeline, visibleContainers, withGaps, type Container, type Event } from '../../dashboard/model.js';
 
 const c = (hostname: string, name: string, extra: Partial<Container> = {}): Container => ({ hostname, name, status: 'running', monitored: true, ...extra });
 const fleet = [c('h2', 'web', { lossPercent: 40, restarts: 2 }), c('h1', 'db', { status: 'exited', lossPercent: 0 }), c('h1', 'web', { restarts: 5 }), c('h1', 'cache', { monitored: false })];
@@ -46,5 +46,13 @@ describe('formats', () => {
     assert.equal(formatDuration(288), '288 ms');
     assert.equal(formatDuration(5190), '5.2 s');
     assert.equal(formatDuration(125_000), '2 min 5 s');
+  });
+});
+
+describe('charts', () => {
+  it('break their line where samples are missing (more than two steps apart)', () => {
+    const { xs, ys } = withGaps([[0, 1], [5000, 2], [60_000, 3], [65_000, 4]], 5);
+    assert.deepEqual(xs, [0, 5, 10, 60, 65]);
+    assert.deepEqual(ys, [1, 2, null, 3, 4]);
   });
 });
