@@ -9,7 +9,7 @@ import { api, ApiFailure } from './api.js';
 import { el, notice, setText } from './dom.js';
 import { defaultQuery, formatAgo, formatBytes, formatNumber, inBackoff, keyOf, summarizeHosts, visibleContainers, type Container, type FleetQuery, type Host, type SortKey } from './model.js';
 
-const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
+const COLUMNS: { key: SortKey; label: string; numeric?: boolean; title?: string }[] = [
   { key: 'hostname', label: 'Host' },
   { key: 'name', label: 'Container' },
   { key: 'status', label: 'Status' },
@@ -18,7 +18,7 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
   { key: 'rttMs', label: 'RTT', numeric: true },
   { key: 'cpuPercent', label: 'CPU', numeric: true },
   { key: 'memoryBytes', label: 'Memory', numeric: true },
-  { key: 'restarts', label: 'Restarts 24 h', numeric: true },
+  { key: 'restarts', label: 'Restarts', numeric: true, title: 'Starts and restarts by the watchdog in the last 24 h' },
   { key: 'backoffUntil', label: 'Backoff' },
   { key: 'lastHeal', label: 'Last heal' },
 ];
@@ -41,7 +41,7 @@ export class FleetView {
     this.hostFilter.addEventListener('change', () => this.set({ host: this.hostFilter.value }));
     this.statusFilter.addEventListener('change', () => this.set({ status: this.statusFilter.value }));
     const head = el('div', { role: 'row', class: 'head' }, ...COLUMNS.map((c) => {
-      const button = el('button', { type: 'button', 'data-sort': c.key }, c.label);
+      const button = el('button', { type: 'button', 'data-sort': c.key, title: c.title }, c.label);
       button.addEventListener('click', () => this.set(this.query.sort === c.key ? { descending: !this.query.descending } : { sort: c.key, descending: !!c.numeric }));
       return el('div', { role: 'columnheader', class: c.numeric ? 'num' : undefined, 'aria-sort': 'none' }, button);
     }), el('div', { role: 'columnheader' }, el('span', { class: 'visually-hidden' }, 'Actions')));
@@ -173,7 +173,9 @@ function fillRow({ row, cells, link, button }: RowParts, c: Container, now: numb
   setText(cells.memoryBytes, formatBytes(c.memoryBytes));
   setText(cells.restarts, c.restarts === undefined ? '–' : String(c.restarts));
   setText(cells.backoffUntil, backoff ? `until ${new Date(c.backoffUntil ?? '').toLocaleTimeString()}` : '');
-  setText(cells.lastHeal, c.lastHeal ? `${c.lastHeal.action} ${formatAgo(c.lastHeal.at, now)}: ${c.lastHeal.reason}` : '');
+  const lastHeal = c.lastHeal ? `${c.lastHeal.action} ${formatAgo(c.lastHeal.at, now)}: ${c.lastHeal.reason}` : '';
+  setText(cells.lastHeal, lastHeal);
+  if (cells.lastHeal.title !== lastHeal) cells.lastHeal.title = lastHeal; // the whole text where the column cuts it
   const action = c.monitored ? 'Unmonitor' : 'Monitor';
   if (button.textContent !== action) {
     button.textContent = action;
