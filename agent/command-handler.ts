@@ -98,6 +98,7 @@ function measured(result: ContainerResult | undefined): Partial<ContainerStatus>
     networkTxBytes: result.txBytes,
     restarts: result.restarts,
     lastHeal: result.lastHeal && { ...result.lastHeal, at: new Date(result.lastHeal.at).toISOString() },
+    lossVerdict: result.verdictDetail,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }

@@ -21,6 +21,9 @@ export interface AgentConfig {
   prober: 'ping' | 'fping';
   /** Where CPU, memory and network counters come from: cgroup files, the engine's stats, cgroup else engine, or not at all. */
   stats: 'auto' | 'cgroup' | 'docker' | 'off';
+  /** sequential: continuous probing and a sequential test; classic: PING_COUNT pings per cycle. */
+  verdict: 'sequential' | 'classic';
+  verdictSettings: { delta: number; falseRate: number; missRate: number; steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number };
   /** Port of the Prometheus /metrics endpoint; undefined: none. */
   metricsPort: number | undefined;
   stopTimeoutSec: number;
@@ -47,6 +50,15 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     concurrency: read.integer('CHECK_CONCURRENCY', 100, 1, 1000),
     prober: readProber(read),
     stats: readStats(read),
+    verdict: 'classic',
+    verdictSettings: {
+      delta: read.number('VERDICT_DELTA', 10, 1, 50),
+      falseRate: read.number('VERDICT_FALSE_RATE', 0.01, 0.000001, 0.5),
+      missRate: read.number('VERDICT_MISS_RATE', 0.01, 0.000001, 0.5),
+      steadyPeriodMs: read.integer('PROBE_PERIOD_MS', 250, 20, 60_000),
+      fastPeriodMs: read.integer('PROBE_FAST_PERIOD_MS', 50, 10, 10_000),
+      timeoutMs: read.integer('PROBE_TIMEOUT_MS', 200, 10, 10_000),
+    },
     metricsPort: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
     restartPolicy: {
@@ -56,8 +68,19 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
       maxBackoffMs: read.integer('BACKOFF_MAX_MS', 300_000, 100, 86_400_000),
     },
   };
+  config.verdict = readVerdict(read, config.prober);
+  read.check('VERDICT_DELTA', config.lossThreshold - config.verdictSettings.delta > 0 && config.lossThreshold + config.verdictSettings.delta < 100 || config.verdict === 'classic', `must leave room on both sides of LOSS_THRESHOLD (${config.lossThreshold}): threshold - delta > 0 and threshold + delta < 100`);
   read.done();
   return config;
+}
+
+/** auto: sequential where fping can probe continuously, else classic. */
+function readVerdict(read: EnvReader, prober: 'ping' | 'fping'): AgentConfig['verdict'] {
+  const verdict = read.string('VERDICT', 'auto');
+  read.check('VERDICT', ['auto', 'sequential', 'classic'].includes(verdict), 'must be auto, sequential (continuous probing, sequential test) or classic (PING_COUNT pings per cycle)');
+  read.check('VERDICT', !(verdict === 'sequential' && prober !== 'fping'), 'sequential needs fping (PROBER=fping, installed)');
+  if (verdict === 'auto') return prober === 'fping' ? 'sequential' : 'classic';
+  return verdict === 'sequential' ? 'sequential' : 'classic';
 }
 
 function readStats(read: EnvReader): AgentConfig['stats'] {

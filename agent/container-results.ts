@@ -24,6 +24,14 @@ export interface VerdictChange {
   at: number;
 }
 
+export interface VerdictDetail {
+  rule: 'sequential' | 'silence';
+  lossLowPercent: number;
+  lossHighPercent: number;
+  probes: number;
+  decidedInMs: number;
+}
+
 export interface ContainerResult {
   checkedAt?: number;
   verdict?: string;
@@ -38,6 +46,8 @@ export interface ContainerResult {
   memoryBytes?: number;
   rxBytes?: number;
   txBytes?: number;
+  /** How sure the last sequential verdict was. */
+  verdictDetail?: VerdictDetail;
   /** Restarts and starts by the watchdog in the last 24 h. */
   restarts: number;
   lastHeal?: { at: number; action: HealRecord['action']; reason: string; outcome: Exclude<HealRecord['outcome'], 'backoff'> };
@@ -78,6 +88,10 @@ export class ContainerResults {
     setOrDrop(result, 'rttMs', probe.rttMs);
     setOrDrop(result, 'rttMinMs', probe.rttMinMs);
     setOrDrop(result, 'rttMaxMs', probe.rttMaxMs);
+  }
+
+  recordVerdictDetail(name: string, detail: VerdictDetail): void {
+    this.entry(name).result.verdictDetail = detail;
   }
 
   recordSample(name: string, sample: ResourceSample, at: number): void {

@@ -14,8 +14,8 @@
  *   threshold a test mostly ends "ok", above it mostly "lossy", and the nearer the threshold the
  *   longer it takes; exactly at it, a restart comes after a long while, as it should when the
  *   loss sits on the line.
- * - Total silence is its own rule: `silenceRun` lost probes in a row with no reply at all since
- *   the test began (as unlikely at threshold - delta as alpha allows) is "lossy" at once.
+ * - Total silence is its own rule: `silenceRun` lost probes in a row (a run as unlikely within an
+ *   hour at threshold - delta as alpha allows) is "lossy" at once.
  */
 
 export interface LossTestSettings {
@@ -74,13 +74,13 @@ export interface LossTestState {
   llr: number;
   probes: number;
   lost: number;
-  /** Lost probes in a row, and whether any reply came since the test began. */
+  /** Lost probes in a row, and when the first of them was observed. */
   lostRun: number;
-  replied: boolean;
+  runStartedAt: number;
   startedAt: number;
 }
 
-export const freshTest = (now: number): LossTestState => ({ llr: 0, probes: 0, lost: 0, lostRun: 0, replied: false, startedAt: now });
+export const freshTest = (now: number): LossTestState => ({ llr: 0, probes: 0, lost: 0, lostRun: 0, runStartedAt: now, startedAt: now });
 
 export type LossDecision =
   | { decision: 'undecided'; state: LossTestState }
@@ -104,11 +104,14 @@ export function observe(bounds: LossTestBounds, state: LossTestState, lost: bool
     probes: state.probes + 1,
     lost: state.lost + (lost ? 1 : 0),
     lostRun: lost ? state.lostRun + 1 : 0,
-    replied: state.replied || !lost,
+    runStartedAt: lost && state.lostRun === 0 ? now : state.runStartedAt,
     startedAt: state.startedAt,
   };
-  const silent = !next.replied && next.lostRun >= bounds.silenceRun;
-  if (silent || next.llr >= bounds.upper) return { decision: 'lossy', state: freshTest(now), explanation: explain(next, now, silent ? 'silence' : 'sequential') };
+  if (next.lostRun >= bounds.silenceRun) {
+    // Explained by the run itself: that many probes, none answered.
+    return { decision: 'lossy', state: freshTest(now), explanation: explain({ ...next, probes: next.lostRun, lost: next.lostRun, startedAt: next.runStartedAt }, now, 'silence') };
+  }
+  if (next.llr >= bounds.upper) return { decision: 'lossy', state: freshTest(now), explanation: explain(next, now, 'sequential') };
   if (next.llr <= bounds.lower) return { decision: 'ok', state: freshTest(now), explanation: explain(next, now, 'sequential') };
   return { decision: 'undecided', state: next };
 }

@@ -19,7 +19,8 @@ import { agentMetrics } from './metrics.js';
 import { publishWatchdogEvents } from './events.js';
 import { serveMetrics } from '../shared/metrics.js';
 import { errorMessage } from '../shared/errors.js';
-import { Watchdog } from './watchdog.js';
+import { Watchdog, type WatchdogDeps } from './watchdog.js';
+import { FpingLoopProber } from './fping-loop.js';
 
 const DOCKER_REQUEST_TIMEOUT_MS = 60_000;
 
@@ -35,7 +36,15 @@ async function main(): Promise<void> {
   const inventory = new ContainerInventory(docker, logger);
   const runtime = inventory.watching();
   const watchdog = new Watchdog(
-    { runtime, prober: config.prober === 'fping' ? new FpingProber() : new PingProber(config.concurrency), store, clock: systemClock, log: logger, ...(stats ? { stats } : {}) },
+    {
+      runtime,
+      prober: config.prober === 'fping' ? new FpingProber() : new PingProber(config.concurrency),
+      store,
+      clock: systemClock,
+      log: logger,
+      ...(stats ? { stats } : {}),
+      ...(config.verdict === 'sequential' ? { continuous: continuousProbing(config.verdictSettings) } : {}),
+    },
     {
       checkIntervalMs: config.checkIntervalMs,
       pingCount: config.pingCount,
@@ -62,7 +71,7 @@ async function main(): Promise<void> {
         );
   const metricsPort = metrics?.listening ? (metrics.address() as { port: number }).port : undefined;
   if (metricsPort !== undefined) logger.info(`metrics on http://localhost:${metricsPort}/metrics`, { kind: 'agent', metricsPort });
-  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
+  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, ${config.verdict === 'sequential' ? `sequential verdict (delta ${config.verdictSettings.delta}, false ${config.verdictSettings.falseRate}/h, miss ${config.verdictSettings.missRate}, every ${config.verdictSettings.steadyPeriodMs} ms, ${config.verdictSettings.fastPeriodMs} ms under suspicion)` : `classic verdict (${config.pingCount} pings per cycle)`}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
     kind: 'agent',
     monitored: initial.monitored,
     threshold: initial.threshold,
@@ -84,6 +93,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+function continuousProbing(s: AgentConfig['verdictSettings']): NonNullable<WatchdogDeps['continuous']> {
+  return {
+    settings: { delta: s.delta, falseRate: s.falseRate, missRate: s.missRate, fastRatePerSecond: 1000 / s.fastPeriodMs + 1000 / s.steadyPeriodMs },
+    prober: (onOutcome, onError) => new FpingLoopProber({ steadyPeriodMs: s.steadyPeriodMs, fastPeriodMs: s.fastPeriodMs, timeoutMs: s.timeoutMs }, onOutcome, onError),
+  };
 }
 
 function statsSource(choice: AgentConfig['stats'], engine: Docker): StatsSource | undefined {

@@ -11,7 +11,10 @@ import { errorMessage } from '../shared/errors.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { ContainerResults, type ContainerResult } from './container-results.js';
 import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf, type Verdict } from './decide.js';
+import type { LoopProber, ProbeOutcome } from './fping-loop.js';
 import { Healer } from './healer.js';
+import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
+import { describeExplanation, type LossTestSettings } from './loss-test.js';
 import type { AgentState, ContainerRuntime, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
 import type { RestartPolicy } from './restart-guard.js';
 import { Scheduler } from './scheduler.js';
@@ -35,6 +38,14 @@ export interface WatchdogDeps {
   log: Log;
   /** Where CPU, memory and network counters come from; without it, none are measured. */
   stats?: StatsSource;
+  /**
+   * The sequential verdict: probing never stops, and a verdict comes when the evidence is enough,
+   * not when the cycle comes. Without it, the classic verdict: PING_COUNT pings per cycle.
+   */
+  continuous?: {
+    settings: Omit<LossTestSettings, 'threshold'>;
+    prober: (onOutcome: (outcome: ProbeOutcome) => void, onError: (message: string) => void) => LoopProber;
+  };
 }
 
 export interface CycleReport {
@@ -62,6 +73,9 @@ export class Watchdog {
   readonly results = new ContainerResults();
   private readonly cycleListeners: ((report: CycleReport) => void)[] = [];
   private readonly deathListeners: ((event: RuntimeEvent) => void)[] = [];
+  private readonly lossMonitor: LossMonitor | null = null;
+  /** The last sequential verdict per container, to log only changes and restarts. */
+  private readonly lastDecision = new Map<string, string>();
 
   constructor(
     private readonly deps: WatchdogDeps,
@@ -73,6 +87,14 @@ export class Watchdog {
     this.scheduler = new Scheduler(deps.clock, options.checkIntervalMs, () => this.checkAll(), (error) =>
       deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' }),
     );
+    if (deps.continuous) {
+      const { settings, prober } = deps.continuous;
+      const loop = prober(
+        (outcome) => this.lossMonitor?.outcome(outcome),
+        (message) => deps.log.warn(`continuous probing: ${message}`, { kind: 'probe' }),
+      );
+      this.lossMonitor = new LossMonitor(settings, () => this.watchList.snapshot.threshold, deps.clock, loop, (verdict) => void this.onVerdict(verdict));
+    }
   }
 
   get snapshot(): AgentState {
@@ -95,6 +117,7 @@ export class Watchdog {
   }
 
   async stop(): Promise<void> {
+    this.lossMonitor?.close();
     this.events?.close();
     this.events = null;
     await this.scheduler.stop();
@@ -117,6 +140,8 @@ export class Watchdog {
     if (!monitored) {
       this.healer.forget(name);
       this.results.forget(name);
+      this.lossMonitor?.forget(name);
+      this.lastDecision.delete(name);
     }
     return state;
   }
@@ -149,7 +174,11 @@ export class Watchdog {
       if (found?.verdict.action === 'probe') running.push({ name, id: found.id, pid: found.pid, ip: found.verdict.ip, startedAt: found.startedAt });
       else if (found?.verdict.action === 'start') heals.push(this.healer.heal(name, 'start', found.verdict.reason, 'check'));
     });
-    if (running.length > 0) {
+    if (this.lossMonitor) {
+      // Sequential verdict: the cycle only tells the monitor which instances run where; probing goes on between cycles.
+      this.lossMonitor.watch(running.map((r): Watched => ({ name: r.name, ip: r.ip, startedAt: r.startedAt })));
+      await this.sampleAll(running);
+    } else if (running.length > 0) {
       // Resource samples are taken while the probes run: they never delay a verdict.
       const [probes] = await Promise.all([this.probeAll(running.map((r) => r.ip)), this.sampleAll(running)]);
       await Promise.all(running.map((r) => this.judge(r, probes.get(r.ip), threshold)));
@@ -210,6 +239,38 @@ export class Watchdog {
       this.results.recordProbe(name, probe, judged.verdict, this.deps.clock.now(), reasonOf(judged));
       this.logCheck(name, judged.verdict, reasonOf(judged), { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip });
       if (judged.action === 'restart') await this.healer.heal(name, 'restart', reasonOf(judged), 'check');
+    } catch (error) {
+      this.logError(name, error);
+    }
+  }
+
+  /** A sequential verdict: recorded and explained; a lossy one restarts the instance it was about. */
+  private async onVerdict(v: LossVerdict): Promise<void> {
+    const { name, explanation: e } = v;
+    const threshold = this.watchList.snapshot.threshold;
+    const reason = `${describeExplanation(e)}: ${v.decision === 'lossy' ? 'over' : 'within'} threshold ${threshold}%`;
+    const now = this.deps.clock.now();
+    const lost = Math.round((e.lossPercent / 100) * e.probes);
+    this.results.recordProbe(name, { sent: e.probes, received: e.probes - lost, lossPercent: e.lossPercent, rttMs: v.rtt?.mean ?? null, rttMinMs: v.rtt?.min ?? null, rttMaxMs: v.rtt?.max ?? null }, v.decision, now, reason);
+    this.results.recordVerdictDetail(name, { rule: e.rule, lossLowPercent: e.low, lossHighPercent: e.high, probes: e.probes, decidedInMs: e.decidedInMs });
+    const changed = this.lastDecision.get(name) !== v.decision;
+    this.lastDecision.set(name, v.decision);
+    if (changed || v.decision === 'lossy') {
+      this.logCheck(name, v.decision, reason, { lossPercent: e.lossPercent, lossLowPercent: e.low, lossHighPercent: e.high, probes: e.probes, decidedInMs: e.decidedInMs, rule: e.rule, rttMs: v.rtt?.mean ?? null });
+    }
+    if (v.decision !== 'lossy') return;
+    try {
+      const healing = this.healer.isHealing(name);
+      const judged = confirmSameInstance({ verdict: 'lossy', action: 'restart', reason }, v.startedAt, healing ? null : await this.deps.runtime.inspect(name), healing);
+      this.lossMonitor?.forget(name);
+      if (judged.action !== 'restart') {
+        this.logCheck(name, judged.verdict, reasonOf(judged));
+        return;
+      }
+      await this.healer.heal(name, 'restart', reason, 'verdict');
+      // Watch the new instance now rather than at the next cycle.
+      const after = await this.deps.runtime.inspect(name);
+      if (after?.running && after.ip && this.watchList.has(name)) this.lossMonitor?.watchOne({ name, ip: after.ip, startedAt: after.startedAt });
     } catch (error) {
       this.logError(name, error);
     }

@@ -63,6 +63,18 @@ export interface components {
             networkTxBytes?: components["schemas"]["Count"];
             restarts?: components["schemas"]["Count"];
             lastHeal?: components["schemas"]["Heal"];
+            lossVerdict?: components["schemas"]["LossVerdict"];
+        };
+        LossVerdict: {
+            /**
+             * @description sequential or silence
+             * @enum {string}
+             */
+            rule: "sequential" | "silence";
+            lossLowPercent: components["schemas"]["Percent"];
+            lossHighPercent: components["schemas"]["Percent"];
+            probes: components["schemas"]["Count"];
+            decidedInMs: components["schemas"]["Milliseconds"];
         };
         Heal: {
             at: components["schemas"]["Time"];
@@ -180,6 +192,7 @@ export type ListRequest = components['schemas']['ListRequest'];
 export type ActivesCommand = components['schemas']['ActivesCommand'];
 export type Command = components['schemas']['Command'];
 export type ContainerStatus = components['schemas']['ContainerStatus'];
+export type LossVerdict = components['schemas']['LossVerdict'];
 export type Heal = components['schemas']['Heal'];
 export type ListResponse = components['schemas']['ListResponse'];
 export type Ack = components['schemas']['Ack'];
@@ -366,6 +379,41 @@ export const busSchemas: Record<string, object> = {
       },
       "lastHeal": {
         "$ref": "#/components/schemas/Heal"
+      },
+      "lossVerdict": {
+        "$ref": "#/components/schemas/LossVerdict"
+      }
+    }
+  },
+  "LossVerdict": {
+    "type": "object",
+    "required": [
+      "rule",
+      "lossLowPercent",
+      "lossHighPercent",
+      "probes",
+      "decidedInMs"
+    ],
+    "properties": {
+      "rule": {
+        "type": "string",
+        "enum": [
+          "sequential",
+          "silence"
+        ],
+        "description": "sequential or silence"
+      },
+      "lossLowPercent": {
+        "$ref": "#/components/schemas/Percent"
+      },
+      "lossHighPercent": {
+        "$ref": "#/components/schemas/Percent"
+      },
+      "probes": {
+        "$ref": "#/components/schemas/Count"
+      },
+      "decidedInMs": {
+        "$ref": "#/components/schemas/Milliseconds"
       }
     }
   },

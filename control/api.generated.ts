@@ -283,6 +283,18 @@ export interface components {
             networkTxBytes?: number;
             /** @description Starts and restarts by the watchdog in the last 24 h (since the agent started, if less). */
             restarts?: number;
+            /** @description How sure the last sequential verdict was (VERDICT=sequential): `lossPercent` is its estimate, this its 95 % interval, over how many probes and how long. */
+            lossVerdict?: {
+                /**
+                 * @description sequential: the test crossed a boundary; silence: no reply at all.
+                 * @enum {string}
+                 */
+                rule: "sequential" | "silence";
+                lossLowPercent: number;
+                lossHighPercent: number;
+                probes: number;
+                decidedInMs: number;
+            };
             /** @description The watchdog's last start or restart of it. */
             lastHeal?: {
                 /** Format: date-time */

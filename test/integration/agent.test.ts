@@ -51,10 +51,10 @@ describe('agent on a real engine', () => {
     });
   }
 
-  it('a container that drops all its outgoing packets is restarted within one cycle plus the probe time', async () => {
+  it('classic verdict: a container that drops all its outgoing packets is restarted within one cycle plus the probe time', async () => {
     const name = uniqueName('silent');
     await createTarget(name);
-    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', VERDICT: 'classic' });
     await firstCycle(a);
     const before = await state(name);
     const injectedAt = Date.now();
@@ -72,12 +72,50 @@ describe('agent on a real engine', () => {
     await a.waitForLog('a healthy check after the restart', (e) => e.container === name && e.verdict === 'ok' && e.time > restart.time);
   });
 
-  it('a container losing less than the threshold is left alone', async () => {
+  it('sequential verdict: a container at 100 % loss is restarted long before the next check cycle would come', async () => {
+    const name = uniqueName('quiet');
+    await createTarget(name);
+    // The next cycle is a minute away: only continuous probing can explain a quick restart.
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '60000', LOSS_THRESHOLD: '60', VERDICT: 'sequential' });
+    await firstCycle(a);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = await state(name);
+    const injectedAt = Date.now();
+    await dropOutgoing(name, []);
+    await waitFor('the silent container to be restarted', async () => (await state(name)).startedAt !== before.startedAt, 15_000, 20);
+    const restartMs = Date.now() - injectedAt;
+    assert.ok(restartMs < 5_000, `restarted ${restartMs} ms after the loss began (the next cycle: 60 s)`);
+    const lossy = a.log().find((e) => e.container === name && e.verdict === 'lossy');
+    assert.equal(lossy?.['rule'], 'silence');
+    assert.equal(lossy?.lossPercent, 100);
+    assert.ok(Number(lossy?.['probes']) >= 10 && Number(lossy?.['decidedInMs']) < 3000, JSON.stringify(lossy));
+    assert.match(lossy?.reason ?? '', /^loss 100% \(95% CI [\d.]+-100%\) over \d+ probes in \d+ ms, no reply at all: over threshold 60%$/);
+    const restart = await a.waitForLog('the restart action', (e) => e.container === name && e.kind === 'action');
+    assert.equal(restart.trigger, 'verdict');
+    // The new instance is watched at once (not at the next cycle) and judged healthy.
+    await a.waitForLog('an ok verdict on the new instance', (e) => e.container === name && e.verdict === 'ok' && e.time > restart.time, 10_000);
+  });
+
+  it('sequential verdict: a container losing 20 % (threshold 60) is left alone, and the verdict says how sure it is', async () => {
+    const name = uniqueName('steady');
+    await createTarget(name);
+    await dropOutgoing(name, ['-p', 'icmp', '-m', 'statistic', '--mode', 'nth', '--every', '5', '--packet', '0']);
+    const before = await state(name);
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', VERDICT: 'sequential' });
+    const ok = await a.waitForLog('an ok verdict', (e) => e.container === name && e.verdict === 'ok', 15_000);
+    assert.equal(ok['rule'], 'sequential');
+    assert.ok(Number(ok['lossLowPercent']) <= Number(ok.lossPercent) && Number(ok.lossPercent) <= Number(ok['lossHighPercent']), JSON.stringify(ok));
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    assert.equal(a.log().filter((e) => e.kind === 'action').length, 0);
+    assert.equal((await state(name)).startedAt, before.startedAt);
+  });
+
+  it('classic verdict: a container losing less than the threshold is left alone', async () => {
     const name = uniqueName('flaky');
     await createTarget(name);
     await dropOutgoing(name, ['-p', 'icmp', '-m', 'statistic', '--mode', 'nth', '--every', '5', '--packet', '0']);
     const before = await state(name);
-    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '300', LOSS_THRESHOLD: '60' });
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '300', LOSS_THRESHOLD: '60', VERDICT: 'classic' });
     await waitFor('three checks', () => a.log().filter((e) => e.container === name && e.kind === 'check').length >= 3, 15_000);
     const checks = a.log().filter((e) => e.container === name && e.kind === 'check');
     assert.deepEqual(checks.slice(0, 3).map((e) => [e.verdict, e.lossPercent]), [['ok', 20], ['ok', 20], ['ok', 20]]);
@@ -140,10 +178,10 @@ describe('agent on a real engine', () => {
     assert.equal(a.log().filter((e) => e.container === name && e.outcome === 'ok' && e.time > backoff.time && Date.parse(e.time) < backoffEnds - 100).length, 0, 'no start during the backoff');
   });
 
-  it('the log file holds a line for every check and every action, and SIGTERM loses none', async () => {
+  it('the log file holds a line for every check and every action, and SIGTERM loses none (classic verdict: a check line per cycle)', async () => {
     const names = [uniqueName('log-a'), uniqueName('log-b')];
     for (const name of names) await createTarget(name);
-    const a = agent({ MONITORED: names.join(','), CHECK_INTERVAL_MS: '300' });
+    const a = agent({ MONITORED: names.join(','), CHECK_INTERVAL_MS: '300', VERDICT: 'classic' });
     await waitFor('three cycles', () => a.log().filter((e) => e.kind === 'cycle').length >= 3);
     await docker.getContainer(names[0] ?? '').stop({ t: 0 });
     await a.waitForLog('the heal', (e) => e.kind === 'action' && e.outcome === 'ok');

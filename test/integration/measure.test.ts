@@ -31,7 +31,7 @@ before(async () => {
   // A container busy on the CPU, so its CPU share is clearly above zero.
   await createTarget(name, { cmd: ['sh', '-c', 'trap "exit 0" TERM; while :; do :; done'] });
   control = await startControl();
-  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', METRICS_PORT: '0' });
+  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', METRICS_PORT: '0', VERDICT: 'classic' });
   metricsUrl = (await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number').then((e) => `http://localhost:${String(e['metricsPort'])}/metrics`));
   await waitFor('the agent to be live', async () => (await listed()) !== undefined, 20_000, 100);
 });

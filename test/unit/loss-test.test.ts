@@ -88,7 +88,7 @@ describe('the sequential loss verdict (threshold 60 %, delta 10, alpha = beta = 
     }
     const last = observe(bounds, state, true, 1000 + bounds.silenceRun * 50);
     assert.equal(last.decision, 'lossy');
-    assert.deepEqual(last.decision === 'lossy' && last.explanation, { rule: 'silence', lossPercent: 100, low: round(wilson(bounds.silenceRun, bounds.silenceRun).low * 100), high: 100, probes: bounds.silenceRun, decidedInMs: bounds.silenceRun * 50 });
+    assert.deepEqual(last.decision === 'lossy' && last.explanation, { rule: 'silence', lossPercent: 100, low: round(wilson(bounds.silenceRun, bounds.silenceRun).low * 100), high: 100, probes: bounds.silenceRun, decidedInMs: (bounds.silenceRun - 1) * 50 });
   });
 
   it('explains an "ok" verdict with its estimate, interval, probes and time', () => {

@@ -1,0 +1,133 @@
+/**
+ * Runs the sequential loss test of every running monitored container on the outcomes of the
+ * continuous prober: keeps one test per container instance, decides which containers are probed
+ * fast (while evidence of loss is building), and hands each verdict to the watchdog. Knows nothing
+ * of Docker or fping; time comes from the clock.
+ */
+import type { Clock } from '../shared/clock.js';
+import type { LoopProber, ProbeOutcome } from './fping-loop.js';
+import { freshTest, lossTestBounds, observe, type LossExplanation, type LossTestBounds, type LossTestSettings, type LossTestState } from './loss-test.js';
+
+export interface Watched {
+  name: string;
+  ip: string;
+  /** Which instance: a new one gets a fresh test. */
+  startedAt: string;
+}
+
+export interface Verdict {
+  name: string;
+  startedAt: string;
+  decision: 'ok' | 'lossy';
+  explanation: LossExplanation;
+  /** Mean, min and max round-trip time of the test's replies, ms; null when none came. */
+  rtt: { mean: number; min: number; max: number } | null;
+}
+
+/** Probed fast for this long after the last sign of loss. */
+const FAST_FOR_MS = 2000;
+
+interface Entry extends Watched {
+  state: LossTestState;
+  fastUntil: number;
+  rtts: number[];
+}
+
+export class LossMonitor {
+  private readonly byIp = new Map<string, Entry>();
+  private readonly byName = new Map<string, Entry>();
+  private fastKey = '';
+  private cached: { threshold: number; bounds: LossTestBounds } | null = null;
+
+  constructor(
+    private readonly settings: Omit<LossTestSettings, 'threshold'>,
+    private readonly threshold: () => number,
+    private readonly clock: Clock,
+    private readonly prober: LoopProber,
+    private readonly onVerdict: (verdict: Verdict) => void,
+  ) {}
+
+  /** The running monitored containers, as the last check cycle found them. */
+  watch(targets: readonly Watched[]): void {
+    const now = this.clock.now();
+    const keep = new Set(targets.map((t) => t.name));
+    for (const [name, entry] of this.byName) {
+      if (!keep.has(name)) this.drop(name, entry);
+    }
+    for (const t of targets) {
+      const entry = this.byName.get(t.name);
+      if (entry && entry.ip === t.ip && entry.startedAt === t.startedAt) continue;
+      if (entry) this.drop(t.name, entry);
+      const fresh: Entry = { ...t, state: freshTest(now), fastUntil: 0, rtts: [] };
+      this.byName.set(t.name, fresh);
+      this.byIp.set(t.ip, fresh);
+    }
+    this.applyRates(true);
+  }
+
+  /** One container's new instance, without waiting for the next cycle. */
+  watchOne(target: Watched): void {
+    const entry = this.byName.get(target.name);
+    if (entry) this.drop(target.name, entry);
+    const fresh: Entry = { ...target, state: freshTest(this.clock.now()), fastUntil: 0, rtts: [] };
+    this.byName.set(target.name, fresh);
+    this.byIp.set(target.ip, fresh);
+    this.applyRates(true);
+  }
+
+  /** After a restart: the instance is gone, so is its test; the next cycle watches the new one. */
+  forget(name: string): void {
+    const entry = this.byName.get(name);
+    if (entry) this.drop(name, entry);
+    this.applyRates(true);
+  }
+
+  outcome(o: ProbeOutcome): void {
+    const entry = this.byIp.get(o.ip);
+    if (!entry) return;
+    const now = this.clock.now();
+    if (!o.lost && o.rttMs !== null) entry.rtts.push(o.rttMs);
+    const result = observe(this.bounds(), entry.state, o.lost, now);
+    entry.state = result.state;
+    if (o.lost || result.state.llr > 0) entry.fastUntil = now + FAST_FOR_MS;
+    if (result.decision !== 'undecided') {
+      const rtts = entry.rtts;
+      entry.rtts = [];
+      this.onVerdict({
+        name: entry.name,
+        startedAt: entry.startedAt,
+        decision: result.decision,
+        explanation: result.explanation,
+        rtt: rtts.length ? { mean: round3(rtts.reduce((a, b) => a + b, 0) / rtts.length), min: Math.min(...rtts), max: Math.max(...rtts) } : null,
+      });
+    }
+    this.applyRates(false);
+  }
+
+  close(): void {
+    this.prober.close();
+  }
+
+  private drop(name: string, entry: Entry): void {
+    this.byName.delete(name);
+    if (this.byIp.get(entry.ip) === entry) this.byIp.delete(entry.ip);
+  }
+
+  private bounds(): LossTestBounds {
+    const threshold = this.threshold();
+    if (this.cached?.threshold !== threshold) this.cached = { threshold, bounds: lossTestBounds({ ...this.settings, threshold }) };
+    return this.cached.bounds;
+  }
+
+  /** Every watched container at the steady rate; those with recent signs of loss fast as well. */
+  private applyRates(targetsChanged: boolean): void {
+    const now = this.clock.now();
+    const fast = [...this.byIp.values()].filter((e) => e.fastUntil > now).map((e) => e.ip).sort();
+    const key = fast.join(' ');
+    if (!targetsChanged && key === this.fastKey) return;
+    this.fastKey = key;
+    this.prober.setTargets([...this.byIp.keys()], fast);
+  }
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
