@@ -55,7 +55,7 @@ async function tryItOut(page: Page, operationId: string, body?: string): Promise
 
 it('an operator sets the threshold and lists the containers through Swagger UI', async () => {
   const page = await browser.newPage();
-  await page.goto(control.url); // redirects to /docs/
+  await page.goto(`${control.url}/docs/`);
   await page.getByText('Container watchdog control API').first().waitFor({ timeout: 15_000 });
 
   const put = await tryItOut(page, 'setThreshold', '42');
