@@ -1,7 +1,9 @@
 /**
  * Continuous probing with fping's loop mode (-l): one long-running process pings every target at
- * the steady period, and another pings the targets under suspicion at the fast period. Each reply
- * and each timeout is one outcome. A group is restarted only when its set of targets changes.
+ * the steady period, and each target under suspicion gets a process of its own at the fast period
+ * (so one container turning suspicious or calm never interrupts another's fast probing; measured:
+ * one shared fast process, restarted on every change, lost most of its probes). Each reply and
+ * each timeout is one outcome. The steady process restarts only when the set of targets changes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -70,20 +72,35 @@ class FpingGroup {
 
 export class FpingLoopProber implements LoopProber {
   private readonly steady: FpingGroup;
-  private readonly fast: FpingGroup;
+  private readonly fast = new Map<string, FpingGroup>();
 
-  constructor(options: { steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number }, onOutcome: (outcome: ProbeOutcome) => void, onError: (message: string) => void) {
+  constructor(
+    private readonly options: { steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number },
+    private readonly onOutcome: (outcome: ProbeOutcome) => void,
+    private readonly onError: (message: string) => void,
+  ) {
     this.steady = new FpingGroup(options.steadyPeriodMs, options.timeoutMs, onOutcome, onError);
-    this.fast = new FpingGroup(options.fastPeriodMs, options.timeoutMs, onOutcome, onError);
   }
 
   setTargets(steady: readonly string[], fast: readonly string[]): void {
     this.steady.set(steady);
-    this.fast.set(fast);
+    const wanted = new Set(fast);
+    for (const [ip, group] of this.fast) {
+      if (wanted.has(ip)) continue;
+      group.stop();
+      this.fast.delete(ip);
+    }
+    for (const ip of wanted) {
+      if (this.fast.has(ip)) continue;
+      const group = new FpingGroup(this.options.fastPeriodMs, this.options.timeoutMs, this.onOutcome, this.onError);
+      this.fast.set(ip, group);
+      group.set([ip]);
+    }
   }
 
   close(): void {
     this.steady.stop();
-    this.fast.stop();
+    for (const group of this.fast.values()) group.stop();
+    this.fast.clear();
   }
 }

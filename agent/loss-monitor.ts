@@ -24,8 +24,8 @@ export interface Verdict {
   rtt: { mean: number; min: number; max: number } | null;
 }
 
-/** Probed fast for this long after the last sign of loss. */
-const FAST_FOR_MS = 2000;
+/** Probed fast for this long after the last sign of loss (long enough not to start and stop a process every few probes). */
+const FAST_FOR_MS = 5000;
 
 interface Entry extends Watched {
   state: LossTestState;

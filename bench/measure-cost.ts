@@ -2,8 +2,8 @@
  * What measuring costs at host density: 500 monitored containers (fping), the agent with nothing
  * measured (STATS=off, no /metrics) next to the same agent reading cgroup files and serving
  * /metrics scraped every 5 s as Prometheus would, and next to one asking the engine's one-shot
- * stats instead. Agent CPU (with its fping children) and RSS, the engine's CPU, the cycle, the
- * scrape. Targets unchanged: < 20 % of a core, < 150 MB.
+ * stats instead, and with the sequential verdict's continuous probing. Agent CPU (with its fping
+ * children) and RSS, the engine's CPU, the cycle, the scrape. Targets: < 20 % of a core, < 150 MB.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -39,10 +39,11 @@ export async function measureCost(size = 500): Promise<BenchResult> {
   const dockerd = enginePid();
   try {
     const variants: { label: string; env: Record<string, string>; scrape: boolean }[] = [
-      { label: 'nothing measured (STATS=off, no /metrics)', env: { STATS: 'off' }, scrape: false },
-      { label: 'cgroup files, no /metrics', env: { STATS: 'cgroup' }, scrape: false },
-      { label: 'cgroup files + /metrics scraped every 5 s', env: { STATS: 'cgroup', METRICS_PORT: '0' }, scrape: true },
-      { label: "engine's one-shot stats + /metrics scraped every 5 s", env: { STATS: 'docker', METRICS_PORT: '0' }, scrape: true },
+      { label: 'nothing measured (STATS=off, no /metrics)', env: { STATS: 'off', VERDICT: 'classic' }, scrape: false },
+      { label: 'cgroup files, no /metrics', env: { STATS: 'cgroup', VERDICT: 'classic' }, scrape: false },
+      { label: 'cgroup files + /metrics scraped every 5 s', env: { STATS: 'cgroup', METRICS_PORT: '0', VERDICT: 'classic' }, scrape: true },
+      { label: "engine's one-shot stats + /metrics scraped every 5 s", env: { STATS: 'docker', METRICS_PORT: '0', VERDICT: 'classic' }, scrape: true },
+      { label: 'sequential verdict (continuous probing, 4/s each) + cgroup files + /metrics', env: { STATS: 'cgroup', METRICS_PORT: '0', VERDICT: 'sequential' }, scrape: true },
     ];
     let reference: { cpu: number; rss: number } | null = null;
     for (const variant of variants) {

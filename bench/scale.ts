@@ -51,7 +51,7 @@ export async function scale(sizes = [100, 500], probers: ('ping' | 'fping')[] = 
     for (const size of sizes) {
       for (const prober of probers) {
         const dir = mkdtempSync(join(tmpdir(), 'scale-'));
-        const agent = startAgent({ MONITORED: names.slice(0, size).join(','), CHECK_INTERVAL_MS: String(INTERVAL_MS), PROBER: prober }, dir);
+        const agent = startAgent({ MONITORED: names.slice(0, size).join(','), CHECK_INTERVAL_MS: String(INTERVAL_MS), PROBER: prober, VERDICT: 'classic' }, dir);
         await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 60_000);
         const usage = await usageOf(agent.child.pid ?? 0, SAMPLE_CYCLES * INTERVAL_MS);
         const log = agent.log();
