@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseLoopLine, type LoopProber } from '../../agent/fping-loop.js';
+import { LossMonitor, type Verdict } from '../../agent/loss-monitor.js';
+import { FakeClock } from '../support/fakes.js';
+
+class RecordingProber implements LoopProber {
+  readonly calls: { steady: string[]; fast: string[] }[] = [];
+  setTargets(steady: readonly string[], fast: readonly string[]): void {
+    this.calls.push({ steady: [...steady].sort(), fast: [...fast] });
+  }
+  close(): void {}
+  get last() {
+    return this.calls.at(-1);
+  }
+}
+
+const settings = { delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: 24 };
+
+function setup() {
+  const clock = new FakeClock();
+  const prober = new RecordingProber();
+  const verdicts: Verdict[] = [];
+  const monitor = new LossMonitor(settings, () => 60, clock, prober, (v) => verdicts.push(v));
+  return { clock, prober, verdicts, monitor };
+}
+
+describe('LossMonitor', () => {
+  it('probes every watched container steadily, and one fast from its first lost reply until 5 s without a sign of loss', () => {
+    const { clock, prober, monitor } = setup();
+    monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'a' }, { name: 'db', ip: '10.0.0.3', startedAt: 'a' }]);
+    assert.deepEqual(prober.last, { steady: ['10.0.0.2', '10.0.0.3'], fast: [] });
+    monitor.outcome({ ip: '10.0.0.3', lost: true, rttMs: null });
+    assert.deepEqual(prober.last?.fast, ['10.0.0.3']);
+    const calls = prober.calls.length;
+    for (let i = 0; i < 10; i++) {
+      clock.advance(250);
+      monitor.outcome({ ip: '10.0.0.3', lost: false, rttMs: 0.1 });
+    }
+    assert.equal(prober.calls.length, calls, 'no change while it stays fast');
+    for (let i = 0; i < 12; i++) {
+      clock.advance(250);
+      monitor.outcome({ ip: '10.0.0.3', lost: false, rttMs: 0.1 });
+    }
+    assert.deepEqual(prober.last?.fast, [], 'calm again');
+  });
+
+  it('hands over a verdict with its explanation and the replies round-trip times, about the instance it judged', () => {
+    const { clock, verdicts, monitor } = setup();
+    monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'first' }]);
+    for (let i = 0; i < 30 && verdicts.length === 0; i++) {
+      clock.advance(250);
+      monitor.outcome({ ip: '10.0.0.2', lost: false, rttMs: 0.1 + i / 100 });
+    }
+    const ok = verdicts[0];
+    assert.equal(ok?.decision, 'ok');
+    assert.equal(ok?.startedAt, 'first');
+    assert.equal(ok?.explanation.lossPercent, 0);
+    assert.equal(ok?.rtt?.min, 0.1);
+    for (let i = 0; i < 40 && verdicts.length === 1; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null });
+    assert.equal(verdicts[1]?.decision, 'lossy');
+    assert.equal(verdicts[1]?.explanation.rule, 'silence');
+    assert.equal(verdicts[1]?.rtt, null, 'no reply in that test');
+  });
+
+  it('starts a fresh test for a new instance, and ignores addresses it does not watch', () => {
+    const { verdicts, monitor } = setup();
+    monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'first' }]);
+    for (let i = 0; i < 20; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null });
+    monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'second' }]);
+    for (let i = 0; i < 5; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null });
+    monitor.outcome({ ip: '10.0.0.99', lost: true, rttMs: null });
+    assert.equal(verdicts.length, 0, 'the losses of the old instance do not count for the new one');
+  });
+});
+
+describe('fping loop output', () => {
+  it('reads replies and timeouts', () => {
+    assert.deepEqual(parseLoopLine('172.17.0.2   : [3], 64 bytes, 0.046 ms (0.046 avg, 0% loss)'), { ip: '172.17.0.2', lost: false, rttMs: 0.046 });
+    assert.deepEqual(parseLoopLine('172.17.0.250 : [0], timed out (NaN avg, 100% loss)'), { ip: '172.17.0.250', lost: true, rttMs: null });
+    assert.equal(parseLoopLine('ICMP Host Unreachable from 172.17.0.1 for ICMP Echo sent to 172.17.0.9'), null);
+  });
+});
