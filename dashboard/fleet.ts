@@ -168,6 +168,8 @@ function fillRow({ row, cells, link, button }: RowParts, c: Container, now: numb
   setText(cells.status, c.status);
   setText(cells.monitored, c.monitored ? 'yes' : 'no');
   setText(cells.lossPercent, formatNumber(c.lossPercent, ' %', 0));
+  const sure = c.lossVerdict ? `95 % interval ${c.lossVerdict.lossLowPercent}-${c.lossVerdict.lossHighPercent} % over ${c.lossVerdict.probes} probes (${c.lossVerdict.rule})` : '';
+  if (cells.lossPercent.title !== sure) cells.lossPercent.title = sure;
   setText(cells.rttMs, formatNumber(c.rttMs, ' ms', 2));
   setText(cells.cpuPercent, formatNumber(c.cpuPercent, ' %'));
   setText(cells.memoryBytes, formatBytes(c.memoryBytes));
