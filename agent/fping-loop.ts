@@ -44,8 +44,10 @@ class FpingGroup {
     this.targets = key;
     this.stop();
     if (ips.length === 0) return;
-    // -l: loop; -p: period per target; -t: reply timeout; -r 0: no retries; -i 1: 1 ms between packets of different targets.
-    const child = spawn('fping', ['-l', '-p', String(this.periodMs), '-t', String(this.timeoutMs), '-r', '0', '-i', '1', ...ips], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // -l: loop; -p: period per target; -t: reply timeout; -r 0: no retries; -i 0.1: 0.1 ms between any two packets
+    // (fping's default 10 ms, or 1 ms, caps a process at 100 or 1,000 probes a second: measured, 240 targets at
+    // 4/s and 150 at 20/s each got a fraction of their rate).
+    const child = spawn('fping', ['-l', '-p', String(this.periodMs), '-t', String(this.timeoutMs), '-r', '0', '-i', '0.1', ...ips], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     createInterface({ input: child.stdout }).on('line', (line) => {
       const outcome = parseLoopLine(line);
