@@ -69,7 +69,6 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     },
   };
   config.verdict = readVerdict(read, config.prober);
-  read.check('VERDICT_DELTA', config.lossThreshold - config.verdictSettings.delta > 0 && config.lossThreshold + config.verdictSettings.delta < 100 || config.verdict === 'classic', `must leave room on both sides of LOSS_THRESHOLD (${config.lossThreshold}): threshold - delta > 0 and threshold + delta < 100`);
   read.done();
   return config;
 }

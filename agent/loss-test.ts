@@ -67,6 +67,8 @@ export function lossTestBounds(s: LossTestSettings): LossTestBounds {
   }
   // A run of k losses starts at a given probe with chance (1 - p0) p0^k under H0.
   const silenceRun = Math.max(3, Math.ceil(Math.log(alpha / (probesPerHour * (1 - p0))) / Math.log(p0)));
+  // Threshold 100 %: no loss is over it, as with the classic rule (strictly above).
+  if (s.threshold >= 100) return { p0, p1, lostStep, replyStep, upper: Infinity, lower, silenceRun: Infinity };
   return { p0, p1, lostStep, replyStep, upper, lower, silenceRun };
 }
 

@@ -18,7 +18,8 @@ import { engine, removeRunContainers, RUN_LABEL, runId, TARGET_IMAGE } from '../
 import { mapWithConcurrency } from '../agent/concurrency.js';
 import { summarize, type BenchResult, type Row } from './stats.js';
 
-const LEVELS = [0, 30, 50, 55, 65, 70, 90, 100];
+const LEVELS = (process.env['VERDICT_BENCH_LEVELS'] ?? '0,30,50,55,65,70,90,100').split(',').map(Number);
+const VERDICTS = (process.env['VERDICT_BENCH_VERDICTS'] ?? 'sequential,classic').split(',') as ('sequential' | 'classic')[];
 const run = promisify(execFile);
 
 async function injectLoss(pid: number, percent: number): Promise<void> {
@@ -32,7 +33,7 @@ interface Target { name: string; level: number; verdict: 'sequential' | 'classic
 export async function verdictBench(perLevel = Number(process.env['VERDICT_BENCH_PER_LEVEL'] ?? 30), durationMs = Number(process.env['VERDICT_BENCH_MS'] ?? 600_000)): Promise<BenchResult> {
   const docker = engine();
   const targets: Target[] = [];
-  for (const verdict of ['sequential', 'classic'] as const) {
+  for (const verdict of VERDICTS) {
     for (const level of LEVELS) for (let i = 0; i < perLevel; i++) targets.push({ name: `v-${runId}-${verdict.slice(0, 3)}-${level}-${i}`, level, verdict, injectedAt: 0 });
   }
   console.log(`creating ${targets.length} containers`);
@@ -44,7 +45,7 @@ export async function verdictBench(perLevel = Number(process.env['VERDICT_BENCH_
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
   try {
-    for (const verdict of ['sequential', 'classic'] as const) {
+    for (const verdict of VERDICTS) {
       agents[verdict] = startAgent({
         AGENT_HOSTNAME: `verdict-${verdict}`, VERDICT: verdict, LOSS_THRESHOLD: '60', CHECK_INTERVAL_MS: '5000', RESTART_LIMIT: '1000',
         MONITORED: targets.filter((t) => t.verdict === verdict).map((t) => t.name).join(','),
@@ -59,7 +60,7 @@ export async function verdictBench(perLevel = Number(process.env['VERDICT_BENCH_
       await injectLoss(pid, t.level);
     });
     await new Promise((resolve) => setTimeout(resolve, durationMs));
-    for (const verdict of ['sequential', 'classic'] as const) {
+    for (const verdict of VERDICTS) {
       const log = agents[verdict]?.log() ?? [];
       const firstRestart = new Map<string, { ordered: number; done: number }>();
       for (const e of log) {

@@ -110,6 +110,16 @@ describe('the sequential loss verdict (threshold 60 %, delta 10, alpha = beta = 
 
 const round = (x: number): number => Math.round(x * 10) / 10;
 
+describe('the edges of the threshold', () => {
+  it('never restarts at threshold 100 % (no loss is over it), and tests any other threshold, 90 % included', () => {
+    const never = lossTestBounds({ threshold: 100, delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: RATE });
+    assert.equal(firstRestart(never, 1, RATE * 600, seeded(5)), null);
+    const high = lossTestBounds({ threshold: 90, delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: RATE });
+    assert.ok((firstRestart(high, 1, RATE * 60, seeded(6)) ?? Infinity) <= high.silenceRun);
+    assert.equal(firstRestart(high, 0.5, RATE * 600, seeded(7)), null);
+  });
+});
+
 describe('wilson', () => {
   it('brackets the estimate, narrows with more probes', () => {
     const few = wilson(5, 10);
