@@ -37,6 +37,7 @@ export class LossMonitor {
   private readonly byIp = new Map<string, Entry>();
   private readonly byName = new Map<string, Entry>();
   private fastKey = '';
+  private lastSweep = 0;
   private cached: { threshold: number; bounds: LossTestBounds } | null = null;
 
   constructor(
@@ -89,6 +90,7 @@ export class LossMonitor {
     if (!o.lost && o.rttMs !== null) entry.rtts.push(o.rttMs);
     const result = observe(this.bounds(), entry.state, o.lost, now);
     entry.state = result.state;
+    const wasFast = entry.fastUntil > now;
     if (o.lost || result.state.llr > 0) entry.fastUntil = now + FAST_FOR_MS;
     if (result.decision !== 'undecided') {
       const rtts = entry.rtts;
@@ -101,7 +103,9 @@ export class LossMonitor {
         rtt: rtts.length ? { mean: round3(rtts.reduce((a, b) => a + b, 0) / rtts.length), min: Math.min(...rtts), max: Math.max(...rtts) } : null,
       });
     }
-    this.applyRates(false);
+    // The fast set is looked at again when this container joins it, and a few times a second for
+    // those whose time ran out: not on every outcome (thousands a second at hundreds of containers).
+    if ((!wasFast && entry.fastUntil > now) || now - this.lastSweep >= 250) this.applyRates(false);
   }
 
   close(): void {
@@ -122,6 +126,7 @@ export class LossMonitor {
   /** Every watched container at the steady rate; those with recent signs of loss fast as well. */
   private applyRates(targetsChanged: boolean): void {
     const now = this.clock.now();
+    this.lastSweep = now;
     const fast = [...this.byIp.values()].filter((e) => e.fastUntil > now).map((e) => e.ip).sort();
     const key = fast.join(' ');
     if (!targetsChanged && key === this.fastKey) return;
