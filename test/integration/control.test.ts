@@ -32,7 +32,8 @@ let control: ControlProcess;
 const agents = new Map<string, AgentProcess>();
 
 function runAgent(hostname: string, socket: string, dir?: string): AgentProcess {
-  const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, DOCKER_HOST: `unix://${socket}`, CHECK_INTERVAL_MS: '500' }, dir);
+  // The classic verdict: these tests are about control's commands reaching the agents, and need its exact loss figures.
+  const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, DOCKER_HOST: `unix://${socket}`, CHECK_INTERVAL_MS: '500', VERDICT: 'classic' }, dir);
   agents.set(hostname, agent);
   return agent;
 }
