@@ -82,7 +82,9 @@ it('sorts and filters without losing the choice at the next live update', async 
   // Sorting from the keyboard: the column headers are buttons.
   await page.locator('button[data-sort="name"]').focus();
   await page.keyboard.press('Enter');
-  await page.waitForTimeout(5500); // a live refresh
+  // The next live refresh (every 5 s) keeps them: the page marks each one painted.
+  const painted = await page.evaluate(() => performance.getEntriesByName('fleet-painted').length);
+  await page.waitForFunction((n) => performance.getEntriesByName('fleet-painted').length > n, painted, { timeout: 10_000 });
   assert.equal(await page.locator('.rows [role="row"]').count(), 1);
   assert.equal(await page.locator('[aria-sort="ascending"] button').innerText(), 'Container');
   await page.locator('input[type="search"]').fill('');
