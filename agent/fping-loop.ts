@@ -21,41 +21,10 @@ export interface LoopProber {
 }
 
 /** `172.17.0.2 : [3], 64 bytes, 0.05 ms (0.05 avg, 0% loss)` or `172.17.0.2 : [4], timed out (...)`. */
-export function parseLoopLine(line: string): (ProbeOutcome & { seq: number }) | null {
-  const match = /^(\S+)\s+:\s+\[(\d+)\],\s+(?:\d+ bytes,\s+([\d.]+) ms|(timed out))/.exec(line);
+export function parseLoopLine(line: string): ProbeOutcome | null {
+  const match = /^(\S+)\s+:\s+\[\d+\],\s+(?:\d+ bytes,\s+([\d.]+) ms|(timed out))/.exec(line);
   if (!match?.[1]) return null;
-  const seq = Number(match[2]);
-  return match[4] ? { ip: match[1], seq, lost: true, rttMs: null } : { ip: match[1], seq, lost: false, rttMs: Number(match[3]) };
-}
-
-/**
- * The probes of one fping process whose outcome it never printed. A process that is stopped takes
- * its pending probes with it, and those are the ones waiting for a timeout (replies come within a
- * millisecond): forgetting them would count replies and not losses, so a container restarted
- * often would look healthier than it is (measured in the verdict bench during a restart storm).
- * A probe older than the newest one printed for its target, and never printed, was lost.
- */
-export class UnreportedProbes {
-  private readonly targets = new Map<string, { next: number; seen: Set<number> }>();
-
-  record(ip: string, seq: number): void {
-    let t = this.targets.get(ip);
-    if (!t) this.targets.set(ip, (t = { next: 0, seen: new Set() }));
-    if (seq < t.next) return;
-    t.seen.add(seq);
-    while (t.seen.delete(t.next)) t.next += 1;
-  }
-
-  /** Per target, how many probes before its newest printed one were never printed. */
-  lost(): Map<string, number> {
-    const result = new Map<string, number>();
-    for (const [ip, t] of this.targets) {
-      if (t.seen.size === 0) continue;
-      const newest = Math.max(...t.seen);
-      result.set(ip, newest - t.next + 1 - t.seen.size);
-    }
-    return result;
-  }
+  return match[3] ? { ip: match[1], lost: true, rttMs: null } : { ip: match[1], lost: false, rttMs: Number(match[2]) };
 }
 
 class FpingGroup {
@@ -80,17 +49,9 @@ class FpingGroup {
     // 4/s and 150 at 20/s each got a fraction of their rate).
     const child = spawn('fping', ['-l', '-p', String(this.periodMs), '-t', String(this.timeoutMs), '-r', '0', '-i', '0.1', ...ips], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    const unreported = new UnreportedProbes();
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       const outcome = parseLoopLine(line);
-      if (!outcome) return;
-      unreported.record(outcome.ip, outcome.seq);
-      this.onOutcome({ ip: outcome.ip, lost: outcome.lost, rttMs: outcome.rttMs });
-    });
-    // Once the process is gone and every line it printed is read: the probes it never reported were lost.
-    lines.on('close', () => {
-      for (const [ip, count] of unreported.lost()) for (let i = 0; i < count; i++) this.onOutcome({ ip, lost: true, rttMs: null });
+      if (outcome) this.onOutcome(outcome);
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
