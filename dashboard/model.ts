@@ -3,6 +3,7 @@
  * how faults join their heals on the timeline, and how numbers read. Unit-tested in Node.
  */
 import type { Container, Event, Host } from '../control/api.generated.js';
+import { endOf, matchFaults } from '../control/fault-match.js';
 
 export type { Container, Event, Host };
 
@@ -66,24 +67,15 @@ export interface TimelineEntry {
   answers?: Event[];
 }
 
-/** Newest first; each fault joined to the first successful heal of its container that ended after it. */
+/** Newest first; each fault joined to the heal that answered it (the scorecard's rule, control/fault-match.ts). */
 export function timeline(events: readonly Event[]): TimelineEntry[] {
-  const endOf = (e: Event): number => Date.parse(e.at) + (e.type === 'heal' ? (e.durationMs ?? 0) : 0);
-  const ordered = [...events].sort((a, b) => endOf(a) - endOf(b) || Number(a.id) - Number(b.id));
-  const entries = new Map<string, TimelineEntry>(ordered.map((e) => [e.id, { event: e }]));
-  const open = new Map<string, Event[]>();
-  for (const e of ordered) {
-    const key = `${e.host}/${e.container ?? ''}`;
-    if (e.type === 'fault') open.set(key, [...(open.get(key) ?? []), e]);
-    if (e.type === 'heal' && e.outcome === 'ok') {
-      const answered = open.get(key) ?? [];
-      open.delete(key);
-      const heal = entries.get(e.id);
-      if (heal && answered.length > 0) heal.answers = answered;
-      for (const fault of answered) {
-        const entry = entries.get(fault.id);
-        if (entry) Object.assign(entry, { healedBy: e, timeToHealMs: endOf(e) - Date.parse(fault.at) });
-      }
+  const entries = new Map<string, TimelineEntry>(events.map((e) => [e.id, { event: e }]));
+  for (const { heal, faults } of matchFaults(events).heals) {
+    const entry = entries.get(heal.id);
+    if (entry && faults.length > 0) entry.answers = faults;
+    for (const fault of faults) {
+      const f = entries.get(fault.id);
+      if (f) Object.assign(f, { healedBy: heal, timeToHealMs: endOf(heal) - Date.parse(fault.at) });
     }
   }
   return [...entries.values()].sort((a, b) => Number(b.event.id) - Number(a.event.id));
