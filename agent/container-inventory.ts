@@ -23,6 +23,12 @@ export class ContainerInventory {
     return [...this.byId.values()];
   }
 
+  /** What the inventory last learned of the container, without asking the engine; undefined when it has not. */
+  known(name: string): ContainerInfo | undefined {
+    for (const c of this.byId.values()) if (c.name === name) return c;
+    return undefined;
+  }
+
   /** The runtime with its event stream also feeding this inventory: pass it to the watchdog. */
   watching(): ContainerRuntime {
     const runtime = this.runtime;

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       clock: systemClock,
       log: logger,
       ...(stats ? { stats } : {}),
+      known: (name) => inventory.known(name),
       ...(config.verdict === 'sequential' ? { continuous: continuousProbing(config.verdictSettings) } : {}),
     },
     {
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
     initial,
   );
   watchdog.start();
+  // Loaded now, not at the first list_request: the sequential verdict confirms instances from it.
+  inventory.list().catch((error: unknown) => logger.warn(`inventory: first listing failed: ${errorMessage(error)}; trying again on the next request`, { kind: 'engine' }));
   const bus = config.amqpUrl
     ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime, inventory), watchdog, logger, systemClock)
     : null;

@@ -15,7 +15,7 @@ import type { LoopProber, ProbeOutcome } from './fping-loop.js';
 import { Healer } from './healer.js';
 import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
 import { describeExplanation, type LossTestSettings } from './loss-test.js';
-import type { AgentState, ContainerRuntime, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
+import type { AgentState, ContainerInfo, ContainerRuntime, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
 import type { RestartPolicy } from './restart-guard.js';
 import { Scheduler } from './scheduler.js';
 import { WatchList } from './watch-list.js';
@@ -38,6 +38,8 @@ export interface WatchdogDeps {
   log: Log;
   /** Where CPU, memory and network counters come from; without it, none are measured. */
   stats?: StatsSource;
+  /** What the event-fed inventory knows of a container: confirms a verdict's instance without asking the engine. */
+  known?: (name: string) => ContainerInfo | undefined;
   /**
    * The sequential verdict: probing never stops, and a verdict comes when the evidence is enough,
    * not when the cycle comes. Without it, the classic verdict: PING_COUNT pings per cycle.
@@ -261,7 +263,10 @@ export class Watchdog {
     if (v.decision !== 'lossy') return;
     try {
       const healing = this.healer.isHealing(name);
-      const judged = confirmSameInstance({ verdict: 'lossy', action: 'restart', reason }, v.startedAt, healing ? null : await this.deps.runtime.inspect(name), healing);
+      // The inventory confirms the instance at once when it agrees; otherwise the engine decides (slow during restart storms).
+      const cached = this.deps.known?.(name);
+      const current = healing ? null : cached?.running && cached.startedAt === v.startedAt ? cached : await this.deps.runtime.inspect(name);
+      const judged = confirmSameInstance({ verdict: 'lossy', action: 'restart', reason }, v.startedAt, current, healing);
       this.lossMonitor?.forget(name);
       if (judged.action !== 'restart') {
         this.logCheck(name, judged.verdict, reasonOf(judged));

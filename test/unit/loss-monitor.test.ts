@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLoopLine, type LoopProber } from '../../agent/fping-loop.js';
+import { parseLoopLine, planPool, type LoopProber } from '../../agent/fping-loop.js';
 import { LossMonitor, type Verdict } from '../../agent/loss-monitor.js';
 import { FakeClock } from '../support/fakes.js';
 
@@ -79,5 +79,40 @@ describe('fping loop output', () => {
     assert.deepEqual(parseLoopLine('172.17.0.2   : [3], 64 bytes, 0.046 ms (0.046 avg, 0% loss)'), { ip: '172.17.0.2', lost: false, rttMs: 0.046 });
     assert.deepEqual(parseLoopLine('172.17.0.250 : [0], timed out (NaN avg, 100% loss)'), { ip: '172.17.0.250', lost: true, rttMs: null });
     assert.equal(parseLoopLine('ICMP Host Unreachable from 172.17.0.1 for ICMP Echo sent to 172.17.0.9'), null);
+  });
+});
+
+describe('fping pools', () => {
+  const limits = { maxProcesses: 3, compactAllowed: true };
+  const wanted = (...ips: string[]): Set<string> => new Set(ips);
+
+  it('adds new targets as a new process and leaves running ones alone', () => {
+    const plan = planPool([['a', 'b']], wanted('a', 'b', 'c'), limits);
+    assert.deepEqual(plan, { start: ['c'], stop: [], compact: false, waiting: 0 });
+  });
+
+  it('stops a process none of whose targets is wanted, and keeps one that still has a wanted target', () => {
+    const plan = planPool([['a', 'b'], ['c'], ['d', 'e']], wanted('a', 'd'), limits);
+    assert.deepEqual(plan, { start: null, stop: [1], compact: false, waiting: 0 });
+  });
+
+  it('compacts into one process instead of exceeding the limit', () => {
+    const plan = planPool([['a'], ['b'], ['c']], wanted('a', 'b', 'c', 'd'), limits);
+    assert.deepEqual(plan, { start: ['a', 'b', 'c', 'd'], stop: [0, 1, 2], compact: true, waiting: 0 });
+  });
+
+  it('waits for compaction when it is not allowed yet, saying how many addresses wait', () => {
+    const plan = planPool([['a'], ['b'], ['c']], wanted('a', 'b', 'c', 'd', 'e'), { ...limits, compactAllowed: false });
+    assert.deepEqual(plan, { start: null, stop: [], compact: false, waiting: 2 });
+  });
+
+  it('compacts when most of what it probes is no longer wanted', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `10.0.0.${i}`);
+    const plan = planPool([many], wanted('10.0.0.1', '10.0.0.2'), limits);
+    assert.deepEqual(plan, { start: ['10.0.0.1', '10.0.0.2'], stop: [0], compact: true, waiting: 0 });
+  });
+
+  it('does nothing when every wanted address is probed', () => {
+    assert.deepEqual(planPool([['a', 'b']], wanted('a', 'b'), limits), { start: null, stop: [], compact: false, waiting: 0 });
   });
 });
