@@ -56,7 +56,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
       falseRate: read.number('VERDICT_FALSE_RATE', 0.01, 0.000001, 0.5),
       missRate: read.number('VERDICT_MISS_RATE', 0.01, 0.000001, 0.5),
       steadyPeriodMs: read.integer('PROBE_PERIOD_MS', 250, 20, 60_000),
-      fastPeriodMs: read.integer('PROBE_FAST_PERIOD_MS', 50, 10, 10_000),
+      fastPeriodMs: read.integer('PROBE_FAST_PERIOD_MS', 30, 10, 10_000),
       timeoutMs: read.integer('PROBE_TIMEOUT_MS', 100, 10, 10_000),
     },
     metricsPort: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),

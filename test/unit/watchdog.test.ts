@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
+import type { ProbeOutcome } from '../../agent/fping-loop.js';
+import type { ContainerInfo } from '../../agent/ports.js';
 import { Watchdog, type WatchdogOptions } from '../../agent/watchdog.js';
 import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
 
@@ -314,5 +316,42 @@ describe('state', () => {
     store.failSave = null;
     await dog.setThreshold(20);
     assert.equal(dog.snapshot.threshold, 20);
+  });
+});
+
+describe('sequential verdict', () => {
+  function sequential(known: (name: string) => ContainerInfo | undefined): { dog: Watchdog; lose: (ip: string, n: number) => void } {
+    let feed: ((outcome: ProbeOutcome) => void) | null = null;
+    const continuous = {
+      settings: { delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: 24 },
+      prober: (onOutcome: (outcome: ProbeOutcome) => void) => {
+        feed = onOutcome;
+        return { setTargets: () => undefined, close: () => undefined };
+      },
+    };
+    const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, known }, options, { monitored: ['web'], threshold: 60 });
+    return { dog, lose: (ip, n) => Array.from({ length: n }, () => feed?.({ ip, lost: true, rttMs: null })) };
+  }
+
+  it('restarts on a lossy verdict when the inventory confirms the instance, without asking the engine', async () => {
+    const web = runtime.add('web');
+    const { dog, lose } = sequential((name) => (name === 'web' ? { ...web } : undefined));
+    await dog.runCycle();
+    runtime.failInspect = new Error('engine busy');
+    lose(web.ip ?? '', 40);
+    await settle();
+    assert.deepEqual(runtime.calls, ['restart web t=2']);
+    assert.equal(log.of('web', 'check')[0]?.fields['rule'], 'silence');
+  });
+
+  it('asks the engine when the inventory knows another instance, and leaves one restarted meanwhile alone', async () => {
+    const web = runtime.add('web');
+    const { dog, lose } = sequential(() => ({ ...web, startedAt: 'an older instance' }));
+    await dog.runCycle();
+    runtime.restartedElsewhere('web');
+    lose(web.ip ?? '', 40);
+    await settle();
+    assert.deepEqual(runtime.calls, [], 'the engine says the judged instance is gone');
+    assert.equal(log.of('web', 'check').at(-1)?.fields['verdict'], 'changed');
   });
 });
