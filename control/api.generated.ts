@@ -14,7 +14,9 @@ export interface paths {
          *     replied, at the latest after the gather deadline (`GATHER_TIMEOUT_MS`, 4 s by default).
          *     Hosts that did not answer in time are named in `X-Silent-Hosts`; their containers are
          *     missing from the list. A monitored name with no container on its host is listed with
-         *     status `absent`.
+         *     status `absent`. Concurrent calls share one gather in flight begun less than a second
+         *     before (single flight), so agents answer once however many callers ask; a call made
+         *     after a command (monitor, unmonitor, threshold) never joins a gather begun before it.
          */
         get: operations["listContainers"];
         put?: never;

@@ -22,7 +22,12 @@ export interface ContainerList {
   silent: string[];
 }
 
+/** A GET /containers joins a gather in flight begun at most this long ago. */
+const JOIN_WINDOW_MS = 1000;
+
 export class ControlService {
+  private listing: { startedAt: number; result: Promise<ContainerList> } | null = null;
+
   constructor(
     private readonly bus: CommandBus,
     private readonly registry: HostRegistry,
@@ -80,7 +85,25 @@ export class ControlService {
     return toHistory(query.metric, window, matrix);
   }
 
-  async listContainers(): Promise<ContainerList> {
+  /**
+   * Every host's containers. Concurrent callers share one gather in flight (single flight), so the
+   * load on agents does not grow with callers; a caller joins only a gather begun within the last
+   * JOIN_WINDOW_MS, so no answer is older than that when it is asked for.
+   */
+  listContainers(): Promise<ContainerList> {
+    const now = this.now();
+    if (this.listing && now - this.listing.startedAt <= JOIN_WINDOW_MS) return this.listing.result;
+    const result = this.gatherContainers();
+    const flight = { startedAt: now, result };
+    this.listing = flight;
+    const clear = (): void => {
+      if (this.listing === flight) this.listing = null;
+    };
+    result.then(clear, clear);
+    return result;
+  }
+
+  private async gatherContainers(): Promise<ContainerList> {
     await this.registry.settled();
     const gathered = await this.send(() => this.bus.toAll({ kind: 'list_request' }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: false }));
     const containers: Container[] = gathered.replies
@@ -90,6 +113,7 @@ export class ControlService {
   }
 
   async setMonitored(hostname: string, name: string, monitored: boolean): Promise<Container> {
+    this.listing = null; // a listing after this command must show it
     await this.registry.settled();
     if (!this.registry.isLive(hostname)) {
       const live = this.registry.live();
@@ -108,6 +132,7 @@ export class ControlService {
   }
 
   async setThreshold(threshold: number): Promise<ThresholdResult> {
+    this.listing = null; // a listing after this command must show it
     await this.registry.settled();
     const gathered = await this.send(() => this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }));
     const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack');

@@ -11,9 +11,12 @@ class FakeBus implements CommandBus {
   connected = true;
   readonly sent: { to: string; command: Command; options: SendOptions }[] = [];
   answer: (hostname: string, command: Command) => Reply | null = () => null;
+  /** While set, gathers wait for it (replies still in flight). */
+  held: Promise<void> | null = null;
 
   async toAll(command: Command, expected: readonly string[], options: SendOptions): Promise<Gathered> {
     this.sent.push({ to: 'all', command, options });
+    if (this.held) await this.held;
     return this.gather(command, expected);
   }
 
@@ -118,4 +121,45 @@ describe('ControlService', () => {
     assert.deepEqual(bus.sent.length, 1);
     assert.deepEqual((await service.listContainers()).silent, ['h1', 'h2', 'h3']);
   });
+
+  it('shares one gather among concurrent listings (single flight), and a command makes the next listing fresh', async () => {
+    service = new ControlService(bus, registry, 4000, null, null, () => clock.now());
+    bus.answer = (hostname) => ({ kind: 'list_response', hostname, containers: [{ hostname, name: 'a', status: 'running', monitored: false }] });
+    const [first, second, third] = await Promise.all([service.listContainers(), service.listContainers(), service.listContainers()]);
+    assert.equal(bus.sent.filter((s) => s.command.kind === 'list_request').length, 1, 'one list_request for three callers');
+    assert.deepEqual(second, first);
+    assert.deepEqual(third, first);
+    await service.listContainers();
+    assert.equal(bus.sent.filter((s) => s.command.kind === 'list_request').length, 2, 'a listing after the first ended gathers afresh');
+
+    const slow = service.listContainers();
+    bus.answer = (hostname, command) =>
+      command.kind === 'actives' ? { kind: 'ack', hostname, command: 'actives', ok: true, container: { hostname, name: 'a', status: 'running', monitored: true } } : { kind: 'list_response', hostname, containers: [{ hostname, name: 'a', status: 'running', monitored: true }] };
+    await service.setMonitored('h1', 'a', true);
+    const after = await service.listContainers();
+    await slow;
+    assert.equal(bus.sent.filter((s) => s.command.kind === 'list_request').length, 4, 'the listing asked for after the command did not join the one begun before it');
+    assert.equal(after.containers.every((c) => c.monitored), true);
+  });
+
+  it('joins only a gather begun within the last second', async () => {
+    service = new ControlService(bus, registry, 4000, null, null, () => clock.now());
+    let release = (): void => undefined;
+    bus.held = new Promise((resolve) => (release = resolve));
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const first = service.listContainers();
+    await tick();
+    clock.advance(900);
+    const joined = service.listContainers();
+    await tick();
+    assert.equal(bus.sent.length, 1, 'joined the gather begun 0.9 s ago');
+    clock.advance(600);
+    const fresh = service.listContainers();
+    await tick();
+    assert.equal(bus.sent.length, 2, 'the gather in flight began 1.5 s ago: a new one');
+    release();
+    assert.equal(await joined, await first);
+    assert.notEqual(await fresh, await first);
+  });
 });
+
