@@ -18,6 +18,8 @@ export interface AgentConfig {
   stateFile: string;
   logFile: string;
   concurrency: number;
+  /** How often a cycle lists the host afresh and inspects every monitored container; between, the event-fed inventory serves it. 0: inspect every cycle. */
+  resyncMs: number;
   prober: 'ping' | 'fping';
   /** Where CPU, memory and network counters come from: cgroup files, the engine's stats, cgroup else engine, or not at all. */
   stats: 'auto' | 'cgroup' | 'docker' | 'off';
@@ -48,6 +50,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     stateFile: read.string('STATE_FILE', `.state/agent-${hostname}.json`),
     logFile: read.string('LOG_FILE', `logs/agent-${hostname}.log`),
     concurrency: read.integer('CHECK_CONCURRENCY', 100, 1, 1000),
+    resyncMs: read.integer('INVENTORY_RESYNC_MS', 60_000, 0, 86_400_000),
     prober: readProber(read),
     stats: readStats(read),
     verdict: 'classic',

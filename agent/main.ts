@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       clock: systemClock,
       log: logger,
       ...(stats ? { stats } : {}),
-      known: (name) => inventory.known(name),
+      inventory,
       ...(config.verdict === 'sequential' ? { continuous: continuousProbing(config.verdictSettings) } : {}),
     },
     {
@@ -52,12 +52,11 @@ async function main(): Promise<void> {
       concurrency: config.concurrency,
       stopTimeoutSec: config.stopTimeoutSec,
       restartPolicy: config.restartPolicy,
+      resyncMs: config.resyncMs,
     },
     initial,
   );
   watchdog.start();
-  // Loaded now, not at the first list_request: the sequential verdict confirms instances from it.
-  inventory.list().catch((error: unknown) => logger.warn(`inventory: first listing failed: ${errorMessage(error)}; trying again on the next request`, { kind: 'engine' }));
   const bus = config.amqpUrl
     ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime, inventory), watchdog, logger, systemClock)
     : null;

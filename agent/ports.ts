@@ -35,6 +35,16 @@ export interface ContainerLister {
   list(): Promise<ContainerInfo[]>;
 }
 
+/** What the event-fed inventory knows, so the check cycle and the verdicts need no inspect per container. */
+export interface InventoryView {
+  /** The container as the inventory knows it; null when it knows there is none; undefined when it cannot say (not loaded, or never inspected). */
+  lookup(name: string): ContainerInfo | null | undefined;
+  /** Records what an inspect found (null: no such container). */
+  remember(name: string, found: ContainerInfo | null): void;
+  /** Lists the host's containers if not loaded, or afresh (a resync). */
+  load(afresh?: boolean): Promise<void>;
+}
+
 export interface ContainerRuntime extends ContainerLister {
   /** null when no container of that name exists on this host. */
   inspect(name: string): Promise<ContainerInfo | null>;

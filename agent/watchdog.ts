@@ -15,7 +15,7 @@ import type { LoopProber, ProbeOutcome } from './fping-loop.js';
 import { Healer } from './healer.js';
 import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
 import { describeExplanation, type LossTestSettings } from './loss-test.js';
-import type { AgentState, ContainerInfo, ContainerRuntime, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
+import type { AgentState, ContainerInfo, ContainerRuntime, InventoryView, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
 import type { RestartPolicy } from './restart-guard.js';
 import { Scheduler } from './scheduler.js';
 import { WatchList } from './watch-list.js';
@@ -28,6 +28,12 @@ export interface WatchdogOptions {
   /** Grace period for a restart's stop; a lossy container is alive, so it is kept short. */
   stopTimeoutSec: number;
   restartPolicy: RestartPolicy;
+  /**
+   * With an inventory: every this often a cycle lists the host afresh and inspects every monitored
+   * container (a resync that corrects any missed event); the cycles between take them from the
+   * inventory. 0: every cycle inspects every monitored container.
+   */
+  resyncMs?: number;
 }
 
 export interface WatchdogDeps {
@@ -38,8 +44,11 @@ export interface WatchdogDeps {
   log: Log;
   /** Where CPU, memory and network counters come from; without it, none are measured. */
   stats?: StatsSource;
-  /** What the event-fed inventory knows of a container: confirms a verdict's instance without asking the engine. */
-  known?: (name: string) => ContainerInfo | undefined;
+  /**
+   * The event-fed inventory: the cycle and the verdicts take containers from it instead of one
+   * inspect each. Without it, every cycle inspects every monitored container.
+   */
+  inventory?: InventoryView;
   /**
    * The sequential verdict: probing never stops, and a verdict comes when the evidence is enough,
    * not when the cycle comes. Without it, the classic verdict: PING_COUNT pings per cycle.
@@ -78,6 +87,7 @@ export class Watchdog {
   private readonly lossMonitor: LossMonitor | null = null;
   /** The last sequential verdict per container, to log only changes and restarts. */
   private readonly lastDecision = new Map<string, string>();
+  private lastResync = -Infinity;
 
   constructor(
     private readonly deps: WatchdogDeps,
@@ -171,8 +181,9 @@ export class Watchdog {
     const started = this.deps.clock.now();
     const heals: Promise<void>[] = [];
     const running: Probed[] = [];
+    const fromInventory = await this.inventoryForCycle(started);
     await mapWithConcurrency(monitored, this.options.concurrency, async (name) => {
-      const found = await this.look(name);
+      const found = await this.look(name, fromInventory);
       if (found?.verdict.action === 'probe') running.push({ name, id: found.id, pid: found.pid, ip: found.verdict.ip, startedAt: found.startedAt });
       else if (found?.verdict.action === 'start') heals.push(this.healer.heal(name, 'start', found.verdict.reason, 'check'));
     });
@@ -189,11 +200,27 @@ export class Watchdog {
     return this.report(monitored.length, running.length, this.deps.clock.now() - started);
   }
 
+  /** Whether this cycle takes containers from the inventory; false on a resync cycle (or with none). */
+  private async inventoryForCycle(now: number): Promise<boolean> {
+    const inventory = this.deps.inventory;
+    const resyncMs = this.options.resyncMs ?? 0;
+    if (!inventory || resyncMs <= 0) return false;
+    const resync = now - this.lastResync >= resyncMs;
+    try {
+      await inventory.load(resync);
+    } catch (error) {
+      this.deps.log.warn(`inventory: could not list the host's containers: ${errorMessage(error)}; inspecting each`, { kind: 'engine' });
+      return false;
+    }
+    if (resync) this.lastResync = now;
+    return !resync;
+  }
+
   /** What Docker says about one container, logged unless it is running (its probe is logged then). */
-  private async look(name: string): Promise<{ verdict: Verdict; id: string; pid: number | undefined; startedAt: string } | null> {
+  private async look(name: string, fromInventory: boolean): Promise<{ verdict: Verdict; id: string; pid: number | undefined; startedAt: string } | null> {
     try {
       const healing = this.healer.isHealing(name);
-      const container = healing ? null : await this.deps.runtime.inspect(name);
+      const container = healing ? null : await this.current(name, fromInventory);
       const verdict = judgeContainer(container, healing);
       if (verdict.action !== 'probe') this.logCheck(name, verdict.verdict, reasonOf(verdict));
       return { verdict, id: container?.id ?? '', pid: container?.pid, startedAt: container?.startedAt ?? '' };
@@ -201,6 +228,15 @@ export class Watchdog {
       this.logError(name, error);
       return null;
     }
+  }
+
+  /** The container from the inventory when it can say, else from the engine (and the inventory is told). */
+  private async current(name: string, fromInventory: boolean): Promise<ContainerInfo | null> {
+    const cached = fromInventory ? this.deps.inventory?.lookup(name) : undefined;
+    if (cached !== undefined) return cached;
+    const found = await this.deps.runtime.inspect(name);
+    this.deps.inventory?.remember(name, found);
+    return found;
   }
 
   private async probeAll(ips: string[]): Promise<Map<string, ProbeResult | Error>> {
@@ -264,7 +300,7 @@ export class Watchdog {
     try {
       const healing = this.healer.isHealing(name);
       // The inventory confirms the instance at once when it agrees; otherwise the engine decides (slow during restart storms).
-      const cached = this.deps.known?.(name);
+      const cached = this.deps.inventory?.lookup(name);
       const current = healing ? null : cached?.running && cached.startedAt === v.startedAt ? cached : await this.deps.runtime.inspect(name);
       const judged = confirmSameInstance({ verdict: 'lossy', action: 'restart', reason }, v.startedAt, current, healing);
       this.lossMonitor?.forget(name);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { ProbeOutcome } from '../../agent/fping-loop.js';
 import type { ContainerInfo } from '../../agent/ports.js';
+import { ContainerInventory } from '../../agent/container-inventory.js';
 import { Watchdog, type WatchdogOptions } from '../../agent/watchdog.js';
 import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
 
@@ -320,7 +321,7 @@ describe('state', () => {
 });
 
 describe('sequential verdict', () => {
-  function sequential(known: (name: string) => ContainerInfo | undefined): { dog: Watchdog; lose: (ip: string, n: number) => void } {
+  function sequential(lookup: (name: string) => ContainerInfo | undefined): { dog: Watchdog; lose: (ip: string, n: number) => void } {
     let feed: ((outcome: ProbeOutcome) => void) | null = null;
     const continuous = {
       settings: { delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: 24 },
@@ -329,7 +330,7 @@ describe('sequential verdict', () => {
         return { setTargets: () => undefined, close: () => undefined };
       },
     };
-    const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, known }, options, { monitored: ['web'], threshold: 60 });
+    const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, inventory: { lookup, remember: () => undefined, load: async () => undefined } }, options, { monitored: ['web'], threshold: 60 });
     return { dog, lose: (ip, n) => Array.from({ length: n }, () => feed?.({ ip, lost: true, rttMs: null })) };
   }
 
@@ -353,5 +354,55 @@ describe('sequential verdict', () => {
     await settle();
     assert.deepEqual(runtime.calls, [], 'the engine says the judged instance is gone');
     assert.equal(log.of('web', 'check').at(-1)?.fields['verdict'], 'changed');
+  });
+});
+
+describe('cycle from the inventory', () => {
+  function counted(): { inspects: string[] } {
+    const inspects: string[] = [];
+    const inspect = runtime.inspect.bind(runtime);
+    runtime.inspect = async (name) => {
+      inspects.push(name);
+      return inspect(name);
+    };
+    return { inspects };
+  }
+
+  it('inspects every monitored container only on a resync cycle; between, the event-fed inventory serves the cycle', async () => {
+    runtime.add('web');
+    runtime.add('db');
+    const { inspects } = counted();
+    const inventory = new ContainerInventory(runtime, log);
+    const dog = new Watchdog({ runtime: inventory.watching(), prober, store, clock, log, inventory }, { ...options, resyncMs: 60_000 }, { monitored: ['web', 'db', 'ghost'], threshold: 60 });
+    dog.start();
+    await dog.runCycle();
+    assert.deepEqual(inspects.sort(), ['db', 'ghost', 'web'], 'the first cycle is a resync');
+    inspects.length = 0;
+    clock.advance(1000);
+    await dog.runCycle();
+    assert.deepEqual(inspects, [], 'no inspect per container between resyncs');
+    assert.equal(log.of('ghost', 'check').at(-1)?.fields['verdict'], 'absent', 'the inventory knows ghost has no container');
+
+    // A change the engine reported is in the inventory: db stopped, the die event came.
+    runtime.calls.length = 0;
+    runtime.kill('db');
+    runtime.emit('die', 'db');
+    await settle();
+    assert.deepEqual(runtime.calls, ['start db'], 'started from the event');
+    await dog.stop();
+  });
+
+  it('a resync corrects what no event said: a restart the event stream missed is seen after INVENTORY_RESYNC_MS', async () => {
+    const web = runtime.add('web', { running: true });
+    const inventory = new ContainerInventory(runtime, log);
+    const dog = new Watchdog({ runtime: inventory.watching(), prober, store, clock, log, inventory }, { ...options, resyncMs: 60_000 }, { monitored: ['web'], threshold: 60 });
+    await dog.runCycle();
+    Object.assign(web, { running: false, status: 'exited', ip: null }); // died, and no event came
+    clock.advance(1000);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, [], 'between resyncs the inventory still says running');
+    clock.advance(60_000);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, ['start web'], 'the resync found it down');
   });
 });
