@@ -2,7 +2,8 @@
  * What the agent does with an admin command from the bus. No AMQP here: the bus adapter parses,
  * calls `handle`, and sends back the reply it returns.
  */
-import type { Ack, Command, ContainerStatus, ListResponse, Reply } from '../bus/messages.js';
+import { containerMatcher } from '../bus/container-filter.js';
+import type { Ack, Command, ContainerFilter, ContainerStatus, ListResponse, Reply } from '../bus/messages.js';
 import { errorMessage } from '../shared/errors.js';
 import type { ContainerResult } from './container-results.js';
 import type { ContainerInfo, ContainerLister, ContainerRuntime } from './ports.js';
@@ -20,7 +21,7 @@ export class CommandHandler {
   async handle(command: Command): Promise<Reply | null> {
     switch (command.kind) {
       case 'list_request':
-        return this.listContainers();
+        return this.listContainers(command.filter);
       case 'threshold':
         return this.setThreshold(command.threshold);
       case 'actives':
@@ -29,13 +30,19 @@ export class CommandHandler {
     }
   }
 
-  /** Every container on this host, plus monitored names that have no container here (status `absent`). */
-  async listContainers(): Promise<ListResponse> {
+  /**
+   * Every container on this host, plus monitored names that have no container here (status
+   * `absent`); with a filter, only those matching it (measured results are added only to them).
+   */
+  async listContainers(filter?: ContainerFilter): Promise<ListResponse> {
+    const wanted = containerMatcher(filter);
     const monitored = new Set(this.watchdog.snapshot.monitored); // one lookup per container, not a scan
-    const containers = (await this.containers.list()).map((c) => this.describe(c, monitored.has(c.name)));
-    const present = new Set(containers.map((c) => c.name));
+    const all = await this.containers.list();
+    const present = new Set(all.map((c) => c.name));
+    const containers = all.filter((c) => wanted({ name: c.name, status: c.status, monitored: monitored.has(c.name) })).map((c) => this.describe(c, monitored.has(c.name)));
     for (const name of monitored) {
-      if (!present.has(name)) containers.push({ hostname: this.hostname, name, status: 'absent', monitored: true });
+      const absent: ContainerStatus = { hostname: this.hostname, name, status: 'absent', monitored: true };
+      if (!present.has(name) && wanted(absent)) containers.push(absent);
     }
     containers.sort((a, b) => a.name.localeCompare(b.name));
     return { kind: 'list_response', hostname: this.hostname, containers };

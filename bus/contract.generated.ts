@@ -35,6 +35,15 @@ export interface components {
         ListRequest: {
             /** @constant */
             kind: "list_request";
+            filter?: components["schemas"]["ContainerFilter"];
+        };
+        /** @description Only the containers that match every given field; without a filter, all of them. Applied by the agent, so a filtered query only moves what it returns. Agents that predate filters ignore it; control applies it again to what comes back. */
+        ContainerFilter: {
+            /** @description Any of these states (Docker's, or `absent`). */
+            status?: ("created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead" | "absent")[];
+            monitored?: components["schemas"]["Flag"];
+            /** @description A name pattern: `*` matches any run of characters, `?` one character; the rest literally. */
+            name?: string;
         };
         ActivesCommand: {
             /** @constant */
@@ -189,6 +198,7 @@ export type Milliseconds = components['schemas']['Milliseconds'];
 export type Amount = components['schemas']['Amount'];
 export type ThresholdCommand = components['schemas']['ThresholdCommand'];
 export type ListRequest = components['schemas']['ListRequest'];
+export type ContainerFilter = components['schemas']['ContainerFilter'];
 export type ActivesCommand = components['schemas']['ActivesCommand'];
 export type Command = components['schemas']['Command'];
 export type ContainerStatus = components['schemas']['ContainerStatus'];
@@ -277,6 +287,42 @@ export const busSchemas: Record<string, object> = {
       "kind": {
         "type": "string",
         "const": "list_request"
+      },
+      "filter": {
+        "$ref": "#/components/schemas/ContainerFilter"
+      }
+    }
+  },
+  "ContainerFilter": {
+    "description": "Only the containers that match every given field; without a filter, all of them. Applied by the agent, so a filtered query only moves what it returns. Agents that predate filters ignore it; control applies it again to what comes back.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "status": {
+        "description": "Any of these states (Docker's, or `absent`).",
+        "type": "array",
+        "minItems": 1,
+        "items": {
+          "type": "string",
+          "enum": [
+            "created",
+            "running",
+            "paused",
+            "restarting",
+            "removing",
+            "exited",
+            "dead",
+            "absent"
+          ]
+        }
+      },
+      "monitored": {
+        "$ref": "#/components/schemas/Flag"
+      },
+      "name": {
+        "description": "A name pattern: `*` matches any run of characters, `?` one character; the rest literally.",
+        "type": "string",
+        "pattern": "^[a-zA-Z0-9_.*?-]{1,128}$"
       }
     }
   },

@@ -12,6 +12,7 @@ export type {
   Ack,
   ActivesCommand,
   Command,
+  ContainerFilter,
   ContainerStatus,
   Event,
   Heartbeat,

@@ -17,6 +17,10 @@ export interface paths {
          *     status `absent`. Concurrent calls share one gather in flight begun less than a second
          *     before (single flight), so agents answer once however many callers ask; a call made
          *     after a command (monitor, unmonitor, threshold) never joins a gather begun before it.
+         *
+         *     With a query, only the matching containers: `host` asks that host alone (404
+         *     `unknown_host` when it has no live agent); `status`, `monitored` and `name` are applied by
+         *     the agents, so a filtered call moves only what it returns. Without one, every container.
          */
         get: operations["listContainers"];
         put?: never;
@@ -561,7 +565,25 @@ export type $defs = Record<string, never>;
 export interface operations {
     listContainers: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Only this host's containers.
+                 * @example h1
+                 */
+                host?: string;
+                /**
+                 * @description Only these states, comma-separated: Docker's, or `absent`.
+                 * @example exited,dead
+                 */
+                status?: string;
+                /** @description Only monitored (true) or unmonitored (false) containers. */
+                monitored?: "true" | "false";
+                /**
+                 * @description A name pattern: `*` matches any run of characters, `?` one character.
+                 * @example web-*
+                 */
+                name?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

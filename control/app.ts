@@ -10,7 +10,7 @@ import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
 import swaggerUi from 'swagger-ui-express';
 import { parse } from 'yaml';
 import type { ErrorBody, operations } from './api.generated.js';
-import { ApiError, type ControlService } from './control-service.js';
+import { ApiError, type ContainerQuery, type ControlService } from './control-service.js';
 import type { EventFilter, EventQuery } from './event-log.js';
 import type { HistoryQuery } from './history.js';
 import type { ControlMetrics } from './metrics.js';
@@ -36,8 +36,8 @@ export async function createApp(service: ControlService, options: { apiToken: st
     validate: true,
     ajvOpts: { allErrors: true, formats: { 'date-time': true } },
     handlers: {
-      listContainers: async (_c: Context, _req: Request, res: Response) => {
-        const list = await service.listContainers();
+      listContainers: async (c: Context, _req: Request, res: Response) => {
+        const list = await service.listContainers(containerQuery(c.request.query as Record<string, string | undefined>));
         res.set('X-Answered-Hosts', list.answered.join(','));
         res.set('X-Silent-Hosts', list.silent.join(','));
         res.status(200).json(list.containers);
@@ -227,4 +227,15 @@ function describeError(error: { instancePath: string; keyword: string; message?:
       : { field: [field, extra].filter(Boolean).join('.'), rule: 'is not a known field' };
   }
   return { field: field || 'request', rule: error.message ?? error.keyword };
+}
+
+/** GET /containers' query, validated against the spec, as the service takes it (query values arrive as strings). */
+function containerQuery(query: Record<string, string | undefined>): ContainerQuery {
+  const { host, status, monitored, name } = query;
+  return {
+    ...(host === undefined ? {} : { host }),
+    ...(status === undefined ? {} : { status: [...new Set(status.split(','))] as NonNullable<ContainerQuery['status']> }),
+    ...(monitored === undefined ? {} : { monitored: monitored === 'true' }),
+    ...(name === undefined ? {} : { name }),
+  };
 }

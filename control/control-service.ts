@@ -3,7 +3,8 @@
  * and threshold commands, and turn the agents' replies into results or ApiErrors. It talks to the
  * agents only through the CommandBus port; its results are the types openapi.yaml defines.
  */
-import type { Ack } from '../bus/messages.js';
+import { containerMatcher, isEmptyFilter } from '../bus/container-filter.js';
+import type { Ack, ContainerFilter } from '../bus/messages.js';
 import { ApiError } from './api-error.js';
 import type { Container, Health, Host, ThresholdResult } from './api.generated.js';
 import { historyWindow, promql, toHistory, type History, type HistoryQuery } from './history.js';
@@ -16,6 +17,9 @@ const CATCH_UP_WAIT_MS = 5000;
 
 export { ApiError };
 
+/** GET /containers' query: one host, and the filter the agents apply. */
+export type ContainerQuery = ContainerFilter & { host?: string };
+
 export interface ContainerList {
   containers: Container[];
   answered: string[];
@@ -26,7 +30,7 @@ export interface ContainerList {
 const JOIN_WINDOW_MS = 1000;
 
 export class ControlService {
-  private listing: { startedAt: number; result: Promise<ContainerList> } | null = null;
+  private readonly listings = new Map<string, { startedAt: number; result: Promise<ContainerList> }>();
 
   constructor(
     private readonly bus: CommandBus,
@@ -86,39 +90,52 @@ export class ControlService {
   }
 
   /**
-   * Every host's containers. Concurrent callers share one gather in flight (single flight), so the
-   * load on agents does not grow with callers; a caller joins only a gather begun within the last
-   * JOIN_WINDOW_MS, so no answer is older than that when it is asked for.
+   * Every host's containers, or those the query asks for (one host, states, monitored or not, a
+   * name pattern: the agents apply the filter, so only what is returned moves). Concurrent callers
+   * with the same query share one gather in flight (single flight), so the load on agents does not
+   * grow with callers; a caller joins only a gather begun within the last JOIN_WINDOW_MS, so no
+   * answer is older than that when it is asked for.
    */
-  listContainers(): Promise<ContainerList> {
+  listContainers(query: ContainerQuery = {}): Promise<ContainerList> {
     const now = this.now();
-    if (this.listing && now - this.listing.startedAt <= JOIN_WINDOW_MS) return this.listing.result;
-    const result = this.gatherContainers();
+    const key = JSON.stringify([query.host, query.status, query.monitored, query.name]);
+    const inFlight = this.listings.get(key);
+    if (inFlight && now - inFlight.startedAt <= JOIN_WINDOW_MS) return inFlight.result;
+    const result = this.gatherContainers(query);
     const flight = { startedAt: now, result };
-    this.listing = flight;
+    this.listings.set(key, flight);
     const clear = (): void => {
-      if (this.listing === flight) this.listing = null;
+      if (this.listings.get(key) === flight) this.listings.delete(key);
     };
     result.then(clear, clear);
     return result;
   }
 
-  private async gatherContainers(): Promise<ContainerList> {
+  private async gatherContainers(query: ContainerQuery): Promise<ContainerList> {
     await this.registry.settled();
-    const gathered = await this.send(() => this.bus.toAll({ kind: 'list_request' }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: false }));
+    const { host, ...rest } = query;
+    const filter: ContainerFilter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    const command = isEmptyFilter(filter) ? ({ kind: 'list_request' } as const) : ({ kind: 'list_request', filter } as const);
+    const options = { timeoutMs: this.gatherTimeoutMs, persistent: false };
+    if (host !== undefined && !this.registry.isLive(host)) throw this.unknownHost(host);
+    const gathered = await this.send(() => (host === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(host, command, options)));
+    const wanted = containerMatcher(filter); // again: an agent that predates filters sends everything
     const containers: Container[] = gathered.replies
-      .flatMap((reply) => (reply.kind === 'list_response' ? reply.containers : []))
+      .flatMap((reply) => (reply.kind === 'list_response' && (host === undefined || reply.hostname === host) ? reply.containers : []))
+      .filter(wanted)
       .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.name.localeCompare(b.name));
     return { containers, answered: gathered.answered, silent: gathered.silent };
   }
 
+  private unknownHost(hostname: string): ApiError {
+    const live = this.registry.live();
+    return new ApiError(404, 'unknown_host', `no live agent on host ${hostname}; live hosts: ${live.length ? live.join(', ') : 'none'}`);
+  }
+
   async setMonitored(hostname: string, name: string, monitored: boolean): Promise<Container> {
-    this.listing = null; // a listing after this command must show it
+    this.listings.clear(); // a listing after this command must show it
     await this.registry.settled();
-    if (!this.registry.isLive(hostname)) {
-      const live = this.registry.live();
-      throw new ApiError(404, 'unknown_host', `no live agent on host ${hostname}; live hosts: ${live.length ? live.join(', ') : 'none'}`);
-    }
+    if (!this.registry.isLive(hostname)) throw this.unknownHost(hostname);
     const gathered = await this.send(() => this.bus.toHost(hostname, { kind: 'actives', hostname, name, monitored }, { timeoutMs: this.gatherTimeoutMs, persistent: true }));
     const ack = gathered.replies.find((r): r is Ack => r.kind === 'ack' && r.hostname === hostname);
     if (!ack) {
@@ -132,7 +149,7 @@ export class ControlService {
   }
 
   async setThreshold(threshold: number): Promise<ThresholdResult> {
-    this.listing = null; // a listing after this command must show it
+    this.listings.clear(); // a listing after this command must show it
     await this.registry.settled();
     const gathered = await this.send(() => this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }));
     const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack');

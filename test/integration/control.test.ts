@@ -180,6 +180,28 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     assert.equal(await listed(), 'not listed');
   });
 
+  it('GET /containers filters: one host, states, monitored, a name pattern; the agents filter, the unfiltered call is unchanged', async () => {
+    const stopped = uniqueName('stopped');
+    await createTarget(stopped, { docker: dockerA });
+    await dockerA.getContainer(stopped).stop({ t: 0 });
+    const query = async (q: string) => {
+      const result = await http<Container[]>('GET', `${control.url}/containers?${q}`);
+      assert.equal(result.status, 200, q);
+      return result;
+    };
+    const onA = await query(`host=${hostA}`);
+    assert.ok(onA.body.length > 0 && onA.body.every((c) => c.hostname === hostA));
+    assert.equal(onA.headers.get('x-answered-hosts'), hostA, 'only that host was asked');
+    const exited = (await query('status=exited,dead')).body;
+    assert.deepEqual(exited.filter((c) => c.name === stopped), [{ hostname: hostA, name: stopped, status: 'exited', monitored: false }]);
+    assert.ok(exited.every((c) => c.status === 'exited' || c.status === 'dead'));
+    const named = (await query(`name=only-?-${runId}-*`)).body;
+    assert.deepEqual(named.map((c) => `${c.hostname}/${c.name}`), [`${hostA}/${onlyA}`, `${hostB}/${onlyB}`]);
+    assert.ok((await query('monitored=false')).body.every((c) => !c.monitored));
+    const all = (await containers()).body;
+    assert.ok(find(all, hostA, stopped) && find(all, hostB, onlyB) && find(all, hostA, onlyA));
+  });
+
   it('concurrent REST calls never mix their replies', async () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => containers()));
     for (const result of results) {

@@ -160,6 +160,17 @@ describe('REST API: every status code', () => {
     assert.doesNotMatch(control.output(), /URIError/);
   });
 
+  it('400: bad GET /containers filters name the parameter; 404 for a host query with no live agent', async () => {
+    for (const [query, field] of [['status=runing', 'status'], ['status=running,', 'status'], ['monitored=yes', 'monitored'], ['name=web%2F1', 'name'], ['host=bad%20host', 'host']] as const) {
+      const result = await http<ErrorBody>('GET', `${control.url}/containers?${query}`);
+      assert.equal(result.status, 400, query);
+      assert.equal(result.body.details?.[0]?.field, field, query);
+    }
+    const noHost = await http<ErrorBody>('GET', `${control.url}/containers?host=nobody-${runId}`);
+    assert.equal(noHost.status, 404);
+    assert.equal(noHost.body.error, 'unknown_host');
+  });
+
   it('400: an unknown query parameter is named', async () => {
     const result = await http<ErrorBody>('GET', `${control.url}/containers?x=1`);
     assert.equal(result.status, 400);

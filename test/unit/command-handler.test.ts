@@ -35,6 +35,22 @@ describe('CommandHandler', () => {
     });
   });
 
+  it('answers a filtered list_request with the matching containers only', async () => {
+    runtime.add('web');
+    runtime.add('web-2', { running: false, status: 'exited', ip: null });
+    runtime.add('db', { running: false, status: 'exited', ip: null });
+    const names = async (filter: object) => {
+      const reply = await handler.handle({ kind: 'list_request', filter });
+      return reply?.kind === 'list_response' ? reply.containers.map((c) => c.name) : [];
+    };
+    assert.deepEqual(await names({ status: ['exited'] }), ['db', 'web-2']);
+    assert.deepEqual(await names({ monitored: true }), ['gone', 'web']);
+    assert.deepEqual(await names({ name: 'web*' }), ['web', 'web-2']);
+    assert.deepEqual(await names({ name: 'web-?', status: ['exited', 'dead'] }), ['web-2']);
+    assert.deepEqual(await names({ status: ['absent'] }), ['gone']);
+    assert.deepEqual(await names({ name: 'w.b' }), [], 'a dot is a dot, not any character');
+  });
+
   it('sets the threshold, saves it and acknowledges', async () => {
     assert.deepEqual(await handler.handle({ kind: 'threshold', threshold: 25 }), { kind: 'ack', hostname: 'h1', command: 'threshold', ok: true, threshold: 25 });
     assert.equal(store.saved?.threshold, 25);

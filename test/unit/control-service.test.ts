@@ -161,5 +161,24 @@ describe('ControlService', () => {
     assert.equal(await joined, await first);
     assert.notEqual(await fresh, await first);
   });
+
+  it('asks only the named host for a host query, 404 for a host with no live agent, and filters what an old agent sends unfiltered', async () => {
+    bus.answer = (hostname) => ({
+      kind: 'list_response',
+      hostname,
+      containers: [
+        { hostname, name: 'web-1', status: 'running', monitored: true },
+        { hostname, name: 'db', status: 'exited', monitored: false },
+      ],
+    });
+    const list = await service.listContainers({ host: 'h2', name: 'web-*' });
+    assert.deepEqual(bus.sent.map((s) => [s.to, s.command]), [['h2', { kind: 'list_request', filter: { name: 'web-*' } }]]);
+    assert.deepEqual(list.containers.map((c) => `${c.hostname}/${c.name}`), ['h2/web-1'], 'the agent ignored the filter; control applied it');
+    const error = await refusal(service.listContainers({ host: 'nowhere' }));
+    assert.deepEqual([error.status, error.code], [404, 'unknown_host']);
+    assert.match(error.message, /live hosts: h1, h2/);
+    await service.listContainers();
+    assert.deepEqual(bus.sent.at(-1)?.command, { kind: 'list_request' }, 'no filter: the original message');
+  });
 });
 

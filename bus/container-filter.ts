@@ -1,0 +1,22 @@
+/**
+ * Which containers a filtered `list_request` asks for: the agent applies it to what it holds, so a
+ * filtered query only moves what it returns, and control applies it again to what comes back
+ * (agents that predate filters ignore them). No I/O.
+ */
+import type { ContainerFilter, ContainerStatus } from './messages.js';
+
+/** A `*`/`?` name pattern as a regular expression matching the whole name. */
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+export function containerMatcher(filter: ContainerFilter | undefined): (c: Pick<ContainerStatus, 'name' | 'status' | 'monitored'>) => boolean {
+  if (!filter) return () => true;
+  const statuses = filter.status ? new Set<string>(filter.status) : null;
+  const name = filter.name === undefined ? null : globToRegExp(filter.name);
+  return (c) => (statuses === null || statuses.has(c.status)) && (filter.monitored === undefined || c.monitored === filter.monitored) && (name === null || name.test(c.name));
+}
+
+/** True when the filter asks for nothing in particular. */
+export const isEmptyFilter = (filter: ContainerFilter | undefined): boolean => !filter || Object.keys(filter).length === 0;
