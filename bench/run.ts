@@ -10,6 +10,7 @@ import { lossLatency } from './loss-latency.js';
 import { measureCost } from './measure-cost.js';
 import { scale } from './scale.js';
 import { soak } from './soak.js';
+import { verdictBench } from './verdict.js';
 import { markdownTable, writeResults, type BenchResult } from './stats.js';
 
 const benches: Record<string, () => Promise<BenchResult>> = {
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'measure-cost': () => measureCost(500),
   events: () => eventsBench(100_000),
   dashboard: () => dashboardBench(),
+  verdict: () => verdictBench(),
 };
 
 /** Long; only when asked for by name: npm run bench -- soak */

@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent, type AgentProcess } from '../lab/agent-process.js';
@@ -71,6 +71,7 @@ export async function verdictBench(perLevel = Number(process.env['VERDICT_BENCH_
     await new Promise((resolve) => setTimeout(resolve, durationMs));
     for (const verdict of VERDICTS) {
       const log = agents[verdict]?.log() ?? [];
+      if (process.env['VERDICT_BENCH_DUMP']) writeFileSync(`${process.env['VERDICT_BENCH_DUMP']}-${verdict}.json`, JSON.stringify({ targets: targets.filter((t) => t.verdict === verdict), log }));
       const firstRestart = new Map<string, { ordered: number; done: number }>();
       for (const e of log) {
         if (e.kind === 'action' && e.outcome === 'ok' && e.container && !firstRestart.has(e.container)) {
