@@ -8,10 +8,13 @@
  * replies: measured, 150 of them took both cores) are they replaced by one (compaction), at most
  * once per `compactEveryMs`.
  *
- * A stopped process takes its pending probes with it: replies come within a millisecond but
- * losses only at the timeout, so what it takes is mostly losses. To keep the tests unbiased, a
- * reply is handed on only once a loss of the same probe would have been (timeout after it came);
- * a stopped process's held replies are dropped with its pending losses.
+ * What a probe's outcome is comes from fping's per-target sequence numbers, not from its "timed
+ * out" lines: measured on the lab, an fping 5.1 process in loop mode stops printing timeouts after
+ * some of its targets restart (it keeps printing replies, with the right numbers), so a container
+ * losing 70 % looked like one losing 20 %. A probe is settled (reply or lost) once the process has
+ * had a reply to a later round by enough periods that no reply can still come (see ProbeLedger).
+ * Settling by rounds, not by outcome, also keeps a stopped process from biasing the tests: what it
+ * takes with it is the unsettled tail, replies and losses alike.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -22,17 +25,89 @@ export interface ProbeOutcome {
   rttMs: number | null;
 }
 
+/** Where a continuous prober sends what it learns. */
+export interface ProbeSink {
+  /** A settled probe. */
+  outcome(outcome: ProbeOutcome): void;
+  /** An early sign of loss at this address (a timeout line), before its probe is settled. */
+  hint(ip: string): void;
+  error(message: string): void;
+}
+
 export interface LoopProber {
   /** The addresses to probe at the steady rate, and those to probe fast as well. */
   setTargets(steady: readonly string[], fast: readonly string[]): void;
   close(): void;
 }
 
+export interface LoopLine extends ProbeOutcome {
+  /** fping's round for this target: the n-th probe sent to it by this process. */
+  round: number;
+}
+
 /** `172.17.0.2 : [3], 64 bytes, 0.05 ms (0.05 avg, 0% loss)` or `172.17.0.2 : [4], timed out (...)`. */
-export function parseLoopLine(line: string): ProbeOutcome | null {
-  const match = /^(\S+)\s+:\s+\[\d+\],\s+(?:\d+ bytes,\s+([\d.]+) ms|(timed out))/.exec(line);
+export function parseLoopLine(line: string): LoopLine | null {
+  const match = /^(\S+)\s+:\s+\[(\d+)\],\s+(?:\d+ bytes,\s+([\d.]+) ms|(timed out))/.exec(line);
   if (!match?.[1]) return null;
-  return match[3] ? { ip: match[1], lost: true, rttMs: null } : { ip: match[1], lost: false, rttMs: Number(match[2]) };
+  const round = Number(match[2]);
+  return match[4] ? { ip: match[1], round, lost: true, rttMs: null } : { ip: match[1], round, lost: false, rttMs: Number(match[3]) };
+}
+
+/**
+ * One fping process's probes, settled in order per target. Free of I/O. fping sends round n to
+ * all its targets within one period, and a reply comes within the timeout, so once any target has
+ * answered round m, every probe of round m - settleLag or earlier has had its chance: it is a
+ * reply if one came, else lost. While no target answers at all (every one silent), the rounds
+ * cannot be seen, and fping's own timeout lines settle the probes instead.
+ */
+export class ProbeLedger {
+  private readonly next = new Map<string, number>();
+  private readonly replies = new Map<string, Map<number, number>>();
+  private highestAnswered = -1;
+
+  constructor(
+    targets: readonly string[],
+    /** Rounds between a probe and its settling: ceil(timeout / period) + 1. */
+    readonly settleLag: number,
+  ) {
+    for (const ip of targets) {
+      this.next.set(ip, 0);
+      this.replies.set(ip, new Map());
+    }
+  }
+
+  /** A line from the process; returns what it settles (only timeouts settle directly, and only while nothing answers). */
+  record(line: LoopLine, nothingAnswers: boolean): ProbeOutcome[] {
+    const next = this.next.get(line.ip);
+    if (next === undefined || line.round < next) return [];
+    if (!line.lost) {
+      this.replies.get(line.ip)?.set(line.round, line.rttMs ?? 0);
+      this.highestAnswered = Math.max(this.highestAnswered, line.round);
+      return [];
+    }
+    return nothingAnswers ? this.settle(line.ip, line.round) : [];
+  }
+
+  /** Every probe of every target that can no longer be answered. */
+  settleAll(): ProbeOutcome[] {
+    const upTo = this.highestAnswered - this.settleLag;
+    if (upTo < 0) return [];
+    return [...this.next.keys()].flatMap((ip) => this.settle(ip, upTo));
+  }
+
+  private settle(ip: string, upTo: number): ProbeOutcome[] {
+    const next = this.next.get(ip) ?? 0;
+    const replies = this.replies.get(ip);
+    if (upTo < next || !replies) return [];
+    const out: ProbeOutcome[] = [];
+    for (let round = next; round <= upTo; round++) {
+      const rtt = replies.get(round);
+      replies.delete(round);
+      out.push(rtt === undefined ? { ip, lost: true, rttMs: null } : { ip, lost: false, rttMs: rtt });
+    }
+    this.next.set(ip, upTo + 1);
+    return out;
+  }
 }
 
 export interface PoolPlan {
@@ -74,61 +149,77 @@ export function planPool(running: readonly (readonly string[])[], wanted: Readon
   return { start: missing.length > 0 ? missing : null, stop, compact: false, waiting: 0 };
 }
 
-/** One fping process; its replies are held for `timeoutMs` (see above). */
+/** A process that printed nothing for this long while it has targets is stuck: it is replaced. */
+const STALL_MS = 3000;
+
+/** One fping process and the ledger that settles its probes. */
 class FpingProcess {
   private readonly child: ChildProcess;
-  private held: { at: number; outcome: ProbeOutcome }[] = [];
-  private readonly release: NodeJS.Timeout;
+  private readonly ledger: ProbeLedger;
+  private readonly tick: NodeJS.Timeout;
+  private lastAnswerAt = Date.now();
+  private lastLineAt = Date.now();
   private stopped = false;
 
   constructor(
     readonly targets: readonly string[],
-    periodMs: number,
+    private readonly periodMs: number,
     private readonly timeoutMs: number,
-    private readonly onOutcome: (outcome: ProbeOutcome) => void,
+    private readonly sink: ProbeSink,
     onExit: (message: string) => void,
   ) {
+    this.ledger = new ProbeLedger(targets, Math.ceil(timeoutMs / periodMs) + 1);
     // -l: loop; -p: period per target; -t: reply timeout; -r 0: no retries; -i 0.1: 0.1 ms between any two packets
     // (fping's default 10 ms, or 1 ms, caps a process at 100 or 1,000 probes a second: measured, 240 targets at
     // 4/s and 150 at 20/s each got a fraction of their rate).
     this.child = spawn('fping', ['-l', '-p', String(periodMs), '-t', String(timeoutMs), '-r', '0', '-i', '0.1', ...targets], { stdio: ['ignore', 'pipe', 'pipe'] });
-    createInterface({ input: this.child.stdout! }).on('line', (line) => {
-      const outcome = parseLoopLine(line);
-      if (!outcome || this.stopped) return;
-      if (outcome.lost) this.onOutcome(outcome);
-      else this.held.push({ at: Date.now(), outcome });
-    });
-    this.release = setInterval(() => this.releaseDue(), Math.max(10, Math.min(50, timeoutMs / 4)));
-    this.release.unref();
+    createInterface({ input: this.child.stdout! }).on('line', (text) => this.line(text));
+    this.tick = setInterval(() => this.settle(), Math.max(10, Math.min(50, periodMs / 2)));
+    this.tick.unref();
     let stderr = '';
     this.child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
-    this.child.on('error', (error) => {
-      if (!this.stopped) onExit(`fping could not start: ${error.message}`);
+    const exited = (message: string): void => {
+      if (!this.stopped) onExit(message);
       this.stop();
-    });
-    this.child.on('exit', (code, signal) => {
-      if (!this.stopped) onExit(`fping exited (${signal ?? code}): ${stderr.trim().split('\n').pop() ?? ''}`);
-      this.stop();
-    });
+    };
+    this.child.on('error', (error) => exited(`fping could not start: ${error.message}`));
+    this.child.on('exit', (code, signal) => exited(`fping exited (${signal ?? code}): ${stderr.trim().split('\n').pop() ?? ''}`));
+    this.stalled = () => exited(`fping printed nothing for ${STALL_MS / 1000} s`);
   }
+
+  private readonly stalled: () => void;
 
   get running(): boolean {
     return !this.stopped;
   }
 
+  /** Its unsettled probes go with it: replies and losses alike, so no test is biased. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.release);
-    this.held = [];
+    clearInterval(this.tick);
     this.child.kill();
   }
 
-  private releaseDue(): void {
-    const due = Date.now() - this.timeoutMs;
-    let n = 0;
-    while (n < this.held.length && this.held[n]!.at <= due) this.onOutcome(this.held[n++]!.outcome);
-    if (n > 0) this.held = this.held.slice(n);
+  private nothingAnswers(now: number): boolean {
+    return now - this.lastAnswerAt > this.ledger.settleLag * this.periodMs + this.timeoutMs;
+  }
+
+  private line(text: string): void {
+    const line = parseLoopLine(text);
+    if (!line || this.stopped) return;
+    const now = Date.now();
+    this.lastLineAt = now;
+    if (!line.lost) this.lastAnswerAt = now;
+    else this.sink.hint(line.ip); // a sign of loss: probe it fast at once, though the probe is not settled yet
+    for (const outcome of this.ledger.record(line, this.nothingAnswers(now))) this.sink.outcome(outcome);
+  }
+
+  private settle(): void {
+    const now = Date.now();
+    if (now - this.lastLineAt > STALL_MS) return this.stalled();
+    if (this.nothingAnswers(now)) return;
+    for (const outcome of this.ledger.settleAll()) this.sink.outcome(outcome);
   }
 }
 
@@ -141,8 +232,7 @@ class FpingPool {
 
   constructor(
     private readonly options: { periodMs: number; timeoutMs: number; maxProcesses: number; compactEveryMs: number },
-    private readonly onOutcome: (outcome: ProbeOutcome) => void,
-    private readonly onError: (message: string) => void,
+    private readonly sink: ProbeSink,
   ) {}
 
   /** Applied a moment later, so a burst of changes becomes one new process. */
@@ -174,7 +264,7 @@ class FpingPool {
     const plan = planPool(this.processes.map((p) => p.targets), this.wanted, { maxProcesses: this.options.maxProcesses, compactAllowed: now - this.lastCompaction >= this.options.compactEveryMs });
     if (plan.compact) this.lastCompaction = now;
     // The new process first, then the old ones go: no gap in probing.
-    const started = plan.start ? [new FpingProcess(plan.start, this.options.periodMs, this.options.timeoutMs, this.onOutcome, (message) => this.exited(message))] : [];
+    const started = plan.start ? [new FpingProcess(plan.start, this.options.periodMs, this.options.timeoutMs, this.sink, (message) => this.exited(message))] : [];
     const stopping = new Set(plan.stop);
     for (const index of stopping) this.processes[index]!.stop();
     this.processes = [...this.processes.filter((_, index) => !stopping.has(index)), ...started];
@@ -182,7 +272,7 @@ class FpingPool {
   }
 
   private exited(message: string): void {
-    this.onError(`${message}; starting it again`);
+    this.sink.error(`${message}; starting it again`);
     this.schedule(500);
   }
 }
@@ -191,9 +281,9 @@ export class FpingLoopProber implements LoopProber {
   private readonly steady: FpingPool;
   private readonly fast: FpingPool;
 
-  constructor(options: { steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number }, onOutcome: (outcome: ProbeOutcome) => void, onError: (message: string) => void) {
-    this.steady = new FpingPool({ periodMs: options.steadyPeriodMs, timeoutMs: options.timeoutMs, maxProcesses: 3, compactEveryMs: 2000 }, onOutcome, onError);
-    this.fast = new FpingPool({ periodMs: options.fastPeriodMs, timeoutMs: options.timeoutMs, maxProcesses: 6, compactEveryMs: 1000 }, onOutcome, onError);
+  constructor(options: { steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number }, sink: ProbeSink) {
+    this.steady = new FpingPool({ periodMs: options.steadyPeriodMs, timeoutMs: options.timeoutMs, maxProcesses: 3, compactEveryMs: 2000 }, sink);
+    this.fast = new FpingPool({ periodMs: options.fastPeriodMs, timeoutMs: options.timeoutMs, maxProcesses: 6, compactEveryMs: 1000 }, sink);
   }
 
   setTargets(steady: readonly string[], fast: readonly string[]): void {

@@ -108,6 +108,16 @@ export class LossMonitor {
     if ((!wasFast && entry.fastUntil > now) || now - this.lastSweep >= 250) this.applyRates(false);
   }
 
+  /** An early sign of loss: probe it fast from now on (its probe counts once settled). */
+  hint(ip: string): void {
+    const entry = this.byIp.get(ip);
+    if (!entry) return;
+    const now = this.clock.now();
+    const wasFast = entry.fastUntil > now;
+    entry.fastUntil = now + FAST_FOR_MS;
+    if (!wasFast) this.applyRates(false);
+  }
+
   close(): void {
     this.prober.close();
   }

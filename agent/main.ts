@@ -100,7 +100,7 @@ async function main(): Promise<void> {
 function continuousProbing(s: AgentConfig['verdictSettings']): NonNullable<WatchdogDeps['continuous']> {
   return {
     settings: { delta: s.delta, falseRate: s.falseRate, missRate: s.missRate, fastRatePerSecond: 1000 / s.fastPeriodMs + 1000 / s.steadyPeriodMs },
-    prober: (onOutcome, onError) => new FpingLoopProber({ steadyPeriodMs: s.steadyPeriodMs, fastPeriodMs: s.fastPeriodMs, timeoutMs: s.timeoutMs }, onOutcome, onError),
+    prober: (sink) => new FpingLoopProber({ steadyPeriodMs: s.steadyPeriodMs, fastPeriodMs: s.fastPeriodMs, timeoutMs: s.timeoutMs }, sink),
   };
 }
 

@@ -11,7 +11,7 @@ import { errorMessage } from '../shared/errors.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { ContainerResults, type ContainerResult } from './container-results.js';
 import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf, type Verdict } from './decide.js';
-import type { LoopProber, ProbeOutcome } from './fping-loop.js';
+import type { LoopProber, ProbeSink } from './fping-loop.js';
 import { Healer } from './healer.js';
 import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
 import { describeExplanation, type LossTestSettings } from './loss-test.js';
@@ -55,7 +55,7 @@ export interface WatchdogDeps {
    */
   continuous?: {
     settings: Omit<LossTestSettings, 'threshold'>;
-    prober: (onOutcome: (outcome: ProbeOutcome) => void, onError: (message: string) => void) => LoopProber;
+    prober: (sink: ProbeSink) => LoopProber;
   };
 }
 
@@ -101,10 +101,11 @@ export class Watchdog {
     );
     if (deps.continuous) {
       const { settings, prober } = deps.continuous;
-      const loop = prober(
-        (outcome) => this.lossMonitor?.outcome(outcome),
-        (message) => deps.log.warn(`continuous probing: ${message}`, { kind: 'probe' }),
-      );
+      const loop = prober({
+        outcome: (outcome) => this.lossMonitor?.outcome(outcome),
+        hint: (ip) => this.lossMonitor?.hint(ip),
+        error: (message) => deps.log.warn(`continuous probing: ${message}`, { kind: 'probe' }),
+      });
       this.lossMonitor = new LossMonitor(settings, () => this.watchList.snapshot.threshold, deps.clock, loop, (verdict) => void this.onVerdict(verdict));
     }
   }

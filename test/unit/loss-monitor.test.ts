@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLoopLine, planPool, type LoopProber } from '../../agent/fping-loop.js';
+import { parseLoopLine, planPool, ProbeLedger, type LoopLine, type LoopProber } from '../../agent/fping-loop.js';
 import { LossMonitor, type Verdict } from '../../agent/loss-monitor.js';
 import { FakeClock } from '../support/fakes.js';
 
@@ -76,8 +76,8 @@ describe('LossMonitor', () => {
 
 describe('fping loop output', () => {
   it('reads replies and timeouts', () => {
-    assert.deepEqual(parseLoopLine('172.17.0.2   : [3], 64 bytes, 0.046 ms (0.046 avg, 0% loss)'), { ip: '172.17.0.2', lost: false, rttMs: 0.046 });
-    assert.deepEqual(parseLoopLine('172.17.0.250 : [0], timed out (NaN avg, 100% loss)'), { ip: '172.17.0.250', lost: true, rttMs: null });
+    assert.deepEqual(parseLoopLine('172.17.0.2   : [3], 64 bytes, 0.046 ms (0.046 avg, 0% loss)'), { ip: '172.17.0.2', round: 3, lost: false, rttMs: 0.046 });
+    assert.deepEqual(parseLoopLine('172.17.0.250 : [0], timed out (NaN avg, 100% loss)'), { ip: '172.17.0.250', round: 0, lost: true, rttMs: null });
     assert.equal(parseLoopLine('ICMP Host Unreachable from 172.17.0.1 for ICMP Echo sent to 172.17.0.9'), null);
   });
 });
@@ -114,5 +114,39 @@ describe('fping pools', () => {
 
   it('does nothing when every wanted address is probed', () => {
     assert.deepEqual(planPool([['a', 'b']], wanted('a', 'b'), limits), { start: null, stop: [], compact: false, waiting: 0 });
+  });
+});
+
+describe('probe ledger', () => {
+  const reply = (ip: string, round: number): LoopLine => ({ ip, round, lost: false, rttMs: 0.05 });
+  const timeout = (ip: string, round: number): LoopLine => ({ ip, round, lost: true, rttMs: null });
+  const lostOf = (outcomes: { ip: string; lost: boolean }[], ip: string) => outcomes.filter((o) => o.ip === ip).map((o) => (o.lost ? 'lost' : 'reply')).join(' ');
+
+  it('settles a round once a later round was answered settleLag rounds on: a probe with no reply is lost, without any timeout line', () => {
+    const ledger = new ProbeLedger(['a', 'b'], 2);
+    for (let round = 0; round < 6; round++) {
+      ledger.record(reply('a', round), false);
+      if (round % 2 === 0) ledger.record(reply('b', round), false);
+    }
+    const settled = ledger.settleAll(); // answered up to round 5: rounds 0-3 settled
+    assert.equal(lostOf(settled, 'a'), 'reply reply reply reply');
+    assert.equal(lostOf(settled, 'b'), 'reply lost reply lost');
+    assert.deepEqual(ledger.settleAll(), [], 'each probe is settled once');
+  });
+
+  it('ignores timeout lines while other targets answer (they stop coming from fping after restarts), and a late reply for a settled round', () => {
+    const ledger = new ProbeLedger(['a', 'b'], 2);
+    assert.deepEqual(ledger.record(timeout('b', 0), false), []);
+    for (let round = 0; round < 4; round++) ledger.record(reply('a', round), false);
+    assert.equal(lostOf(ledger.settleAll(), 'b'), 'lost lost');
+    ledger.record(reply('b', 1), false);
+    assert.equal(lostOf(ledger.settleAll(), 'b'), '', 'round 1 was settled as lost already');
+  });
+
+  it('while nothing answers, fping\'s timeout lines settle the probes (total silence is seen at once)', () => {
+    const ledger = new ProbeLedger(['a'], 2);
+    assert.equal(lostOf(ledger.record(timeout('a', 0), true), 'a'), 'lost');
+    assert.equal(lostOf(ledger.record(timeout('a', 2), true), 'a'), 'lost lost', 'round 1, never reported, is lost too');
+    assert.deepEqual(ledger.record(timeout('x', 0), true), [], 'not a target of this process');
   });
 });

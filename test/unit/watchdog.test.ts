@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import type { ProbeOutcome } from '../../agent/fping-loop.js';
+import type { ProbeOutcome, ProbeSink } from '../../agent/fping-loop.js';
 import type { ContainerInfo } from '../../agent/ports.js';
 import { ContainerInventory } from '../../agent/container-inventory.js';
 import { Watchdog, type WatchdogOptions } from '../../agent/watchdog.js';
@@ -325,8 +325,8 @@ describe('sequential verdict', () => {
     let feed: ((outcome: ProbeOutcome) => void) | null = null;
     const continuous = {
       settings: { delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: 24 },
-      prober: (onOutcome: (outcome: ProbeOutcome) => void) => {
-        feed = onOutcome;
+      prober: (sink: ProbeSink) => {
+        feed = (outcome) => sink.outcome(outcome);
         return { setTargets: () => undefined, close: () => undefined };
       },
     };
