@@ -26,6 +26,17 @@ function setup() {
 }
 
 describe('LossMonitor', () => {
+  it('probes a container fast at the first hint of loss, before any probe of it is settled, and the hint changes no test', () => {
+    const { prober, verdicts, monitor } = setup();
+    monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'a' }]);
+    monitor.hint('10.0.0.2');
+    assert.deepEqual(prober.last?.fast, ['10.0.0.2']);
+    monitor.hint('10.0.0.99');
+    assert.deepEqual(prober.last?.fast, ['10.0.0.2'], 'an address it does not watch changes nothing');
+    for (let i = 0; i < 100; i++) monitor.hint('10.0.0.2');
+    assert.deepEqual(verdicts, [], 'hints are not outcomes');
+  });
+
   it('probes every watched container steadily, and one fast from its first lost reply until 5 s without a sign of loss', () => {
     const { clock, prober, monitor } = setup();
     monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'a' }, { name: 'db', ip: '10.0.0.3', startedAt: 'a' }]);
