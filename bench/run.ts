@@ -2,6 +2,7 @@
  * Runs every benchmark on the real engine (and broker) and writes bench/results/latest.{json,md}.
  * Needs the lab with three hosts and the images (npm run bench brings it up first).
  */
+import { controlPlaneBench } from './control-plane.js';
 import { dashboardBench } from './dashboard.js';
 import { eventsBench } from './events.js';
 import { gatherLatency } from './gather-latency.js';
@@ -16,7 +17,8 @@ import { markdownTable, writeResults, type BenchResult } from './stats.js';
 const benches: Record<string, () => Promise<BenchResult>> = {
   'heal-latency': () => healLatency(Number(process.env['BENCH_KILLS'] ?? 20)),
   'loss-latency': () => lossLatency(10),
-  scale: () => scale([100, 500], ['ping', 'fping']),
+  scale: () => scale([100, 500, 1000]),
+  'control-plane': () => controlPlaneBench([10, 50, 100]),
   'gather-latency': () => gatherLatency({ hosts: 3, containersPerHost: 100 }),
   'measure-cost': () => measureCost(500),
   events: () => eventsBench(100_000),

@@ -1,0 +1,122 @@
+/**
+ * The control plane at fleet size: the real control service and broker, with 10, 50 and 100
+ * simulated hosts of 100 containers each (bench/host-simulator.ts: the project's real agent bus
+ * and command handling over containers held in memory). For each size: GET /containers latency
+ * and completeness, PUT /threshold until every host confirmed, control's RSS; then the same with
+ * 5 % of the hosts live but silent (heartbeats, no answers). A second control replica serves the
+ * same fleet at the same time. References from the same run: GET /hosts (the HTTP floor) and the
+ * smallest fleet (growth should be linear at most).
+ */
+import { readFileSync } from 'node:fs';
+import { encode } from '../bus/messages.js';
+import { HEARTBEATS_EXCHANGE } from '../bus/topology.js';
+import { announceSilentHost, deleteAgentQueues, withChannel } from '../lab/broker.js';
+import { AMQP_URL, startControl, type ControlProcess } from '../lab/control-process.js';
+import { http } from '../lab/http.js';
+import { runId } from '../lab/docker.js';
+import { waitFor } from '../lab/wait.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ms, summarize, type BenchResult, type Row } from './stats.js';
+
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function timed(times: number, call: () => Promise<void>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await call();
+    out.push(performance.now() - started);
+  }
+  return out;
+}
+
+async function liveHosts(control: ControlProcess, prefix: string): Promise<number> {
+  const { body } = await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`);
+  return body.filter((h) => h.live && h.hostname.startsWith(prefix)).length;
+}
+
+/** Heartbeats that say goodbye: control stops waiting for these hosts at once. */
+async function leave(hostnames: readonly string[]): Promise<void> {
+  await withChannel(async (channel) => {
+    for (const hostname of hostnames) channel.publish(HEARTBEATS_EXCHANGE, '', encode({ kind: 'heartbeat', hostname, sentAt: new Date().toISOString(), threshold: 60, monitored: 0, leaving: true }));
+  });
+}
+
+export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost = 100): Promise<BenchResult> {
+  const prefix = `sim-${runId}`;
+  const rows: Row[] = [];
+  const raw: Record<string, unknown> = {};
+  const control = await startControl({ GATHER_TIMEOUT_MS: '4000' });
+  const replica = await startControl({ GATHER_TIMEOUT_MS: '4000' });
+  const simulators: ChildProcess[] = [];
+  let simulated = 0;
+  const hostnames = (): string[] => Array.from({ length: simulated }, (_, i) => `${prefix}-${i}`);
+  let smallest: { list: number; put: number } | null = null;
+  try {
+    for (const size of sizes) {
+      // In processes of their own, as real agents are: not sharing a thread with the HTTP client.
+      simulators.push(spawn(process.execPath, ['--import', 'tsx', 'bench/host-simulator.ts', AMQP_URL, prefix, String(simulated), String(size - simulated), String(containersPerHost)], { stdio: 'ignore' }));
+      simulated = size;
+      await waitFor(`${size} simulated hosts live`, async () => (await liveHosts(control, prefix)) === size && (await liveHosts(replica, prefix)) === size, 30_000, 200);
+      const expected = size * containersPerHost;
+      let incomplete = 0;
+      const list = async (url: string) => {
+        const result = await http<{ hostname: string }[]>('GET', `${url}/containers`);
+        if (result.status !== 200 || result.body.filter((c) => c.hostname.startsWith(prefix)).length !== expected) incomplete++;
+      };
+      await timed(5, () => list(control.url)); // warm up
+      const floor = summarize(await timed(30, async () => void (await http('GET', `${control.url}/hosts`))));
+      const get = summarize(await timed(30, () => list(control.url)));
+      let unconfirmed = 0;
+      let value = 60;
+      const put = summarize(await timed(10, async () => {
+        value = value === 60 ? 61 : 60;
+        const result = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: String(value), headers: { 'Content-Type': 'application/json' } });
+        if (result.status !== 200 || result.body.confirmed.filter((h) => h.startsWith(prefix)).length !== size) unconfirmed++;
+      }));
+      // Two replicas at once: both answer every call completely.
+      const both = summarize(await timed(10, async () => void (await Promise.all([list(control.url), list(replica.url)]))));
+      const rss = rssMb(control.child.pid ?? 0);
+      smallest ??= { list: get.median, put: put.median };
+      console.log(`${String(size).padStart(3)} hosts x ${containersPerHost}: GET /containers median ${ms(get.median)} p95 ${ms(get.p95)} (GET /hosts ${ms(floor.median)}); PUT /threshold all confirmed median ${ms(put.median)} p95 ${ms(put.p95)}; two replicas at once ${ms(both.median)}; control RSS ${rss.toFixed(0)} MB; incomplete answers ${incomplete}, unconfirmed PUTs ${unconfirmed}`);
+      const big = size >= 100;
+      rows.push({ figure: `GET /containers, ${size} hosts x ${containersPerHost} (median / p95)`, value: `${ms(get.median)} / ${ms(get.p95)}`, reference: `GET /hosts; ${sizes[0]} hosts`, referenceValue: `${ms(floor.median)}; ${ms(smallest.list)}`, ratio: (get.median / smallest.list).toFixed(1), target: big ? '< 100 ms median' : '-', met: big ? get.median < 100 : null });
+      rows.push({ figure: `PUT /threshold confirmed by all ${size} hosts (median / p95)`, value: `${ms(put.median)} / ${ms(put.p95)}`, reference: `${sizes[0]} hosts`, referenceValue: ms(smallest.put), ratio: (put.median / smallest.put).toFixed(1), target: big ? '< 200 ms' : '-', met: big ? put.median < 200 : null });
+      rows.push({ figure: `control RSS, ${size} hosts x ${containersPerHost}`, value: `${rss.toFixed(0)} MB`, reference: '-', referenceValue: '-', ratio: '-', target: big ? '< 200 MB' : '-', met: big ? rss < 200 : null });
+      rows.push({ figure: `answers with every container / PUTs confirmed by all, ${size} hosts, two replicas`, value: `${incomplete === 0 ? 'all' : `${incomplete} incomplete`} / ${unconfirmed === 0 ? 'all' : `${unconfirmed} not`}`, reference: '-', referenceValue: '-', ratio: '-', target: 'all', met: incomplete === 0 && unconfirmed === 0 });
+      raw[`${size}`] = { get, put, floor, both, rssMb: rss, incomplete, unconfirmed };
+
+      // 5 % of the hosts live but silent: every gather waits for its deadline.
+      const silent = Array.from({ length: Math.max(1, Math.round(size * 0.05)) }, (_, i) => `${prefix}-silent-${size}-${i}`);
+      const keepAlive = setInterval(() => void Promise.all(silent.map((h) => announceSilentHost(h))).catch(() => undefined), 2000);
+      await Promise.all(silent.map((h) => announceSilentHost(h)));
+      await waitFor('the silent hosts live', async () => (await liveHosts(control, `${prefix}-silent-${size}`)) === silent.length, 10_000, 100);
+      const slow = summarize(await timed(3, async () => {
+        const result = await http<{ hostname: string }[]>('GET', `${control.url}/containers`);
+        if (result.body.filter((c) => c.hostname.startsWith(prefix)).length !== expected) incomplete++;
+      }));
+      clearInterval(keepAlive);
+      await leave(silent);
+      await deleteAgentQueues(silent);
+      console.log(`${String(size).padStart(3)} hosts, ${silent.length} silent: GET /containers median ${ms(slow.median)} (the gather deadline is 4000 ms); answering hosts' containers all there: ${incomplete === 0}`);
+      rows.push({ figure: `GET /containers, ${size} hosts with ${silent.length} silent (median)`, value: ms(slow.median), reference: 'the gather deadline', referenceValue: '4000 ms', ratio: (slow.median / 4000).toFixed(2), target: '-', met: null });
+      raw[`${size}-silent`] = { slow, silent: silent.length };
+    }
+  } finally {
+    await Promise.all(simulators.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM'))))));
+    await deleteAgentQueues(hostnames());
+    await Promise.all([control.stop(), replica.stop()]);
+  }
+  return { name: 'control-plane', rows, raw };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sizes = (process.argv[2] ?? '10,50,100').split(',').map(Number);
+  controlPlaneBench(sizes).then(
+    (r) => console.log(r.rows.map((row) => `${row.figure}: ${row.value} (target ${row.target}: ${row.met === null ? '-' : row.met ? 'met' : 'NOT met'})`).join('\n')),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
