@@ -23,6 +23,8 @@ export interface ProbeOutcome {
   ip: string;
   lost: boolean;
   rttMs: number | null;
+  /** When the probe was sent (ms, at most this late): it counts only for an instance watched by then. */
+  sentAt?: number;
 }
 
 /** Where a continuous prober sends what it learns. */
@@ -63,12 +65,17 @@ export function parseLoopLine(line: string): LoopLine | null {
 export class ProbeLedger {
   private readonly next = new Map<string, number>();
   private readonly replies = new Map<string, Map<number, number>>();
+  /** When the first reply of each round came: when that round was sent, near enough. */
+  private readonly roundAt = new Map<number, number>();
   private highestAnswered = -1;
 
   constructor(
     targets: readonly string[],
     /** Rounds between a probe and its settling: ceil(timeout / period) + 1. */
     readonly settleLag: number,
+    private readonly timeoutMs: number,
+    /** When the process started: no round was sent before. */
+    private readonly startedAt: number,
   ) {
     for (const ip of targets) {
       this.next.set(ip, 0);
@@ -77,22 +84,37 @@ export class ProbeLedger {
   }
 
   /** A line from the process; returns what it settles (only timeouts settle directly, and only while nothing answers). */
-  record(line: LoopLine, nothingAnswers: boolean): ProbeOutcome[] {
+  record(line: LoopLine, nothingAnswers: boolean, now: number): ProbeOutcome[] {
     const next = this.next.get(line.ip);
     if (next === undefined || line.round < next) return [];
     if (!line.lost) {
       this.replies.get(line.ip)?.set(line.round, line.rttMs ?? 0);
       this.highestAnswered = Math.max(this.highestAnswered, line.round);
+      if (!this.roundAt.has(line.round)) this.roundAt.set(line.round, now);
       return [];
     }
-    return nothingAnswers ? this.settle(line.ip, line.round) : [];
+    if (!nothingAnswers) return [];
+    // Printed at its timeout: it was sent that long ago (and earlier unreported rounds before it).
+    if (!this.roundAt.has(line.round)) this.roundAt.set(line.round, now - this.timeoutMs);
+    return this.settle(line.ip, line.round);
   }
 
   /** Every probe of every target that can no longer be answered. */
   settleAll(): ProbeOutcome[] {
     const upTo = this.highestAnswered - this.settleLag;
     if (upTo < 0) return [];
-    return [...this.next.keys()].flatMap((ip) => this.settle(ip, upTo));
+    const out = [...this.next.keys()].flatMap((ip) => this.settle(ip, upTo));
+    for (const round of this.roundAt.keys()) if (round < upTo - 64) this.roundAt.delete(round);
+    return out;
+  }
+
+  /** When a round was sent, at the latest: its own first reply, else the latest earlier round seen, else the start. */
+  private sentAt(round: number): number {
+    for (let r = round; r >= 0 && r > round - 64; r--) {
+      const at = this.roundAt.get(r);
+      if (at !== undefined) return at;
+    }
+    return this.startedAt;
   }
 
   private settle(ip: string, upTo: number): ProbeOutcome[] {
@@ -103,7 +125,8 @@ export class ProbeLedger {
     for (let round = next; round <= upTo; round++) {
       const rtt = replies.get(round);
       replies.delete(round);
-      out.push(rtt === undefined ? { ip, lost: true, rttMs: null } : { ip, lost: false, rttMs: rtt });
+      const sentAt = this.sentAt(round);
+      out.push(rtt === undefined ? { ip, lost: true, rttMs: null, sentAt } : { ip, lost: false, rttMs: rtt, sentAt });
     }
     this.next.set(ip, upTo + 1);
     return out;
@@ -168,7 +191,7 @@ class FpingProcess {
     private readonly sink: ProbeSink,
     onExit: (message: string) => void,
   ) {
-    this.ledger = new ProbeLedger(targets, Math.ceil(timeoutMs / periodMs) + 1);
+    this.ledger = new ProbeLedger(targets, Math.ceil(timeoutMs / periodMs) + 1, timeoutMs, Date.now());
     // -l: loop; -p: period per target; -t: reply timeout; -r 0: no retries; -i 0.1: 0.1 ms between any two packets
     // (fping's default 10 ms, or 1 ms, caps a process at 100 or 1,000 probes a second: measured, 240 targets at
     // 4/s and 150 at 20/s each got a fraction of their rate).
@@ -212,7 +235,7 @@ class FpingProcess {
     this.lastLineAt = now;
     if (!line.lost) this.lastAnswerAt = now;
     else this.sink.hint(line.ip); // a sign of loss: probe it fast at once, though the probe is not settled yet
-    for (const outcome of this.ledger.record(line, this.nothingAnswers(now))) this.sink.outcome(outcome);
+    for (const outcome of this.ledger.record(line, this.nothingAnswers(now), now)) this.sink.outcome(outcome);
   }
 
   private settle(): void {

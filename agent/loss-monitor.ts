@@ -31,6 +31,10 @@ interface Entry extends Watched {
   state: LossTestState;
   fastUntil: number;
   rtts: number[];
+  /** Probes sent before this belong to an earlier instance (or another container at this address). */
+  watchedAt: number;
+  /** A lossy verdict was given: nothing more until the watchdog forgets or watches it afresh. */
+  decided: boolean;
 }
 
 export class LossMonitor {
@@ -57,9 +61,9 @@ export class LossMonitor {
     }
     for (const t of targets) {
       const entry = this.byName.get(t.name);
-      if (entry && entry.ip === t.ip && entry.startedAt === t.startedAt) continue;
+      if (entry && entry.ip === t.ip && entry.startedAt === t.startedAt && !entry.decided) continue;
       if (entry) this.drop(t.name, entry);
-      const fresh: Entry = { ...t, state: freshTest(now), fastUntil: 0, rtts: [] };
+      const fresh: Entry = { ...t, state: freshTest(now), fastUntil: 0, rtts: [], watchedAt: now, decided: false };
       this.byName.set(t.name, fresh);
       this.byIp.set(t.ip, fresh);
     }
@@ -70,7 +74,7 @@ export class LossMonitor {
   watchOne(target: Watched): void {
     const entry = this.byName.get(target.name);
     if (entry) this.drop(target.name, entry);
-    const fresh: Entry = { ...target, state: freshTest(this.clock.now()), fastUntil: 0, rtts: [] };
+    const fresh: Entry = { ...target, state: freshTest(this.clock.now()), fastUntil: 0, rtts: [], watchedAt: this.clock.now(), decided: false };
     this.byName.set(target.name, fresh);
     this.byIp.set(target.ip, fresh);
     this.applyRates(true);
@@ -85,7 +89,7 @@ export class LossMonitor {
 
   outcome(o: ProbeOutcome): void {
     const entry = this.byIp.get(o.ip);
-    if (!entry) return;
+    if (!entry || entry.decided || (o.sentAt !== undefined && o.sentAt < entry.watchedAt)) return;
     const now = this.clock.now();
     if (!o.lost && o.rttMs !== null) entry.rtts.push(o.rttMs);
     const result = observe(this.bounds(), entry.state, o.lost, now);
@@ -95,6 +99,7 @@ export class LossMonitor {
     if (result.decision !== 'undecided') {
       const rtts = entry.rtts;
       entry.rtts = [];
+      entry.decided = result.decision === 'lossy';
       this.onVerdict({
         name: entry.name,
         startedAt: entry.startedAt,

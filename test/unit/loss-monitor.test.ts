@@ -26,6 +26,19 @@ function setup() {
 }
 
 describe('LossMonitor', () => {
+  it('counts a probe only for the instance watched when it was sent, and nothing after a lossy verdict until the instance is watched afresh', () => {
+    const { clock, verdicts, monitor } = setup();
+    clock.advance(10_000);
+    monitor.watchOne({ name: 'web', ip: '10.0.0.2', startedAt: 'new' });
+    for (let i = 0; i < 40; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() - 1 });
+    assert.deepEqual(verdicts, [], 'losses of probes sent to the old instance do not count for the new one');
+    for (let i = 0; i < 60; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() });
+    assert.deepEqual(verdicts.map((v) => v.decision), ['lossy'], 'one verdict; the probes after it wait for the watchdog');
+    monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'new' }]);
+    for (let i = 0; i < 30; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() });
+    assert.deepEqual(verdicts.map((v) => v.decision), ['lossy', 'lossy'], 'watched afresh (say, its restart was refused), it is judged again');
+  });
+
   it('probes a container fast at the first hint of loss, before any probe of it is settled, and the hint changes no test', () => {
     const { prober, verdicts, monitor } = setup();
     monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'a' }]);
@@ -134,10 +147,10 @@ describe('probe ledger', () => {
   const lostOf = (outcomes: { ip: string; lost: boolean }[], ip: string) => outcomes.filter((o) => o.ip === ip).map((o) => (o.lost ? 'lost' : 'reply')).join(' ');
 
   it('settles a round once a later round was answered settleLag rounds on: a probe with no reply is lost, without any timeout line', () => {
-    const ledger = new ProbeLedger(['a', 'b'], 2);
+    const ledger = new ProbeLedger(['a', 'b'], 2, 100, 0);
     for (let round = 0; round < 6; round++) {
-      ledger.record(reply('a', round), false);
-      if (round % 2 === 0) ledger.record(reply('b', round), false);
+      ledger.record(reply('a', round), false, 1000);
+      if (round % 2 === 0) ledger.record(reply('b', round), false, 1000);
     }
     const settled = ledger.settleAll(); // answered up to round 5: rounds 0-3 settled
     assert.equal(lostOf(settled, 'a'), 'reply reply reply reply');
@@ -146,18 +159,27 @@ describe('probe ledger', () => {
   });
 
   it('ignores timeout lines while other targets answer (they stop coming from fping after restarts), and a late reply for a settled round', () => {
-    const ledger = new ProbeLedger(['a', 'b'], 2);
-    assert.deepEqual(ledger.record(timeout('b', 0), false), []);
-    for (let round = 0; round < 4; round++) ledger.record(reply('a', round), false);
+    const ledger = new ProbeLedger(['a', 'b'], 2, 100, 0);
+    assert.deepEqual(ledger.record(timeout('b', 0), false, 1000), []);
+    for (let round = 0; round < 4; round++) ledger.record(reply('a', round), false, 1000);
     assert.equal(lostOf(ledger.settleAll(), 'b'), 'lost lost');
-    ledger.record(reply('b', 1), false);
+    ledger.record(reply('b', 1), false, 1000);
     assert.equal(lostOf(ledger.settleAll(), 'b'), '', 'round 1 was settled as lost already');
   });
 
+  it('says when each settled probe was sent: its round\'s first reply, else the latest earlier round seen, else the process start', () => {
+    const ledger = new ProbeLedger(['a', 'b'], 1, 100, 500);
+    ledger.record(reply('a', 1), false, 1000);
+    ledger.record(reply('a', 3), false, 1060);
+    ledger.record(reply('b', 4), false, 1090);
+    const sent = ledger.settleAll().filter((o) => o.ip === 'b').map((o) => o.sentAt);
+    assert.deepEqual(sent, [500, 1000, 1000, 1060], 'rounds 0-3 of b, all lost: start, round 1, round 1, round 3');
+  });
+
   it('while nothing answers, fping\'s timeout lines settle the probes (total silence is seen at once)', () => {
-    const ledger = new ProbeLedger(['a'], 2);
-    assert.equal(lostOf(ledger.record(timeout('a', 0), true), 'a'), 'lost');
-    assert.equal(lostOf(ledger.record(timeout('a', 2), true), 'a'), 'lost lost', 'round 1, never reported, is lost too');
-    assert.deepEqual(ledger.record(timeout('x', 0), true), [], 'not a target of this process');
+    const ledger = new ProbeLedger(['a'], 2, 100, 0);
+    assert.equal(lostOf(ledger.record(timeout('a', 0), true, 1000), 'a'), 'lost');
+    assert.equal(lostOf(ledger.record(timeout('a', 2), true, 1000), 'a'), 'lost lost', 'round 1, never reported, is lost too');
+    assert.deepEqual(ledger.record(timeout('x', 0), true, 1000), [], 'not a target of this process');
   });
 });
