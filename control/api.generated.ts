@@ -566,22 +566,13 @@ export interface operations {
     listContainers: {
         parameters: {
             query?: {
-                /**
-                 * @description Only this host's containers.
-                 * @example h1
-                 */
+                /** @description Only this host's containers. */
                 host?: string;
-                /**
-                 * @description Only these states, comma-separated: Docker's, or `absent`.
-                 * @example exited,dead
-                 */
+                /** @description Only these states, comma-separated: Docker's, or `absent`. */
                 status?: string;
                 /** @description Only monitored (true) or unmonitored (false) containers. */
                 monitored?: "true" | "false";
-                /**
-                 * @description A name pattern: `*` matches any run of characters, `?` one character.
-                 * @example web-*
-                 */
+                /** @description A name pattern: `*` matches any run of characters, `?` one character. */
                 name?: string;
             };
             header?: never;
@@ -604,6 +595,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["BusUnavailable"];
         };
     };
