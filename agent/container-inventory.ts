@@ -13,6 +13,8 @@ const CHANGES = new Set(['create', 'start', 'restart', 'die', 'stop', 'kill', 'p
 export class ContainerInventory implements InventoryView {
   private readonly byId = new Map<string, ContainerInfo>();
   private readonly idByName = new Map<string, string>();
+  /** Containers an event said changed, whose inspect has not come back: the inventory cannot say. */
+  private readonly changing = new Map<string, number>();
   private loaded: Promise<void> | null = null;
   private ready = false;
 
@@ -34,7 +36,7 @@ export class ContainerInventory implements InventoryView {
   }
 
   lookup(name: string): ContainerInfo | null | undefined {
-    if (!this.ready) return undefined;
+    if (!this.ready || this.changing.has(name)) return undefined;
     const id = this.idByName.get(name);
     if (id === undefined) return null;
     const found = this.byId.get(id);
@@ -74,6 +76,7 @@ export class ContainerInventory implements InventoryView {
     if (event.action === 'destroy') {
       this.delete(event.id);
     } else if (CHANGES.has(event.action)) {
+      this.changing.set(event.name, (this.changing.get(event.name) ?? 0) + 1);
       void this.runtime
         .inspect(event.name)
         .then((found) => {
@@ -83,6 +86,11 @@ export class ContainerInventory implements InventoryView {
         .catch((error: unknown) => {
           this.log.warn(`inventory: could not inspect ${event.name}: ${(error as Error).message}; listing afresh`, { kind: 'engine' });
           this.forgetAll();
+        })
+        .finally(() => {
+          const left = (this.changing.get(event.name) ?? 1) - 1;
+          if (left > 0) this.changing.set(event.name, left);
+          else this.changing.delete(event.name);
         });
     }
   }

@@ -320,6 +320,8 @@ export class Watchdog {
 
   private onEvent(event: RuntimeEvent): void {
     const reaction = reactToEvent(event, this.watchList.has(event.name));
+    // A dead instance has no loss verdict to give: its probes go unanswered because it is gone.
+    if (event.action === 'die') this.lossMonitor?.forget(event.name);
     // A die during the watchdog's own restart is that restart, not a death to report.
     if (event.action === 'die' && this.watchList.has(event.name) && !this.healer.isHealing(event.name)) for (const listener of this.deathListeners) listener(event);
     if (reaction.react === 'ensure-running') void this.healer.ensureRunning(event.name, reaction.trigger);

@@ -100,7 +100,8 @@ it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no 
     for (const target of s.targets) {
       const restarts = heals.filter((h) => h.container === target).length;
       const attacks = faults.filter((f) => f.target === target).length;
-      assert.ok(restarts <= attacks, `${target}: ${restarts} restarts for ${attacks} faults`);
+      const story = [...faults.filter((f) => f.target === target).map((f) => `${f.injectedAt} fault ${f.kind}`), ...heals.filter((h) => h.container === target).map((h) => `${h.time} heal ${String(h['trigger'])}: ${String(h['reason'])}`)].sort().join('\n  ');
+      assert.ok(restarts <= attacks, `${target}: ${restarts} restarts for ${attacks} faults:\n  ${story}`);
     }
     assert.equal(heals.filter((h) => h.container === s.bystander).length, 0, `${s.bystander} was never attacked and never restarted`);
     assert.equal(s.agent.child.exitCode, null, `agent ${s.hostname} still running`);

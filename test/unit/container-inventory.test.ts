@@ -35,4 +35,30 @@ describe('ContainerInventory', () => {
     await inventory.list();
     assert.equal(listings, 2, 'after a reconnect it lists afresh');
   });
+
+  it('cannot say what a container is while an event about it waits for its inspect (no stale instance is confirmed)', async () => {
+    const runtime = new FakeRuntime();
+    runtime.add('web');
+    const inventory = new ContainerInventory(runtime, new RecordingLog());
+    inventory.watching().watchEvents({ onEvent: () => undefined, onReconnect: () => undefined, onError: () => undefined });
+    await inventory.load();
+    inventory.remember('web', await runtime.inspect('web'));
+    assert.equal(inventory.lookup('web')?.startedAt, 't0');
+    assert.equal(inventory.lookup('ghost'), null, 'loaded: it knows there is none');
+
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inspect = runtime.inspect.bind(runtime);
+    runtime.inspect = async (name) => {
+      await gate;
+      return inspect(name);
+    };
+    runtime.restartedElsewhere('web');
+    runtime.emit('restart', 'web');
+    assert.equal(inventory.lookup('web'), undefined, 'an event said it changed');
+    release();
+    await settle();
+    assert.notEqual(inventory.lookup('web')?.startedAt, 't0', 'the new instance, once inspected');
+  });
 });
+
