@@ -43,6 +43,23 @@ export async function gatherLatency(options: { hosts?: number; containersPerHost
     const bare = engines[0] as Docker;
     const all = summarize(await time(requests, () => http('GET', url)));
     const docker = summarize(await time(requests, () => bare.listContainers({ all: true })));
+    // 50 callers at once for 3 s: with single flight the agents answer about once per gather in
+    // flight, not once per call.
+    const listRequests = () => (agents[0]?.log() ?? []).filter((e) => e.kind === 'command' && e['command'] === 'list_request').length;
+    const before = listRequests();
+    const burstEnd = performance.now() + 3000;
+    const burst: number[] = [];
+    await Promise.all(Array.from({ length: 50 }, async () => {
+      while (performance.now() < burstEnd) {
+        const started = performance.now();
+        await http('GET', url);
+        burst.push(performance.now() - started);
+      }
+    }));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the agent's log lines land
+    const answeredByAgent = listRequests() - before;
+    const b = summarize(burst);
+    console.log(`  50 callers for 3 s   ${(burst.length / 3).toFixed(0)} calls/s, median ${ms(b.median)} p99 ${ms(b.p99)}; list_requests one agent answered: ${answeredByAgent} for ${burst.length} calls`);
     // A host whose heartbeats arrive but whose agent does not answer: every request waits for the deadline.
     const silentHost = `bench-silent-${runId}`;
     names.push(silentHost);
@@ -63,6 +80,8 @@ export async function gatherLatency(options: { hosts?: number; containersPerHost
       rows: [
         { figure: `GET /containers median, ${hostCount} hosts x ${perHost} containers`, value: ms(all.median), reference: 'bare Docker listing, one host', referenceValue: ms(docker.median), ratio: ratio(all.median, docker.median), target: '< 20 ms', met: all.median < 20 },
         { figure: 'GET /containers p95', value: ms(all.p95), reference: 'bare Docker listing, one host', referenceValue: ms(docker.p95), ratio: ratio(all.p95, docker.p95), target: '-', met: null },
+        { figure: 'GET /containers, 50 concurrent callers for 3 s: calls/s (median / p99)', value: `${(burst.length / 3).toFixed(0)} (${ms(b.median)} / ${ms(b.p99)})`, reference: '-', referenceValue: '-', ratio: '-', target: '-', met: null },
+        { figure: 'list_requests one agent answered during those calls (single flight)', value: String(answeredByAgent), reference: 'calls made', referenceValue: String(burst.length), ratio: ratio(answeredByAgent, burst.length), target: '< calls / 10', met: answeredByAgent < burst.length / 10 },
         { figure: 'GET /containers with one host silent, max', value: ms(silent.max), reference: 'the deadline', referenceValue: ms(deadline), ratio: ratio(silent.max, deadline), target: '<= deadline + 100 ms', met: silent.max <= deadline + 100 },
       ],
       raw: { allMs: all, dockerMs: docker, silentMs: silentSamples },

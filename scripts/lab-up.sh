@@ -172,6 +172,9 @@ add_host() { # add_host N  -> engine hN with bridge br-hN on 172.31.N.0/24
 
 mkdir -p "$LAB_STATE" "$LAB_RUN"
 install_packages
+# The kernel's neighbour (ARP) table holds 1,024 entries by default: past that, a host with 1,000
+# containers on one bridge loses replies to "neighbour table overflow", and every probe looks lost.
+sysctl -qw net.ipv4.neigh.default.gc_thresh1=1024 net.ipv4.neigh.default.gc_thresh2=4096 net.ipv4.neigh.default.gc_thresh3=8192 || say "could not raise the neighbour table size; more than 1,000 containers on one host will lose replies"
 start_engine /var/run/docker.sock
 start_broker
 load_images unix:///var/run/docker.sock
