@@ -1,12 +1,14 @@
 /**
  * Batched probing with fping: one process pings up to BATCH addresses, interleaved, so a
- * cycle over hundreds of containers costs a handful of processes instead of one per container.
+ * cycle over hundreds of containers costs one process instead of one per container. Few and
+ * large batches: every raw ICMP socket receives every reply on the host, so ten processes of 100
+ * cost ten times the replies of one of 1,000 (measured at 1,000 containers).
  */
 import { execFile } from 'node:child_process';
 import { mapWithConcurrency } from './concurrency.js';
 import type { Prober, ProbeResult } from './ports.js';
 
-const BATCH = 100;
+const BATCH = 1000;
 const PARALLEL_BATCHES = 8;
 
 export class FpingProber implements Prober {
@@ -26,10 +28,10 @@ export class FpingProber implements Prober {
   }
 }
 
-/** -C: per-ping results; -p 200: 0.2 s between pings of one address; -i 1: 1 ms between packets; -t 1000: 1 s timeout. */
+/** -C: per-ping results; -p 200: 0.2 s between pings of one address; -i 0.1: 0.1 ms between packets (a round of 1,000 in 0.1 s); -t 1000: 1 s timeout. */
 function runFping(ips: string[], count: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('fping', ['-C', String(count), '-p', '200', '-i', '1', '-t', '1000', '-r', '0', '-q', ...ips], { timeout: 30_000 }, (error, _stdout, stderr) => {
+    execFile('fping', ['-C', String(count), '-p', '200', '-i', '0.1', '-t', '1000', '-r', '0', '-q', ...ips], { timeout: 30_000 }, (error, _stdout, stderr) => {
       // Exit 1 means some address did not answer: a result, not a failure.
       const code = (error as { code?: number | string } | null)?.code;
       if (error && code !== 1) reject(new Error(`fping failed: ${stderr.trim().split('\n')[0] || error.message}`));
