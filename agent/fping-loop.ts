@@ -189,7 +189,7 @@ class FpingProcess {
     private readonly periodMs: number,
     private readonly timeoutMs: number,
     private readonly sink: ProbeSink,
-    onExit: (message: string) => void,
+    private readonly onExit: (message: string) => void,
   ) {
     this.ledger = new ProbeLedger(targets, Math.ceil(timeoutMs / periodMs) + 1, timeoutMs, Date.now());
     // -l: loop; -p: period per target; -t: reply timeout; -r 0: no retries; -i 0.1: 0.1 ms between any two packets
@@ -201,16 +201,9 @@ class FpingProcess {
     this.tick.unref();
     let stderr = '';
     this.child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
-    const exited = (message: string): void => {
-      if (!this.stopped) onExit(message);
-      this.stop();
-    };
-    this.child.on('error', (error) => exited(`fping could not start: ${error.message}`));
-    this.child.on('exit', (code, signal) => exited(`fping exited (${signal ?? code}): ${stderr.trim().split('\n').pop() ?? ''}`));
-    this.stalled = () => exited(`fping printed nothing for ${STALL_MS / 1000} s`);
+    this.child.on('error', (error) => this.exited(`fping could not start: ${error.message}`));
+    this.child.on('exit', (code, signal) => this.exited(`fping exited (${signal ?? code}): ${stderr.trim().split('\n').pop() ?? ''}`));
   }
-
-  private readonly stalled: () => void;
 
   get running(): boolean {
     return !this.stopped;
@@ -222,6 +215,12 @@ class FpingProcess {
     this.stopped = true;
     clearInterval(this.tick);
     this.child.kill();
+  }
+
+  /** Ended other than by stop(): the pool is told, and starts its targets again. */
+  private exited(message: string): void {
+    if (!this.stopped) this.onExit(message);
+    this.stop();
   }
 
   private nothingAnswers(now: number): boolean {
@@ -240,7 +239,7 @@ class FpingProcess {
 
   private settle(): void {
     const now = Date.now();
-    if (now - this.lastLineAt > STALL_MS) return this.stalled();
+    if (now - this.lastLineAt > STALL_MS) return this.exited(`fping printed nothing for ${STALL_MS / 1000} s`);
     if (this.nothingAnswers(now)) return;
     for (const outcome of this.ledger.settleAll()) this.sink.outcome(outcome);
   }
