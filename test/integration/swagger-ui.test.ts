@@ -3,7 +3,7 @@
  * GET /containers with "Try it out", and sees the results from the real agents.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -41,6 +41,8 @@ after(async () => {
   await removeRunContainers(engine());
 });
 
+const shots = new URL('../output/screenshots/', import.meta.url).pathname;
+
 async function tryItOut(page: Page, operationId: string, body?: string): Promise<{ status: string; text: string }> {
   const operation = page.locator(`[id$="-${operationId}"]`).first();
   await operation.locator('.opblock-summary').first().click();
@@ -66,6 +68,8 @@ it('an operator sets the threshold and lists the containers through Swagger UI',
   const list = await tryItOut(page, 'listContainers');
   assert.equal(list.status, '200');
   assert.match(list.text, new RegExp(`"name": "${target}"`));
-  await page.screenshot({ path: join(tmpdir(), 'swagger-ui.png'), fullPage: true });
+  // The list call as the operator sees it: its filters, empty by default, and the answer.
+  mkdirSync(shots, { recursive: true });
+  await page.locator('[id$="-listContainers"]').first().screenshot({ path: `${shots}swagger-list-containers.png` });
   await http('PUT', `${control.url}/threshold`, { body: '60' });
 });
