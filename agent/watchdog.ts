@@ -300,10 +300,8 @@ export class Watchdog {
     if (v.decision !== 'lossy') return;
     try {
       const healing = this.healer.isHealing(name);
-      // The inventory confirms the instance at once when it agrees; otherwise the engine decides (slow during restart storms).
-      const cached = this.deps.inventory?.lookup(name);
-      const current = healing ? null : cached?.running && cached.startedAt === v.startedAt ? cached : await this.deps.runtime.inspect(name);
-      const judged = confirmSameInstance({ verdict: 'lossy', action: 'restart', reason }, v.startedAt, current, healing);
+      // From the inventory when it can say (no engine call during a restart storm), else from the engine.
+      const judged = confirmSameInstance({ verdict: 'lossy', action: 'restart', reason }, v.startedAt, healing ? null : await this.current(name, true), healing);
       this.lossMonitor?.forget(name);
       if (judged.action !== 'restart') {
         this.logCheck(name, judged.verdict, reasonOf(judged));
