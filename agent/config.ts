@@ -25,7 +25,7 @@ export interface AgentConfig {
   stats: 'auto' | 'cgroup' | 'docker' | 'off';
   /** sequential: continuous probing and a sequential test; classic: PING_COUNT pings per cycle. */
   verdict: 'sequential' | 'classic';
-  verdictSettings: { delta: number; falseRate: number; missRate: number; steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number };
+  verdictSettings: { delta: number; falseRate: number; missRate: number; steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number; budgetPerSecond: number };
   /** Port of the Prometheus /metrics endpoint; undefined: none. */
   metricsPort: number | undefined;
   stopTimeoutSec: number;
@@ -61,6 +61,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
       steadyPeriodMs: read.integer('PROBE_PERIOD_MS', 250, 20, 60_000),
       fastPeriodMs: read.integer('PROBE_FAST_PERIOD_MS', 30, 10, 10_000),
       timeoutMs: read.integer('PROBE_TIMEOUT_MS', 100, 10, 10_000),
+      budgetPerSecond: read.integer('PROBE_BUDGET', 1000, 10, 1_000_000),
     },
     metricsPort: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),

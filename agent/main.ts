@@ -73,7 +73,7 @@ async function main(): Promise<void> {
         );
   const metricsPort = metrics?.listening ? (metrics.address() as { port: number }).port : undefined;
   if (metricsPort !== undefined) logger.info(`metrics on http://localhost:${metricsPort}/metrics`, { kind: 'agent', metricsPort });
-  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, ${config.verdict === 'sequential' ? `sequential verdict (delta ${config.verdictSettings.delta}, false ${config.verdictSettings.falseRate}/h, miss ${config.verdictSettings.missRate}, every ${config.verdictSettings.steadyPeriodMs} ms, ${config.verdictSettings.fastPeriodMs} ms under suspicion)` : `classic verdict (${config.pingCount} pings per cycle)`}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
+  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, ${config.verdict === 'sequential' ? `sequential verdict (delta ${config.verdictSettings.delta}, false ${config.verdictSettings.falseRate}/h, miss ${config.verdictSettings.missRate}, every ${config.verdictSettings.steadyPeriodMs} ms within ${config.verdictSettings.budgetPerSecond} probes/s, ${config.verdictSettings.fastPeriodMs} ms under suspicion)` : `classic verdict (${config.pingCount} pings per cycle)`}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
     kind: 'agent',
     monitored: initial.monitored,
     threshold: initial.threshold,
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
 function continuousProbing(s: AgentConfig['verdictSettings']): NonNullable<WatchdogDeps['continuous']> {
   return {
     settings: { delta: s.delta, falseRate: s.falseRate, missRate: s.missRate, fastRatePerSecond: 1000 / s.fastPeriodMs + 1000 / s.steadyPeriodMs },
-    prober: (sink) => new FpingLoopProber({ steadyPeriodMs: s.steadyPeriodMs, fastPeriodMs: s.fastPeriodMs, timeoutMs: s.timeoutMs }, sink),
+    prober: (sink) => new FpingLoopProber({ steadyPeriodMs: s.steadyPeriodMs, fastPeriodMs: s.fastPeriodMs, timeoutMs: s.timeoutMs, budgetPerSecond: s.budgetPerSecond }, sink),
   };
 }
 

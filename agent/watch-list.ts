@@ -22,6 +22,11 @@ export class WatchList {
     return { monitored: [...this.state.monitored], threshold: this.state.threshold };
   }
 
+  /** The threshold alone: read for every probe, so without copying the monitored list. */
+  get threshold(): number {
+    return this.state.threshold;
+  }
+
   has(name: string): boolean {
     return this.names.has(name);
   }

@@ -105,8 +105,9 @@ export class Watchdog {
         outcome: (outcome) => this.lossMonitor?.outcome(outcome),
         hint: (ip) => this.lossMonitor?.hint(ip),
         error: (message) => deps.log.warn(`continuous probing: ${message}`, { kind: 'probe' }),
+        info: (message) => deps.log.info(`continuous probing: ${message}`, { kind: 'probe' }),
       });
-      this.lossMonitor = new LossMonitor(settings, () => this.watchList.snapshot.threshold, deps.clock, loop, (verdict) => void this.onVerdict(verdict));
+      this.lossMonitor = new LossMonitor(settings, () => this.watchList.threshold, deps.clock, loop, (verdict) => void this.onVerdict(verdict));
     }
   }
 

@@ -2,7 +2,8 @@
  * The agent at host density: CPU (% of one core, with its fping children), RSS and cycle duration
  * with 100, 500 and 1,000 monitored containers, the check cycle fed by the event-fed inventory
  * beside the cycle that inspects every container (INVENTORY_RESYNC_MS=0), next to the interval and
- * a bare Node process measured in the same run. Nothing is faulted but three containers killed
+ * a bare Node process measured in the same run, and the sequential verdict's probe budget
+ * (PROBE_BUDGET) beside no budget. Nothing is faulted but three containers killed
  * per run: every other restart is a false one, and each killed one must be healed.
  */
 import { spawn } from 'node:child_process';
@@ -33,9 +34,10 @@ interface Variant {
 }
 
 export const VARIANTS: Variant[] = [
-  { name: 'inspect per container, classic verdict', env: { PROBER: 'fping', VERDICT: 'classic', INVENTORY_RESYNC_MS: '0' } },
-  { name: 'inventory, classic verdict', env: { PROBER: 'fping', VERDICT: 'classic' }, target: true },
-  { name: 'inventory, sequential verdict', env: { PROBER: 'fping', VERDICT: 'sequential' } },
+  { name: 'inspect per container, sequential verdict', env: { PROBER: 'fping', VERDICT: 'sequential', INVENTORY_RESYNC_MS: '0' } },
+  { name: 'inventory, sequential verdict (the default)', env: { PROBER: 'fping', VERDICT: 'sequential' }, target: true },
+  { name: 'inventory, sequential verdict, no probe budget (every container 4/s)', env: { PROBER: 'fping', VERDICT: 'sequential', PROBE_BUDGET: '1000000' } },
+  { name: 'inventory, classic verdict', env: { PROBER: 'fping', VERDICT: 'classic' } },
 ];
 
 export async function scale(sizes = [100, 500, 1000], variants = VARIANTS): Promise<BenchResult> {

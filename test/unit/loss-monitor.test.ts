@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLoopLine, planPool, ProbeLedger, type LoopLine, type LoopProber } from '../../agent/fping-loop.js';
+import { parseLoopLine, planPool, ProbeLedger, steadyPeriodFor, type LoopLine, type LoopProber } from '../../agent/fping-loop.js';
 import { LossMonitor, type Verdict } from '../../agent/loss-monitor.js';
 import { FakeClock } from '../support/fakes.js';
 
@@ -138,6 +138,29 @@ describe('fping pools', () => {
 
   it('does nothing when every wanted address is probed', () => {
     assert.deepEqual(planPool([['a', 'b']], wanted('a', 'b'), limits), { start: null, stop: [], compact: false, waiting: 0 });
+  });
+});
+
+describe('probe budget', () => {
+  it('keeps the configured period while the budget allows it', () => {
+    assert.equal(steadyPeriodFor(1, 250, 1000, 250), 250);
+    assert.equal(steadyPeriodFor(250, 250, 1000, 250), 250); // 250 x 4/s = 1,000/s
+  });
+
+  it('probes each container less often past the budget, in multiples of the period', () => {
+    assert.equal(steadyPeriodFor(251, 250, 1000, 250), 500);
+    assert.equal(steadyPeriodFor(480, 250, 1000, 250), 500);
+    assert.equal(steadyPeriodFor(1000, 250, 1000, 250), 1000);
+    assert.equal(steadyPeriodFor(5000, 250, 1000, 250), 5000);
+    assert.equal(steadyPeriodFor(1000, 250, 4000, 250), 250);
+  });
+
+  it('comes down only with room to spare, so one container coming and going does not swap the period', () => {
+    assert.equal(steadyPeriodFor(250, 250, 1000, 500), 500); // 251 -> 250 during a restart: stays
+    assert.equal(steadyPeriodFor(228, 250, 1000, 500), 500);
+    assert.equal(steadyPeriodFor(220, 250, 1000, 500), 250);
+    assert.equal(steadyPeriodFor(900, 250, 1000, 1000), 1000);
+    assert.equal(steadyPeriodFor(600, 250, 1000, 1000), 750);
   });
 });
 
