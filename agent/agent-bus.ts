@@ -111,9 +111,9 @@ export class AgentBus {
         const outcome = reply === null ? 'ignored' : reply.kind === 'ack' && !reply.ok ? `refused: ${reply.message}` : 'done';
         this.log.info(`command ${command.kind}: ${outcome}`, { kind: 'command', command: command.kind, correlationId, outcome, ...commandFields(command) });
         if (reply && replyTo) channel.sendToQueue(replyTo, encode(reply), { correlationId, contentType: 'application/json' });
-        if (reply?.kind === 'ack' && reply.ok && (command.kind === 'threshold' || command.kind === 'actives')) {
-          const detail = command.kind === 'threshold' ? `threshold ${command.threshold}%` : `${command.monitored ? 'monitor' : 'unmonitor'} ${command.name}`;
-          this.publishEvent({ kind: 'event', type: 'command', at: new Date(this.clock.now()).toISOString(), host: this.hostname, command: command.kind, detail, ...(command.kind === 'actives' ? { container: command.name } : {}) });
+        if (reply?.kind === 'ack' && reply.ok && command.kind !== 'list_request') {
+          const container = command.kind === 'actives' || command.kind === 'policy' ? { container: command.name } : {};
+          this.publishEvent({ kind: 'event', type: 'command', at: new Date(this.clock.now()).toISOString(), host: this.hostname, command: command.kind, detail: describeCommand(command), ...container });
         }
       } catch (error) {
         this.log.error(`command ${command.kind} failed: ${errorMessage(error)}`, { kind: 'command', command: command.kind, correlationId });
@@ -129,8 +129,9 @@ export class AgentBus {
   }
 
   private publishHeartbeat(channel: Channel, leaving: boolean): void {
-    const { threshold, monitored } = this.watchdog.snapshot;
-    const heartbeat: Heartbeat = { kind: 'heartbeat', hostname: this.hostname, sentAt: new Date(this.clock.now()).toISOString(), threshold, monitored: monitored.length, ...(leaving ? { leaving } : {}) };
+    const { threshold } = this.watchdog.snapshot;
+    const dryRun = this.watchdog.dryRun;
+    const heartbeat: Heartbeat = { kind: 'heartbeat', hostname: this.hostname, sentAt: new Date(this.clock.now()).toISOString(), threshold, monitored: this.watchdog.monitoredNames().length, ...(dryRun ? { dryRun } : {}), ...(leaving ? { leaving } : {}) };
     try {
       channel.publish(HEARTBEATS_EXCHANGE, '', encode(heartbeat), { contentType: 'application/json', expiration: String(3 * HEARTBEAT_INTERVAL_MS) });
     } catch (error) {
@@ -152,5 +153,21 @@ function settle(channel: Channel, message: ConsumeMessage, ok: boolean): void {
 function commandFields(command: Command): object {
   if (command.kind === 'threshold') return { threshold: command.threshold };
   if (command.kind === 'actives') return { container: command.name, monitored: command.monitored };
+  if (command.kind === 'policy') return { container: command.name, policy: command.policy };
+  if (command.kind === 'mode') return { dryRun: command.dryRun };
   return {};
+}
+
+/** An applied command in a few words, for its event. */
+function describeCommand(command: Exclude<Command, { kind: 'list_request' }>): string {
+  switch (command.kind) {
+    case 'threshold':
+      return `threshold ${command.threshold}%`;
+    case 'actives':
+      return `${command.monitored ? 'monitor' : 'unmonitor'} ${command.name}`;
+    case 'policy':
+      return Object.keys(command.policy).length === 0 ? `policy of ${command.name} removed` : `policy of ${command.name}: ${Object.entries(command.policy).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`;
+    case 'mode':
+      return command.dryRun ? 'observe only (dry run)' : 'heal (dry run off)';
+  }
 }

@@ -6,6 +6,7 @@ import { containerMatcher } from '../bus/container-filter.js';
 import type { Ack, Command, ContainerFilter, ContainerStatus, ListResponse, Reply } from '../bus/messages.js';
 import { errorMessage } from '../shared/errors.js';
 import type { ContainerResult } from './container-results.js';
+import type { Policy } from './policy.js';
 import type { ContainerInfo, ContainerLister, ContainerRuntime } from './ports.js';
 import type { Watchdog } from './watchdog.js';
 
@@ -15,32 +16,43 @@ export class CommandHandler {
     private readonly watchdog: Watchdog,
     private readonly runtime: ContainerRuntime,
     private readonly containers: ContainerLister = runtime,
+    /** DRY_RUN=true in the agent's environment: the API cannot switch observe-only off. */
+    private readonly dryRunByEnvironment = false,
   ) {}
 
   /** The reply to send, or null when the command is not for this host. */
   async handle(command: Command): Promise<Reply | null> {
     switch (command.kind) {
       case 'list_request':
-        return this.listContainers(command.filter);
+        return this.listContainers(command.filter, command.policies === true);
       case 'threshold':
         return this.setThreshold(command.threshold);
       case 'actives':
         if (command.hostname !== this.hostname) return null;
         return this.setMonitored(command.name, command.monitored);
+      case 'policy':
+        if (command.hostname !== this.hostname) return null;
+        return this.setPolicy(command.name, command.policy);
+      case 'mode':
+        if (command.hostname !== undefined && command.hostname !== this.hostname) return null;
+        return this.setDryRun(command.dryRun);
     }
   }
 
   /**
    * Every container on this host, plus monitored names that have no container here (status
    * `absent`); with a filter, only those matching it (measured results are added only to them).
+   * A monitored container comes with its policy; with `policies`, every container does.
    */
-  async listContainers(filter?: ContainerFilter): Promise<ListResponse> {
+  async listContainers(filter?: ContainerFilter, policies = false): Promise<ListResponse> {
     const wanted = containerMatcher(filter);
-    const monitored = new Set(this.watchdog.snapshot.monitored); // one lookup per container, not a scan
     const all = await this.containers.list();
     const present = new Set(all.map((c) => c.name));
-    const containers = all.filter((c) => wanted({ name: c.name, status: c.status, monitored: monitored.has(c.name) })).map((c) => this.describe(c, monitored.has(c.name)));
-    for (const name of monitored) {
+    const containers = all.flatMap((c) => {
+      const monitored = this.watchdog.isMonitored(c.name, c);
+      return wanted({ name: c.name, status: c.status, monitored }) ? [this.describe(c, monitored, policies)] : [];
+    });
+    for (const name of this.watchdog.monitoredNames()) {
       const absent: ContainerStatus = { hostname: this.hostname, name, status: 'absent', monitored: true };
       if (!present.has(name) && wanted(absent)) containers.push(absent);
     }
@@ -76,8 +88,41 @@ export class CommandHandler {
     return { kind: 'ack', hostname: this.hostname, command: 'actives', ok: true, container: status };
   }
 
-  private describe(container: ContainerInfo, monitored: boolean): ContainerStatus {
+  /** Replaces the container's API policy; refused for a name with no container here, like monitoring one. */
+  private async setPolicy(name: string, policy: Policy): Promise<Ack> {
+    const refuse = (error: Ack['error'], message: string): Ack => ({ kind: 'ack', hostname: this.hostname, command: 'policy', ok: false, error, message });
+    let container: ContainerInfo | null;
+    try {
+      container = await this.runtime.inspect(name);
+    } catch (error) {
+      return refuse('failed', `could not ask Docker about ${name}: ${errorMessage(error)}`);
+    }
+    if (!container && Object.keys(policy).length > 0) return refuse('not_found', `no container named ${name} on host ${this.hostname}`);
+    try {
+      await this.watchdog.setPolicy(name, policy);
+    } catch (error) {
+      return refuse('failed', `could not save the policy: ${errorMessage(error)}`);
+    }
+    const status: ContainerStatus = container ? this.describe(container, this.watchdog.isMonitored(name, container), true) : { hostname: this.hostname, name, status: 'absent', monitored: this.watchdog.isMonitored(name) };
+    return { kind: 'ack', hostname: this.hostname, command: 'policy', ok: true, container: status };
+  }
+
+  private async setDryRun(dryRun: boolean): Promise<Ack> {
+    if (!dryRun && this.dryRunByEnvironment) {
+      return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: false, error: 'invalid', message: `host ${this.hostname} runs with DRY_RUN=true: it observes only until restarted without it` };
+    }
+    try {
+      await this.watchdog.setDryRun(dryRun);
+    } catch (error) {
+      return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: false, error: 'failed', message: `could not save the mode: ${errorMessage(error)}` };
+    }
+    return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: true, dryRun: this.watchdog.dryRun };
+  }
+
+  /** `withPolicy`: the effective policy even when not monitored (the answer to a policy change). */
+  private describe(container: ContainerInfo, monitored: boolean, withPolicy = false): ContainerStatus {
     const backoffUntil = monitored ? this.watchdog.backoffUntil(container.name) : null;
+    const policy = monitored || withPolicy ? this.watchdog.policyOf(container.name) : null;
     return {
       hostname: this.hostname,
       name: container.name,
@@ -85,6 +130,9 @@ export class CommandHandler {
       monitored,
       ...(backoffUntil === null ? {} : { backoffUntil: new Date(backoffUntil).toISOString() }),
       ...(monitored ? measured(this.watchdog.resultOf(container.name)) : {}),
+      ...(policy ? { policy: policy.effective } : {}),
+      ...(policy && Object.keys(policy.api).length > 0 ? { apiPolicy: policy.api } : {}),
+      ...(policy && policy.labelProblems.length > 0 ? { labelProblems: policy.labelProblems } : {}),
     };
   }
 }

@@ -30,6 +30,8 @@ export interface AgentConfig {
   metricsPort: number | undefined;
   stopTimeoutSec: number;
   restartPolicy: RestartPolicy;
+  /** Observe only: decide and tell, touch nothing (the API cannot switch it off). */
+  dryRun: boolean;
 }
 
 export function readAgentConfig(env: Env = process.env): AgentConfig {
@@ -65,6 +67,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     },
     metricsPort: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
+    dryRun: read.boolean('DRY_RUN', false),
     restartPolicy: {
       maxRestarts: read.integer('RESTART_LIMIT', 5, 1, 1000),
       windowMs: read.integer('RESTART_WINDOW_MS', 60_000, 1000, 86_400_000),

@@ -11,7 +11,8 @@ export interface HealRecord {
   /** What set it off: check, event: die, event: unhealthy, reconcile: ..., recheck: ... */
   trigger: string;
   reason: string;
-  outcome: 'ok' | 'already-running' | 'failed' | 'backoff';
+  /** notified, dry-run: not done, only told (the container's policy says notify, or the host observes only). */
+  outcome: 'ok' | 'already-running' | 'failed' | 'backoff' | 'notified' | 'dry-run';
   at: number;
   durationMs: number;
 }

@@ -31,6 +31,8 @@ export class DockerRuntime implements ContainerRuntime {
         ip: pickAddress(found.NetworkSettings.Networks),
         startedAt: found.State.StartedAt,
         pid: found.State.Pid,
+        ...withLabels(found.Config.Labels),
+        ...stopTimeoutOf(found.Config as { StopTimeout?: unknown }),
       };
     } catch (error) {
       if ((error as DockerError).statusCode === 404) return null;
@@ -47,6 +49,7 @@ export class DockerRuntime implements ContainerRuntime {
       status: c.State,
       ip: pickAddress(c.NetworkSettings?.Networks ?? {}),
       startedAt: '', // not in the listing; only inspect has it
+      ...withLabels(c.Labels),
     }));
   }
 
@@ -149,10 +152,21 @@ export function parseEvent(line: string): { action: string; name: string; id: st
     const name = event.Actor?.Attributes?.name;
     if (event.Type !== 'container' || !event.Action || !name) return null;
     const exitCode = Number(event.Actor?.Attributes?.['exitCode'] ?? NaN);
-    return { action: event.Action, name, id: event.Actor?.ID ?? '', time: event.time ?? 0, ...(Number.isInteger(exitCode) ? { exitCode } : {}) };
+    return { action: event.Action, name, id: event.Actor?.ID ?? '', time: event.time ?? 0, ...(Number.isInteger(exitCode) ? { exitCode } : {}), ...withLabels(event.Actor?.Attributes) };
   } catch {
     return null;
   }
+}
+
+/** Config.StopTimeout (`--stop-timeout`), which the engine sets only when the container was given one; dockerode's types lack it. */
+function stopTimeoutOf(config: { StopTimeout?: unknown }): { stopTimeoutSec?: number } {
+  return typeof config.StopTimeout === 'number' && config.StopTimeout >= 0 ? { stopTimeoutSec: config.StopTimeout } : {};
+}
+
+/** The container's `watchdog.*` labels (an event's attributes hold its labels among other things), or nothing when it has none. */
+export function withLabels(all: Record<string, string> | null | undefined): { labels?: Record<string, string> } {
+  const labels = Object.fromEntries(Object.entries(all ?? {}).filter(([key]) => key.startsWith('watchdog.')));
+  return Object.keys(labels).length > 0 ? { labels } : {};
 }
 
 /** The bridge address first, as the original agent did; otherwise the first network's address. */

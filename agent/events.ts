@@ -1,6 +1,8 @@
 /**
  * What the agent tells the events stream: each heal and held-back heal, each verdict change
- * (ok to lossy and back), each death of a monitored container. Commands are told by the bus side.
+ * (ok to lossy and back), each death of a monitored container, each container's wrong labels (once).
+ * A heal not done (notify policy, observe-only) is a heal event with outcome notified or dry-run.
+ * Commands are told by the bus side.
  */
 import type { Event } from '../bus/messages.js';
 import type { Watchdog } from './watchdog.js';
@@ -16,5 +18,6 @@ export function publishWatchdogEvents(hostname: string, watchdog: Watchdog, publ
     }
   });
   watchdog.results.onVerdictChange((change) => publish({ ...base(change.at, change.name), type: 'verdict', from: change.from, to: change.to, reason: change.reason }));
+  watchdog.onLabelProblems((name, problems) => publish({ ...base(now(), name), type: 'label', problems }));
   watchdog.onDeath((death) => publish({ ...base(now(), death.name), type: 'death', ...(death.exitCode === undefined ? {} : { exitCode: death.exitCode }) }));
 }

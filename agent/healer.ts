@@ -8,10 +8,18 @@ import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import type { HealRecord } from './container-results.js';
 import { judgeContainer } from './decide.js';
+import type { HealMode } from './policy.js';
 import type { ContainerRuntime, Log } from './ports.js';
 import { backoffNotice, RestartGuard, type RestartPolicy } from './restart-guard.js';
 
 export type HealAction = 'start' | 'restart';
+
+/** How one container is healed now: its stop grace, its restart budget, and whether heals are done or only told. */
+export interface HealPolicy {
+  stopTimeoutSec: number;
+  restartLimit: number;
+  mode: HealMode;
+}
 
 export class Healer {
   private readonly guard: RestartGuard;
@@ -27,6 +35,8 @@ export class Healer {
     private readonly options: { stopTimeoutSec: number; restartPolicy: RestartPolicy },
     /** Told of every heal's outcome (the results cache, metrics). */
     private readonly record: (heal: HealRecord) => void = () => undefined,
+    /** The container's policy; without one, the host's settings and heals are done. */
+    private readonly policyOf: (name: string) => HealPolicy = () => ({ stopTimeoutSec: options.stopTimeoutSec, restartLimit: options.restartPolicy.maxRestarts, mode: 'act' }),
   ) {
     this.guard = new RestartGuard(options.restartPolicy);
   }
@@ -64,20 +74,33 @@ export class Healer {
     }
   }
 
-  /** One start or restart, if none is under way and the guard admits it; every outcome is one log line. */
+  /**
+   * One start or restart, if none is under way and the guard admits it; every outcome is one log
+   * line. Under a notify policy or observe-only, what would have been done is logged and recorded
+   * instead (and counts against no budget); under action none, nothing happens.
+   */
   async heal(name: string, action: HealAction, reason: string, trigger: string): Promise<void> {
     if (this.isHealing(name)) return;
     const startedAt = this.clock.now();
     const fields = { kind: 'action', container: name, action, reason, trigger };
-    const admission = this.guard.admit(name, startedAt);
     const record = (outcome: HealRecord['outcome'], durationMs: number): void => this.record({ name, action, trigger, reason, outcome, at: startedAt, durationMs });
+    const policy = this.policyOf(name);
+    if (policy.mode === 'none') return;
+    if (policy.mode !== 'act') {
+      const outcome = policy.mode === 'notify' ? 'notified' : 'dry-run';
+      const why = policy.mode === 'notify' ? 'its policy says notify' : 'observe-only (dry run)';
+      this.log.warn(`${name}: would ${action} (${trigger}: ${reason}); not done: ${why}`, { ...fields, outcome });
+      record(outcome, 0);
+      return;
+    }
+    const admission = this.guard.admit(name, startedAt, policy.restartLimit);
     if (!admission.admitted) {
-      const notice = backoffNotice(name, action, admission, this.options.restartPolicy);
+      const notice = backoffNotice(name, action, admission, this.options.restartPolicy, policy.restartLimit);
       this.log.warn(notice.message, { ...fields, outcome: 'backoff', until: notice.until, backoffMs: admission.backoffMs });
       record('backoff', 0);
       return;
     }
-    const work = this.act(name, action).then(
+    const work = this.act(name, action, policy.stopTimeoutSec).then(
       (done) => {
         const durationMs = this.clock.now() - startedAt;
         if (done) this.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
@@ -100,9 +123,9 @@ export class Healer {
   }
 
   /** false when a start found it already running (someone else started it first). */
-  private async act(name: string, action: HealAction): Promise<boolean> {
+  private async act(name: string, action: HealAction, stopTimeoutSec: number): Promise<boolean> {
     if (action === 'start') return this.runtime.start(name);
-    await this.runtime.restart(name, this.options.stopTimeoutSec);
+    await this.runtime.restart(name, stopTimeoutSec);
     return true;
   }
 }

@@ -42,11 +42,13 @@ export class LossMonitor {
   private readonly byName = new Map<string, Entry>();
   private fastKey = '';
   private lastSweep = 0;
-  private cached: { threshold: number; bounds: LossTestBounds } | null = null;
+  /** The test's bounds per threshold: containers can have thresholds of their own. */
+  private readonly boundsByThreshold = new Map<number, LossTestBounds>();
 
   constructor(
     private readonly settings: Omit<LossTestSettings, 'threshold'>,
-    private readonly threshold: () => number,
+    /** The container's loss threshold, read for every probe (it may change at any time). */
+    private readonly threshold: (name: string) => number,
     private readonly clock: Clock,
     private readonly prober: LoopProber,
     private readonly onVerdict: (verdict: Verdict) => void,
@@ -92,7 +94,7 @@ export class LossMonitor {
     if (!entry || entry.decided || (o.sentAt !== undefined && o.sentAt < entry.watchedAt)) return;
     const now = this.clock.now();
     if (!o.lost && o.rttMs !== null) entry.rtts.push(o.rttMs);
-    const result = observe(this.bounds(), entry.state, o.lost, now);
+    const result = observe(this.bounds(this.threshold(entry.name)), entry.state, o.lost, now);
     entry.state = result.state;
     const wasFast = entry.fastUntil > now;
     if (o.lost || result.state.llr > 0) entry.fastUntil = now + FAST_FOR_MS;
@@ -132,10 +134,14 @@ export class LossMonitor {
     if (this.byIp.get(entry.ip) === entry) this.byIp.delete(entry.ip);
   }
 
-  private bounds(): LossTestBounds {
-    const threshold = this.threshold();
-    if (this.cached?.threshold !== threshold) this.cached = { threshold, bounds: lossTestBounds({ ...this.settings, threshold }) };
-    return this.cached.bounds;
+  private bounds(threshold: number): LossTestBounds {
+    let bounds = this.boundsByThreshold.get(threshold);
+    if (!bounds) {
+      bounds = lossTestBounds({ ...this.settings, threshold });
+      if (this.boundsByThreshold.size > 200) this.boundsByThreshold.clear(); // a few distinct thresholds in practice
+      this.boundsByThreshold.set(threshold, bounds);
+    }
+    return bounds;
   }
 
   /** Every watched container at the steady rate; those with recent signs of loss fast as well. */

@@ -53,12 +53,13 @@ async function main(): Promise<void> {
       stopTimeoutSec: config.stopTimeoutSec,
       restartPolicy: config.restartPolicy,
       resyncMs: config.resyncMs,
+      dryRun: config.dryRun,
     },
     initial,
   );
   watchdog.start();
   const bus = config.amqpUrl
-    ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime, inventory), watchdog, logger, systemClock)
+    ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime, inventory, config.dryRun), watchdog, logger, systemClock)
     : null;
   if (bus) {
     publishWatchdogEvents(config.hostname, watchdog, (event) => bus.publishEvent(event));
@@ -73,7 +74,8 @@ async function main(): Promise<void> {
         );
   const metricsPort = metrics?.listening ? (metrics.address() as { port: number }).port : undefined;
   if (metricsPort !== undefined) logger.info(`metrics on http://localhost:${metricsPort}/metrics`, { kind: 'agent', metricsPort });
-  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}], threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, ${config.verdict === 'sequential' ? `sequential verdict (delta ${config.verdictSettings.delta}, false ${config.verdictSettings.falseRate}/h, miss ${config.verdictSettings.missRate}, every ${config.verdictSettings.steadyPeriodMs} ms within ${config.verdictSettings.budgetPerSecond} probes/s, ${config.verdictSettings.fastPeriodMs} ms under suspicion)` : `classic verdict (${config.pingCount} pings per cycle)`}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
+  if (watchdog.dryRun) logger.warn(`observe only (${config.dryRun ? 'DRY_RUN=true' : 'switched on through the API'}): every start and restart is logged and published, none is done`, { kind: 'agent', dryRun: true });
+  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}] and containers labelled watchdog.monitor=true, threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, ${config.verdict === 'sequential' ? `sequential verdict (delta ${config.verdictSettings.delta}, false ${config.verdictSettings.falseRate}/h, miss ${config.verdictSettings.missRate}, every ${config.verdictSettings.steadyPeriodMs} ms within ${config.verdictSettings.budgetPerSecond} probes/s, ${config.verdictSettings.fastPeriodMs} ms under suspicion)` : `classic verdict (${config.pingCount} pings per cycle)`}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
     kind: 'agent',
     monitored: initial.monitored,
     threshold: initial.threshold,

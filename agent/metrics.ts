@@ -13,7 +13,7 @@ export const triggerKind = (trigger: string): string => /^[a-z]+/.exec(trigger)?
 export function agentMetrics(hostname: string, watchdog: Watchdog, bus: { readonly connected: boolean } | null, now: () => number = Date.now): Registry {
   const registry = defaultRegistry();
   const host = { host: hostname };
-  const monitored = (): string[] => watchdog.snapshot.monitored;
+  const monitored = (): string[] => watchdog.monitoredNames();
   const eachResult = (read: (r: NonNullable<ReturnType<Watchdog['resultOf']>>, labels: { host: string; name: string }) => void): void => {
     for (const name of monitored()) {
       const result = watchdog.resultOf(name);
@@ -36,7 +36,7 @@ export function agentMetrics(hostname: string, watchdog: Watchdog, bus: { readon
   });
   watchdog.results.onHeal((heal) => {
     heals.inc({ ...host, name: heal.name, action: heal.action, trigger: triggerKind(heal.trigger), outcome: heal.outcome });
-    if (heal.outcome !== 'backoff') healDuration.observe({ ...host, action: heal.action }, heal.durationMs / 1000);
+    if (heal.outcome === 'ok' || heal.outcome === 'already-running' || heal.outcome === 'failed') healDuration.observe({ ...host, action: heal.action }, heal.durationMs / 1000);
   });
 
   const cycleDuration = new Histogram({

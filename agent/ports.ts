@@ -1,4 +1,5 @@
 /** What the agent needs from the outside world. Adapters implement these; tests pass fakes. */
+import type { Policy } from './policy.js';
 
 export interface ContainerInfo {
   id: string;
@@ -12,6 +13,10 @@ export interface ContainerInfo {
   startedAt: string;
   /** Its main process on the host (0 when not running or not known): where its network counters are read. */
   pid?: number;
+  /** Its `watchdog.*` labels (the others are not kept). */
+  labels?: Record<string, string>;
+  /** Docker's StopTimeout of this container (`--stop-timeout`), when it has one; only inspect knows it. */
+  stopTimeoutSec?: number;
 }
 
 export interface RuntimeEvent {
@@ -21,6 +26,8 @@ export interface RuntimeEvent {
   id: string;
   /** die: the container's exit code. */
   exitCode?: number;
+  /** The container's `watchdog.*` labels, as the event carries them. */
+  labels?: Record<string, string>;
 }
 
 export interface EventHandlers {
@@ -36,7 +43,7 @@ export interface ContainerLister {
 }
 
 /** What the event-fed inventory knows, so the check cycle and the verdicts need no inspect per container. */
-export interface InventoryView {
+export interface InventoryView extends ContainerLister {
   /** The container as the inventory knows it; null when it knows there is none; undefined when it cannot say (not loaded, or never inspected). */
   lookup(name: string): ContainerInfo | null | undefined;
   /** Records what an inspect found (null: no such container). */
@@ -88,8 +95,16 @@ export interface Prober {
 }
 
 export interface AgentState {
+  /** Names the API monitored. */
   monitored: string[];
+  /** The host's loss threshold. */
   threshold: number;
+  /** Names the API unmonitored: a `watchdog.monitor=true` label does not monitor them. */
+  unmonitored?: string[];
+  /** Policies set through the API, per container name. */
+  policies?: Record<string, Policy>;
+  /** Observe-only, switched on through the API. */
+  dryRun?: boolean;
 }
 
 export interface StateStore {

@@ -1,5 +1,5 @@
 /**
- * Restart-storm guard, free of I/O: at most `maxRestarts` restarts of a container within
+ * Restart-storm guard, free of I/O: at most `maxRestarts` (or the container's own limit) restarts of a container within
  * `windowMs`; past that the container is left alone for an exponentially growing backoff
  * (base, 2x base, 4x base, ... up to maxBackoffMs). A container that goes a whole window
  * without a restart starts again from the first backoff step.
@@ -23,10 +23,10 @@ interface History {
 }
 
 /** What to log when the guard holds a heal back: the message and the backoff's end as an ISO time. */
-export function backoffNotice(name: string, action: string, held: Extract<Admission, { admitted: false }>, policy: RestartPolicy): { message: string; until: string } {
+export function backoffNotice(name: string, action: string, held: Extract<Admission, { admitted: false }>, policy: RestartPolicy, maxRestarts = policy.maxRestarts): { message: string; until: string } {
   const until = new Date(held.until).toISOString();
   const message = held.enteredBackoff
-    ? `${name}: too many restarts (${policy.maxRestarts} in ${policy.windowMs} ms); backing off ${held.backoffMs} ms, until ${until}`
+    ? `${name}: too many restarts (${maxRestarts} in ${policy.windowMs} ms); backing off ${held.backoffMs} ms, until ${until}`
     : `${name}: ${action} held back, in backoff until ${until}`;
   return { message, until };
 }
@@ -36,15 +36,15 @@ export class RestartGuard {
 
   constructor(private readonly policy: RestartPolicy) {}
 
-  /** Asks to restart `name` at `now`; when admitted, the restart is counted. */
-  admit(name: string, now: number): Admission {
+  /** Asks to restart `name` at `now`; when admitted, the restart is counted. `maxRestarts`: the container's own limit. */
+  admit(name: string, now: number, maxRestarts = this.policy.maxRestarts): Admission {
     const history = this.history(name);
     if (now < history.blockedUntil) {
       return { admitted: false, until: history.blockedUntil, enteredBackoff: false, backoffMs: history.blockedUntil - now };
     }
     history.restarts = history.restarts.filter((at) => at > now - this.policy.windowMs);
     if (history.restarts.length === 0 && now - history.lastRestartAt >= this.policy.windowMs) history.level = 0;
-    if (history.restarts.length >= this.policy.maxRestarts) {
+    if (history.restarts.length >= maxRestarts) {
       const backoffMs = Math.min(this.policy.baseBackoffMs * 2 ** history.level, this.policy.maxBackoffMs);
       history.level += 1;
       history.blockedUntil = now + backoffMs;

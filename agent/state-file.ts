@@ -1,7 +1,8 @@
-/** The monitored list and threshold in a JSON file, written atomically (temp file, fsync, rename). */
+/** The agent's state (monitored names, threshold, policies, observe-only) in a JSON file, written atomically (temp file, fsync, rename). */
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CONTAINER_NAME_RULE, isContainerName } from '../bus/messages.js';
+import { policyProblem } from './policy.js';
 import type { AgentState, StateStore } from './ports.js';
 
 export class FileStateStore implements StateStore {
@@ -48,7 +49,19 @@ export function parseState(value: unknown): AgentState {
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 100)) {
     throw new Error('"threshold" must be a number from 0 to 100');
   }
-  return { monitored: state.monitored, threshold };
+  const { unmonitored, policies, dryRun } = state;
+  if (unmonitored !== undefined && (!Array.isArray(unmonitored) || !unmonitored.every(isContainerName))) {
+    throw new Error(`"unmonitored" must be a list of names, each ${CONTAINER_NAME_RULE}`);
+  }
+  if (policies !== undefined) {
+    if (typeof policies !== 'object' || policies === null || Array.isArray(policies)) throw new Error('"policies" must be an object of policies by container name');
+    for (const [name, policy] of Object.entries(policies)) {
+      const broken = isContainerName(name) ? policyProblem(policy) : `not a container name (${CONTAINER_NAME_RULE})`;
+      if (broken) throw new Error(`"policies.${name}": ${broken}`);
+    }
+  }
+  if (dryRun !== undefined && typeof dryRun !== 'boolean') throw new Error('"dryRun" must be true or false');
+  return { monitored: state.monitored, threshold, ...(unmonitored ? { unmonitored } : {}), ...(policies ? { policies } : {}), ...(dryRun ? { dryRun } : {}) };
 }
 
 /** mkdir -p without `recursive: true`, which never settles for some paths (seen under /proc on Node 20). */

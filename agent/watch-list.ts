@@ -1,25 +1,45 @@
 /**
- * What the agent watches: the monitored names and the loss threshold. A change is saved to the
- * state store before it is applied, and changes are applied one at a time, in order; a change
- * that cannot be saved is not applied and its caller hears why.
+ * What the API told the agent: the monitored and unmonitored names, the host's loss threshold,
+ * policies per container and observe-only mode. A change is saved to the state store before it is
+ * applied, and changes are applied one at a time, in order; a change that cannot be saved is not
+ * applied and its caller hears why.
  */
+import type { Policy } from './policy.js';
 import type { AgentState, StateStore } from './ports.js';
 
 export class WatchList {
-  private state: AgentState;
+  private state: Required<AgentState>;
   private names: Set<string>;
+  private unmonitoredNames: Set<string>;
   private mutation: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: StateStore,
     initial: AgentState,
   ) {
-    this.state = { monitored: [...new Set(initial.monitored)], threshold: initial.threshold };
+    this.state = { monitored: [...new Set(initial.monitored)], threshold: initial.threshold, unmonitored: [...new Set(initial.unmonitored ?? [])], policies: { ...initial.policies }, dryRun: initial.dryRun === true };
     this.names = new Set(this.state.monitored);
+    this.unmonitoredNames = new Set(this.state.unmonitored);
   }
 
+  /** A copy; the optional parts only when they hold something. */
   get snapshot(): AgentState {
-    return { monitored: [...this.state.monitored], threshold: this.state.threshold };
+    return saved(this.state);
+  }
+
+  get dryRun(): boolean {
+    return this.state.dryRun;
+  }
+
+  /** What the API said of a name: monitor (true), unmonitor (false), or nothing. */
+  apiSaid(name: string): boolean | undefined {
+    if (this.names.has(name)) return true;
+    return this.unmonitoredNames.has(name) ? false : undefined;
+  }
+
+  /** The policy the API set for a container, if any. */
+  policyOf(name: string): Policy | undefined {
+    return this.state.policies[name];
   }
 
   /** The threshold alone: read for every probe, so without copying the monitored list. */
@@ -35,23 +55,51 @@ export class WatchList {
     return this.change((state) => ({ ...state, threshold }));
   }
 
+  /** Unmonitoring is remembered, so a `watchdog.monitor=true` label does not monitor the container again. */
   setMonitored(name: string, monitored: boolean): Promise<AgentState> {
     return this.change((current) => {
       const others = current.monitored.filter((n) => n !== name);
-      return { ...current, monitored: monitored ? [...others, name] : others };
+      const unmonitored = current.unmonitored.filter((n) => n !== name);
+      return { ...current, monitored: monitored ? [...others, name] : others, unmonitored: monitored ? unmonitored : [...unmonitored, name] };
     });
   }
 
-  private change(next: (state: AgentState) => AgentState): Promise<AgentState> {
+  /** Replaces the container's API policy; an empty one removes it (labels and host defaults apply again). */
+  setPolicy(name: string, policy: Policy): Promise<AgentState> {
+    return this.change((current) => {
+      const policies = { ...current.policies };
+      if (Object.keys(policy).length === 0) delete policies[name];
+      else policies[name] = { ...policy };
+      return { ...current, policies };
+    });
+  }
+
+  setDryRun(dryRun: boolean): Promise<AgentState> {
+    return this.change((current) => ({ ...current, dryRun }));
+  }
+
+  private change(next: (state: Required<AgentState>) => Required<AgentState>): Promise<AgentState> {
     const apply = async (): Promise<AgentState> => {
       const state = next(this.state);
-      await this.store.save(state);
+      await this.store.save(saved(state));
       this.state = state;
       this.names = new Set(state.monitored);
+      this.unmonitoredNames = new Set(state.unmonitored);
       return this.snapshot;
     };
     const result = this.mutation.then(apply, apply);
     this.mutation = result.catch(() => undefined);
     return result;
   }
+}
+
+/** The state as it is saved and handed out: a copy, the optional parts only when they hold something. */
+function saved({ monitored, threshold, unmonitored, policies, dryRun }: Required<AgentState>): AgentState {
+  return {
+    monitored: [...monitored],
+    threshold,
+    ...(unmonitored.length > 0 ? { unmonitored: [...unmonitored] } : {}),
+    ...(Object.keys(policies).length > 0 ? { policies: structuredClone(policies) } : {}),
+    ...(dryRun ? { dryRun } : {}),
+  };
 }

@@ -12,7 +12,8 @@ import { mapWithConcurrency } from './concurrency.js';
 import { ContainerResults, type ContainerResult } from './container-results.js';
 import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf, type Verdict } from './decide.js';
 import type { LoopProber, ProbeSink } from './fping-loop.js';
-import { Healer } from './healer.js';
+import { Healer, type HealPolicy } from './healer.js';
+import { effectivePolicy, healMode, isMonitored, readLabels, type EffectivePolicy, type LabelPolicy, type Policy } from './policy.js';
 import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
 import { describeExplanation, type LossTestSettings } from './loss-test.js';
 import type { AgentState, ContainerInfo, ContainerRuntime, InventoryView, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
@@ -34,6 +35,8 @@ export interface WatchdogOptions {
    * inventory. 0: every cycle inspects every monitored container.
    */
   resyncMs?: number;
+  /** DRY_RUN: observe only, whatever the API says. */
+  dryRun?: boolean;
 }
 
 export interface WatchdogDeps {
@@ -88,6 +91,11 @@ export class Watchdog {
   /** The last sequential verdict per container, to log only changes and restarts. */
   private readonly lastDecision = new Map<string, string>();
   private lastResync = -Infinity;
+  /** What each container's `watchdog.*` labels say, and its own StopTimeout, as last seen. */
+  private readonly labelled = new Map<string, LabelPolicy & { stopTimeoutSec?: number }>();
+  /** Label problems already reported (name and problem), so each is reported once. */
+  private readonly reported = new Set<string>();
+  private readonly labelListeners: ((name: string, problems: string[]) => void)[] = [];
 
   constructor(
     private readonly deps: WatchdogDeps,
@@ -95,7 +103,7 @@ export class Watchdog {
     initial: AgentState,
   ) {
     this.watchList = new WatchList(deps.store, initial);
-    this.healer = new Healer(deps.runtime, deps.clock, deps.log, options, (heal) => this.results.recordHeal(heal));
+    this.healer = new Healer(deps.runtime, deps.clock, deps.log, options, (heal) => this.results.recordHeal(heal), (name) => this.healPolicy(name));
     this.scheduler = new Scheduler(deps.clock, options.checkIntervalMs, () => this.checkAll(), (error) =>
       deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' }),
     );
@@ -107,7 +115,7 @@ export class Watchdog {
         error: (message) => deps.log.warn(`continuous probing: ${message}`, { kind: 'probe' }),
         info: (message) => deps.log.info(`continuous probing: ${message}`, { kind: 'probe' }),
       });
-      this.lossMonitor = new LossMonitor(settings, () => this.watchList.threshold, deps.clock, loop, (verdict) => void this.onVerdict(verdict));
+      this.lossMonitor = new LossMonitor(settings, (name) => this.thresholdOf(name), deps.clock, loop, (verdict) => void this.onVerdict(verdict));
     }
   }
 
@@ -118,6 +126,46 @@ export class Watchdog {
   /** The end of the container's restart backoff, or null when it is not in backoff. */
   backoffUntil(name: string): number | null {
     return this.healer.backoffUntil(name);
+  }
+
+  /** Observe-only: DRY_RUN, or switched on through the API. */
+  get dryRun(): boolean {
+    return this.options.dryRun === true || this.watchList.dryRun;
+  }
+
+  /** Monitored by the API's word, else by its `watchdog.monitor` label. `container`: what is known of it now (its labels). */
+  isMonitored(name: string, container?: ContainerInfo | null): boolean {
+    if (container) this.see(container);
+    return isMonitored(this.watchList.apiSaid(name), this.labelled.get(name)?.monitor);
+  }
+
+  /** Every monitored name: those the API monitored and those labelled `watchdog.monitor=true` that the API did not unmonitor. */
+  monitoredNames(): string[] {
+    const names = new Set(this.watchList.snapshot.monitored);
+    for (const [name, label] of this.labelled) if (label.monitor === true && this.watchList.apiSaid(name) !== false) names.add(name);
+    return [...names];
+  }
+
+  /** What applies to a container now, each value with its source; and its labels' problems. */
+  policyOf(name: string): { effective: EffectivePolicy; api: Policy; labelProblems: string[] } {
+    const label = this.labelled.get(name);
+    const host = { threshold: this.watchList.threshold, stopTimeoutSec: this.options.stopTimeoutSec, restartLimit: this.options.restartPolicy.maxRestarts };
+    const api = this.watchList.policyOf(name);
+    return { effective: effectivePolicy(api, label?.policy ?? {}, label?.stopTimeoutSec, host), api: { ...api }, labelProblems: label?.problems ?? [] };
+  }
+
+  /** Saved before it applies; applies at once (the next probe, the next heal). */
+  setPolicy(name: string, policy: Policy): Promise<AgentState> {
+    return this.watchList.setPolicy(name, policy);
+  }
+
+  setDryRun(dryRun: boolean): Promise<AgentState> {
+    return this.watchList.setDryRun(dryRun);
+  }
+
+  /** Told once per container and problem when its `watchdog.*` labels have wrong values. */
+  onLabelProblems(listener: (name: string, problems: string[]) => void): void {
+    this.labelListeners.push(listener);
   }
 
   start(): void {
@@ -143,7 +191,7 @@ export class Watchdog {
     return this.scheduler.run();
   }
 
-  /** Takes effect from the next cycle; saved before it is applied. */
+  /** Saved before it is applied; applies to every probe judged after it (containers with a threshold of their own keep it). */
   setThreshold(threshold: number): Promise<AgentState> {
     return this.watchList.setThreshold(threshold);
   }
@@ -151,13 +199,15 @@ export class Watchdog {
   /** Unmonitoring also forgets the container's restart history and results: monitored again, it starts afresh. */
   async setMonitored(name: string, monitored: boolean): Promise<AgentState> {
     const state = await this.watchList.setMonitored(name, monitored);
-    if (!monitored) {
-      this.healer.forget(name);
-      this.results.forget(name);
-      this.lossMonitor?.forget(name);
-      this.lastDecision.delete(name);
-    }
+    if (!monitored) this.forgetResults(name);
     return state;
+  }
+
+  private forgetResults(name: string): void {
+    this.healer.forget(name);
+    this.results.forget(name);
+    this.lossMonitor?.forget(name);
+    this.lastDecision.delete(name);
   }
 
   /** The latest results of a container (probe, resource use, heals); undefined before its first. */
@@ -179,11 +229,12 @@ export class Watchdog {
    * once) and start the ones that are down; probe all running ones in one batch; judge each probe.
    */
   private async checkAll(): Promise<CycleReport> {
-    const { monitored, threshold } = this.watchList.snapshot;
     const started = this.deps.clock.now();
     const heals: Promise<void>[] = [];
     const running: Probed[] = [];
     const fromInventory = await this.inventoryForCycle(started);
+    await this.readLabels(fromInventory);
+    const monitored = this.monitoredNames();
     await mapWithConcurrency(monitored, this.options.concurrency, async (name) => {
       const found = await this.look(name, fromInventory);
       if (found?.verdict.action === 'probe') running.push({ name, id: found.id, pid: found.pid, ip: found.verdict.ip, startedAt: found.startedAt });
@@ -196,7 +247,7 @@ export class Watchdog {
     } else if (running.length > 0) {
       // Resource samples are taken while the probes run: they never delay a verdict.
       const [probes] = await Promise.all([this.probeAll(running.map((r) => r.ip)), this.sampleAll(running)]);
-      await Promise.all(running.map((r) => this.judge(r, probes.get(r.ip), threshold)));
+      await Promise.all(running.map((r) => this.judge(r, probes.get(r.ip), this.thresholdOf(r.name))));
     }
     await Promise.all(heals);
     return this.report(monitored.length, running.length, this.deps.clock.now() - started);
@@ -218,6 +269,47 @@ export class Watchdog {
     return !resync;
   }
 
+  /**
+   * Every container's labels, from the inventory (or one listing of the host when there is none),
+   * so a container labelled `watchdog.monitor=true` is monitored from the first cycle after it
+   * appears, if no event told of it before. A failed listing is logged; the cycle goes on with what it knew.
+   */
+  private async readLabels(fromInventory: boolean): Promise<void> {
+    try {
+      const all = fromInventory && this.deps.inventory ? await this.deps.inventory.list() : await this.deps.runtime.list();
+      const present = new Set<string>();
+      for (const container of all) {
+        present.add(container.name);
+        this.see(container);
+      }
+      for (const name of this.labelled.keys()) if (!present.has(name)) this.labelled.delete(name);
+    } catch (error) {
+      this.deps.log.warn(`could not list the host's containers for their labels: ${errorMessage(error)}`, { kind: 'engine' });
+    }
+  }
+
+  /** Learns a container's labels and (from an inspect) its own StopTimeout; reports wrong labels once. */
+  private see(container: ContainerInfo): void {
+    const before = this.labelled.get(container.name);
+    const stopTimeoutSec = container.startedAt ? container.stopTimeoutSec : before?.stopTimeoutSec; // the listing does not have it
+    const label = readLabels(container.labels);
+    this.labelled.set(container.name, { ...label, ...(stopTimeoutSec === undefined ? {} : { stopTimeoutSec }) });
+    const fresh = label.problems.filter((p) => !this.reported.has(`${container.name}\n${p}`));
+    if (fresh.length === 0) return;
+    for (const p of fresh) this.reported.add(`${container.name}\n${p}`);
+    this.deps.log.warn(`${container.name}: wrong watchdog labels, ignored (the host's defaults apply instead): ${fresh.join('; ')}`, { kind: 'label', container: container.name, problems: fresh });
+    for (const listener of this.labelListeners) listener(container.name, fresh);
+  }
+
+  private thresholdOf(name: string): number {
+    return this.policyOf(name).effective.threshold.value;
+  }
+
+  private healPolicy(name: string): HealPolicy {
+    const { effective } = this.policyOf(name);
+    return { stopTimeoutSec: effective.stopTimeoutSec.value, restartLimit: effective.restartLimit.value, mode: healMode(effective.action.value, this.dryRun) };
+  }
+
   /** What Docker says about one container, logged unless it is running (its probe is logged then). */
   private async look(name: string, fromInventory: boolean): Promise<{ verdict: Verdict; id: string; pid: number | undefined; startedAt: string } | null> {
     try {
@@ -235,9 +327,11 @@ export class Watchdog {
   /** The container from the inventory when it can say, else from the engine (and the inventory is told). */
   private async current(name: string, fromInventory: boolean): Promise<ContainerInfo | null> {
     const cached = fromInventory ? this.deps.inventory?.lookup(name) : undefined;
+    if (cached) this.see(cached);
     if (cached !== undefined) return cached;
     const found = await this.deps.runtime.inspect(name);
     this.deps.inventory?.remember(name, found);
+    if (found) this.see(found);
     return found;
   }
 
@@ -287,7 +381,7 @@ export class Watchdog {
   /** A sequential verdict: recorded and explained; a lossy one restarts the instance it was about. */
   private async onVerdict(v: LossVerdict): Promise<void> {
     const { name, explanation: e } = v;
-    const threshold = this.watchList.snapshot.threshold;
+    const threshold = this.thresholdOf(name);
     const reason = `${describeExplanation(e)}: ${v.decision === 'lossy' ? 'over' : 'within'} threshold ${threshold}%`;
     const now = this.deps.clock.now();
     const lost = Math.round((e.lossPercent / 100) * e.probes);
@@ -311,25 +405,41 @@ export class Watchdog {
       await this.healer.heal(name, 'restart', reason, 'verdict');
       // Watch the new instance now rather than at the next cycle.
       const after = await this.deps.runtime.inspect(name);
-      if (after?.running && after.ip && this.watchList.has(name)) this.lossMonitor?.watchOne({ name, ip: after.ip, startedAt: after.startedAt });
+      if (after?.running && after.ip && this.isMonitored(name, after)) this.lossMonitor?.watchOne({ name, ip: after.ip, startedAt: after.startedAt });
     } catch (error) {
       this.logError(name, error);
     }
   }
 
   private onEvent(event: RuntimeEvent): void {
-    const reaction = reactToEvent(event, this.watchList.has(event.name));
+    this.learnFromEvent(event);
+    const monitored = this.isMonitored(event.name);
+    const reaction = reactToEvent(event, monitored);
     // A dead instance has no loss verdict to give: its probes go unanswered because it is gone.
     if (event.action === 'die') this.lossMonitor?.forget(event.name);
     // A die during the watchdog's own restart is that restart, not a death to report.
-    if (event.action === 'die' && this.watchList.has(event.name) && !this.healer.isHealing(event.name)) for (const listener of this.deathListeners) listener(event);
+    if (event.action === 'die' && monitored && !this.healer.isHealing(event.name)) for (const listener of this.deathListeners) listener(event);
     if (reaction.react === 'ensure-running') void this.healer.ensureRunning(event.name, reaction.trigger);
     else if (reaction.react === 'restart') void this.healer.heal(event.name, 'restart', reaction.reason, reaction.trigger);
   }
 
+  /** An event carries the container's labels: a labelled container is monitored from its create event on. */
+  private learnFromEvent(event: RuntimeEvent): void {
+    if (event.action === 'destroy') {
+      this.labelled.delete(event.name);
+      return;
+    }
+    if (event.action !== 'create' && event.action !== 'start' && event.action !== 'die') return;
+    const before = this.labelled.get(event.name);
+    const label = readLabels(event.labels);
+    if (!before || JSON.stringify(before.policy) !== JSON.stringify(label.policy) || before.monitor !== label.monitor) {
+      this.see({ id: event.id, name: event.name, running: false, status: '', ip: null, startedAt: '', ...(event.labels ? { labels: event.labels } : {}) });
+    }
+  }
+
   private reconcile(why: string): void {
     this.deps.log.info(`reconciling monitored containers: ${why}`, { kind: 'engine' });
-    for (const name of this.watchList.snapshot.monitored) void this.healer.ensureRunning(name, `reconcile: ${why}`);
+    for (const name of this.monitoredNames()) void this.healer.ensureRunning(name, `reconcile: ${why}`);
   }
 
   private report(checked: number, probed: number, durationMs: number): CycleReport {

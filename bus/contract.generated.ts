@@ -36,6 +36,8 @@ export interface components {
             /** @constant */
             kind: "list_request";
             filter?: components["schemas"]["ContainerFilter"];
+            /** @description true or false (true: every listed container's policy, monitored or not) */
+            policies?: components["schemas"]["Flag"];
         };
         /** @description Only the containers that match every given field; without a filter, all of them. Applied by the agent, so a filtered query only moves what it returns. Agents that predate filters ignore it; control applies it again to what comes back. */
         ContainerFilter: {
@@ -52,8 +54,59 @@ export interface components {
             name: components["schemas"]["ContainerName"];
             monitored: components["schemas"]["Flag"];
         };
-        /** @description One of the three commands, told apart by `kind`. */
-        Command: components["schemas"]["ThresholdCommand"] | components["schemas"]["ListRequest"] | components["schemas"]["ActivesCommand"];
+        /** @description A container's policy as the API sets it; a field left out falls through to the container's `watchdog.*` label, then (stop grace) its own StopTimeout, then the host's default. */
+        Policy: {
+            threshold?: components["schemas"]["Threshold"];
+            /** @description whole seconds from 0 to 300 */
+            stopTimeoutSec?: number;
+            /** @description a whole number from 1 to 1000 */
+            restartLimit?: number;
+            action?: components["schemas"]["PolicyAction"];
+        };
+        /**
+         * @description restart, notify or none (restart: heal; notify: tell, do not touch; none: neither)
+         * @enum {string}
+         */
+        PolicyAction: "restart" | "notify" | "none";
+        /**
+         * @description api, label, container (its own StopTimeout) or host (the agent's default)
+         * @enum {string}
+         */
+        PolicySource: "api" | "label" | "container" | "host";
+        /** @description What applies to a monitored container, each value with where it came from. */
+        EffectivePolicy: {
+            threshold: {
+                value: components["schemas"]["Threshold"];
+                source: components["schemas"]["PolicySource"];
+            };
+            stopTimeoutSec: {
+                value: components["schemas"]["Count"];
+                source: components["schemas"]["PolicySource"];
+            };
+            restartLimit: {
+                value: components["schemas"]["Count"];
+                source: components["schemas"]["PolicySource"];
+            };
+            action: {
+                value: components["schemas"]["PolicyAction"];
+                source: components["schemas"]["PolicySource"];
+            };
+        };
+        PolicyCommand: {
+            /** @constant */
+            kind: "policy";
+            hostname: components["schemas"]["Hostname"];
+            name: components["schemas"]["ContainerName"];
+            policy: components["schemas"]["Policy"];
+        };
+        ModeCommand: {
+            /** @constant */
+            kind: "mode";
+            hostname?: components["schemas"]["Hostname"];
+            dryRun: components["schemas"]["Flag"];
+        };
+        /** @description One of the commands, told apart by `kind`. */
+        Command: components["schemas"]["ThresholdCommand"] | components["schemas"]["ListRequest"] | components["schemas"]["ActivesCommand"] | components["schemas"]["PolicyCommand"] | components["schemas"]["ModeCommand"];
         ContainerStatus: {
             hostname: components["schemas"]["Hostname"];
             name: components["schemas"]["ContainerName"];
@@ -73,6 +126,10 @@ export interface components {
             restarts?: components["schemas"]["Count"];
             lastHeal?: components["schemas"]["Heal"];
             lossVerdict?: components["schemas"]["LossVerdict"];
+            policy?: components["schemas"]["EffectivePolicy"];
+            apiPolicy?: components["schemas"]["Policy"];
+            /** @description Its `watchdog.*` labels with wrong values (ignored), one line each. */
+            labelProblems?: components["schemas"]["Text"][];
         };
         LossVerdict: {
             /**
@@ -94,10 +151,10 @@ export interface components {
             action: "start" | "restart";
             reason: components["schemas"]["Text"];
             /**
-             * @description ok, already-running or failed
+             * @description ok, already-running, failed, notified or dry-run (notified, dry-run: not done, only told)
              * @enum {string}
              */
-            outcome: "ok" | "already-running" | "failed";
+            outcome: "ok" | "already-running" | "failed" | "notified" | "dry-run";
         };
         ListResponse: {
             /** @constant */
@@ -110,10 +167,10 @@ export interface components {
             kind: "ack";
             hostname: components["schemas"]["Hostname"];
             /**
-             * @description threshold or actives
+             * @description threshold, actives, policy or mode
              * @enum {string}
              */
-            command: "threshold" | "actives";
+            command: "threshold" | "actives" | "policy" | "mode";
             ok: components["schemas"]["Flag"];
             /**
              * @description not_found, invalid or failed: why a command was refused (not_found: no such container on this host)
@@ -123,6 +180,7 @@ export interface components {
             message?: components["schemas"]["Text"];
             container?: components["schemas"]["ContainerStatus"];
             threshold?: components["schemas"]["Threshold"];
+            dryRun?: components["schemas"]["Flag"];
         };
         /** @description A list_response or an ack, told apart by `kind`. */
         Reply: components["schemas"]["ListResponse"] | components["schemas"]["Ack"];
@@ -133,16 +191,17 @@ export interface components {
             sentAt: components["schemas"]["Time"];
             threshold: components["schemas"]["Threshold"];
             monitored: components["schemas"]["Count"];
+            dryRun?: components["schemas"]["Flag"];
             leaving?: components["schemas"]["Flag"];
         };
         Event: {
             /** @constant */
             kind: "event";
             /**
-             * @description heal, backoff, verdict, death, command or fault
+             * @description heal, backoff, verdict, death, command, fault or label
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label";
             at: components["schemas"]["Time"];
             host: components["schemas"]["Hostname"];
             container?: components["schemas"]["ContainerName"];
@@ -154,10 +213,10 @@ export interface components {
             trigger?: components["schemas"]["Text"];
             reason?: components["schemas"]["Text"];
             /**
-             * @description ok, already-running or failed (heal)
+             * @description ok, already-running, failed, notified or dry-run (heal; the last two: not done, only told)
              * @enum {string}
              */
-            outcome?: "ok" | "already-running" | "failed";
+            outcome?: "ok" | "already-running" | "failed" | "notified" | "dry-run";
             durationMs?: components["schemas"]["Milliseconds"];
             until?: components["schemas"]["Time"];
             from?: components["schemas"]["Text"];
@@ -165,11 +224,13 @@ export interface components {
             /** @description an integer (death: the exit code) */
             exitCode?: number;
             /**
-             * @description threshold or actives (command)
+             * @description threshold, actives, policy or mode (command)
              * @enum {string}
              */
-            command?: "threshold" | "actives";
+            command?: "threshold" | "actives" | "policy" | "mode";
             detail?: components["schemas"]["Text"];
+            /** @description label (the wrong `watchdog.*` labels of a container, one line each) */
+            problems?: components["schemas"]["Text"][];
             /**
              * @description stop or loss (fault)
              * @enum {string}
@@ -200,6 +261,12 @@ export type ThresholdCommand = components['schemas']['ThresholdCommand'];
 export type ListRequest = components['schemas']['ListRequest'];
 export type ContainerFilter = components['schemas']['ContainerFilter'];
 export type ActivesCommand = components['schemas']['ActivesCommand'];
+export type Policy = components['schemas']['Policy'];
+export type PolicyAction = components['schemas']['PolicyAction'];
+export type PolicySource = components['schemas']['PolicySource'];
+export type EffectivePolicy = components['schemas']['EffectivePolicy'];
+export type PolicyCommand = components['schemas']['PolicyCommand'];
+export type ModeCommand = components['schemas']['ModeCommand'];
 export type Command = components['schemas']['Command'];
 export type ContainerStatus = components['schemas']['ContainerStatus'];
 export type LossVerdict = components['schemas']['LossVerdict'];
@@ -290,6 +357,10 @@ export const busSchemas: Record<string, object> = {
       },
       "filter": {
         "$ref": "#/components/schemas/ContainerFilter"
+      },
+      "policies": {
+        "$ref": "#/components/schemas/Flag",
+        "description": "true or false (true: every listed container's policy, monitored or not)"
       }
     }
   },
@@ -350,8 +421,167 @@ export const busSchemas: Record<string, object> = {
       }
     }
   },
+  "Policy": {
+    "description": "A container's policy as the API sets it; a field left out falls through to the container's `watchdog.*` label, then (stop grace) its own StopTimeout, then the host's default.",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "threshold": {
+        "$ref": "#/components/schemas/Threshold"
+      },
+      "stopTimeoutSec": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 300,
+        "description": "whole seconds from 0 to 300"
+      },
+      "restartLimit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000,
+        "description": "a whole number from 1 to 1000"
+      },
+      "action": {
+        "$ref": "#/components/schemas/PolicyAction"
+      }
+    }
+  },
+  "PolicyAction": {
+    "type": "string",
+    "enum": [
+      "restart",
+      "notify",
+      "none"
+    ],
+    "description": "restart, notify or none (restart: heal; notify: tell, do not touch; none: neither)"
+  },
+  "PolicySource": {
+    "type": "string",
+    "enum": [
+      "api",
+      "label",
+      "container",
+      "host"
+    ],
+    "description": "api, label, container (its own StopTimeout) or host (the agent's default)"
+  },
+  "EffectivePolicy": {
+    "description": "What applies to a monitored container, each value with where it came from.",
+    "type": "object",
+    "required": [
+      "threshold",
+      "stopTimeoutSec",
+      "restartLimit",
+      "action"
+    ],
+    "properties": {
+      "threshold": {
+        "type": "object",
+        "required": [
+          "value",
+          "source"
+        ],
+        "properties": {
+          "value": {
+            "$ref": "#/components/schemas/Threshold"
+          },
+          "source": {
+            "$ref": "#/components/schemas/PolicySource"
+          }
+        }
+      },
+      "stopTimeoutSec": {
+        "type": "object",
+        "required": [
+          "value",
+          "source"
+        ],
+        "properties": {
+          "value": {
+            "$ref": "#/components/schemas/Count"
+          },
+          "source": {
+            "$ref": "#/components/schemas/PolicySource"
+          }
+        }
+      },
+      "restartLimit": {
+        "type": "object",
+        "required": [
+          "value",
+          "source"
+        ],
+        "properties": {
+          "value": {
+            "$ref": "#/components/schemas/Count"
+          },
+          "source": {
+            "$ref": "#/components/schemas/PolicySource"
+          }
+        }
+      },
+      "action": {
+        "type": "object",
+        "required": [
+          "value",
+          "source"
+        ],
+        "properties": {
+          "value": {
+            "$ref": "#/components/schemas/PolicyAction"
+          },
+          "source": {
+            "$ref": "#/components/schemas/PolicySource"
+          }
+        }
+      }
+    }
+  },
+  "PolicyCommand": {
+    "type": "object",
+    "required": [
+      "kind",
+      "hostname",
+      "name",
+      "policy"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "policy"
+      },
+      "hostname": {
+        "$ref": "#/components/schemas/Hostname"
+      },
+      "name": {
+        "$ref": "#/components/schemas/ContainerName"
+      },
+      "policy": {
+        "$ref": "#/components/schemas/Policy"
+      }
+    }
+  },
+  "ModeCommand": {
+    "type": "object",
+    "required": [
+      "kind",
+      "dryRun"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "mode"
+      },
+      "hostname": {
+        "$ref": "#/components/schemas/Hostname"
+      },
+      "dryRun": {
+        "$ref": "#/components/schemas/Flag"
+      }
+    }
+  },
   "Command": {
-    "description": "One of the three commands, told apart by `kind`.",
+    "description": "One of the commands, told apart by `kind`.",
     "type": "object",
     "required": [
       "kind"
@@ -365,6 +595,12 @@ export const busSchemas: Record<string, object> = {
       },
       {
         "$ref": "#/components/schemas/ActivesCommand"
+      },
+      {
+        "$ref": "#/components/schemas/PolicyCommand"
+      },
+      {
+        "$ref": "#/components/schemas/ModeCommand"
       }
     ]
   },
@@ -428,6 +664,19 @@ export const busSchemas: Record<string, object> = {
       },
       "lossVerdict": {
         "$ref": "#/components/schemas/LossVerdict"
+      },
+      "policy": {
+        "$ref": "#/components/schemas/EffectivePolicy"
+      },
+      "apiPolicy": {
+        "$ref": "#/components/schemas/Policy"
+      },
+      "labelProblems": {
+        "description": "Its `watchdog.*` labels with wrong values (ignored), one line each.",
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/Text"
+        }
       }
     }
   },
@@ -491,9 +740,11 @@ export const busSchemas: Record<string, object> = {
         "enum": [
           "ok",
           "already-running",
-          "failed"
+          "failed",
+          "notified",
+          "dry-run"
         ],
-        "description": "ok, already-running or failed"
+        "description": "ok, already-running, failed, notified or dry-run (notified, dry-run: not done, only told)"
       }
     }
   },
@@ -540,9 +791,11 @@ export const busSchemas: Record<string, object> = {
         "type": "string",
         "enum": [
           "threshold",
-          "actives"
+          "actives",
+          "policy",
+          "mode"
         ],
-        "description": "threshold or actives"
+        "description": "threshold, actives, policy or mode"
       },
       "ok": {
         "$ref": "#/components/schemas/Flag"
@@ -564,6 +817,9 @@ export const busSchemas: Record<string, object> = {
       },
       "threshold": {
         "$ref": "#/components/schemas/Threshold"
+      },
+      "dryRun": {
+        "$ref": "#/components/schemas/Flag"
       }
     }
   },
@@ -608,6 +864,9 @@ export const busSchemas: Record<string, object> = {
       "monitored": {
         "$ref": "#/components/schemas/Count"
       },
+      "dryRun": {
+        "$ref": "#/components/schemas/Flag"
+      },
       "leaving": {
         "$ref": "#/components/schemas/Flag"
       }
@@ -634,9 +893,10 @@ export const busSchemas: Record<string, object> = {
           "verdict",
           "death",
           "command",
-          "fault"
+          "fault",
+          "label"
         ],
-        "description": "heal, backoff, verdict, death, command or fault"
+        "description": "heal, backoff, verdict, death, command, fault or label"
       },
       "at": {
         "$ref": "#/components/schemas/Time"
@@ -666,9 +926,11 @@ export const busSchemas: Record<string, object> = {
         "enum": [
           "ok",
           "already-running",
-          "failed"
+          "failed",
+          "notified",
+          "dry-run"
         ],
-        "description": "ok, already-running or failed (heal)"
+        "description": "ok, already-running, failed, notified or dry-run (heal; the last two: not done, only told)"
       },
       "durationMs": {
         "$ref": "#/components/schemas/Milliseconds"
@@ -690,12 +952,21 @@ export const busSchemas: Record<string, object> = {
         "type": "string",
         "enum": [
           "threshold",
-          "actives"
+          "actives",
+          "policy",
+          "mode"
         ],
-        "description": "threshold or actives (command)"
+        "description": "threshold, actives, policy or mode (command)"
       },
       "detail": {
         "$ref": "#/components/schemas/Text"
+      },
+      "problems": {
+        "type": "array",
+        "description": "label (the wrong `watchdog.*` labels of a container, one line each)",
+        "items": {
+          "$ref": "#/components/schemas/Text"
+        }
       },
       "fault": {
         "type": "string",

@@ -68,6 +68,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/containers/{hostname}/{containerName}/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The host, as its agent names itself (`AGENT_HOSTNAME`).
+                 * @example h1
+                 */
+                hostname: components["parameters"]["hostname"];
+                /**
+                 * @description A Docker container name on that host.
+                 * @example demo-1
+                 */
+                containerName: components["parameters"]["containerName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A container's policy, each value with where it came from
+         * @description What applies to the container now: its loss threshold, stop grace, restart limit and
+         *     action, each from the first place that sets it: the API (`PUT` here), the container's
+         *     `watchdog.*` labels, its own Docker StopTimeout (stop grace only), the host's defaults.
+         *     Also the policy set through the API alone, and the labels with wrong values.
+         */
+        get: operations["getPolicy"];
+        /**
+         * Set (replace) a container's policy
+         * @description Replaces the policy set through the API for this container (saved by its agent, it
+         *     survives a restart); the fields left out come from its labels or the host again. `{}`
+         *     removes it. Takes effect at once. Does not monitor the container: `POST` its path does,
+         *     or a `watchdog.monitor=true` label.
+         *     `curl -X PUT -H 'Content-Type: application/json' -d '{"threshold":20,"stopTimeoutSec":30}' http://localhost:8080/containers/h1/db/policy`
+         */
+        put: operations["setPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Observe only (dry run), for every host or one
+         * @description With `dryRun: true` the agents keep probing and deciding, and log and publish every
+         *     start or restart they would have done (events with outcome `dry-run`), but touch no
+         *     container. Saved by each agent. A host started with `DRY_RUN=true` stays observe-only
+         *     and refuses `false`.
+         */
+        put: operations["setDryRun"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/threshold": {
         parameters: {
             query?: never;
@@ -309,9 +374,72 @@ export interface components {
                 action: "start" | "restart";
                 /** @example loss 100% > threshold 60% */
                 reason: string;
-                /** @enum {string} */
-                outcome: "ok" | "already-running" | "failed";
+                /**
+                 * @description notified, dry-run: not done, only told (its policy's action is notify, or the host observes only).
+                 * @enum {string}
+                 */
+                outcome: "ok" | "already-running" | "failed" | "notified" | "dry-run";
             };
+            policy?: components["schemas"]["EffectivePolicy"];
+            apiPolicy?: components["schemas"]["Policy"];
+            /**
+             * @description Its `watchdog.*` labels with wrong values, which are ignored.
+             * @example [
+             *       "watchdog.threshold: must be a number from 0 to 100 (got \"high\")"
+             *     ]
+             */
+            labelProblems?: string[];
+        };
+        /** @description A policy set through the API. Every field is optional; one left out comes from the container's label, else the host. */
+        Policy: {
+            /** @description Loss (%) strictly above which it is restarted. */
+            threshold?: number;
+            /** @description Grace (s) between SIGTERM and SIGKILL when it is restarted. */
+            stopTimeoutSec?: number;
+            /** @description Restarts allowed within RESTART_WINDOW_MS before backoff. */
+            restartLimit?: number;
+            /**
+             * @description restart: heal it; notify: tell (log, event, webhook), do not touch; none: neither.
+             * @enum {string}
+             */
+            action?: "restart" | "notify" | "none";
+        };
+        Sourced: {
+            /** @description The value that applies. */
+            value: unknown;
+            /**
+             * @description Where it came from: the API, a watchdog.* label, the container's own StopTimeout, the host's default.
+             * @enum {string}
+             */
+            source: "api" | "label" | "container" | "host";
+        };
+        /** @description What applies to the container now, each value with where it came from (API > label > container > host). */
+        EffectivePolicy: {
+            threshold: components["schemas"]["Sourced"];
+            stopTimeoutSec: components["schemas"]["Sourced"];
+            restartLimit: components["schemas"]["Sourced"];
+            action: components["schemas"]["Sourced"];
+        };
+        PolicyView: {
+            /** @example h1 */
+            hostname: string;
+            /** @example db */
+            name: string;
+            monitored: boolean;
+            effective: components["schemas"]["EffectivePolicy"];
+            api: components["schemas"]["Policy"];
+            labelProblems?: string[];
+        };
+        DryRunResult: {
+            dryRun: boolean;
+            /** @description Hosts whose agents applied it. */
+            confirmed: string[];
+            /** @description Hosts that did not answer before the deadline; it waits in their queues. */
+            unconfirmed: string[];
+            refused: {
+                hostname: string;
+                message: string;
+            }[];
         };
         /** @description One event; which optional fields it has depends on `type`. */
         Event: {
@@ -321,10 +449,10 @@ export interface components {
              */
             id: string;
             /**
-             * @description heal: the watchdog started or restarted a container; backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command; fault: the antagonist injected a fault.
+             * @description heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored).
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label";
             /** Format: date-time */
             at: string;
             /** @example h1 */
@@ -341,7 +469,7 @@ export interface components {
             /** @example container is exited */
             reason?: string;
             /** @enum {string} */
-            outcome?: "ok" | "already-running" | "failed";
+            outcome?: "ok" | "already-running" | "failed" | "notified" | "dry-run";
             /** @description How long the heal took. */
             durationMs?: number;
             /**
@@ -362,7 +490,9 @@ export interface components {
             /** @description death: the container's exit code. */
             exitCode?: number;
             /** @enum {string} */
-            command?: "threshold" | "actives";
+            command?: "threshold" | "actives" | "policy" | "mode";
+            /** @description label: the wrong labels, one line each. */
+            problems?: string[];
             /** @example threshold 80% */
             detail?: string;
             /** @enum {string} */
@@ -461,6 +591,8 @@ export interface components {
             threshold?: number;
             /** @description How many containers it monitors. */
             monitored?: number;
+            /** @description It observes only: decides and tells, touches nothing. */
+            dryRun?: boolean;
         };
         Health: {
             /** @enum {string} */
@@ -681,6 +813,147 @@ export interface operations {
             502: components["responses"]["AgentFailed"];
             503: components["responses"]["BusUnavailable"];
             504: components["responses"]["NotConfirmed"];
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The host, as its agent names itself (`AGENT_HOSTNAME`).
+                 * @example h1
+                 */
+                hostname: components["parameters"]["hostname"];
+                /**
+                 * @description A Docker container name on that host.
+                 * @example demo-1
+                 */
+                containerName: components["parameters"]["containerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The container's policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["BusUnavailable"];
+            504: components["responses"]["NotConfirmed"];
+        };
+    };
+    setPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The host, as its agent names itself (`AGENT_HOSTNAME`).
+                 * @example h1
+                 */
+                hostname: components["parameters"]["hostname"];
+                /**
+                 * @description A Docker container name on that host.
+                 * @example demo-1
+                 */
+                containerName: components["parameters"]["containerName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "threshold": 20,
+                 *       "stopTimeoutSec": 30,
+                 *       "restartLimit": 2,
+                 *       "action": "restart"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Policy"];
+            };
+        };
+        responses: {
+            /** @description The agent saved it; the container's policy now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            502: components["responses"]["AgentFailed"];
+            503: components["responses"]["BusUnavailable"];
+            504: components["responses"]["NotConfirmed"];
+        };
+    };
+    setDryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": {
+                    dryRun: boolean;
+                    /** @description One host; without it */
+                    hostname?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Every host asked confirmed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
+            /** @description Some hosts did not confirm before the deadline (`unconfirmed`); it waits in their durable queues. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description A host refused (it runs with `DRY_RUN=true`); the others applied it. The body lists who did what. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["BusUnavailable"];
         };
     };
     setThreshold: {
@@ -956,6 +1229,11 @@ export interface operations {
     };
 }
 export type Container = components['schemas']['Container'];
+export type Policy = components['schemas']['Policy'];
+export type Sourced = components['schemas']['Sourced'];
+export type EffectivePolicy = components['schemas']['EffectivePolicy'];
+export type PolicyView = components['schemas']['PolicyView'];
+export type DryRunResult = components['schemas']['DryRunResult'];
 export type Event = components['schemas']['Event'];
 export type EventPage = components['schemas']['EventPage'];
 export type Scorecard = components['schemas']['Scorecard'];

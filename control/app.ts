@@ -9,7 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
 import swaggerUi from 'swagger-ui-express';
 import { parse } from 'yaml';
-import type { ErrorBody, operations } from './api.generated.js';
+import type { ErrorBody, operations, Policy } from './api.generated.js';
 import { ApiError, type ContainerQuery, type ControlService } from './control-service.js';
 import type { EventFilter, EventQuery } from './event-log.js';
 import type { HistoryQuery } from './history.js';
@@ -49,6 +49,19 @@ export async function createApp(service: ControlService, options: { apiToken: st
       unmonitorContainer: async (c: Context, _req: Request, res: Response) => {
         const { hostname, containerName } = c.request.params as PathOf<'unmonitorContainer'>;
         res.status(200).json(await service.setMonitored(hostname, containerName, false));
+      },
+      getPolicy: async (c: Context, _req: Request, res: Response) => {
+        const { hostname, containerName } = c.request.params as PathOf<'getPolicy'>;
+        res.status(200).json(await service.policy(hostname, containerName));
+      },
+      setPolicy: async (c: Context, _req: Request, res: Response) => {
+        const { hostname, containerName } = c.request.params as PathOf<'setPolicy'>;
+        res.status(200).json(await service.setPolicy(hostname, containerName, c.request.requestBody as Policy));
+      },
+      setDryRun: async (c: Context, _req: Request, res: Response) => {
+        const body = c.request.requestBody as { dryRun: boolean; hostname?: string };
+        const result = await service.setDryRun(body.dryRun, body.hostname);
+        res.status(result.refused.length > 0 ? 409 : result.unconfirmed.length > 0 ? 202 : 200).json(result);
       },
       setThreshold: async (c: Context, _req: Request, res: Response) => {
         const result = await service.setThreshold(c.request.requestBody as number);

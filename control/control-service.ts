@@ -6,7 +6,7 @@
 import { containerMatcher, isEmptyFilter } from '../bus/container-filter.js';
 import type { Ack, ContainerFilter } from '../bus/messages.js';
 import { ApiError } from './api-error.js';
-import type { Container, Health, Host, ThresholdResult } from './api.generated.js';
+import type { Container, DryRunResult, Health, Host, Policy, PolicyView, ThresholdResult } from './api.generated.js';
 import { historyWindow, promql, toHistory, type History, type HistoryQuery } from './history.js';
 import type { HostRegistry } from './host-registry.js';
 import type { EventFilter, EventPage, EventQuery, StoredEvent } from './event-log.js';
@@ -148,6 +148,55 @@ export class ControlService {
     return ack.container ?? { hostname, name, status: 'unknown', monitored };
   }
 
+  /** A container's policy as its agent applies it: each value with its source, the API's part, the labels' problems. */
+  async policy(hostname: string, name: string): Promise<PolicyView> {
+    await this.registry.settled();
+    if (!this.registry.isLive(hostname)) throw this.unknownHost(hostname);
+    const command = { kind: 'list_request', filter: { name }, policies: true } as const;
+    const gathered = await this.send(() => this.bus.toHost(hostname, command, { timeoutMs: this.gatherTimeoutMs, persistent: false }));
+    const reply = gathered.replies.find((r) => r.kind === 'list_response' && r.hostname === hostname);
+    if (!reply || reply.kind !== 'list_response') throw new ApiError(504, 'not_confirmed', `host ${hostname} did not answer within ${this.gatherTimeoutMs} ms`);
+    const container = reply.containers.find((c) => c.name === name && c.status !== 'absent');
+    if (!container) throw new ApiError(404, 'unknown_container', `no container named ${name} on host ${hostname}`);
+    if (!container.policy) throw new ApiError(502, 'agent_failed', `the agent on host ${hostname} does not know policies (an older version): upgrade it`);
+    return policyView(container);
+  }
+
+  /** Replaces the container's API policy (`{}` removes it); answers with its policy as the agent now applies it. */
+  async setPolicy(hostname: string, name: string, policy: Policy): Promise<PolicyView> {
+    this.listings.clear(); // a listing after this command must show it
+    await this.registry.settled();
+    if (!this.registry.isLive(hostname)) throw this.unknownHost(hostname);
+    const gathered = await this.send(() => this.bus.toHost(hostname, { kind: 'policy', hostname, name, policy }, { timeoutMs: this.gatherTimeoutMs, persistent: true }));
+    const ack = gathered.replies.find((r): r is Ack => r.kind === 'ack' && r.hostname === hostname);
+    if (!ack) {
+      throw new ApiError(504, 'not_confirmed', `host ${hostname} did not confirm within ${this.gatherTimeoutMs} ms; the command waits in its queue and is applied when its agent reads it`);
+    }
+    if (!ack.ok) {
+      if (ack.error === 'not_found') throw new ApiError(404, 'unknown_container', ack.message ?? `no container named ${name} on host ${hostname}`);
+      throw new ApiError(502, 'agent_failed', ack.message ?? `host ${hostname} could not apply the change`);
+    }
+    if (!ack.container?.policy) throw new ApiError(502, 'agent_failed', `the agent on host ${hostname} does not know policies (an older version): upgrade it`);
+    return policyView(ack.container);
+  }
+
+  /** Observe-only on or off, for one host or every live one; a refusal (DRY_RUN=true on that host) is listed as such. */
+  async setDryRun(dryRun: boolean, hostname?: string): Promise<DryRunResult> {
+    this.listings.clear();
+    await this.registry.settled();
+    if (hostname !== undefined && !this.registry.isLive(hostname)) throw this.unknownHost(hostname);
+    const command = hostname === undefined ? ({ kind: 'mode', dryRun } as const) : ({ kind: 'mode', hostname, dryRun } as const);
+    const options = { timeoutMs: this.gatherTimeoutMs, persistent: true };
+    const gathered = await this.send(() => (hostname === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(hostname, command, options)));
+    const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack' && (hostname === undefined || r.hostname === hostname));
+    return {
+      dryRun,
+      confirmed: acks.filter((a) => a.ok).map((a) => a.hostname).sort(),
+      unconfirmed: [...gathered.silent].sort(),
+      refused: acks.filter((a) => !a.ok).map((a) => ({ hostname: a.hostname, message: a.message ?? 'refused' })).sort((a, b) => a.hostname.localeCompare(b.hostname)),
+    };
+  }
+
   async setThreshold(threshold: number): Promise<ThresholdResult> {
     this.listings.clear(); // a listing after this command must show it
     await this.registry.settled();
@@ -175,4 +224,16 @@ export class ControlService {
       throw error;
     }
   }
+}
+
+/** What GET/PUT .../policy answer, from the container as its agent described it (with its policy). */
+function policyView(container: Container): PolicyView {
+  return {
+    hostname: container.hostname,
+    name: container.name,
+    monitored: container.monitored,
+    effective: container.policy as PolicyView['effective'],
+    api: container.apiPolicy ?? {},
+    ...(container.labelProblems ? { labelProblems: container.labelProblems } : {}),
+  };
 }

@@ -47,6 +47,7 @@ export class HostRegistry {
         lastSeen: new Date(h.seenAt).toISOString(),
         threshold: h.heartbeat.threshold,
         monitored: h.heartbeat.monitored,
+        ...(h.heartbeat.dryRun ? { dryRun: true } : {}),
       }))
       .sort((a, b) => a.hostname.localeCompare(b.hostname));
   }

@@ -133,11 +133,14 @@ function drawMarks(u: uPlot, marks: Event[]): void {
 
 export function describe(e: Event): string {
   switch (e.type) {
-    case 'heal': return `${e.action ?? 'heal'} ${e.outcome ?? ''} in ${formatDuration(e.durationMs ?? 0)} (${e.trigger ?? ''}: ${e.reason ?? ''})`;
+    case 'heal':
+      if (e.outcome === 'notified' || e.outcome === 'dry-run') return `would ${e.action ?? 'heal'}, not done (${e.outcome === 'notified' ? 'notify policy' : 'observe only'}; ${e.trigger ?? ''}: ${e.reason ?? ''})`;
+      return `${e.action ?? 'heal'} ${e.outcome ?? ''} in ${formatDuration(e.durationMs ?? 0)} (${e.trigger ?? ''}: ${e.reason ?? ''})`;
     case 'fault': return `fault injected: ${e.fault ?? ''}${e.lossPercent === undefined ? '' : ` ${e.lossPercent} %`}`;
     case 'death': return `died (exit code ${e.exitCode ?? '?'})`;
     case 'verdict': return `verdict ${e.from ?? ''} → ${e.to ?? ''} (${e.reason ?? ''})`;
     case 'backoff': return `restart held back until ${e.until ? new Date(e.until).toLocaleTimeString() : '?'}: ${e.reason ?? ''}`;
     case 'command': return `command applied: ${e.detail ?? e.command ?? ''}`;
+    case 'label': return `wrong watchdog labels, ignored: ${(e.problems ?? []).join('; ')}`;
   }
 }

@@ -39,6 +39,16 @@ export class EnvReader {
     return value;
   }
 
+  /** true or false (also 1/0, yes/no); anything else is a problem. */
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name}=${JSON.stringify(this.env[name])} must be true or false`);
+    return fallback;
+  }
+
   check(name: string, ok: boolean, rule: string): void {
     if (!ok) this.problems.push(`${name}=${JSON.stringify(this.env[name] ?? '')} ${rule}`);
   }

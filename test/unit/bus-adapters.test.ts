@@ -101,7 +101,8 @@ describe('AgentBus', () => {
     const reply = broker.channel?.sent[0];
     assert.equal(reply?.queue, 'reply-here');
     assert.equal(reply?.options['correlationId'], 'c1');
-    assert.deepEqual(JSON.parse(reply?.body ?? '{}'), { kind: 'ack', hostname: 'h1', command: 'actives', ok: true, container: { hostname: 'h1', name: 'web', status: 'running', monitored: true } });
+    assert.deepEqual(JSON.parse(reply?.body ?? '{}'), { kind: 'ack', hostname: 'h1', command: 'actives', ok: true, container: { hostname: 'h1', name: 'web', status: 'running', monitored: true, policy: {
+      threshold: { value: 60, source: 'host' }, stopTimeoutSec: { value: 2, source: 'host' }, restartLimit: { value: 3, source: 'host' }, action: { value: 'restart', source: 'host' } } } });
   });
 
   it('sends a heartbeat on connect and every 2 s, and a last one with leaving when it stops', async () => {

@@ -20,6 +20,13 @@ beforeEach(() => {
   handler = new CommandHandler('h1', watchdog, runtime);
 });
 
+const hostPolicy = {
+  threshold: { value: 60, source: 'host' },
+  stopTimeoutSec: { value: 2, source: 'host' },
+  restartLimit: { value: 3, source: 'host' },
+  action: { value: 'restart', source: 'host' },
+} as const;
+
 describe('CommandHandler', () => {
   it('lists every container of the host with its monitoring status, and monitored names that are absent', async () => {
     runtime.add('web');
@@ -30,7 +37,7 @@ describe('CommandHandler', () => {
       containers: [
         { hostname: 'h1', name: 'db', status: 'exited', monitored: false },
         { hostname: 'h1', name: 'gone', status: 'absent', monitored: true },
-        { hostname: 'h1', name: 'web', status: 'running', monitored: true },
+        { hostname: 'h1', name: 'web', status: 'running', monitored: true, policy: hostPolicy },
       ],
     });
   });
@@ -66,7 +73,7 @@ describe('CommandHandler', () => {
   it('monitors and unmonitors an existing container', async () => {
     runtime.add('db');
     const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'db', monitored: true });
-    assert.deepEqual(reply, { kind: 'ack', hostname: 'h1', command: 'actives', ok: true, container: { hostname: 'h1', name: 'db', status: 'running', monitored: true } });
+    assert.deepEqual(reply, { kind: 'ack', hostname: 'h1', command: 'actives', ok: true, container: { hostname: 'h1', name: 'db', status: 'running', monitored: true, policy: hostPolicy } });
     await handler.handle({ kind: 'actives', hostname: 'h1', name: 'web', monitored: false });
     assert.deepEqual(watchdog.snapshot.monitored, ['gone', 'db']);
   });
@@ -75,6 +82,34 @@ describe('CommandHandler', () => {
     const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'gone', monitored: false });
     assert.equal(reply?.kind === 'ack' && reply.ok, true);
     assert.deepEqual(watchdog.snapshot.monitored, ['web']);
+  });
+
+  it('sets a container policy, saves it, answers with the effective policy; {} removes it', async () => {
+    runtime.add('db', { labels: { 'watchdog.restart-limit': '2' }, stopTimeoutSec: 9 });
+    const reply = await handler.handle({ kind: 'policy', hostname: 'h1', name: 'db', policy: { threshold: 10, action: 'notify' } });
+    assert.equal(reply?.kind === 'ack' && reply.ok, true);
+    const policy = reply?.kind === 'ack' ? reply.container?.policy : undefined;
+    assert.deepEqual(policy, { threshold: { value: 10, source: 'api' }, stopTimeoutSec: { value: 9, source: 'container' }, restartLimit: { value: 2, source: 'label' }, action: { value: 'notify', source: 'api' } });
+    assert.deepEqual(reply?.kind === 'ack' ? reply.container?.apiPolicy : undefined, { threshold: 10, action: 'notify' });
+    assert.deepEqual(store.saved?.policies, { db: { threshold: 10, action: 'notify' } });
+    await handler.handle({ kind: 'policy', hostname: 'h1', name: 'db', policy: {} });
+    assert.equal(store.saved?.policies, undefined);
+  });
+
+  it('refuses a policy for a container that does not exist, and changes nothing', async () => {
+    const reply = await handler.handle({ kind: 'policy', hostname: 'h1', name: 'nope', policy: { threshold: 10 } });
+    assert.equal(reply?.kind === 'ack' && reply.error, 'not_found');
+    assert.equal(store.saved, null);
+  });
+
+  it('switches observe-only on and off; refuses off under DRY_RUN', async () => {
+    assert.deepEqual(await handler.handle({ kind: 'mode', dryRun: true }), { kind: 'ack', hostname: 'h1', command: 'mode', ok: true, dryRun: true });
+    assert.equal(store.saved?.dryRun, true);
+    assert.equal(await handler.handle({ kind: 'mode', hostname: 'h2', dryRun: false }), null, 'for another host');
+    const pinned = new CommandHandler('h1', watchdog, runtime, runtime, true);
+    const refused = await pinned.handle({ kind: 'mode', dryRun: false });
+    assert.equal(refused?.kind === 'ack' && refused.ok, false);
+    assert.match(refused?.kind === 'ack' ? (refused.message ?? '') : '', /DRY_RUN=true/);
   });
 
   it('ignores an actives command for another host', async () => {

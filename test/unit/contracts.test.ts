@@ -20,7 +20,7 @@ const openapi = parse(readFileSync(`${root}openapi.yaml`, 'utf8')) as { componen
 describe('asyncapi.yaml', () => {
   it('every example message in the document is accepted by the validator of its kind', () => {
     const parserOf: Record<string, (body: string) => { ok: boolean }> = {
-      threshold: parseCommand, list_request: parseCommand, actives: parseCommand, list_response: parseReply, ack: parseReply, heartbeat: parseHeartbeat, event: parseEvent,
+      threshold: parseCommand, list_request: parseCommand, actives: parseCommand, policy: parseCommand, mode: parseCommand, list_response: parseReply, ack: parseReply, heartbeat: parseHeartbeat, event: parseEvent,
     };
     for (const message of Object.values(asyncapi.components.messages)) {
       const parseKind = parserOf[message.name];

@@ -18,7 +18,7 @@ describe('parseCommand', () => {
     assert.match(reason(parseCommand('not json')), /^body is not JSON/);
     assert.equal(reason(parseCommand('[1,2]')), 'body must be a JSON object');
     assert.equal(reason(parseCommand('42')), 'body must be a JSON object');
-    assert.match(reason(parseCommand('{"kind":"reboot"}')), /^kind: must be threshold, list_request or actives \(got "reboot"\)/);
+    assert.match(reason(parseCommand('{"kind":"reboot"}')), /^kind: must be threshold, list_request, actives, policy or mode \(got "reboot"\)/);
     assert.equal(reason(parseCommand('{"kind":"threshold","threshold":"80"}')), 'threshold: must be a number from 0 to 100');
     assert.equal(reason(parseCommand('{"kind":"threshold","threshold":100.5}')), 'threshold: must be a number from 0 to 100');
     assert.match(reason(parseCommand('{"kind":"actives","hostname":"h1","name":"/web","monitored":true}')), /^name: must be a Docker container name/);

@@ -9,7 +9,7 @@ describe('WatchList', () => {
     const list = new WatchList(store, { monitored: ['a', 'a', 'b'], threshold: 60 });
     assert.deepEqual(list.snapshot, { monitored: ['a', 'b'], threshold: 60 }, 'duplicates dropped');
     await Promise.all([list.setMonitored('c', true), list.setThreshold(10), list.setMonitored('a', false)]);
-    assert.deepEqual(list.snapshot, { monitored: ['b', 'c'], threshold: 10 });
+    assert.deepEqual(list.snapshot, { monitored: ['b', 'c'], threshold: 10, unmonitored: ['a'] });
     assert.deepEqual(store.saved, list.snapshot);
     assert.equal(list.has('c'), true);
     assert.equal(list.has('a'), false);

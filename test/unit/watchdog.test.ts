@@ -152,7 +152,7 @@ describe('check cycle', () => {
     assert.equal(prober.probed.length, 1);
   });
 
-  it('a threshold change during a cycle takes effect from the next cycle', async () => {
+  it('a threshold change applies to every probe judged after it, even in a cycle under way', async () => {
     const web = runtime.add('web');
     prober.loss.set(web.ip ?? '', 50);
     let open!: () => void;
@@ -163,10 +163,7 @@ describe('check cycle', () => {
     await dog.setThreshold(40);
     open();
     await cycle;
-    assert.deepEqual(runtime.calls, [], 'the running cycle used its snapshot (60)');
-    prober.gate = null;
-    await dog.runCycle();
-    assert.deepEqual(runtime.calls, ['restart web t=2']);
+    assert.deepEqual(runtime.calls, ['restart web t=2'], 'judged against 40 once the probe came back');
   });
 
   it('a cycle longer than the interval says so, and the next one starts right after it instead of piling up', async () => {
@@ -305,8 +302,8 @@ describe('state', () => {
     await dog.setThreshold(75);
     await dog.setMonitored('db', true);
     await dog.setMonitored('web', false);
-    assert.deepEqual(store.saved, { monitored: ['db'], threshold: 75 });
-    assert.deepEqual(dog.snapshot, { monitored: ['db'], threshold: 75 });
+    assert.deepEqual(store.saved, { monitored: ['db'], threshold: 75, unmonitored: ['web'] }, 'unmonitoring is remembered (it holds against a label)');
+    assert.deepEqual(dog.snapshot, { monitored: ['db'], threshold: 75, unmonitored: ['web'] });
   });
 
   it('a change that cannot be saved is not applied', async () => {
@@ -330,7 +327,7 @@ describe('sequential verdict', () => {
         return { setTargets: () => undefined, close: () => undefined };
       },
     };
-    const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, inventory: { lookup, remember: () => undefined, load: async () => undefined } }, options, { monitored: ['web'], threshold: 60 });
+    const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, inventory: { lookup, remember: () => undefined, load: async () => undefined, list: () => runtime.list() } }, options, { monitored: ['web'], threshold: 60 });
     return { dog, lose: (ip, n) => Array.from({ length: n }, () => feed?.({ ip, lost: true, rttMs: null })) };
   }
 
@@ -404,5 +401,107 @@ describe('cycle from the inventory', () => {
     clock.advance(60_000);
     await dog.runCycle();
     assert.deepEqual(runtime.calls, ['start web'], 'the resync found it down');
+  });
+});
+
+describe('policy per container', () => {
+  it('monitors a container labelled watchdog.monitor=true without an API call, and heals it', async () => {
+    runtime.add('cache', { running: false, status: 'exited', ip: null, labels: { 'watchdog.monitor': 'true' } });
+    runtime.add('other', { running: false, status: 'exited', ip: null });
+    const dog = watchdog([]);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, ['start cache']);
+    assert.deepEqual(dog.monitoredNames(), ['cache']);
+  });
+
+  it('an unmonitor through the API holds against the label', async () => {
+    runtime.add('cache', { running: false, status: 'exited', ip: null, labels: { 'watchdog.monitor': 'true' } });
+    const dog = watchdog([]);
+    await dog.setMonitored('cache', false);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, []);
+    await dog.setMonitored('cache', true);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, ['start cache']);
+  });
+
+  it('uses the label threshold, and the API policy over it', async () => {
+    const db = runtime.add('db', { labels: { 'watchdog.threshold': '20' } });
+    prober.loss.set(db.ip ?? '', 40);
+    const dog = watchdog(['db'], 60);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, ['restart db t=2'], '40 % is over the label threshold 20 %');
+    await dog.setPolicy('db', { threshold: 50 });
+    runtime.calls.length = 0;
+    clock.advance(120_000);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, [], '40 % is within the API threshold 50 %');
+    assert.deepEqual(dog.policyOf('db').effective.threshold, { value: 50, source: 'api' });
+    assert.deepEqual(store.saved?.policies, { db: { threshold: 50 } });
+  });
+
+  it('restarts with the container own StopTimeout, else the host default; a policy beats both', async () => {
+    const db = runtime.add('db', { stopTimeoutSec: 1 });
+    prober.loss.set(db.ip ?? '', 100);
+    const dog = watchdog(['db']);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, ['restart db t=1']);
+    await dog.setPolicy('db', { stopTimeoutSec: 7 });
+    clock.advance(120_000);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, ['restart db t=1', 'restart db t=7']);
+  });
+
+  it('a per-container restart limit holds back the next restart', async () => {
+    const web = runtime.add('web', { labels: { 'watchdog.restart-limit': '1' } });
+    prober.loss.set(web.ip ?? '', 100);
+    const dog = watchdog(['web']);
+    await dog.runCycle();
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, ['restart web t=2']);
+    assert.equal(log.of('web', 'action').at(-1)?.fields['outcome'], 'backoff');
+  });
+
+  it('notify and dry run decide and tell, and touch nothing; none does neither', async () => {
+    const a = runtime.add('a', { labels: { 'watchdog.action': 'notify' } });
+    runtime.add('b', { running: false, status: 'exited', ip: null, labels: { 'watchdog.action': 'none' } });
+    prober.loss.set(a.ip ?? '', 100);
+    const dog = watchdog(['a', 'b']);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, []);
+    assert.equal(log.of('a', 'action')[0]?.fields['outcome'], 'notified');
+    assert.equal(log.of('b', 'action').length, 0);
+    const c = runtime.add('c');
+    prober.loss.set(c.ip ?? '', 100);
+    await dog.setMonitored('c', true);
+    await dog.setDryRun(true);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, []);
+    assert.equal(log.of('c', 'action')[0]?.fields['outcome'], 'dry-run');
+    await dog.setDryRun(false);
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, ['restart c t=2']);
+  });
+
+  it('reports wrong labels once, and falls back to the host defaults', async () => {
+    const web = runtime.add('web', { labels: { 'watchdog.threshold': 'high' } });
+    prober.loss.set(web.ip ?? '', 70);
+    const dog = watchdog(['web'], 60);
+    const told: string[][] = [];
+    dog.onLabelProblems((_name, problems) => told.push(problems));
+    await dog.runCycle();
+    await dog.runCycle();
+    assert.deepEqual(told, [['watchdog.threshold: must be a number from 0 to 100 (got "high")']]);
+    assert.equal(log.lines.filter((l) => l.fields['kind'] === 'label').length, 1);
+    assert.deepEqual(dog.policyOf('web').effective.threshold, { value: 60, source: 'host' });
+  });
+
+  it('DRY_RUN holds whatever the API says', async () => {
+    const web = runtime.add('web');
+    prober.loss.set(web.ip ?? '', 100);
+    const dog = watchdog(['web'], 60, { dryRun: true });
+    await dog.runCycle();
+    assert.deepEqual(runtime.calls, []);
+    assert.equal(dog.dryRun, true);
   });
 });

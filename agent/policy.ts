@@ -1,0 +1,153 @@
+/**
+ * Policy per container, free of I/O: whether a container is monitored and how it is healed, from
+ * three places in order of precedence: the API (saved with the agent's state), the container's
+ * `watchdog.*` labels, and the host's defaults. Docker's own StopTimeout of the container comes
+ * between the labels and the host's default stop grace, as `docker restart` uses it.
+ */
+
+export type PolicyAction = 'restart' | 'notify' | 'none';
+export const POLICY_ACTIONS: readonly PolicyAction[] = ['restart', 'notify', 'none'];
+
+/** What the API or the labels set; a field left out falls through to the next source. */
+export interface Policy {
+  threshold?: number;
+  stopTimeoutSec?: number;
+  restartLimit?: number;
+  action?: PolicyAction;
+}
+
+export type PolicySource = 'api' | 'label' | 'container' | 'host';
+
+export interface Sourced<T> {
+  value: T;
+  source: PolicySource;
+}
+
+export interface EffectivePolicy {
+  threshold: Sourced<number>;
+  stopTimeoutSec: Sourced<number>;
+  restartLimit: Sourced<number>;
+  action: Sourced<PolicyAction>;
+}
+
+export interface HostDefaults {
+  threshold: number;
+  stopTimeoutSec: number;
+  restartLimit: number;
+}
+
+export const LABEL = {
+  monitor: 'watchdog.monitor',
+  threshold: 'watchdog.threshold',
+  stopTimeout: 'watchdog.stop-timeout',
+  restartLimit: 'watchdog.restart-limit',
+  action: 'watchdog.action',
+} as const;
+
+/** The rules a value must keep, shared by labels, the API and the bus contract. */
+export const POLICY_RULES = {
+  threshold: { min: 0, max: 100, integer: false, text: 'a number from 0 to 100' },
+  stopTimeoutSec: { min: 0, max: 300, integer: true, text: 'whole seconds from 0 to 300' },
+  restartLimit: { min: 1, max: 1000, integer: true, text: 'a whole number from 1 to 1000' },
+} as const;
+
+export interface LabelPolicy {
+  /** watchdog.monitor: true or false; undefined when absent or wrong. */
+  monitor: boolean | undefined;
+  policy: Policy;
+  /** One line per label with a wrong value, naming the label, the rule and the value. */
+  problems: string[];
+}
+
+/** Reads the `watchdog.*` labels; a wrong value is a problem and falls back as if absent. */
+export function readLabels(labels: Readonly<Record<string, string>> | undefined): LabelPolicy {
+  const problems: string[] = [];
+  const policy: Policy = {};
+  let monitor: boolean | undefined;
+  if (!labels) return { monitor, policy, problems };
+  const wrong = (label: string, rule: string): void => void problems.push(`${label}: must be ${rule} (got ${JSON.stringify(labels[label])})`);
+  const monitorText = labels[LABEL.monitor];
+  if (monitorText !== undefined) {
+    const text = monitorText.trim().toLowerCase();
+    if (text === 'true') monitor = true;
+    else if (text === 'false') monitor = false;
+    else wrong(LABEL.monitor, 'true or false');
+  }
+  const numeric = (label: string, field: keyof typeof POLICY_RULES): void => {
+    const text = labels[label];
+    if (text === undefined) return;
+    const value = numberWithin(text, POLICY_RULES[field]);
+    if (value === undefined) wrong(label, POLICY_RULES[field].text);
+    else policy[field] = value;
+  };
+  numeric(LABEL.threshold, 'threshold');
+  numeric(LABEL.stopTimeout, 'stopTimeoutSec');
+  numeric(LABEL.restartLimit, 'restartLimit');
+  const action = labels[LABEL.action];
+  if (action !== undefined) {
+    const text = action.trim().toLowerCase();
+    const known = POLICY_ACTIONS.find((a) => a === text);
+    if (known) policy.action = known;
+    else wrong(LABEL.action, POLICY_ACTIONS.join(', ').replace(/, ([^,]*)$/, ' or $1'));
+  }
+  return { monitor, policy, problems };
+}
+
+/** What is wrong with a policy from outside (the API, the state file), or null. */
+export function policyProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object';
+  const fields = value as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (key === 'action') {
+      if (!POLICY_ACTIONS.includes(fields[key] as PolicyAction)) return `action: must be restart, notify or none (got ${JSON.stringify(fields[key])})`;
+    } else if (key in POLICY_RULES) {
+      const rule = POLICY_RULES[key as keyof typeof POLICY_RULES];
+      const v = fields[key];
+      if (typeof v !== 'number' || v < rule.min || v > rule.max || (rule.integer && !Number.isInteger(v))) return `${key}: must be ${rule.text} (got ${JSON.stringify(v)})`;
+    } else {
+      return `${key}: not a policy field (threshold, stopTimeoutSec, restartLimit, action)`;
+    }
+  }
+  return null;
+}
+
+function numberWithin(text: string, rule: { min: number; max: number; integer: boolean }): number | undefined {
+  if (!/^\s*-?\d+(\.\d+)?\s*$/.test(text)) return undefined;
+  const value = Number(text);
+  if (value < rule.min || value > rule.max || (rule.integer && !Number.isInteger(value))) return undefined;
+  return value;
+}
+
+/** Each value from the first place that sets it: API, then label, then (stop grace) the container's own, then the host. */
+export function effectivePolicy(api: Policy | undefined, labels: Policy, containerStopTimeoutSec: number | undefined, host: HostDefaults): EffectivePolicy {
+  const pick = <T>(fromApi: T | undefined, fromLabel: T | undefined, fallback: Sourced<T>): Sourced<T> => {
+    if (fromApi !== undefined) return { value: fromApi, source: 'api' };
+    if (fromLabel !== undefined) return { value: fromLabel, source: 'label' };
+    return fallback;
+  };
+  const containerOrHost: Sourced<number> = containerStopTimeoutSec === undefined ? { value: host.stopTimeoutSec, source: 'host' } : { value: containerStopTimeoutSec, source: 'container' };
+  return {
+    threshold: pick(api?.threshold, labels.threshold, { value: host.threshold, source: 'host' }),
+    stopTimeoutSec: pick(api?.stopTimeoutSec, labels.stopTimeoutSec, containerOrHost),
+    restartLimit: pick(api?.restartLimit, labels.restartLimit, { value: host.restartLimit, source: 'host' }),
+    action: pick(api?.action, labels.action, { value: 'restart', source: 'host' }),
+  };
+}
+
+/**
+ * Monitored by the API's word when it said one (monitor or unmonitor), else by the label. An
+ * unmonitor through the API holds against a `watchdog.monitor=true` label until the API monitors
+ * the container again.
+ */
+export function isMonitored(apiSaid: boolean | undefined, label: boolean | undefined): boolean {
+  return apiSaid ?? label ?? false;
+}
+
+export type HealMode = 'act' | 'notify' | 'dry-run' | 'none';
+
+/** What becomes of a heal the watchdog decided on: done, only told (notify, observe-only), or nothing. */
+export function healMode(action: PolicyAction, dryRun: boolean): HealMode {
+  if (action === 'none') return 'none';
+  if (dryRun) return 'dry-run';
+  return action === 'notify' ? 'notify' : 'act';
+}
