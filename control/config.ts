@@ -1,5 +1,7 @@
 /** The control service's configuration, read once from the environment; a bad value names the variable. */
+import { readFileSync } from 'node:fs';
 import { EnvReader, type Env } from '../shared/env.js';
+import { parseTargets, type WebhookTarget } from './notifications.js';
 
 export interface ControlConfig {
   amqpUrl: string;
@@ -14,6 +16,10 @@ export interface ControlConfig {
   eventsMaxAgeMs: number;
   /** Events control holds in memory for GET /events. */
   eventsMemoryLimit: number;
+  /** Webhook targets (WEBHOOKS, or the file WEBHOOKS_FILE), and how they are sent. */
+  webhooks: WebhookTarget[];
+  webhookRateLimitMs: number;
+  webhookTimeoutMs: number;
 }
 
 const AGE_UNIT_MS: Record<string, number> = { Y: 365 * 86_400_000, M: 30 * 86_400_000, D: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
@@ -32,6 +38,9 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
     eventsMaxAge: read.string('EVENTS_MAX_AGE', '7D'),
     eventsMaxAgeMs: 0,
     eventsMemoryLimit: read.integer('EVENTS_MEMORY_LIMIT', 200_000, 1000, 10_000_000),
+    webhooks: readWebhooks(read),
+    webhookRateLimitMs: read.integer('WEBHOOK_RATE_LIMIT_MS', 60_000, 0, 86_400_000),
+    webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
   };
   if (config.prometheusUrl !== undefined) read.check('PROMETHEUS_URL', /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(config.prometheusUrl), 'must be an http:// or https:// URL');
   const age = /^([1-9][0-9]{0,5})([YMDhms])$/.exec(config.eventsMaxAge);
@@ -39,4 +48,28 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
   config.eventsMaxAgeMs = age ? Number(age[1]) * (AGE_UNIT_MS[age[2] ?? 'D'] ?? 0) : 0;
   read.done();
   return config;
+}
+
+/** WEBHOOKS (JSON) or WEBHOOKS_FILE (a file holding it); a problem names the variable, never a URL (it may hold a secret). */
+function readWebhooks(read: EnvReader): WebhookTarget[] {
+  const inline = read.optional('WEBHOOKS');
+  const file = read.optional('WEBHOOKS_FILE');
+  read.check('WEBHOOKS_FILE', !(inline && file), 'cannot be set together with WEBHOOKS: choose one');
+  let text: string | undefined = inline;
+  const from = file ? 'WEBHOOKS_FILE' : 'WEBHOOKS';
+  if (file && !inline) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      read.check('WEBHOOKS_FILE', false, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      return [];
+    }
+  }
+  if (text === undefined) return [];
+  try {
+    return parseTargets(text);
+  } catch (error) {
+    read.problems.push(`${from}: ${(error as Error).message}`);
+    return [];
+  }
 }

@@ -35,6 +35,11 @@ export class HostRegistry {
     return host !== undefined && !host.left && this.clock.now() - host.seenAt < this.liveForMs;
   }
 
+  /** Hosts heard from before that fell silent (not live, and did not say goodbye). */
+  silent(): string[] {
+    return [...this.hosts.entries()].filter(([h, host]) => !host.left && !this.isLive(h)).map(([h]) => h).sort();
+  }
+
   live(): string[] {
     return [...this.hosts.keys()].filter((h) => this.isLive(h)).sort();
   }

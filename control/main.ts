@@ -14,6 +14,41 @@ import { EventLog } from './event-log.js';
 import { HostRegistry } from './host-registry.js';
 import { controlMetrics } from './metrics.js';
 import { PrometheusClient } from './prometheus.js';
+import { hostChanges, hostNotification, notificationOf } from './notifications.js';
+import { WebhookSender } from './webhook-sender.js';
+import type { ControlConfig } from './config.js';
+
+/** Events read from the stream at start can be days old: only those younger than this are notified. */
+const NOTIFY_MAX_AGE_MS = 120_000;
+const HOST_LOOK_MS = 1000;
+
+/** Webhooks, fed by the events stream and the host registry; null without WEBHOOKS. */
+function notifyFromEvents(config: ControlConfig, events: EventLog, registry: HostRegistry, logger: { info(m: string, f?: object): void; warn(m: string, f?: object): void }): { close(): void } | null {
+  if (config.webhooks.length === 0) return null;
+  const sender = new WebhookSender(config.webhooks, { rateLimitMs: config.webhookRateLimitMs, timeoutMs: config.webhookTimeoutMs, tries: 3, retryBaseMs: 1000, maxQueue: 1000 }, logger);
+  const unsubscribe = events.subscribe({}, (event) => {
+    if (Date.now() - Date.parse(event.at) > NOTIFY_MAX_AGE_MS) return;
+    const n = notificationOf(event);
+    if (n) sender.notify(n);
+  });
+  let silent = new Set<string>();
+  const look = setInterval(() => {
+    const now = Date.now();
+    const changes = hostChanges(silent, registry.silent(), registry.live());
+    for (const host of changes.silent) sender.notify(hostNotification('host-silent', host, now));
+    for (const host of changes.back) sender.notify(hostNotification('host-back', host, now));
+    silent = new Set(registry.silent());
+  }, HOST_LOOK_MS);
+  look.unref();
+  logger.info(`notifications: ${config.webhooks.length} webhook target(s) (${config.webhooks.map((t) => `${t.format} on ${t.on.join(', ')}`).join('; ')}), at most one per container every ${config.webhookRateLimitMs} ms`, { kind: 'webhook' });
+  return {
+    close: () => {
+      clearInterval(look);
+      unsubscribe();
+      sender.close();
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const config = readConfigOrRefuse('control', () => readControlConfig());
@@ -24,6 +59,7 @@ async function main(): Promise<void> {
   const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock, events, { maxAge: config.eventsMaxAge, maxAgeMs: config.eventsMaxAgeMs });
   bus.start();
   const service = new ControlService(bus, registry, config.gatherTimeoutMs, config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null, bus);
+  const notifications = notifyFromEvents(config, events, registry, logger);
   const app = await createApp(service, { apiToken: config.apiToken, metrics: controlMetrics(() => registry.list(), bus) });
   const server = app.listen(config.port);
   server.on('clientError', answerClientError);
@@ -44,6 +80,7 @@ async function main(): Promise<void> {
     logger.info(`control stopping (${signal})`);
     server.close();
     server.closeAllConnections();
+    notifications?.close();
     void bus
       .close()
       .then(() => close())

@@ -1,0 +1,137 @@
+/**
+ * Notifications, decided without I/O: which events become a notification for which webhook
+ * target, the rate limit per target and container, the message bodies (generic JSON, Slack- and
+ * Discord-compatible text), and the target list read from WEBHOOKS / WEBHOOKS_FILE. Sending is in
+ * webhook-sender.ts.
+ */
+import type { StoredEvent } from './event-log.js';
+
+/** What a target can ask to be told of. */
+export const NOTIFY_ON = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'notify', 'heal', 'label'] as const;
+export type NotifyOn = (typeof NOTIFY_ON)[number];
+export const DEFAULT_ON: readonly NotifyOn[] = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'notify', 'label'];
+
+export type WebhookFormat = 'json' | 'slack' | 'discord';
+
+export interface WebhookTarget {
+  url: string;
+  format: WebhookFormat;
+  on: readonly NotifyOn[];
+  /** Only these hosts; absent: every host. */
+  hosts?: readonly string[];
+  /** Only containers whose name matches (`*` any run, `?` one character); absent: every container. */
+  containers?: string;
+}
+
+export interface Notification {
+  kind: NotifyOn;
+  at: string;
+  host: string;
+  container?: string;
+  text: string;
+  /** The event it came from (absent for host silent/back, which control sees itself). */
+  event?: StoredEvent;
+}
+
+/** The notification an event makes, or null when it is not one any target could ask for. */
+export function notificationOf(event: StoredEvent): Notification | null {
+  const where = event.container ? `${event.container} on ${event.host}` : event.host;
+  const base = { at: event.at, host: event.host, ...(event.container ? { container: event.container } : {}), event };
+  if (event.type === 'heal') {
+    if (event.outcome === 'failed') return { ...base, kind: 'heal-failed', text: `${where}: ${event.action ?? 'heal'} failed (${event.reason ?? ''})` };
+    if (event.outcome === 'notified') return { ...base, kind: 'notify', text: `${where}: would ${event.action ?? 'heal'}, not done (its policy says notify): ${event.reason ?? ''}` };
+    if (event.outcome === 'dry-run') return { ...base, kind: 'notify', text: `${where}: would ${event.action ?? 'heal'}, not done (observe only): ${event.reason ?? ''}` };
+    return { ...base, kind: 'heal', text: `${where}: ${event.action ?? 'heal'} ${event.outcome ?? ''} in ${event.durationMs ?? 0} ms (${event.reason ?? ''})` };
+  }
+  if (event.type === 'backoff') return { ...base, kind: 'backoff', text: `${where}: too many restarts, held back until ${event.until ?? '?'} (${event.reason ?? ''})` };
+  if (event.type === 'label') return { ...base, kind: 'label', text: `${where}: wrong watchdog labels, ignored: ${(event.problems ?? []).join('; ')}` };
+  return null;
+}
+
+export function hostNotification(kind: 'host-silent' | 'host-back', host: string, at: number): Notification {
+  const text = kind === 'host-silent' ? `host ${host} is silent: no heartbeat from its agent` : `host ${host} is back: its agent is heard again`;
+  return { kind, at: new Date(at).toISOString(), host, text };
+}
+
+/** Hosts that fell silent, and silent ones heard again, since the last look (`before`: silent then). */
+export function hostChanges(before: ReadonlySet<string>, silentNow: readonly string[], live: readonly string[]): { silent: string[]; back: string[] } {
+  return { silent: silentNow.filter((h) => !before.has(h)), back: live.filter((h) => before.has(h)) };
+}
+
+export function wants(target: WebhookTarget, n: Notification): boolean {
+  if (!target.on.includes(n.kind)) return false;
+  if (target.hosts && !target.hosts.includes(n.host)) return false;
+  if (target.containers !== undefined && (n.container === undefined || !namePattern(target.containers).test(n.container))) return false;
+  return true;
+}
+
+function namePattern(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+/**
+ * At most one notification per target, host and container (or host, for host events) within a
+ * window; the ones held back are counted and the next one that goes says how many.
+ */
+export class RateLimit {
+  private readonly last = new Map<string, { at: number; held: number }>();
+
+  constructor(private readonly windowMs: number) {}
+
+  /** null: held back; else how many were held back since the last one that went. */
+  admit(key: string, now: number): number | null {
+    const seen = this.last.get(key);
+    if (seen && now - seen.at < this.windowMs) {
+      seen.held += 1;
+      return null;
+    }
+    this.last.set(key, { at: now, held: 0 });
+    if (this.last.size > 10_000) for (const [k, v] of this.last) if (now - v.at >= this.windowMs) this.last.delete(k);
+    return seen?.held ?? 0;
+  }
+}
+
+/** The body for the target's format: generic JSON, or `{text}` (Slack) / `{content}` (Discord). */
+export function bodyFor(format: WebhookFormat, n: Notification, heldBack: number): object {
+  const text = `[watchdog] ${n.text}${heldBack > 0 ? ` (+${heldBack} more held back by the rate limit)` : ''}`;
+  if (format === 'slack') return { text };
+  if (format === 'discord') return { content: text.slice(0, 2000) };
+  const { event, ...rest } = n;
+  return { ...rest, text, heldBack, ...(event ? { event } : {}) };
+}
+
+/** Where a target posts, without what may be secret (path, query, credentials): for logs. */
+export function describeTarget(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(a URL that does not parse)';
+  }
+}
+
+/** WEBHOOKS (JSON) or WEBHOOKS_FILE (a path to the same JSON): a list of targets. Throws naming what is wrong. */
+export function parseTargets(text: string): WebhookTarget[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`not JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (!Array.isArray(value)) throw new Error('must be a JSON array of targets, e.g. [{"url":"https://hooks.example/x","format":"slack"}]');
+  return value.map((raw, i) => {
+    const at = `target ${i + 1}`;
+    if (typeof raw !== 'object' || raw === null) throw new Error(`${at}: must be an object`);
+    const t = raw as Record<string, unknown>;
+    for (const key of Object.keys(t)) if (!['url', 'format', 'on', 'hosts', 'containers'].includes(key)) throw new Error(`${at}: ${key}: not a field (url, format, on, hosts, containers)`);
+    if (typeof t['url'] !== 'string' || !/^https?:\/\/[^\s]+$/.test(t['url'])) throw new Error(`${at}: url: must be an http:// or https:// URL`);
+    const format = t['format'] ?? 'json';
+    if (format !== 'json' && format !== 'slack' && format !== 'discord') throw new Error(`${at}: format: must be json, slack or discord`);
+    const on = t['on'] ?? DEFAULT_ON;
+    if (!Array.isArray(on) || on.length === 0 || !on.every((o) => (NOTIFY_ON as readonly unknown[]).includes(o))) throw new Error(`${at}: on: must be a list of ${NOTIFY_ON.join(', ')}`);
+    const hosts = t['hosts'];
+    if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string'))) throw new Error(`${at}: hosts: must be a list of host names`);
+    const containers = t['containers'];
+    if (containers !== undefined && (typeof containers !== 'string' || !/^[a-zA-Z0-9_.*?-]{1,128}$/.test(containers))) throw new Error(`${at}: containers: must be a name pattern (* any run, ? one character)`);
+    return { url: t['url'], format, on: on as NotifyOn[], ...(hosts ? { hosts: hosts as string[] } : {}), ...(containers ? { containers: containers as string } : {}) };
+  });
+}

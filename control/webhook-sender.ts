@@ -1,0 +1,99 @@
+/**
+ * Sends notifications to webhook targets: one request at a time per target, each with a timeout,
+ * retried with backoff, from a bounded queue, so a slow or broken receiver delays only its own
+ * notifications, never healing (done by the agents) nor the API. URLs are never logged whole:
+ * only their origin (a Slack or Discord webhook's path is its secret).
+ */
+import { errorMessage } from '../shared/errors.js';
+import { bodyFor, describeTarget, RateLimit, wants, type Notification, type WebhookTarget } from './notifications.js';
+
+export interface SenderOptions {
+  rateLimitMs: number;
+  timeoutMs: number;
+  /** Tries per notification, the first included. */
+  tries: number;
+  retryBaseMs: number;
+  /** Notifications waiting per target; past it the oldest is dropped (and counted in the log). */
+  maxQueue: number;
+}
+
+interface Queue {
+  target: WebhookTarget;
+  index: number;
+  waiting: { body: object; kind: string }[];
+  busy: boolean;
+  dropped: number;
+}
+
+export class WebhookSender {
+  private readonly queues: Queue[];
+  private readonly limit: RateLimit;
+  private closed = false;
+
+  constructor(
+    targets: readonly WebhookTarget[],
+    private readonly options: SenderOptions,
+    private readonly log: { warn(message: string, fields?: object): void },
+    private readonly now: () => number = Date.now,
+  ) {
+    this.queues = targets.map((target, index) => ({ target, index, waiting: [], busy: false, dropped: 0 }));
+    this.limit = new RateLimit(options.rateLimitMs);
+  }
+
+  /** Queues the notification for every target that wants it and is not rate-limited for its container; returns at once. */
+  notify(n: Notification): void {
+    if (this.closed) return;
+    for (const queue of this.queues) {
+      if (!wants(queue.target, n)) continue;
+      const heldBack = this.limit.admit(`${queue.index}|${n.host}|${n.container ?? ''}`, this.now());
+      if (heldBack === null) continue;
+      if (queue.waiting.length >= this.options.maxQueue) {
+        queue.waiting.shift();
+        queue.dropped += 1;
+      }
+      queue.waiting.push({ body: bodyFor(queue.target.format, n, heldBack), kind: n.kind });
+      void this.pump(queue);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private async pump(queue: Queue): Promise<void> {
+    if (queue.busy) return;
+    queue.busy = true;
+    try {
+      for (let next = queue.waiting.shift(); next && !this.closed; next = queue.waiting.shift()) await this.deliver(queue, next);
+    } finally {
+      queue.busy = false;
+    }
+  }
+
+  private async deliver(queue: Queue, item: { body: object; kind: string }): Promise<void> {
+    const where = `webhook ${queue.index + 1} (${describeTarget(queue.target.url)})`;
+    if (queue.dropped > 0) {
+      this.log.warn(`${where}: ${queue.dropped} notification(s) dropped, the receiver is too slow (queue of ${this.options.maxQueue})`, { kind: 'webhook' });
+      queue.dropped = 0;
+    }
+    let problem = '';
+    for (let attempt = 1; attempt <= this.options.tries && !this.closed; attempt++) {
+      try {
+        const response = await fetch(queue.target.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(item.body),
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        if (response.ok) return;
+        problem = `HTTP ${response.status}`;
+        if (response.status >= 400 && response.status < 500 && response.status !== 429) break; // the receiver refuses it: trying again will not help
+      } catch (error) {
+        problem = (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : errorMessage(error);
+      }
+      if (attempt < this.options.tries) await new Promise((resolve) => setTimeout(resolve, this.options.retryBaseMs * 2 ** (attempt - 1)));
+    }
+    this.log.warn(`${where}: a ${item.kind} notification was not delivered: ${problem}`, { kind: 'webhook', notification: item.kind, problem });
+  }
+}
