@@ -916,7 +916,7 @@ export interface operations {
                  */
                 "application/json": {
                     dryRun: boolean;
-                    /** @description One host; without it */
+                    /** @description One host; without it, every live host. */
                     hostname?: string;
                 };
             };

@@ -27,14 +27,15 @@ export function uniqueName(prefix: string): string {
 
 export async function createTarget(
   name: string,
-  options: { docker?: Docker; cmd?: string[]; start?: boolean; restartPolicy?: string } = {},
+  options: { docker?: Docker; cmd?: string[]; start?: boolean; restartPolicy?: string; labels?: Record<string, string>; stopTimeout?: number } = {},
 ): Promise<Docker.Container> {
   const docker = options.docker ?? engine();
   const container = await docker.createContainer({
     name,
     Image: TARGET_IMAGE,
-    Labels: { [RUN_LABEL]: runId },
+    Labels: { ...options.labels, [RUN_LABEL]: runId },
     ...(options.cmd ? { Cmd: options.cmd } : {}),
+    ...(options.stopTimeout === undefined ? {} : { StopTimeout: options.stopTimeout }),
     HostConfig: { NetworkMode: 'bridge', ...(options.restartPolicy ? { RestartPolicy: { Name: options.restartPolicy } } : {}) },
   });
   if (options.start !== false) await container.start();
