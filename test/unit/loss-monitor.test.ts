@@ -139,6 +139,12 @@ describe('fping pools', () => {
   it('does nothing when every wanted address is probed', () => {
     assert.deepEqual(planPool([['a', 'b']], wanted('a', 'b'), limits), { start: null, stop: [], compact: false, waiting: 0 });
   });
+
+  it('makes several processes one once the targets have settled', () => {
+    assert.equal(planPool([['a', 'b'], ['c']], wanted('a', 'b', 'c'), limits).compact, false, 'not while they change');
+    assert.deepEqual(planPool([['a', 'b'], ['c']], wanted('a', 'b', 'c'), { ...limits, settled: true }), { start: ['a', 'b', 'c'], stop: [0, 1], compact: true, waiting: 0 });
+    assert.equal(planPool([['a', 'b', 'c']], wanted('a', 'b', 'c'), { ...limits, settled: true }).compact, false, 'one already');
+  });
 });
 
 describe('probe budget', () => {
