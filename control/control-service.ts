@@ -4,7 +4,7 @@
  * agents only through the CommandBus port; its results are the types openapi.yaml defines.
  */
 import { containerMatcher, isEmptyFilter } from '../bus/container-filter.js';
-import type { Ack, ContainerFilter } from '../bus/messages.js';
+import type { Ack, Command, ContainerFilter } from '../bus/messages.js';
 import { ApiError } from './api-error.js';
 import type { Container, DryRunResult, Health, Host, Policy, PolicyView, ThresholdResult } from './api.generated.js';
 import { historyWindow, promql, toHistory, type History, type HistoryQuery } from './history.js';
@@ -133,10 +133,16 @@ export class ControlService {
   }
 
   async setMonitored(hostname: string, name: string, monitored: boolean): Promise<Container> {
+    const ack = await this.commandContainer(hostname, name, { kind: 'actives', hostname, name, monitored });
+    return ack.container ?? { hostname, name, status: 'unknown', monitored };
+  }
+
+  /** A persistent command about one container of one host, and its agent's acknowledgement; a refusal or silence is an ApiError. */
+  private async commandContainer(hostname: string, name: string, command: Extract<Command, { kind: 'actives' | 'policy' }>): Promise<Ack> {
     this.listings.clear(); // a listing after this command must show it
     await this.registry.settled();
     if (!this.registry.isLive(hostname)) throw this.unknownHost(hostname);
-    const gathered = await this.send(() => this.bus.toHost(hostname, { kind: 'actives', hostname, name, monitored }, { timeoutMs: this.gatherTimeoutMs, persistent: true }));
+    const gathered = await this.send(() => this.bus.toHost(hostname, command, { timeoutMs: this.gatherTimeoutMs, persistent: true }));
     const ack = gathered.replies.find((r): r is Ack => r.kind === 'ack' && r.hostname === hostname);
     if (!ack) {
       throw new ApiError(504, 'not_confirmed', `host ${hostname} did not confirm within ${this.gatherTimeoutMs} ms; the command waits in its queue and is applied when its agent reads it`);
@@ -145,7 +151,7 @@ export class ControlService {
       if (ack.error === 'not_found') throw new ApiError(404, 'unknown_container', ack.message ?? `no container named ${name} on host ${hostname}`);
       throw new ApiError(502, 'agent_failed', ack.message ?? `host ${hostname} could not apply the change`);
     }
-    return ack.container ?? { hostname, name, status: 'unknown', monitored };
+    return ack;
   }
 
   /** A container's policy as its agent applies it: each value with its source, the API's part, the labels' problems. */
@@ -164,18 +170,7 @@ export class ControlService {
 
   /** Replaces the container's API policy (`{}` removes it); answers with its policy as the agent now applies it. */
   async setPolicy(hostname: string, name: string, policy: Policy): Promise<PolicyView> {
-    this.listings.clear(); // a listing after this command must show it
-    await this.registry.settled();
-    if (!this.registry.isLive(hostname)) throw this.unknownHost(hostname);
-    const gathered = await this.send(() => this.bus.toHost(hostname, { kind: 'policy', hostname, name, policy }, { timeoutMs: this.gatherTimeoutMs, persistent: true }));
-    const ack = gathered.replies.find((r): r is Ack => r.kind === 'ack' && r.hostname === hostname);
-    if (!ack) {
-      throw new ApiError(504, 'not_confirmed', `host ${hostname} did not confirm within ${this.gatherTimeoutMs} ms; the command waits in its queue and is applied when its agent reads it`);
-    }
-    if (!ack.ok) {
-      if (ack.error === 'not_found') throw new ApiError(404, 'unknown_container', ack.message ?? `no container named ${name} on host ${hostname}`);
-      throw new ApiError(502, 'agent_failed', ack.message ?? `host ${hostname} could not apply the change`);
-    }
+    const ack = await this.commandContainer(hostname, name, { kind: 'policy', hostname, name, policy });
     if (!ack.container?.policy) throw new ApiError(502, 'agent_failed', `the agent on host ${hostname} does not know policies (an older version): upgrade it`);
     return policyView(ack.container);
   }
