@@ -13,7 +13,8 @@ import { ContainerResults, type ContainerResult } from './container-results.js';
 import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf, type Verdict } from './decide.js';
 import type { LoopProber, ProbeSink } from './fping-loop.js';
 import { Healer, type HealPolicy } from './healer.js';
-import { effectivePolicy, healMode, isMonitored, readLabels, type EffectivePolicy, type LabelPolicy, type Policy } from './policy.js';
+import { ContainerLabels } from './container-labels.js';
+import { effectivePolicy, healMode, isMonitored, type EffectivePolicy, type Policy } from './policy.js';
 import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
 import { describeExplanation, type LossTestSettings } from './loss-test.js';
 import type { AgentState, ContainerInfo, ContainerRuntime, InventoryView, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
@@ -92,9 +93,7 @@ export class Watchdog {
   private readonly lastDecision = new Map<string, string>();
   private lastResync = -Infinity;
   /** What each container's `watchdog.*` labels say, and its own StopTimeout, as last seen. */
-  private readonly labelled = new Map<string, LabelPolicy & { stopTimeoutSec?: number }>();
-  /** Label problems already reported (name and problem), so each is reported once. */
-  private readonly reported = new Set<string>();
+  private readonly labels: ContainerLabels;
   private readonly labelListeners: ((name: string, problems: string[]) => void)[] = [];
 
   constructor(
@@ -103,6 +102,10 @@ export class Watchdog {
     initial: AgentState,
   ) {
     this.watchList = new WatchList(deps.store, initial);
+    this.labels = new ContainerLabels((name, problems) => {
+      deps.log.warn(`${name}: wrong watchdog labels, ignored (the host's defaults apply instead): ${problems.join('; ')}`, { kind: 'label', container: name, problems });
+      for (const listener of this.labelListeners) listener(name, problems);
+    });
     this.healer = new Healer(deps.runtime, deps.clock, deps.log, options, (heal) => this.results.recordHeal(heal), (name) => this.healPolicy(name));
     this.scheduler = new Scheduler(deps.clock, options.checkIntervalMs, () => this.checkAll(), (error) =>
       deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' }),
@@ -135,20 +138,20 @@ export class Watchdog {
 
   /** Monitored by the API's word, else by its `watchdog.monitor` label. `container`: what is known of it now (its labels). */
   isMonitored(name: string, container?: ContainerInfo | null): boolean {
-    if (container) this.see(container);
-    return isMonitored(this.watchList.apiSaid(name), this.labelled.get(name)?.monitor);
+    if (container) this.labels.see(container);
+    return isMonitored(this.watchList.apiSaid(name), this.labels.get(name)?.monitor);
   }
 
   /** Every monitored name: those the API monitored and those labelled `watchdog.monitor=true` that the API did not unmonitor. */
   monitoredNames(): string[] {
     const names = new Set(this.watchList.snapshot.monitored);
-    for (const [name, label] of this.labelled) if (label.monitor === true && this.watchList.apiSaid(name) !== false) names.add(name);
+    for (const name of this.labels.monitorLabelled()) if (this.watchList.apiSaid(name) !== false) names.add(name);
     return [...names];
   }
 
   /** What applies to a container now, each value with its source; and its labels' problems. */
   policyOf(name: string): { effective: EffectivePolicy; api: Policy; labelProblems: string[] } {
-    const label = this.labelled.get(name);
+    const label = this.labels.get(name);
     const host = { threshold: this.watchList.threshold, stopTimeoutSec: this.options.stopTimeoutSec, restartLimit: this.options.restartPolicy.maxRestarts };
     const api = this.watchList.policyOf(name);
     return { effective: effectivePolicy(api, label?.policy ?? {}, label?.stopTimeoutSec, host), api: { ...api }, labelProblems: label?.problems ?? [] };
@@ -276,29 +279,10 @@ export class Watchdog {
    */
   private async readLabels(fromInventory: boolean): Promise<void> {
     try {
-      const all = fromInventory && this.deps.inventory ? await this.deps.inventory.list() : await this.deps.runtime.list();
-      const present = new Set<string>();
-      for (const container of all) {
-        present.add(container.name);
-        this.see(container);
-      }
-      for (const name of this.labelled.keys()) if (!present.has(name)) this.labelled.delete(name);
+      this.labels.seeAll(fromInventory && this.deps.inventory ? await this.deps.inventory.list() : await this.deps.runtime.list());
     } catch (error) {
       this.deps.log.warn(`could not list the host's containers for their labels: ${errorMessage(error)}`, { kind: 'engine' });
     }
-  }
-
-  /** Learns a container's labels and (from an inspect) its own StopTimeout; reports wrong labels once. */
-  private see(container: ContainerInfo): void {
-    const before = this.labelled.get(container.name);
-    const stopTimeoutSec = container.startedAt ? container.stopTimeoutSec : before?.stopTimeoutSec; // the listing does not have it
-    const label = readLabels(container.labels);
-    this.labelled.set(container.name, { ...label, ...(stopTimeoutSec === undefined ? {} : { stopTimeoutSec }) });
-    const fresh = label.problems.filter((p) => !this.reported.has(`${container.name}\n${p}`));
-    if (fresh.length === 0) return;
-    for (const p of fresh) this.reported.add(`${container.name}\n${p}`);
-    this.deps.log.warn(`${container.name}: wrong watchdog labels, ignored (the host's defaults apply instead): ${fresh.join('; ')}`, { kind: 'label', container: container.name, problems: fresh });
-    for (const listener of this.labelListeners) listener(container.name, fresh);
   }
 
   private thresholdOf(name: string): number {
@@ -327,11 +311,11 @@ export class Watchdog {
   /** The container from the inventory when it can say, else from the engine (and the inventory is told). */
   private async current(name: string, fromInventory: boolean): Promise<ContainerInfo | null> {
     const cached = fromInventory ? this.deps.inventory?.lookup(name) : undefined;
-    if (cached) this.see(cached);
+    if (cached) this.labels.see(cached);
     if (cached !== undefined) return cached;
     const found = await this.deps.runtime.inspect(name);
     this.deps.inventory?.remember(name, found);
-    if (found) this.see(found);
+    if (found) this.labels.see(found);
     return found;
   }
 
@@ -412,7 +396,7 @@ export class Watchdog {
   }
 
   private onEvent(event: RuntimeEvent): void {
-    this.learnFromEvent(event);
+    this.labels.seeEvent(event);
     const monitored = this.isMonitored(event.name);
     const reaction = reactToEvent(event, monitored);
     // A dead instance has no loss verdict to give: its probes go unanswered because it is gone.
@@ -421,20 +405,6 @@ export class Watchdog {
     if (event.action === 'die' && monitored && !this.healer.isHealing(event.name)) for (const listener of this.deathListeners) listener(event);
     if (reaction.react === 'ensure-running') void this.healer.ensureRunning(event.name, reaction.trigger);
     else if (reaction.react === 'restart') void this.healer.heal(event.name, 'restart', reaction.reason, reaction.trigger);
-  }
-
-  /** An event carries the container's labels: a labelled container is monitored from its create event on. */
-  private learnFromEvent(event: RuntimeEvent): void {
-    if (event.action === 'destroy') {
-      this.labelled.delete(event.name);
-      return;
-    }
-    if (event.action !== 'create' && event.action !== 'start' && event.action !== 'die') return;
-    const before = this.labelled.get(event.name);
-    const label = readLabels(event.labels);
-    if (!before || JSON.stringify(before.policy) !== JSON.stringify(label.policy) || before.monitor !== label.monitor) {
-      this.see({ id: event.id, name: event.name, running: false, status: '', ip: null, startedAt: '', ...(event.labels ? { labels: event.labels } : {}) });
-    }
   }
 
   private reconcile(why: string): void {
