@@ -87,7 +87,9 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
   it('monitor acts only on the named host, and that agent then heals the container', async () => {
     const added = await http<Container>('POST', `${control.url}/containers/${hostB}/${shared}`);
     assert.equal(added.status, 200);
-    assert.deepEqual(added.body, { hostname: hostB, name: shared, status: 'running', monitored: true });
+    const { policy, ...rest } = added.body as Container & { policy?: Record<string, { source: string }> };
+    assert.deepEqual(rest, { hostname: hostB, name: shared, status: 'running', monitored: true });
+    assert.deepEqual(Object.values(policy ?? {}).map((v) => v.source), ['host', 'host', 'host', 'host'], 'the host defaults apply to it');
     const list = (await containers()).body;
     assert.equal(find(list, hostB, shared)?.monitored, true);
     assert.equal(find(list, hostA, shared)?.monitored, false, 'the same name on the other host is untouched');
@@ -162,7 +164,7 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     assert.ok(find(list.body, hostA, onlyA), 'the agent still answers');
     const rejected = agent?.log().filter((e) => /rejected a malformed command/.test(e.message)) ?? [];
     assert.equal(rejected.length, bad.length, 'each one once: no redelivery loop');
-    assert.match(String(rejected[2]?.['reason']), /kind: must be threshold, list_request or actives/);
+    assert.match(String(rejected[2]?.['reason']), /kind: must be threshold, list_request, actives, policy or mode/);
     assert.equal(agent?.child.exitCode, null);
   });
 
