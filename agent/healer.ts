@@ -27,6 +27,8 @@ export class Healer {
   private readonly underway = new Map<string, Promise<void>>();
   /** Containers that died while we were healing them: look again afterwards. */
   private readonly recheck = new Set<string>();
+  /** When a heal not done (notify, observe-only) was last told, per container and action. */
+  private readonly told = new Map<string, number>();
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -53,6 +55,7 @@ export class Healer {
   /** Forgets a container's restart history: monitored again, it starts afresh. */
   forget(name: string): void {
     this.guard.forget(name);
+    for (const action of ['start', 'restart']) this.told.delete(`${name}\n${action}`);
   }
 
   /** Waits for every heal under way. */
@@ -77,7 +80,8 @@ export class Healer {
   /**
    * One start or restart, if none is under way and the guard admits it; every outcome is one log
    * line. Under a notify policy or observe-only, what would have been done is logged and recorded
-   * instead (and counts against no budget); under action none, nothing happens.
+   * instead, once per container and action within the restart window (it counts against no
+   * budget); under action none, nothing happens.
    */
   async heal(name: string, action: HealAction, reason: string, trigger: string): Promise<void> {
     if (this.isHealing(name)) return;
@@ -87,6 +91,10 @@ export class Healer {
     const policy = this.policyOf(name);
     if (policy.mode === 'none') return;
     if (policy.mode !== 'act') {
+      // Told once per restart window: a container left down is found again every cycle.
+      const key = `${name}\n${action}`;
+      if (startedAt - (this.told.get(key) ?? -Infinity) < this.options.restartPolicy.windowMs) return;
+      this.told.set(key, startedAt);
       const outcome = policy.mode === 'notify' ? 'notified' : 'dry-run';
       const why = policy.mode === 'notify' ? 'its policy says notify' : 'observe-only (dry run)';
       this.log.warn(`${name}: would ${action} (${trigger}: ${reason}); not done: ${why}`, { ...fields, outcome });

@@ -10,6 +10,7 @@ export type EventPage = components['schemas']['EventPage'];
 export type Scorecard = components['schemas']['Scorecard'];
 export type ThresholdResult = components['schemas']['ThresholdResult'];
 export type ErrorBody = components['schemas']['Error'];
+export type PolicyView = components['schemas']['PolicyView'];
 
 const TOKEN_KEY = 'watchdog.apiToken';
 
@@ -71,6 +72,7 @@ export const api = {
   events: (params: { host?: string; container?: string; type?: string; since?: string; limit?: number }) => call<EventPage>('GET', `events${q(params)}`),
   scorecard: (since: string) => call<Scorecard>('GET', `scorecard${q({ since })}`),
   setThreshold: (threshold: number) => call<ThresholdResult>('PUT', 'threshold', threshold),
+  policy: (host: string, name: string) => call<PolicyView>('GET', `containers/${encodeURIComponent(host)}/${encodeURIComponent(name)}/policy`),
   monitor: (host: string, name: string, monitored: boolean) => call<Container>(monitored ? 'POST' : 'DELETE', `containers/${encodeURIComponent(host)}/${encodeURIComponent(name)}`),
 };
 

@@ -3,7 +3,7 @@
  * the heals and faults from /events drawn as marks on the time axis, and its recent events.
  */
 import uPlot from 'uplot';
-import { api, type History } from './api.js';
+import { api, type History, type PolicyView } from './api.js';
 import { el } from './dom.js';
 import { formatBytes, formatDuration, withGaps, type Event } from './model.js';
 
@@ -23,6 +23,7 @@ export class ContainerView {
   private plots: uPlot[] = [];
   private readonly charts = el('div', { class: 'charts' });
   private readonly eventList = el('ol', { class: 'events', 'aria-label': 'Recent events' });
+  private readonly policyLine = el('p', { class: 'policy', 'aria-label': 'Policy' });
   private readonly resize = (): void => this.fit();
 
   constructor(readonly host: string, readonly name: string) {
@@ -38,6 +39,7 @@ export class ContainerView {
     this.root = el('section', { class: 'container-view', 'aria-label': `${name} on ${host}` },
       el('p', {}, el('a', { href: '#/' }, '← Fleet')),
       el('h2', {}, `${name} `, el('small', {}, `on ${host}`)),
+      this.policyLine,
       el('div', { class: 'ranges', role: 'group', 'aria-label': 'Time range' }, ...buttons),
       el('p', { class: 'legend' }, ...Object.entries(MARK_COLOURS).map(([type, colour]) => el('span', { class: `mark mark-${type}`, 'data-colour': colour }, type))),
       this.charts,
@@ -55,6 +57,7 @@ export class ContainerView {
   async load(): Promise<void> {
     const now = Date.now();
     const since = new Date(now - RANGE_MS[this.range]).toISOString();
+    void api.policy(this.host, this.name).then((a) => this.showPolicy(a.body), (e: Error) => this.policyLine.replaceChildren(`Policy: ${e.message}`));
     const [events, ...histories] = await Promise.all([
       api.events({ host: this.host, container: this.name, since, limit: 1000 }).then((a) => a.body.events).catch(() => [] as Event[]),
       ...CHARTS.map((c) => api.history({ metric: c.metric, host: this.host, container: this.name, range: this.range }).then((a) => a.body).catch((e: Error) => e)),
@@ -77,6 +80,20 @@ export class ContainerView {
     });
     this.eventList.replaceChildren(...events.slice(0, 50).map((e) => el('li', { class: `event-${e.type}` }, el('time', { datetime: e.at }, new Date(e.at).toLocaleString()), ` ${describe(e)}`)));
     if (events.length === 0) this.eventList.append(el('li', {}, 'No events in this range.'));
+  }
+
+  /** Each value of its policy with where it came from, and its wrong labels. */
+  private showPolicy(view: PolicyView): void {
+    const e = view.effective;
+    const from = (s: { source: string }): string => ({ api: 'set through the API', label: 'its label', container: 'its own StopTimeout', host: 'host default' })[s.source] ?? s.source;
+    const parts = [
+      `loss threshold ${String(e.threshold.value)} % (${from(e.threshold)})`,
+      `stop grace ${String(e.stopTimeoutSec.value)} s (${from(e.stopTimeoutSec)})`,
+      `restart limit ${String(e.restartLimit.value)} (${from(e.restartLimit)})`,
+      `action ${String(e.action.value)} (${from(e.action)})`,
+    ];
+    this.policyLine.replaceChildren(`${view.monitored ? 'Monitored' : 'Not monitored'}. Policy: ${parts.join(' · ')}`);
+    if (view.labelProblems?.length) this.policyLine.append(el('span', { class: 'label-problems' }, ` Wrong labels, ignored: ${view.labelProblems.join('; ')}`));
   }
 
   private plot(box: HTMLElement, history: History, unit: string, marks: Event[], now: number): void {

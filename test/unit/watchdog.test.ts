@@ -478,6 +478,8 @@ describe('policy per container', () => {
     await dog.runCycle();
     assert.deepEqual(runtime.calls, []);
     assert.equal(log.of('c', 'action')[0]?.fields['outcome'], 'dry-run');
+    await dog.runCycle();
+    assert.equal(log.of('c', 'action').length, 1, 'told once per restart window, not every cycle');
     await dog.setDryRun(false);
     await dog.runCycle();
     assert.deepEqual(runtime.calls, ['restart c t=2']);
