@@ -1,6 +1,6 @@
 /** The agent's state (monitored names, threshold, policies, observe-only) in a JSON file, written atomically (temp file, fsync, rename). */
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { CONTAINER_NAME_RULE, isContainerName } from '../bus/messages.js';
 import { policyProblem } from './policy.js';
 import type { AgentState, StateStore } from './ports.js';
@@ -8,7 +8,9 @@ import type { AgentState, StateStore } from './ports.js';
 export class FileStateStore implements StateStore {
   constructor(readonly path: string) {}
 
+  /** Reads the saved state; first removes temporary files a save killed midway left behind (the file itself is whole: it is replaced by rename). */
   async load(): Promise<AgentState | null> {
+    await this.removeStaleTemporaries();
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -25,9 +27,20 @@ export class FileStateStore implements StateStore {
     return parseState(parsed);
   }
 
+  private async removeStaleTemporaries(): Promise<void> {
+    const prefix = `${basename(this.path)}.`;
+    const names = await readdir(dirname(this.path)).catch(() => [] as string[]);
+    const stale = names.filter((n) => n.startsWith(prefix) && /^\d+\.tmp$/.test(n.slice(prefix.length)) && n !== basename(this.temporary()));
+    await Promise.all(stale.map((n) => unlink(join(dirname(this.path), n)).catch(() => undefined)));
+  }
+
+  private temporary(): string {
+    return `${this.path}.${process.pid}.tmp`;
+  }
+
   async save(state: AgentState): Promise<void> {
     await ensureDirectory(dirname(this.path));
-    const temp = `${this.path}.${process.pid}.tmp`;
+    const temp = this.temporary();
     const file = await open(temp, 'w');
     try {
       await file.writeFile(`${JSON.stringify(state, null, 2)}\n`);

@@ -981,7 +981,9 @@ export interface operations {
             };
             /**
              * @description Some live hosts did not confirm before the deadline (listed in `unconfirmed`). The
-             *     command waits in their durable queues and is applied when their agents read it.
+             *     command waits in their durable queues and is applied when their agents read it. A host
+             *     that read it and refused it (e.g. its state file cannot be written) makes the answer
+             *     502 instead, naming the host and its reason.
              */
             202: {
                 headers: {
@@ -994,6 +996,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            502: components["responses"]["AgentFailed"];
             503: components["responses"]["BusUnavailable"];
         };
     };

@@ -197,9 +197,15 @@ export class ControlService {
     await this.registry.settled();
     const gathered = await this.send(() => this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }));
     const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack');
-    const confirmed = acks.filter((r) => r.ok).map((r) => r.hostname);
-    const unconfirmed = [...gathered.silent, ...acks.filter((r) => !r.ok).map((r) => r.hostname)].sort();
-    return { threshold, confirmed, unconfirmed };
+    const confirmed = acks.filter((r) => r.ok).map((r) => r.hostname).sort();
+    const refused = acks.filter((r) => !r.ok);
+    if (refused.length > 0) {
+      // A host that read the command and refused it will not apply it later: that is a failure, not a wait.
+      const said = refused.map((r) => `host ${r.hostname} refused it: ${r.message ?? 'no reason given'}`).join('; ');
+      const others = [confirmed.length ? `applied by ${confirmed.join(', ')}` : 'applied by none', gathered.silent.length ? `not yet answered by ${gathered.silent.join(', ')}` : ''].filter(Boolean).join('; ');
+      throw new ApiError(502, 'agent_failed', `${said} (${others})`);
+    }
+    return { threshold, confirmed, unconfirmed: [...gathered.silent].sort() };
   }
 
   hosts(): Host[] {

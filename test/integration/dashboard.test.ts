@@ -134,8 +134,11 @@ it("charts a container's measurements from Prometheus, with its heal marked", as
   }, 30_000, 2000);
   assert.equal(await page.locator('figure[data-metric="rtt"] canvas').count(), 1);
   assert.match(await page.locator('.events').innerText(), /start ok/);
-  await page.locator('.policy', { hasText: 'loss threshold' }).waitFor({ timeout: 10_000 });
-  assert.match(await page.locator('.policy').innerText(), /^Monitored\. Policy: loss threshold \d+ % \(host default\) · stop grace \d+ s \(host default\) · restart limit \d+ \(host default\) · action restart \(host default\)$/);
+  const policy = await waitFor('the policy line', async () => {
+    const text = await page.locator('.policy').innerText();
+    return text.includes('loss threshold') ? text : null;
+  }, 10_000, 200).catch(async (error: Error) => assert.fail(`${error.message}; the line says: ${await page.locator('.policy').innerText()}`));
+  assert.match(policy, /^Monitored\. Policy: loss threshold \d+ % \(host default\) · stop grace \d+ s \(host default\) · restart limit \d+ \(host default\) · action restart \(host default\)$/);
   await page.screenshot({ path: `${shots}container.png`, fullPage: true });
   assert.deepEqual(problems, []);
 });

@@ -173,7 +173,9 @@ describe('policy per container (real engine, broker, agent, control)', () => {
       await waitFor('a dry-run heal event', async () => (await events(name, 'heal')).find((e) => e.outcome === 'dry-run'), 10_000, 100);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       assert.equal((await state(name)).running, false, 'left down');
-      assert.ok(received.some((r) => r.body.container === name && r.body.kind === 'notify'), 'the webhook was told');
+      await waitFor('the webhook', () => received.find((r) => r.body.container === name && r.body.kind === 'notify'), 10_000, 100).catch(() =>
+        assert.fail(`the webhook was not told; it got: ${JSON.stringify(received.filter((r) => r.body.container === name).map((r) => r.body))}`),
+      );
     } finally {
       const off = await http('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: false, hostname: host }) });
       assert.equal(off.status, 200);

@@ -96,9 +96,12 @@ describe('ControlService', () => {
     assert.deepEqual([silent.status, silent.code], [504, 'not_confirmed']);
   });
 
-  it('sets the threshold on every live host; a host that refused or did not answer is unconfirmed', async () => {
-    bus.answer = (hostname) => (hostname === 'h1' ? { kind: 'ack', hostname, command: 'threshold', ok: true, threshold: 30 } : { kind: 'ack', hostname, command: 'threshold', ok: false, error: 'failed' });
+  it('sets the threshold on every live host; a host that did not answer is unconfirmed, one that refused is a failure', async () => {
+    bus.answer = (hostname) => (hostname === 'h1' ? { kind: 'ack', hostname, command: 'threshold', ok: true, threshold: 30 } : null);
     assert.deepEqual(await service.setThreshold(30), { threshold: 30, confirmed: ['h1'], unconfirmed: ['h2'] });
+    bus.answer = (hostname) => (hostname === 'h1' ? { kind: 'ack', hostname, command: 'threshold', ok: true, threshold: 30 } : { kind: 'ack', hostname, command: 'threshold', ok: false, error: 'failed', message: 'could not save the threshold: ENOSPC' });
+    const failed = await refusal(service.setThreshold(30));
+    assert.deepEqual([failed.status, failed.code, failed.message], [502, 'agent_failed', 'host h2 refused it: could not save the threshold: ENOSPC (applied by h1)']);
     assert.deepEqual(bus.sent[0], { to: 'all', command: { kind: 'threshold', threshold: 30 }, options: { timeoutMs: 4000, persistent: true } });
   });
 

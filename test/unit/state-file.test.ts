@@ -16,6 +16,16 @@ describe('FileStateStore (a real file)', () => {
     assert.deepEqual(await new FileStateStore(path).load(), { monitored: ['web'], threshold: 42 });
   });
 
+  it('removes temporary files a save killed midway left behind, when it loads', async () => {
+    const d = dir();
+    const path = join(d, 'state.json');
+    await new FileStateStore(path).save({ monitored: ['web'], threshold: 3 });
+    writeFileSync(join(d, 'state.json.4242.tmp'), '{"monitored":');
+    writeFileSync(join(d, 'other.json.4242.tmp'), 'not ours');
+    assert.deepEqual(await new FileStateStore(path).load(), { monitored: ['web'], threshold: 3 });
+    assert.deepEqual(readdirSync(d).sort(), ['other.json.4242.tmp', 'state.json']);
+  });
+
   it('leaves no temporary file behind', async () => {
     const d = dir();
     await new FileStateStore(join(d, 'state.json')).save({ monitored: [], threshold: 1 });
