@@ -10,7 +10,7 @@ import type { HealRecord } from './container-results.js';
 import { judgeContainer } from './decide.js';
 import type { HealMode } from './policy.js';
 import type { ContainerRuntime, Log } from './ports.js';
-import { backoffNotice, RestartGuard, type RestartPolicy } from './restart-guard.js';
+import { backoffNotice, RestartGuard, type RestartPolicy, type SavedBudget } from './restart-guard.js';
 
 export type HealAction = 'start' | 'restart';
 
@@ -39,9 +39,14 @@ export class Healer {
     private readonly record: (heal: HealRecord) => void = () => undefined,
     /** The container's policy; without one, the host's settings and heals are done. */
     private readonly policyOf: (name: string) => HealPolicy = () => ({ stopTimeoutSec: options.stopTimeoutSec, restartLimit: options.restartPolicy.maxRestarts, mode: 'act' }),
+    /** The budgets of a previous run, and where to send them whenever they change (to be saved). */
+    budgets: { saved?: Record<string, SavedBudget>; changed?: (budgets: Record<string, SavedBudget>) => void } = {},
   ) {
-    this.guard = new RestartGuard(options.restartPolicy);
+    this.guard = new RestartGuard(options.restartPolicy, budgets.saved);
+    this.budgetsChanged = budgets.changed ?? (() => undefined);
   }
+
+  private readonly budgetsChanged: (budgets: Record<string, SavedBudget>) => void;
 
   isHealing(name: string): boolean {
     return this.underway.has(name);
@@ -102,6 +107,7 @@ export class Healer {
       return;
     }
     const admission = this.guard.admit(name, startedAt, policy.restartLimit);
+    if (admission.admitted || admission.enteredBackoff) this.budgetsChanged(this.guard.saved(startedAt));
     if (!admission.admitted) {
       const notice = backoffNotice(name, action, admission, this.options.restartPolicy, policy.restartLimit);
       this.log.warn(notice.message, { ...fields, outcome: 'backoff', until: notice.until, backoffMs: admission.backoffMs });

@@ -1,5 +1,6 @@
 /** What the agent needs from the outside world. Adapters implement these; tests pass fakes. */
 import type { Policy } from './policy.js';
+import type { SavedBudget } from './restart-guard.js';
 
 export interface ContainerInfo {
   id: string;
@@ -105,6 +106,8 @@ export interface AgentState {
   policies?: Record<string, Policy>;
   /** Observe-only, switched on through the API. */
   dryRun?: boolean;
+  /** Restart budgets per container, so a restart storm is not started over by an agent restart. */
+  restartBudgets?: Record<string, SavedBudget>;
 }
 
 export interface StateStore {

@@ -22,6 +22,14 @@ interface History {
   blockedUntil: number;
 }
 
+/** One container's budget as it is saved with the agent's state (times in ms since the epoch). */
+export interface SavedBudget {
+  restarts: number[];
+  lastRestartAt?: number;
+  level: number;
+  blockedUntil: number;
+}
+
 /** What to log when the guard holds a heal back: the message and the backoff's end as an ISO time. */
 export function backoffNotice(name: string, action: string, held: Extract<Admission, { admitted: false }>, policy: RestartPolicy, maxRestarts = policy.maxRestarts): { message: string; until: string } {
   const until = new Date(held.until).toISOString();
@@ -34,7 +42,20 @@ export function backoffNotice(name: string, action: string, held: Extract<Admiss
 export class RestartGuard {
   private readonly histories = new Map<string, History>();
 
-  constructor(private readonly policy: RestartPolicy) {}
+  /** `saved`: the budgets of a previous run, so an agent restarted during a restart storm does not start it over. */
+  constructor(private readonly policy: RestartPolicy, saved: Record<string, SavedBudget> = {}) {
+    for (const [name, b] of Object.entries(saved)) this.histories.set(name, { restarts: [...b.restarts], lastRestartAt: b.lastRestartAt ?? -Infinity, level: b.level, blockedUntil: b.blockedUntil });
+  }
+
+  /** The budgets that still matter at `now` (a restart within the window, a backoff not over, a level not yet reset), to be saved. */
+  saved(now: number): Record<string, SavedBudget> {
+    const out: Record<string, SavedBudget> = {};
+    for (const [name, h] of this.histories) {
+      if (now - h.lastRestartAt >= this.policy.windowMs && now >= h.blockedUntil) continue;
+      out[name] = { restarts: h.restarts.filter((at) => at > now - this.policy.windowMs), ...(Number.isFinite(h.lastRestartAt) ? { lastRestartAt: h.lastRestartAt } : {}), level: h.level, blockedUntil: h.blockedUntil };
+    }
+    return out;
+  }
 
   /** Asks to restart `name` at `now`; when admitted, the restart is counted. `maxRestarts`: the container's own limit. */
   admit(name: string, now: number, maxRestarts = this.policy.maxRestarts): Admission {

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { CONTAINER_NAME_RULE, isContainerName } from '../bus/messages.js';
 import { policyProblem } from './policy.js';
 import type { AgentState, StateStore } from './ports.js';
+import type { SavedBudget } from './restart-guard.js';
 
 export class FileStateStore implements StateStore {
   constructor(readonly path: string) {}
@@ -74,7 +75,17 @@ export function parseState(value: unknown): AgentState {
     }
   }
   if (dryRun !== undefined && typeof dryRun !== 'boolean') throw new Error('"dryRun" must be true or false');
-  return { monitored: state.monitored, threshold, ...(unmonitored ? { unmonitored } : {}), ...(policies ? { policies } : {}), ...(dryRun ? { dryRun } : {}) };
+  const { restartBudgets } = state;
+  if (restartBudgets !== undefined && !isBudgets(restartBudgets)) throw new Error('"restartBudgets" must be an object of {restarts, level, blockedUntil} by container name');
+  return { monitored: state.monitored, threshold, ...(unmonitored ? { unmonitored } : {}), ...(policies ? { policies } : {}), ...(dryRun ? { dryRun } : {}), ...(restartBudgets ? { restartBudgets } : {}) };
+}
+
+function isBudgets(value: unknown): value is Record<string, SavedBudget> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const number = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+  return Object.values(value as Record<string, Record<string, unknown>>).every(
+    (b) => typeof b === 'object' && b !== null && Array.isArray(b['restarts']) && b['restarts'].every(number) && number(b['level']) && number(b['blockedUntil']) && (b['lastRestartAt'] === undefined || number(b['lastRestartAt'])),
+  );
 }
 
 /** mkdir -p without `recursive: true`, which never settles for some paths (seen under /proc on Node 20). */

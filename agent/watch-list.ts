@@ -5,6 +5,7 @@
  * applied and its caller hears why.
  */
 import type { Policy } from './policy.js';
+import type { SavedBudget } from './restart-guard.js';
 import type { AgentState, StateStore } from './ports.js';
 
 export class WatchList {
@@ -17,7 +18,7 @@ export class WatchList {
     private readonly store: StateStore,
     initial: AgentState,
   ) {
-    this.state = { monitored: [...new Set(initial.monitored)], threshold: initial.threshold, unmonitored: [...new Set(initial.unmonitored ?? [])], policies: { ...initial.policies }, dryRun: initial.dryRun === true };
+    this.state = { monitored: [...new Set(initial.monitored)], threshold: initial.threshold, unmonitored: [...new Set(initial.unmonitored ?? [])], policies: { ...initial.policies }, dryRun: initial.dryRun === true, restartBudgets: { ...initial.restartBudgets } };
     this.names = new Set(this.state.monitored);
     this.unmonitoredNames = new Set(this.state.unmonitored);
   }
@@ -74,6 +75,11 @@ export class WatchList {
     });
   }
 
+  /** The restart budgets that still matter, saved with the rest. */
+  setRestartBudgets(restartBudgets: Record<string, SavedBudget>): Promise<AgentState> {
+    return this.change((current) => ({ ...current, restartBudgets }));
+  }
+
   setDryRun(dryRun: boolean): Promise<AgentState> {
     return this.change((current) => ({ ...current, dryRun }));
   }
@@ -94,12 +100,13 @@ export class WatchList {
 }
 
 /** The state as it is saved and handed out: a copy, the optional parts only when they hold something. */
-function saved({ monitored, threshold, unmonitored, policies, dryRun }: Required<AgentState>): AgentState {
+function saved({ monitored, threshold, unmonitored, policies, dryRun, restartBudgets }: Required<AgentState>): AgentState {
   return {
     monitored: [...monitored],
     threshold,
     ...(unmonitored.length > 0 ? { unmonitored: [...unmonitored] } : {}),
     ...(Object.keys(policies).length > 0 ? { policies: structuredClone(policies) } : {}),
     ...(dryRun ? { dryRun } : {}),
+    ...(Object.keys(restartBudgets).length > 0 ? { restartBudgets: structuredClone(restartBudgets) } : {}),
   };
 }

@@ -106,7 +106,11 @@ export class Watchdog {
       deps.log.warn(`${name}: wrong watchdog labels, ignored (the host's defaults apply instead): ${problems.join('; ')}`, { kind: 'label', container: name, problems });
       for (const listener of this.labelListeners) listener(name, problems);
     });
-    this.healer = new Healer(deps.runtime, deps.clock, deps.log, options, (heal) => this.results.recordHeal(heal), (name) => this.healPolicy(name));
+    this.healer = new Healer(deps.runtime, deps.clock, deps.log, options, (heal) => this.results.recordHeal(heal), (name) => this.healPolicy(name), {
+      ...(initial.restartBudgets ? { saved: initial.restartBudgets } : {}),
+      // Saved so that an agent restarted during a restart storm does not start the storm over; healing never waits for it.
+      changed: (budgets) => void this.watchList.setRestartBudgets(budgets).catch((error: unknown) => deps.log.warn(`restart budgets not saved: ${errorMessage(error)}`, { kind: 'agent' })),
+    });
     this.scheduler = new Scheduler(deps.clock, options.checkIntervalMs, () => this.checkAll(), (error) =>
       deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' }),
     );

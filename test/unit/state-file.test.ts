@@ -39,6 +39,8 @@ describe('FileStateStore (a real file)', () => {
       ['[]', /"monitored" must be a list of names/],
       ['{"monitored":["/etc"],"threshold":5}', /"monitored" must be a list of names, each a Docker container name/],
       ['{"monitored":[],"threshold":101}', /"threshold" must be a number from 0 to 100/],
+      ['{"monitored":[],"threshold":5,"restartBudgets":{"web":{"restarts":"x"}}}', /"restartBudgets" must be an object/],
+      ['{"monitored":[],"threshold":5,"policies":{"web":{"threshold":500}}}', /"policies.web": threshold: must be a number from 0 to 100/],
     ];
     for (const [text, reason] of cases) {
       writeFileSync(path, text);

@@ -507,3 +507,22 @@ describe('policy per container', () => {
     assert.equal(dog.dryRun, true);
   });
 });
+
+describe('restart budget across an agent restart', () => {
+  it('a new agent on the same state keeps counting the storm instead of starting it over', async () => {
+    const web = runtime.add('web');
+    prober.loss.set(web.ip ?? '', 100);
+    const first = watchdog(['web'], 60, { restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 } });
+    await first.runCycle();
+    await first.runCycle();
+    assert.deepEqual(runtime.calls, ['restart web t=2', 'restart web t=2']);
+    await settle();
+    assert.equal(store.saved?.restartBudgets?.['web']?.restarts.length, 2, 'saved with the state');
+    const saved = store.saved;
+    assert.ok(saved);
+    const second = new Watchdog({ runtime, prober, store, clock, log }, { ...options, restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 } }, saved);
+    await second.runCycle();
+    assert.deepEqual(runtime.calls, ['restart web t=2', 'restart web t=2'], 'the third restart within the window is held back');
+    assert.equal(log.of('web', 'action').at(-1)?.fields['outcome'], 'backoff');
+  });
+});
