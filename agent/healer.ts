@@ -118,7 +118,12 @@ export class Healer {
       (done) => {
         const durationMs = this.clock.now() - startedAt;
         if (done) this.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
-        else this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs });
+        else {
+          this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs });
+          // Nothing was done: it does not count against the restart budget (a container caught between create and start).
+          this.guard.undo(name, startedAt);
+          this.budgetsChanged(this.guard.saved(this.clock.now()));
+        }
         record(done ? 'ok' : 'already-running', durationMs);
       },
       (error: unknown) => {

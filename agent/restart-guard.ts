@@ -77,6 +77,14 @@ export class RestartGuard {
     return { admitted: true };
   }
 
+  /** Takes back a restart admitted at `at` that did nothing (the container was running again already): it does not count. */
+  undo(name: string, at: number): void {
+    const history = this.histories.get(name);
+    if (!history) return;
+    const i = history.restarts.lastIndexOf(at);
+    if (i >= 0) history.restarts.splice(i, 1);
+  }
+
   /** The end of the current backoff, or null when the container may be restarted. */
   backoffUntil(name: string, now: number): number | null {
     const until = this.histories.get(name)?.blockedUntil ?? 0;

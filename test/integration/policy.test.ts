@@ -80,6 +80,8 @@ before(async () => {
   const webhooks = [
     { url: receiver, format: 'json', on: ['heal', 'notify', 'heal-failed', 'backoff', 'label'], hosts: [host] },
     { url: hanging, format: 'slack', on: ['heal'], hosts: [host] },
+    // Its own rate limit: a heal told to the first target does not hold back a notify here.
+    { url: `${receiver}?notify`, format: 'json', on: ['notify'], hosts: [host] },
   ];
   control = await startControl({ WEBHOOKS: JSON.stringify(webhooks), WEBHOOK_RATE_LIMIT_MS: '60000', WEBHOOK_TIMEOUT_MS: '30000' });
   agent = runAgent();
@@ -204,6 +206,33 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     assert.equal(told.length, 1, `one notification in the window, got ${told.length}: ${told.map((t) => t.body.text).join(' | ')}`);
     // The slack target never answers (30 s timeout): heals are the agents' work and never wait for it.
     assert.ok(Math.max(...heals) < 5000, `every heal within 5 s of the kill (took ${heals.join(', ')} ms)`);
+  });
+
+  it('an agent killed (SIGKILL) during a restart storm keeps counting it when it starts again', async () => {
+    const name = uniqueName('budget');
+    await createTarget(name, { labels: { 'watchdog.monitor': 'true', 'watchdog.restart-limit': '2' } });
+    await waitFor('it to be monitored', async () => (await container(name))?.monitored, 10_000, 100);
+    const killAndWait = async (): Promise<void> => {
+      const before = await state(name);
+      await docker.getContainer(name).kill();
+      await waitFor('the heal', async () => {
+        const now = await state(name);
+        return now.running && now.startedAt !== before.startedAt;
+      }, 10_000, 20);
+    };
+    await killAndWait();
+    await killAndWait();
+    const exited = new Promise((resolve) => agent.child.once('exit', resolve));
+    agent.child.kill('SIGKILL');
+    await exited;
+    agent = runAgent();
+    await waitFor('the agent to be live again', isLive, 20_000, 100);
+    await agent.waitForLog('its first cycle', (e) => e.kind === 'cycle', 10_000);
+    const killedAt = Date.now();
+    await docker.getContainer(name).kill();
+    const held = await agent.waitForLog('the third start held back', (e) => e.kind === 'action' && e.container === name && Date.parse(String(e['time'])) >= killedAt, 10_000);
+    assert.equal(held['outcome'], 'backoff', `the limit of 2 per window held across the restart: ${held.message}`);
+    assert.equal((await state(name)).running, false);
   });
 
   it('refuses bad policy bodies and unknown containers, naming what is wrong, and changes nothing', async () => {

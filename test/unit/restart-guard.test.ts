@@ -61,6 +61,14 @@ describe('RestartGuard', () => {
     assert.equal(!refused.admitted && refused.backoffMs, 1_000);
   });
 
+  it('a restart taken back (it did nothing) does not count', () => {
+    const guard = new RestartGuard(policy);
+    assert.deepEqual(admitMany(guard, 3, 0), [true, true, true]);
+    guard.undo('web', 0);
+    assert.equal(guard.admit('web', 1).admitted, true, 'the third is free again');
+    assert.equal(guard.admit('web', 2).admitted, false);
+  });
+
   it('counts each container separately', () => {
     const guard = new RestartGuard(policy);
     admitMany(guard, 4, 0);
