@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
+import { mapWithConcurrency } from '../agent/concurrency.js';
 
 export const TARGET_IMAGE = 'watchdog-lab/target:latest';
 export const MAIN_SOCKET = '/var/run/docker.sock';
@@ -44,7 +45,8 @@ export async function createTarget(
 
 export async function removeRunContainers(docker: Docker = engine()): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  // A few at a time: a thousand removals at once choked the engine and left some containers behind.
+  await mapWithConcurrency(containers, 16, (c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined));
 }
 
 export async function state(name: string, docker: Docker = engine()): Promise<{ running: boolean; startedAt: string; pid: number }> {
