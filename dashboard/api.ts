@@ -13,6 +13,8 @@ export type ErrorBody = components['schemas']['Error'];
 export type PolicyView = components['schemas']['PolicyView'];
 
 const TOKEN_KEY = 'watchdog.apiToken';
+/** Longer than control's gather deadline (4 s) with room to spare. */
+const REQUEST_TIMEOUT_MS = 15_000;
 
 export class ApiFailure extends Error {
   constructor(readonly status: number, readonly body: ErrorBody | undefined) {
@@ -29,6 +31,8 @@ export interface Answer<T> {
 async function call<T>(method: string, path: string, body?: unknown, retried = false): Promise<Answer<T>> {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const response = await fetch(path, {
+    // A request that never answers must not hold the page's refresh forever (seen in Chromium right after control started).
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     method,
     headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token && method !== 'GET' ? { Authorization: `Bearer ${token}` } : {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -47,6 +47,11 @@ before(async () => {
     viewport: { width: 1280, height: 800 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  // The page opens once control lists both containers (opened in control's first second it got a 503 and, in some runs, Chromium sent no more requests).
+  await waitFor('control to list both containers', async () => {
+    const listed = (await http<{ hostname: string; name: string }[]>('GET', `${control.url}/containers`)).body;
+    return hosts.every((h) => listed.some((c) => c.hostname === h.hostname && c.name === h.target));
+  }, 20_000, 200);
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()} (${m.location().url})`));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
