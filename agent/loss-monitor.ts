@@ -27,6 +27,14 @@ export interface Verdict {
 /** Probed fast for this long after the last sign of loss (long enough not to start and stop a process every few probes). */
 const FAST_FOR_MS = 5000;
 
+/**
+ * A newly watched instance's lost probes do not count until it has answered once or this long has
+ * passed: right after a restart the host can still send to the old instance's link-layer address,
+ * and the chaos test saw a second restart ordered on 0.65 s of such silence. A container silent
+ * from its start is judged this much later.
+ */
+export const STARTUP_GRACE_MS = 2000;
+
 interface Entry extends Watched {
   state: LossTestState;
   fastUntil: number;
@@ -35,6 +43,8 @@ interface Entry extends Watched {
   watchedAt: number;
   /** A lossy verdict was given: nothing more until the watchdog forgets or watches it afresh. */
   decided: boolean;
+  /** This instance has answered a probe. */
+  answered: boolean;
 }
 
 export class LossMonitor {
@@ -65,7 +75,7 @@ export class LossMonitor {
       const entry = this.byName.get(t.name);
       if (entry && entry.ip === t.ip && entry.startedAt === t.startedAt && !entry.decided) continue;
       if (entry) this.drop(t.name, entry);
-      const fresh: Entry = { ...t, state: freshTest(now), fastUntil: 0, rtts: [], watchedAt: now, decided: false };
+      const fresh: Entry = { ...t, state: freshTest(now), fastUntil: 0, rtts: [], watchedAt: now, decided: false, answered: false };
       this.byName.set(t.name, fresh);
       this.byIp.set(t.ip, fresh);
     }
@@ -76,7 +86,7 @@ export class LossMonitor {
   watchOne(target: Watched): void {
     const entry = this.byName.get(target.name);
     if (entry) this.drop(target.name, entry);
-    const fresh: Entry = { ...target, state: freshTest(this.clock.now()), fastUntil: 0, rtts: [], watchedAt: this.clock.now(), decided: false };
+    const fresh: Entry = { ...target, state: freshTest(this.clock.now()), fastUntil: 0, rtts: [], watchedAt: this.clock.now(), decided: false, answered: false };
     this.byName.set(target.name, fresh);
     this.byIp.set(target.ip, fresh);
     this.applyRates(true);
@@ -93,6 +103,8 @@ export class LossMonitor {
     const entry = this.byIp.get(o.ip);
     if (!entry || entry.decided || (o.sentAt !== undefined && o.sentAt < entry.watchedAt)) return;
     const now = this.clock.now();
+    if (!o.lost) entry.answered = true;
+    else if (!entry.answered && now - entry.watchedAt < STARTUP_GRACE_MS) return;
     if (!o.lost && o.rttMs !== null) entry.rtts.push(o.rttMs);
     const result = observe(this.bounds(this.threshold(entry.name)), entry.state, o.lost, now);
     entry.state = result.state;

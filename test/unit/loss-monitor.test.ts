@@ -30,11 +30,13 @@ describe('LossMonitor', () => {
     const { clock, verdicts, monitor } = setup();
     clock.advance(10_000);
     monitor.watchOne({ name: 'web', ip: '10.0.0.2', startedAt: 'new' });
+    monitor.outcome({ ip: '10.0.0.2', lost: false, rttMs: 0.1, sentAt: clock.now() }); // it answers: its losses count from now
     for (let i = 0; i < 40; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() - 1 });
     assert.equal(verdicts.length, 0, 'losses of probes sent to the old instance do not count for the new one');
     for (let i = 0; i < 60; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() });
     assert.deepEqual(verdicts.map((v) => v.decision), ['lossy'], 'one verdict; the probes after it wait for the watchdog');
     monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'new' }]);
+    clock.advance(2000); // no answer, but the start-up grace is over
     for (let i = 0; i < 30; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() });
     assert.deepEqual(verdicts.map((v) => v.decision), ['lossy', 'lossy'], 'watched afresh (say, its restart was refused), it is judged again');
   });
@@ -54,6 +56,7 @@ describe('LossMonitor', () => {
     const { clock, prober, monitor } = setup();
     monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'a' }, { name: 'db', ip: '10.0.0.3', startedAt: 'a' }]);
     assert.deepEqual(prober.last, { steady: ['10.0.0.2', '10.0.0.3'], fast: [] });
+    monitor.outcome({ ip: '10.0.0.3', lost: false, rttMs: 0.1 });
     monitor.outcome({ ip: '10.0.0.3', lost: true, rttMs: null });
     assert.deepEqual(prober.last?.fast, ['10.0.0.3']);
     const calls = prober.calls.length;
@@ -85,6 +88,16 @@ describe('LossMonitor', () => {
     assert.equal(verdicts[1]?.decision, 'lossy');
     assert.equal(verdicts[1]?.explanation.rule, 'silence');
     assert.equal(verdicts[1]?.rtt, null, 'no reply in that test');
+  });
+
+  it('does not count a new instance silent until it answered once or the start-up grace passed', () => {
+    const { clock, verdicts, monitor } = setup();
+    monitor.watchOne({ name: 'web', ip: '10.0.0.2', startedAt: 'restarted' });
+    for (let i = 0; i < 60; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() });
+    assert.equal(verdicts.length, 0, 'its first 2 s of silence do not count');
+    clock.advance(2000);
+    for (let i = 0; i < 30; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() });
+    assert.deepEqual(verdicts.map((v) => v.decision), ['lossy'], 'still silent after the grace: judged');
   });
 
   it('starts a fresh test for a new instance, and ignores addresses it does not watch', () => {

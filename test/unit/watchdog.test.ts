@@ -328,7 +328,8 @@ describe('sequential verdict', () => {
       },
     };
     const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, inventory: { lookup, remember: () => undefined, load: async () => undefined, list: () => runtime.list() } }, options, { monitored: ['web'], threshold: 60 });
-    return { dog, lose: (ip, n) => Array.from({ length: n }, () => feed?.({ ip, lost: true, rttMs: null })) };
+    // It answers once (so its losses count at once, past the start-up grace), then loses n probes.
+    return { dog, lose: (ip, n) => [feed?.({ ip, lost: false, rttMs: 0.1 }), ...Array.from({ length: n }, () => feed?.({ ip, lost: true, rttMs: null }))] };
   }
 
   it('restarts on a lossy verdict when the inventory confirms the instance, without asking the engine', async () => {
