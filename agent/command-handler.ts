@@ -69,16 +69,25 @@ export class CommandHandler {
     }
   }
 
-  private async setMonitored(name: string, monitored: boolean): Promise<Ack> {
-    const refuse = (error: Ack['error'], message: string): Ack => ({ kind: 'ack', hostname: this.hostname, command: 'actives', ok: false, error, message });
+  /** The container a command is about; a refusal when Docker cannot say, or when it must exist and does not. */
+  private async containerFor(command: 'actives' | 'policy', name: string, mustExist: boolean): Promise<{ container: ContainerInfo | null } | { refused: Ack }> {
+    const refuse = (error: Ack['error'], message: string) => ({ refused: { kind: 'ack', hostname: this.hostname, command, ok: false, error, message } as Ack });
     let container: ContainerInfo | null;
     try {
       container = await this.runtime.inspect(name);
     } catch (error) {
       return refuse('failed', `could not ask Docker about ${name}: ${errorMessage(error)}`);
     }
+    if (!container && mustExist) return refuse('not_found', `no container named ${name} on host ${this.hostname}`);
+    return { container };
+  }
+
+  private async setMonitored(name: string, monitored: boolean): Promise<Ack> {
+    const refuse = (error: Ack['error'], message: string): Ack => ({ kind: 'ack', hostname: this.hostname, command: 'actives', ok: false, error, message });
     // Unmonitoring a name with no container is allowed: it may have been removed.
-    if (!container && monitored) return refuse('not_found', `no container named ${name} on host ${this.hostname}`);
+    const found = await this.containerFor('actives', name, monitored);
+    if ('refused' in found) return found.refused;
+    const { container } = found;
     try {
       await this.watchdog.setMonitored(name, monitored);
     } catch (error) {
@@ -91,13 +100,10 @@ export class CommandHandler {
   /** Replaces the container's API policy; refused for a name with no container here, like monitoring one. */
   private async setPolicy(name: string, policy: Policy): Promise<Ack> {
     const refuse = (error: Ack['error'], message: string): Ack => ({ kind: 'ack', hostname: this.hostname, command: 'policy', ok: false, error, message });
-    let container: ContainerInfo | null;
-    try {
-      container = await this.runtime.inspect(name);
-    } catch (error) {
-      return refuse('failed', `could not ask Docker about ${name}: ${errorMessage(error)}`);
-    }
-    if (!container && Object.keys(policy).length > 0) return refuse('not_found', `no container named ${name} on host ${this.hostname}`);
+    // Removing a policy ({}) is allowed for a name with no container.
+    const found = await this.containerFor('policy', name, Object.keys(policy).length > 0);
+    if ('refused' in found) return found.refused;
+    const { container } = found;
     try {
       await this.watchdog.setPolicy(name, policy);
     } catch (error) {

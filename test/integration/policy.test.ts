@@ -69,6 +69,17 @@ const runAgent = (): AgentProcess => startAgent({ AMQP_URL, AGENT_HOSTNAME: host
 const containers = async (): Promise<Container[]> => (await http<Container[]>('GET', `${control.url}/containers?host=${host}`)).body;
 const container = async (name: string): Promise<Container | undefined> => (await containers()).find((c) => c.name === name);
 const events = async (name: string, type: string): Promise<Event[]> => (await http<{ events: Event[] }>('GET', `${control.url}/events?host=${host}&container=${name}&type=${type}`)).body.events;
+/** Kills the container and waits until the agent has it running again, a new instance; returns how long that took. */
+async function killAndWaitForHeal(name: string): Promise<number> {
+  const before = await state(name);
+  const killedAt = Date.now();
+  await docker.getContainer(name).kill();
+  await waitFor(`${name} healed`, async () => {
+    const now = await state(name);
+    return now.running && now.startedAt !== before.startedAt;
+  }, 10_000, 20);
+  return Date.now() - killedAt;
+}
 const isLive = async (): Promise<boolean> => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live);
 
 before(async () => {
@@ -102,12 +113,7 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     await createTarget(name, { labels: { 'watchdog.monitor': 'true', 'watchdog.threshold': '20' } });
     const seen = await waitFor('control to list it as monitored', async () => ((await container(name))?.monitored ? container(name) : null), 10_000, 100);
     assert.deepEqual(seen.policy?.['threshold'], { value: 20, source: 'label' });
-    const before = await state(name);
-    await docker.getContainer(name).kill();
-    await waitFor('the agent to start it again', async () => {
-      const now = await state(name);
-      return now.running && now.startedAt !== before.startedAt;
-    }, 10_000, 50);
+    await killAndWaitForHeal(name);
   });
 
   it('reports labels with wrong values once and falls back to the host default', async () => {
@@ -190,16 +196,7 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     await createTarget(name, { labels: { 'watchdog.monitor': 'true', 'watchdog.restart-limit': '100' } });
     await waitFor('it to be monitored', async () => (await container(name))?.monitored, 10_000, 100);
     const heals: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      const before = await state(name);
-      const killedAt = Date.now();
-      await docker.getContainer(name).kill();
-      await waitFor('the heal', async () => {
-        const now = await state(name);
-        return now.running && now.startedAt !== before.startedAt;
-      }, 10_000, 20);
-      heals.push(Date.now() - killedAt);
-    }
+    for (let i = 0; i < 4; i++) heals.push(await killAndWaitForHeal(name));
     await waitFor('four heal events', async () => (await events(name, 'heal')).length >= 4, 10_000, 100);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const told = received.filter((r) => r.body.container === name);
@@ -212,16 +209,8 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     const name = uniqueName('budget');
     await createTarget(name, { labels: { 'watchdog.monitor': 'true', 'watchdog.restart-limit': '2' } });
     await waitFor('it to be monitored', async () => (await container(name))?.monitored, 10_000, 100);
-    const killAndWait = async (): Promise<void> => {
-      const before = await state(name);
-      await docker.getContainer(name).kill();
-      await waitFor('the heal', async () => {
-        const now = await state(name);
-        return now.running && now.startedAt !== before.startedAt;
-      }, 10_000, 20);
-    };
-    await killAndWait();
-    await killAndWait();
+    await killAndWaitForHeal(name);
+    await killAndWaitForHeal(name);
     const exited = new Promise((resolve) => agent.child.once('exit', resolve));
     agent.child.kill('SIGKILL');
     await exited;
