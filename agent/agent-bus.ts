@@ -7,20 +7,12 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type Dial } from '../bus/connection.js';
 import { EventPublisher } from '../bus/event-publisher.js';
 import { encode, parseCommand, type Command, type Event, type Heartbeat } from '../bus/messages.js';
-import {
-  AGENT_QUEUE_EXPIRES_MS,
-  COMMANDS_EXCHANGE,
-  HEARTBEAT_INTERVAL_MS,
-  HEARTBEATS_EXCHANGE,
-  TO_ALL,
-  agentQueue,
-  declareExchanges,
-  toHost,
-} from '../bus/topology.js';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEATS_EXCHANGE, agentQueries, agentQueue, declareAgentQueues, declareExchanges, legacyAgentQueue } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Log } from './ports.js';
 import { errorMessage } from '../shared/errors.js';
+import { RecentCommands } from './recent-commands.js';
 import type { Watchdog } from './watchdog.js';
 
 export class AgentBus {
@@ -29,6 +21,7 @@ export class AgentBus {
   private queue: Promise<void> = Promise.resolve();
   private cancelHeartbeat: (() => void) | null = null;
   private readonly events: EventPublisher;
+  private readonly recent = new RecentCommands();
 
   constructor(
     url: string,
@@ -79,13 +72,13 @@ export class AgentBus {
   }
 
   private async setup(channel: Channel): Promise<void> {
-    const queue = agentQueue(this.hostname);
     await declareExchanges(channel);
-    await channel.assertQueue(queue, { durable: true, arguments: { 'x-expires': AGENT_QUEUE_EXPIRES_MS } });
-    await channel.bindQueue(queue, COMMANDS_EXCHANGE, TO_ALL);
-    await channel.bindQueue(queue, COMMANDS_EXCHANGE, toHost(this.hostname));
+    await declareAgentQueues(channel, this.hostname);
+    // Before queries had their own queue, commands and queries shared this one: it would only collect them now.
+    await channel.deleteQueue(legacyAgentQueue(this.hostname));
     await channel.prefetch(32);
-    await channel.consume(queue, (message) => this.receive(channel, message), { noAck: false });
+    await channel.consume(agentQueue(this.hostname), (message) => this.receive(channel, message), { noAck: false });
+    await channel.consume(agentQueries(this.hostname), (message) => this.receive(channel, message), { noAck: false });
     this.publishHeartbeat(channel, false);
     // The connection's channel is set once setup is done: send what waited, right after.
     this.clock.setTimeout(() => this.events.flush(), 0);
@@ -104,12 +97,20 @@ export class AgentBus {
       return;
     }
     const command = parsed.value;
-    const { correlationId, replyTo } = message.properties as { correlationId?: string; replyTo?: string };
+    const { correlationId, replyTo, messageId } = message.properties as { correlationId?: string; replyTo?: string; messageId?: string };
     this.queue = this.queue.then(async () => {
       try {
+        const before = messageId ? this.recent.applied(messageId) : null;
+        if (before) {
+          // A redelivery (its first ack was lost with a connection): answer again, apply nothing.
+          this.log.info(`command ${command.kind} ${messageId ?? ''} was applied already: answered again, not applied again`, { kind: 'command', command: command.kind, correlationId, commandId: messageId, outcome: 'duplicate' });
+          if (before.reply && replyTo) channel.sendToQueue(replyTo, encode(before.reply), { correlationId, contentType: 'application/json' });
+          return;
+        }
         const reply = await this.handler.handle(command);
+        if (messageId && command.kind !== 'list_request') this.recent.record(messageId, reply);
         const outcome = reply === null ? 'ignored' : reply.kind === 'ack' && !reply.ok ? `refused: ${reply.message}` : 'done';
-        this.log.info(`command ${command.kind}: ${outcome}`, { kind: 'command', command: command.kind, correlationId, outcome, ...commandFields(command) });
+        this.log.info(`command ${command.kind}: ${outcome}`, { kind: 'command', command: command.kind, correlationId, commandId: messageId, outcome, ...commandFields(command) });
         if (reply && replyTo) channel.sendToQueue(replyTo, encode(reply), { correlationId, contentType: 'application/json' });
         if (reply?.kind === 'ack' && reply.ok && command.kind !== 'list_request') {
           const container = command.kind === 'actives' || command.kind === 'policy' ? { container: command.name } : {};

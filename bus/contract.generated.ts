@@ -986,7 +986,8 @@ export const busSchemas: Record<string, object> = {
 /** Every channel's address: exchange and queue names ({hostname} is a parameter). */
 export const channelAddresses = {
   "commands": "watchdog.commands",
-  "agentQueue": "watchdog.agent.{hostname}",
+  "agentQueue": "watchdog.agent.{hostname}.commands",
+  "agentQueries": "watchdog.agent.{hostname}.queries",
   "replies": "amq.rabbitmq.reply-to",
   "heartbeats": "watchdog.heartbeats",
   "events": "watchdog.events"

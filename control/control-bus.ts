@@ -4,10 +4,10 @@
  * heartbeats to the host registry. Stateless: several control replicas can share one broker.
  */
 import { randomUUID } from 'node:crypto';
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type BusLog, type Dial } from '../bus/connection.js';
 import { encode, parseEvent, parseHeartbeat, parseReply, type Command } from '../bus/messages.js';
-import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, REPLY_TO, TO_ALL, declareEventStream, declareExchanges, toHost } from '../bus/topology.js';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, QUERY_ALL, REPLY_TO, TO_ALL, declareEventStream, declareExchanges, queryHost, toHost } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import { ReplyGatherer } from './gather.js';
 import type { EventLog } from './event-log.js';
@@ -53,33 +53,66 @@ export class ControlBus implements CommandBus, EventSource {
     return this.connection.close();
   }
 
+  // Queries go only to live agents' query queues; state-changing commands to the durable command queues.
   toAll(command: Command, expected: readonly string[], options: SendOptions): Promise<Gathered> {
-    return this.request(command, TO_ALL, expected, options);
+    return this.request(command, command.kind === 'list_request' ? QUERY_ALL : TO_ALL, expected, options);
   }
 
   toHost(hostname: string, command: Command, options: SendOptions): Promise<Gathered> {
-    return this.request(command, toHost(hostname), [hostname], options);
+    return this.request(command, command.kind === 'list_request' ? queryHost(hostname) : toHost(hostname), [hostname], options);
   }
 
+  /**
+   * Publishes the command and gathers its replies. It waits for the broker's confirm (within the
+   * gather deadline): a command the broker did not confirm is a BusUnavailableError, never a
+   * promise that it waits in a queue. The command's id (`messageId`) lets agents apply it at most once.
+   */
   private async request(command: Command, routingKey: string, expected: readonly string[], options: SendOptions): Promise<Gathered> {
     const channel = this.connection.channel;
     if (!channel) throw new BusUnavailableError();
     const correlationId = randomUUID();
     const gathered = this.gatherer.gather(correlationId, expected, options.timeoutMs);
     try {
-      channel.publish(COMMANDS_EXCHANGE, routingKey, encode(command), {
-        correlationId,
-        replyTo: REPLY_TO,
-        contentType: 'application/json',
-        type: command.kind,
-        persistent: options.persistent,
-        ...(options.persistent ? {} : { expiration: String(options.timeoutMs) }),
-      });
-    } catch {
+      await this.publishConfirmed(channel, routingKey, command, correlationId, options);
+    } catch (error) {
       this.gatherer.abandon(correlationId);
-      throw new BusUnavailableError();
+      throw error;
     }
     return gathered;
+  }
+
+  private publishConfirmed(channel: ConfirmChannel, routingKey: string, command: Command, id: string, options: SendOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const cancel = this.clock.setTimeout(
+        () => reject(new BusUnavailableError(`RabbitMQ did not confirm the ${command.kind} command within ${options.timeoutMs} ms, so it may not be queued; send it again (applying it twice changes nothing)`)),
+        options.timeoutMs,
+      );
+      const confirmed = (error: unknown): void => {
+        cancel();
+        if (error) reject(new BusUnavailableError(`RabbitMQ refused the ${command.kind} command (${describe(error)}); nothing was queued`));
+        else resolve();
+      };
+      try {
+        channel.publish(
+          COMMANDS_EXCHANGE,
+          routingKey,
+          encode(command),
+          {
+            messageId: id,
+            correlationId: id,
+            replyTo: REPLY_TO,
+            contentType: 'application/json',
+            type: command.kind,
+            persistent: options.persistent,
+            ...(options.persistent ? {} : { expiration: String(options.timeoutMs) }),
+          },
+          confirmed,
+        );
+      } catch {
+        cancel();
+        reject(new BusUnavailableError());
+      }
+    });
   }
 
   /** Resolves true once the stream has been read to the end it had when control (re)connected; false after the timeout. */
@@ -155,3 +188,5 @@ export class ControlBus implements CommandBus, EventSource {
     this.registry.record(parsed.value);
   }
 }
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -145,7 +145,7 @@ export class ControlService {
     const gathered = await this.send(() => this.bus.toHost(hostname, command, { timeoutMs: this.gatherTimeoutMs, persistent: true }));
     const ack = gathered.replies.find((r): r is Ack => r.kind === 'ack' && r.hostname === hostname);
     if (!ack) {
-      throw new ApiError(504, 'not_confirmed', `host ${hostname} did not confirm within ${this.gatherTimeoutMs} ms; the command waits in its queue and is applied when its agent reads it`);
+      throw new ApiError(504, 'not_confirmed', `host ${hostname} did not confirm within ${this.gatherTimeoutMs} ms; RabbitMQ confirmed the command, which waits in the host's queue and is applied when its agent reads it`);
     }
     if (!ack.ok) {
       if (ack.error === 'not_found') throw new ApiError(404, 'unknown_container', ack.message ?? `no container named ${name} on host ${hostname}`);

@@ -30,8 +30,8 @@ export interface CommandBus {
 }
 
 export class BusUnavailableError extends Error {
-  constructor() {
-    super('not connected to RabbitMQ right now; it reconnects by itself');
+  constructor(message = 'not connected to RabbitMQ right now; it reconnects by itself') {
+    super(message);
   }
 }
 

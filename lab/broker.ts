@@ -1,7 +1,7 @@
 /** Direct access to the real broker for tests: raw publishes (as a buggy or fake peer would) and clean-up. */
 import amqp from 'amqplib';
 import { encode } from '../bus/messages.js';
-import { AGENT_QUEUE_EXPIRES_MS, COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, TO_ALL, agentQueue, toHost } from '../bus/topology.js';
+import { HEARTBEATS_EXCHANGE, agentQueue, declareAgentQueues, legacyAgentQueue } from '../bus/topology.js';
 import { AMQP_URL } from './control-process.js';
 
 /** Runs `work` on a confirm channel and waits until the broker has taken every publish. */
@@ -22,7 +22,10 @@ export async function withChannel<T>(work: (channel: amqp.ConfirmChannel) => Pro
 /** Deletes the durable queues of the tests' agents, so the broker does not collect them. */
 export async function deleteAgentQueues(hostnames: string[]): Promise<void> {
   await withChannel(async (channel) => {
-    for (const host of hostnames) await channel.deleteQueue(agentQueue(host));
+    for (const host of hostnames) {
+      await channel.deleteQueue(agentQueue(host));
+      await channel.deleteQueue(legacyAgentQueue(host));
+    }
   }).catch(() => undefined);
 }
 
@@ -32,10 +35,7 @@ export async function deleteAgentQueues(hostnames: string[]): Promise<void> {
  */
 export async function announceSilentHost(hostname: string): Promise<void> {
   await withChannel(async (channel) => {
-    const queue = agentQueue(hostname);
-    await channel.assertQueue(queue, { durable: true, arguments: { 'x-expires': AGENT_QUEUE_EXPIRES_MS } });
-    await channel.bindQueue(queue, COMMANDS_EXCHANGE, TO_ALL);
-    await channel.bindQueue(queue, COMMANDS_EXCHANGE, toHost(hostname));
+    await declareAgentQueues(channel, hostname);
     channel.publish(HEARTBEATS_EXCHANGE, '', encode({ kind: 'heartbeat', hostname, sentAt: new Date().toISOString(), threshold: 60, monitored: 0 }));
   });
 }

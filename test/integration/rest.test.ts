@@ -223,7 +223,7 @@ describe('REST API: every status code', () => {
     const post = await http<ErrorBody>('POST', `${control.url}/containers/${ghost}/${target}`, { headers: auth });
     assert.equal(post.status, 504);
     assert.equal(post.body.error, 'not_confirmed');
-    assert.match(post.body.message, /waits in its queue/);
+    assert.match(post.body.message, /RabbitMQ confirmed the command, which waits in the host's queue/);
     assert.ok(post.ms >= 1400, `waited ${post.ms.toFixed(0)} ms for the 1500 ms deadline`);
     assert.equal(await ghostQueueDepth(), depth + 1, 'the command is queued for the host');
 

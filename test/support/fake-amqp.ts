@@ -22,14 +22,29 @@ export class FakeChannel extends EventEmitter {
     return { queue: name || `amq.gen-${++this.queues}` };
   }
   async bindQueue(): Promise<void> {}
+  async deleteQueue(): Promise<{ messageCount: number }> {
+    return { messageCount: 0 };
+  }
   async prefetch(): Promise<void> {}
   async consume(queue: string, consumer: Consumer): Promise<{ consumerTag: string }> {
     this.consumers.set(queue, consumer);
     return { consumerTag: queue };
   }
-  publish(exchange: string, routingKey: string, content: Buffer, options: Record<string, unknown> = {}): boolean {
+  /** While false, publishes are not confirmed (a hung broker); a confirm callback waits until it is true. */
+  confirming = true;
+  private unconfirmed: (() => void)[] = [];
+  publish(exchange: string, routingKey: string, content: Buffer, options: Record<string, unknown> = {}, confirmed?: (error: Error | null) => void): boolean {
     this.published.push({ exchange, routingKey, body: content.toString(), options });
+    if (confirmed) {
+      if (this.confirming) queueMicrotask(() => confirmed(null));
+      else this.unconfirmed.push(() => confirmed(null));
+    }
     return true;
+  }
+  /** The broker confirms again, and confirms what waited. */
+  resumeConfirms(): void {
+    this.confirming = true;
+    for (const confirm of this.unconfirmed.splice(0)) confirm();
   }
   sendToQueue(queue: string, content: Buffer, options: Record<string, unknown> = {}): boolean {
     this.sent.push({ queue, body: content.toString(), options });

@@ -5,7 +5,7 @@ import { AgentBus } from '../../agent/agent-bus.js';
 import { CommandHandler } from '../../agent/command-handler.js';
 import { Watchdog } from '../../agent/watchdog.js';
 import { BusConnection } from '../../bus/connection.js';
-import { agentQueue, REPLY_TO } from '../../bus/topology.js';
+import { agentQueries, agentQueue, REPLY_TO } from '../../bus/topology.js';
 import { ControlBus } from '../../control/control-bus.js';
 import { HostRegistry } from '../../control/host-registry.js';
 import { EventLog } from '../../control/event-log.js';
@@ -105,6 +105,36 @@ describe('AgentBus', () => {
       threshold: { value: 60, source: 'host' }, stopTimeoutSec: { value: 2, source: 'host' }, restartLimit: { value: 3, source: 'host' }, action: { value: 'restart', source: 'host' } } } });
   });
 
+  it('answers a redelivered command (same id) again without applying it again', async () => {
+    const body = '{"kind":"threshold","threshold":25}';
+    const commandEvents = (): number => broker.channel?.published.filter((p) => p.exchange === 'watchdog.events' && p.body.includes('"type":"command"')).length ?? 0;
+    broker.channel?.deliver(agentQueue('h1'), body, { messageId: 'cmd-1', correlationId: 'c1', replyTo: 'reply-here' });
+    await settle();
+    clock.advance(1);
+    await settle();
+    assert.equal(commandEvents(), 1);
+    broker.channel?.deliver(agentQueue('h1'), body, { messageId: 'cmd-1', correlationId: 'c1', replyTo: 'reply-here' });
+    await settle();
+    clock.advance(1);
+    await settle();
+    assert.equal(broker.channel?.acked.length, 2, 'both deliveries are acked');
+    assert.equal(broker.channel?.sent.length, 2, 'both are answered');
+    assert.equal(broker.channel?.sent[1]?.body, broker.channel?.sent[0]?.body);
+    assert.equal(commandEvents(), 1, 'applied once: one command event');
+    assert.ok(log.lines.some((l) => l.message === 'command threshold cmd-1 was applied already: answered again, not applied again'));
+    broker.channel?.deliver(agentQueue('h1'), body, { messageId: 'cmd-2', correlationId: 'c2', replyTo: 'reply-here' });
+    await settle();
+    clock.advance(1);
+    await settle();
+    assert.equal(commandEvents(), 2, 'another id is another command');
+  });
+
+  it('reads queries from its own query queue', async () => {
+    broker.channel?.deliver(agentQueries('h1'), '{"kind":"list_request"}', { correlationId: 'q1', replyTo: 'reply-here' });
+    await settle();
+    assert.equal(JSON.parse(broker.channel?.sent[0]?.body ?? '{}').kind, 'list_response');
+  });
+
   it('sends a heartbeat on connect and every 2 s, and a last one with leaving when it stops', async () => {
     const beats = () => broker.channel?.published.filter((p) => p.exchange === 'watchdog.heartbeats').map((p) => JSON.parse(p.body) as { leaving?: boolean }) ?? [];
     assert.equal(beats().length, 1);
@@ -164,6 +194,37 @@ describe('ControlBus', () => {
       'dropped a malformed heartbeat: leaving: must be true or false',
       'dropped a malformed reply: error: must be not_found, invalid or failed: why a command was refused (not_found: no such container on this host)',
     ]);
+    await bus.close();
+  });
+
+  it('sends queries to live agents\' query queues and commands to their durable queues, each with an id', async () => {
+    const registry = new HostRegistry(clock, 6000, 2000);
+    const bus = new ControlBus('amqp://broker', registry, log, clock, new EventLog(7 * 86_400_000, 1000), STREAM, broker.dial);
+    bus.start();
+    await settle();
+    const channel = broker.channel;
+    assert.ok(channel);
+    void bus.toAll({ kind: 'list_request' }, [], { timeoutMs: 4000, persistent: false });
+    void bus.toHost('h1', { kind: 'list_request' }, { timeoutMs: 4000, persistent: false });
+    void bus.toAll({ kind: 'threshold', threshold: 5 }, [], { timeoutMs: 4000, persistent: true });
+    assert.deepEqual(channel.published.slice(-3).map((p) => p.routingKey), ['query.all', 'query.host.h1', 'all']);
+    const ids = channel.published.slice(-3).map((p) => p.options['messageId']);
+    assert.equal(new Set(ids).size, 3, 'every command has its own id');
+    await bus.close();
+  });
+
+  it('answers bus_unavailable, not a wait, for a command the broker did not confirm by the deadline', async () => {
+    const registry = new HostRegistry(clock, 6000, 2000);
+    const bus = new ControlBus('amqp://broker', registry, log, clock, new EventLog(7 * 86_400_000, 1000), STREAM, broker.dial);
+    bus.start();
+    await settle();
+    const channel = broker.channel;
+    assert.ok(channel);
+    channel.confirming = false;
+    const sent = bus.toHost('h1', { kind: 'threshold', threshold: 5 }, { timeoutMs: 4000, persistent: true });
+    const outcome = sent.then(() => 'gathered', (error: Error) => error.message);
+    clock.advance(4000);
+    assert.match(await outcome, /RabbitMQ did not confirm the threshold command within 4000 ms, so it may not be queued/);
     await bus.close();
   });
 });

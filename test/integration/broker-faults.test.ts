@@ -1,0 +1,138 @@
+/**
+ * What the API promises while the broker fails, and what the broker keeps for hosts that are gone,
+ * with a real agent, RabbitMQ and control. Control reaches the broker through a TCP proxy that can
+ * hang (a broker that stopped answering) and cut (a broker killed).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { COMMANDS_EXCHANGE, agentQueries, agentQueue, toHost } from '../../bus/topology.js';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { deleteAgentQueues, withChannel } from '../../lab/broker.js';
+import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { createTarget, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
+import { http } from '../../lab/http.js';
+import { startTcpProxy, type TcpProxy } from '../../lab/tcp-proxy.js';
+import { waitFor } from '../../lab/wait.js';
+
+const host = `faults-${runId}`;
+const gone = `gone-${runId}`;
+const name = uniqueName('web');
+const GATHER_TIMEOUT_MS = 1500;
+
+let proxy: TcpProxy;
+let control: ControlProcess;
+let agent: AgentProcess;
+
+interface ErrorBody {
+  error: string;
+  message: string;
+}
+
+const hosts = async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body;
+const isLive = async (hostname: string) => (await hosts()).some((h) => h.hostname === hostname && h.live);
+/** The thresholds the agent applied, in order, from its log file. */
+const appliedThresholds = () => agent.log().filter((e) => e.kind === 'command' && e.command === 'threshold' && e.outcome === 'done').map((e) => e['threshold']);
+
+before(async () => {
+  await createTarget(name);
+  proxy = await startTcpProxy(5672);
+  control = await startControl({ AMQP_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}`, GATHER_TIMEOUT_MS: String(GATHER_TIMEOUT_MS) });
+  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: host, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
+  await waitFor('the agent to be live', () => isLive(host), 20_000, 100);
+});
+
+after(async () => {
+  await Promise.all([agent?.stop(), control?.stop()]);
+  await proxy?.close();
+  await deleteAgentQueues([host, gone]);
+  await removeRunContainers();
+});
+
+describe('a broker that hangs, then dies', () => {
+  it('answers 503 for every command the broker did not confirm, and none of them is applied', async () => {
+    const before = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '40' });
+    assert.equal(before.status, 200);
+    assert.ok(before.body.confirmed.includes(host));
+
+    proxy.hang();
+    const put = await http<ErrorBody>('PUT', `${control.url}/threshold`, { body: '41' });
+    assert.equal(put.status, 503, `PUT while the broker hangs: ${JSON.stringify(put.body)}`);
+    assert.equal(put.body.error, 'bus_unavailable');
+    assert.match(put.body.message, /RabbitMQ did not confirm the threshold command within 1500 ms, so it may not be queued/);
+    const post = await http<ErrorBody>('DELETE', `${control.url}/containers/${host}/${name}`);
+    assert.equal(post.status, 503, `DELETE while the broker hangs: ${JSON.stringify(post.body)}`);
+    assert.match(post.body.message, /did not confirm the actives command/);
+
+    proxy.cut();
+    const dead = await http<ErrorBody>('PUT', `${control.url}/threshold`, { body: '42' });
+    assert.equal(dead.status, 503, `PUT once the broker is gone: ${JSON.stringify(dead.body)}`);
+
+    proxy.resume();
+    await waitFor('control to reconnect', async () => (await http<{ bus: string }>('GET', `${control.url}/health`)).body.bus === 'connected', 20_000, 100);
+    const back = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '43' });
+    assert.equal(back.status, 200);
+    assert.ok(back.body.confirmed.includes(host));
+    // Nothing that was answered 503 turns up later.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepEqual(appliedThresholds(), [40, 43]);
+    const monitored = (await http<{ name: string; monitored: boolean }[]>('GET', `${control.url}/containers?host=${host}`)).body.find((c) => c.name === name);
+    assert.equal(monitored?.monitored, true, 'the DELETE answered 503 was not applied');
+  });
+});
+
+describe('a command delivered twice', () => {
+  it('is applied once and answered both times', async () => {
+    const command = Buffer.from('{"kind":"threshold","threshold":44}');
+    const replies = await withChannel(async (channel) => {
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      const got: string[] = [];
+      await channel.consume(queue, (m) => m && got.push(m.content.toString()), { noAck: true });
+      // The same message id twice, as the broker redelivers a command whose ack was lost with a connection.
+      for (const correlationId of ['first', 'again']) {
+        channel.publish(COMMANDS_EXCHANGE, toHost(host), command, { messageId: `redelivered-${runId}`, correlationId, replyTo: queue, persistent: true });
+      }
+      await waitFor('both answers', () => got.length === 2, 10_000);
+      return got;
+    });
+    assert.deepEqual(replies.map((r) => JSON.parse(r) as { ok: boolean; threshold: number }).map((r) => [r.ok, r.threshold]), [[true, 44], [true, 44]]);
+    const entries = agent.log().filter((e) => e['commandId'] === `redelivered-${runId}`);
+    assert.deepEqual(entries.map((e) => e.outcome), ['done', 'duplicate'], 'applied once, then answered again');
+  });
+});
+
+describe('queries for hosts that are gone', () => {
+  it('leave nothing in the broker: 10,000 GET /containers put no message in a gone host\'s queues', async () => {
+    const ghost = startAgent({ AMQP_URL, AGENT_HOSTNAME: gone, CHECK_INTERVAL_MS: '1000' });
+    await waitFor('the second agent to be live', () => isLive(gone), 20_000, 100);
+    ghost.child.kill('SIGKILL'); // gone without a goodbye
+    await waitFor('control to see the host gone', async () => !(await isLive(gone)), 20_000, 200);
+
+    let next = 0;
+    let failures = 0;
+    const started = performance.now();
+    const caller = async (): Promise<void> => {
+      while (next < 10_000) {
+        // A different name each time, so no call shares another's gather (single flight) and each is a list_request.
+        const response = await http('GET', `${control.url}/containers?name=none-${next++}`);
+        if (response.status !== 200) failures += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, caller));
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(failures, 0);
+
+    // Every queue of this run's two hosts, as the broker counts them.
+    const depths = new Map(
+      execFileSync('rabbitmqctl', ['-q', 'list_queues', 'name', 'messages'], { encoding: 'utf8' })
+        .split('\n')
+        .map((line) => line.split('\t'))
+        .filter(([queue]) => queue?.includes(runId))
+        .map(([queue, messages]) => [queue, Number(messages)]),
+    );
+    console.log(`10,000 GET /containers in ${seconds.toFixed(1)} s; queue depths: ${JSON.stringify(Object.fromEntries(depths))}`);
+    assert.equal(depths.get(agentQueue(gone)), 0, 'no query waits in the gone host\'s durable command queue');
+    assert.equal(depths.has(agentQueries(gone)), false, 'the gone host\'s query queue went with its connection');
+    assert.ok((depths.get(agentQueries(host)) ?? Infinity) < 100, 'the live host\'s query queue is bounded and drained');
+  });
+});
