@@ -21,9 +21,12 @@ export async function setPacketLoss(run: Run, lossPercent: number, device = 'eth
   try {
     await run('iptables', ['-N', CHAIN]).catch(() => undefined); // exists already
     await run('iptables', ['-C', 'OUTPUT', '-j', CHAIN]).catch(() => run('iptables', ['-A', 'OUTPUT', '-j', CHAIN]));
-    await run('iptables', ['-F', CHAIN]);
     if (lossPercent > 0) {
-      await run('iptables', ['-A', CHAIN, '-m', 'statistic', '--mode', 'random', '--probability', (lossPercent / 100).toFixed(4), '-j', 'DROP']);
+      // Replaced in place, never flushed first: no moment without a rule, when every packet would pass.
+      const rule = ['-m', 'statistic', '--mode', 'random', '--probability', (lossPercent / 100).toFixed(4), '-j', 'DROP'];
+      await run('iptables', ['-R', CHAIN, '1', ...rule]).catch(() => run('iptables', ['-A', CHAIN, ...rule]));
+    } else {
+      await run('iptables', ['-F', CHAIN]);
     }
     return 'iptables';
   } catch (error) {
