@@ -10,6 +10,9 @@ import type { Policy } from './policy.js';
 import type { ContainerInfo, ContainerLister, ContainerRuntime } from './ports.js';
 import type { Watchdog } from './watchdog.js';
 
+/** A command that needs the engine waits this long for it. */
+export const ENGINE_DEADLINE_MS = 5000;
+
 export class CommandHandler {
   constructor(
     private readonly hostname: string,
@@ -18,6 +21,8 @@ export class CommandHandler {
     private readonly containers: ContainerLister = runtime,
     /** DRY_RUN=true in the agent's environment: the API cannot switch observe-only off. */
     private readonly dryRunByEnvironment = false,
+    /** How long a command waits for the engine's answer before it is refused (a hung engine must not hold the command queue for Docker's own 60 s). */
+    private readonly engineDeadlineMs = ENGINE_DEADLINE_MS,
   ) {}
 
   /** The reply to send, or null when the command is not for this host. */
@@ -73,10 +78,16 @@ export class CommandHandler {
   private async containerFor(command: 'actives' | 'policy', name: string, mustExist: boolean): Promise<{ container: ContainerInfo | null } | { refused: Ack }> {
     const refuse = (error: Ack['error'], message: string) => ({ refused: { kind: 'ack', hostname: this.hostname, command, ok: false, error, message } as Ack });
     let container: ContainerInfo | null;
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), this.engineDeadlineMs)));
     try {
-      container = await this.runtime.inspect(name);
+      const answer = await Promise.race([this.runtime.inspect(name), hung]);
+      if (answer === 'hung') return refuse('failed', `the Docker engine did not answer about ${name} within ${this.engineDeadlineMs / 1000} s (hung?); nothing changed`);
+      container = answer;
     } catch (error) {
       return refuse('failed', `could not ask Docker about ${name}: ${errorMessage(error)}`);
+    } finally {
+      clearTimeout(timer);
     }
     if (!container && mustExist) return refuse('not_found', `no container named ${name} on host ${this.hostname}`);
     return { container };

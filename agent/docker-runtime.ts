@@ -69,7 +69,9 @@ export class DockerRuntime implements ContainerRuntime {
 
   /**
    * Follows container events. When the stream breaks (engine restart, socket error) it reconnects
-   * with backoff from the last event's time and calls onReconnect, since events may have been missed.
+   * from the last event's time and calls onReconnect, since events may have been missed. Retries
+   * back off to at most one a second (a refused local socket costs nothing), so the stream is back
+   * within a second of the engine; only the first failure and every 30th are reported.
    */
   watchEvents(handlers: EventHandlers): { close(): void } {
     let closed = false;
@@ -80,7 +82,7 @@ export class DockerRuntime implements ContainerRuntime {
 
     const retry = (): void => {
       if (closed) return;
-      const delayMs = Math.min(250 * 2 ** failures, 10_000);
+      const delayMs = Math.min(250 * 2 ** failures, 1000);
       failures += 1;
       cancelRetry = this.clock.setTimeout(() => void connect(true), delayMs);
     };
@@ -122,7 +124,7 @@ export class DockerRuntime implements ContainerRuntime {
         stream.on('end', onEnd);
         stream.on('close', onEnd);
       } catch (error) {
-        handlers.onError(error instanceof Error ? error : new Error(String(error)));
+        if (failures % 30 === 0) handlers.onError(error instanceof Error ? error : new Error(String(error)));
         retry();
       }
     };

@@ -70,7 +70,10 @@ export class FakeRuntime implements ContainerRuntime {
     this.handlers?.onEvent({ action, name, id: `id-${name}` });
   }
 
+  /** While set, inspect never answers (a hung engine). */
+  hangInspect = false;
   async inspect(name: string): Promise<ContainerInfo | null> {
+    if (this.hangInspect) await new Promise(() => undefined);
     if (this.failInspect) throw this.failInspect;
     const info = this.containers.get(name);
     return info ? { ...info } : null;

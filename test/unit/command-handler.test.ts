@@ -126,4 +126,13 @@ describe('CommandHandler', () => {
     assert.match(reply?.kind === 'ack' ? (reply.message ?? '') : '', /EROFS/);
     assert.deepEqual(watchdog.snapshot.monitored, ['web', 'gone']);
   });
+
+  it('refuses a command whose container the engine does not answer about in time, and changes nothing', async () => {
+    runtime.add('api');
+    runtime.hangInspect = true;
+    const impatient = new CommandHandler('h1', watchdog, runtime, runtime, false, 50);
+    const reply = await impatient.handle({ kind: 'actives', hostname: 'h1', name: 'api', monitored: true });
+    assert.deepEqual(reply, { kind: 'ack', hostname: 'h1', command: 'actives', ok: false, error: 'failed', message: 'the Docker engine did not answer about api within 0.05 s (hung?); nothing changed' });
+    assert.equal(watchdog.isMonitored('api'), false);
+  });
 });
