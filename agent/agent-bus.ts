@@ -6,8 +6,9 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type Dial } from '../bus/connection.js';
 import { EventPublisher } from '../bus/event-publisher.js';
-import { encode, parseCommand, type Command, type Event, type Heartbeat } from '../bus/messages.js';
-import { HEARTBEAT_INTERVAL_MS, HEARTBEATS_EXCHANGE, agentQueries, agentQueue, declareAgentQueues, declareExchanges, legacyAgentQueue } from '../bus/topology.js';
+import { encode, parseCommand, type Command, type Event, type Heartbeat, type Reply } from '../bus/messages.js';
+import { CONTROL_USER } from '../bus/identity.js';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEATS_EXCHANGE, REPLIES_EXCHANGE, agentQueries, agentQueue, declareAgentQueues, legacyAgentQueue } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Log } from './ports.js';
@@ -17,7 +18,7 @@ import type { Watchdog } from './watchdog.js';
 
 export class AgentBus {
   private readonly connection: BusConnection;
-  /** Commands are applied one at a time, in the order they arrive. */
+  /** State-changing commands are applied one at a time, in the order they arrive. */
   private queue: Promise<void> = Promise.resolve();
   private cancelHeartbeat: (() => void) | null = null;
   private readonly events: EventPublisher;
@@ -31,9 +32,11 @@ export class AgentBus {
     private readonly log: Log,
     private readonly clock: Clock,
     dial?: Dial,
+    /** The only broker user whose commands this agent applies (RabbitMQ vouches for a message's user_id). */
+    private readonly controlUser = CONTROL_USER,
   ) {
     this.connection = new BusConnection(url, `agent ${hostname}`, (channel) => this.setup(channel), log, clock, dial);
-    this.events = new EventPublisher(() => this.connection.channel, log);
+    this.events = new EventPublisher(() => this.connection.channel, log, this.connection.user);
   }
 
   /** Appends an event to the stream; kept in memory while the broker is away. */
@@ -71,8 +74,8 @@ export class AgentBus {
     await this.connection.close();
   }
 
+  // The exchanges are control's (and the broker definitions'): an agent may not declare them.
   private async setup(channel: Channel): Promise<void> {
-    await declareExchanges(channel);
     await declareAgentQueues(channel, this.hostname);
     // Before queries had their own queue, commands and queries shared this one: it would only collect them now.
     await channel.deleteQueue(legacyAgentQueue(this.hostname));
@@ -97,21 +100,27 @@ export class AgentBus {
       return;
     }
     const command = parsed.value;
-    const { correlationId, replyTo, messageId } = message.properties as { correlationId?: string; replyTo?: string; messageId?: string };
-    this.queue = this.queue.then(async () => {
+    const { correlationId, replyTo, messageId, userId } = message.properties as { correlationId?: string; replyTo?: string; messageId?: string; userId?: string };
+    if (userId !== this.controlUser) {
+      // Only control commands agents: the broker checked user_id against the sender's login.
+      this.log.warn(`dropped a command (${command.kind}) from broker user ${userId ?? '(none)'}: only ${this.controlUser} may command agents`, { kind: 'bus', command: command.kind, sender: userId ?? null });
+      settle(channel, message, false);
+      return;
+    }
+    const apply = async (): Promise<void> => {
       try {
         const before = messageId ? this.recent.applied(messageId) : null;
         if (before) {
           // A redelivery (its first ack was lost with a connection): answer again, apply nothing.
           this.log.info(`command ${command.kind} ${messageId ?? ''} was applied already: answered again, not applied again`, { kind: 'command', command: command.kind, correlationId, commandId: messageId, outcome: 'duplicate' });
-          if (before.reply && replyTo) channel.sendToQueue(replyTo, encode(before.reply), { correlationId, contentType: 'application/json' });
+          if (before.reply && replyTo) this.reply(channel, replyTo, correlationId, before.reply);
           return;
         }
         const reply = await this.handler.handle(command);
         if (messageId && command.kind !== 'list_request') this.recent.record(messageId, reply);
         const outcome = reply === null ? 'ignored' : reply.kind === 'ack' && !reply.ok ? `refused: ${reply.message}` : 'done';
         this.log.info(`command ${command.kind}: ${outcome}`, { kind: 'command', command: command.kind, correlationId, commandId: messageId, outcome, ...commandFields(command) });
-        if (reply && replyTo) channel.sendToQueue(replyTo, encode(reply), { correlationId, contentType: 'application/json' });
+        if (reply && replyTo) this.reply(channel, replyTo, correlationId, reply);
         if (reply?.kind === 'ack' && reply.ok && command.kind !== 'list_request') {
           const container = command.kind === 'actives' || command.kind === 'policy' ? { container: command.name } : {};
           this.publishEvent({ kind: 'event', type: 'command', at: new Date(this.clock.now()).toISOString(), host: this.hostname, command: command.kind, detail: describeCommand(command), ...container });
@@ -121,7 +130,16 @@ export class AgentBus {
       } finally {
         settle(channel, message, true);
       }
-    });
+    };
+    // Commands one at a time, in order; queries at once (they read what the agent holds, so a
+    // command waiting on a slow engine never holds them).
+    if (command.kind === 'list_request') void apply();
+    else this.queue = this.queue.then(apply);
+  }
+
+  /** To the replies exchange, routed by the requester's reply queue name (agents may publish nowhere else but heartbeats and events). */
+  private reply(channel: Channel, replyTo: string, correlationId: string | undefined, reply: Reply): void {
+    channel.publish(REPLIES_EXCHANGE, replyTo, encode(reply), { correlationId, contentType: 'application/json', userId: this.connection.user });
   }
 
   private sendHeartbeat(leaving: boolean): void {
@@ -134,7 +152,7 @@ export class AgentBus {
     const dryRun = this.watchdog.dryRun;
     const heartbeat: Heartbeat = { kind: 'heartbeat', hostname: this.hostname, sentAt: new Date(this.clock.now()).toISOString(), threshold, monitored: this.watchdog.monitoredNames().length, ...(dryRun ? { dryRun } : {}), ...(leaving ? { leaving } : {}) };
     try {
-      channel.publish(HEARTBEATS_EXCHANGE, '', encode(heartbeat), { contentType: 'application/json', expiration: String(3 * HEARTBEAT_INTERVAL_MS) });
+      channel.publish(HEARTBEATS_EXCHANGE, '', encode(heartbeat), { contentType: 'application/json', userId: this.connection.user, expiration: String(3 * HEARTBEAT_INTERVAL_MS) });
     } catch (error) {
       this.log.warn(`heartbeat not sent: ${errorMessage(error)}`, { kind: 'bus' });
     }

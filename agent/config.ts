@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import { hostname as machineHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { readBrokerTls, type BrokerTls } from '../bus/broker-tls.js';
+import { CONTROL_USER, agentUser, userOf } from '../bus/identity.js';
 import { CONTAINER_NAME_RULE, HOSTNAME_RULE, isContainerName, isHostname } from '../bus/messages.js';
 import { parseDockerHost, type DockerConnection } from '../shared/docker-host.js';
 import { EnvReader, type Env } from '../shared/env.js';
@@ -10,6 +12,10 @@ import type { RestartPolicy } from './restart-guard.js';
 export interface AgentConfig {
   hostname: string;
   amqpUrl: string | undefined;
+  /** TLS files for an amqps:// broker. */
+  brokerTls: BrokerTls;
+  /** The broker user whose commands the agent applies. */
+  controlUser: string;
   docker: DockerConnection;
   checkIntervalMs: number;
   lossThreshold: number;
@@ -41,9 +47,16 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
   const monitored = (read.optional('MONITORED') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
   const badNames = monitored.filter((n) => !isContainerName(n));
   read.check('MONITORED', badNames.length === 0, `must be comma-separated container names, each ${CONTAINER_NAME_RULE}; bad: ${badNames.join(', ')}`);
+  const amqpUrl = read.optional('AMQP_URL');
+  if (amqpUrl !== undefined && read.check('AMQP_URL', /^amqps?:\/\/[^\s]+$/.test(amqpUrl), 'must be an amqp:// or amqps:// URL')) {
+    const user = userOf(amqpUrl);
+    read.check('AMQP_URL', user === agentUser(hostname), `must log in as the broker user ${agentUser(hostname)} (control believes this host's heartbeats and answers only from that user), not ${user}`);
+  }
   const config: AgentConfig = {
     hostname,
-    amqpUrl: read.optional('AMQP_URL'),
+    amqpUrl,
+    brokerTls: readBrokerTls(read, amqpUrl),
+    controlUser: read.string('CONTROL_USER', CONTROL_USER),
     docker: parseDockerHost(read),
     checkIntervalMs: read.integer('CHECK_INTERVAL_MS', 5000, 100, 3_600_000),
     lossThreshold: read.number('LOSS_THRESHOLD', 60, 0, 100),

@@ -1,4 +1,5 @@
 /** Starts the agent on this Docker host: wiring only; the behaviour lives in Watchdog. */
+import { dialWithTls } from '../bus/broker-tls.js';
 import { rename } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { systemClock } from '../shared/clock.js';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   );
   watchdog.start();
   const bus = config.amqpUrl
-    ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime, inventory, config.dryRun), watchdog, logger, systemClock)
+    ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime, inventory, config.dryRun), watchdog, logger, systemClock, dialWithTls(config.brokerTls), config.controlUser)
     : null;
   if (bus) {
     publishWatchdogEvents(config.hostname, watchdog, (event) => bus.publishEvent(event));

@@ -13,9 +13,9 @@ import { run } from '../chaos/run-command.js';
 import { createLogger } from '../shared/logger.js';
 import { setPacketLoss } from '../chaos/packet-loss.js';
 import { BusConnection } from '../bus/connection.js';
+import { dialWithTls, readBrokerTls } from '../bus/broker-tls.js';
 import { EventPublisher } from '../bus/event-publisher.js';
 import type { Event } from '../bus/messages.js';
-import { declareExchanges } from '../bus/topology.js';
 import { chooseFault, type Candidate, type FaultKind, type Targeting } from './choose.js';
 
 function readConfig() {
@@ -36,6 +36,7 @@ function readConfig() {
   const config = {
     host,
     amqpUrl,
+    brokerTls: readBrokerTls(read, amqpUrl),
     docker: parseDockerHost(read),
     intervalMs: read.integer('ANTAGONIST_INTERVAL_MS', 15_000, 100, 86_400_000),
     kinds: kinds as FaultKind[],
@@ -54,9 +55,9 @@ async function main(): Promise<void> {
   if (!config) return;
   const { logger, close } = createLogger({ hostname: config.host, logFile: config.faultLog });
   const docker = new Docker({ ...config.docker, timeout: 30_000 });
-  const bus = config.amqpUrl ? new BusConnection(config.amqpUrl, `antagonist ${config.host}`, (channel) => declareExchanges(channel), logger, systemClock) : null;
+  const bus = config.amqpUrl ? new BusConnection(config.amqpUrl, `antagonist ${config.host}`, async () => undefined, logger, systemClock, dialWithTls(config.brokerTls)) : null;
   bus?.start();
-  const events = bus ? new EventPublisher(() => bus.channel, logger) : null;
+  const events = bus ? new EventPublisher(() => bus.channel, logger, bus.user) : null;
   const tell = (event: Omit<Event, 'kind' | 'type' | 'host'>): void => events?.publish({ kind: 'event', type: 'fault', host: config.host, ...event });
   const targetsText = [config.targeting.label && `label ${config.targeting.label}`, config.targeting.pattern && `names matching ${config.targeting.pattern.source}`].filter(Boolean).join(' and ');
   logger.info(`antagonist on ${config.host}: every ${config.intervalMs} ms, ${config.kinds.join('/')} on containers with ${targetsText}`, { kind: 'antagonist' });

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { encode } from '../bus/messages.js';
 import { HEARTBEATS_EXCHANGE } from '../bus/topology.js';
 import { announceSilentHost, deleteAgentQueues, withChannel } from '../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../lab/control-process.js';
+import { startControl, type ControlProcess } from '../lab/control-process.js';
 import { http } from '../lab/http.js';
 import { runId } from '../lab/docker.js';
 import { waitFor } from '../lab/wait.js';
@@ -55,7 +55,7 @@ export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost
   try {
     for (const size of sizes) {
       // In processes of their own, as real agents are: not sharing a thread with the HTTP client.
-      simulators.push(spawn(process.execPath, ['--import', 'tsx', 'bench/host-simulator.ts', AMQP_URL, prefix, String(simulated), String(size - simulated), String(containersPerHost)], { stdio: 'ignore' }));
+      simulators.push(spawn(process.execPath, ['--import', 'tsx', 'bench/host-simulator.ts', prefix, String(simulated), String(size - simulated), String(containersPerHost)], { stdio: 'ignore' }));
       simulated = size;
       await waitFor(`${size} simulated hosts live`, async () => (await liveHosts(control, prefix)) === size && (await liveHosts(replica, prefix)) === size, 30_000, 200);
       const expected = size * containersPerHost;

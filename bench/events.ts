@@ -5,6 +5,7 @@
  * page) next to GET /hosts (the HTTP floor) in the same run, control's RSS, and the stream's disk
  * use per 1,000 events next to the events' own JSON size.
  */
+import { brokerUrl } from '../lab/broker-users.js';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import amqp from 'amqplib';
@@ -50,8 +51,8 @@ async function timed(url: string, n: number): Promise<number[]> {
 export async function eventsBench(count = 100_000): Promise<BenchResult> {
   const vhost = `bench-${runId}`;
   execFileSync('rabbitmqctl', ['-q', 'add_vhost', vhost]);
-  execFileSync('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
-  const url = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
+  execFileSync('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, 'lab-admin', '.*', '.*', '.*']);
+  const url = `${brokerUrl('lab-admin')}/${vhost}`;
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
   try {

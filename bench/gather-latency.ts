@@ -3,9 +3,10 @@
  * next to a bare Docker container listing of one host measured in the same run.
  */
 import Docker from 'dockerode';
+import { agentBrokerUrl } from '../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../lab/agent-process.js';
 import { announceSilentHost, deleteAgentQueues } from '../lab/broker.js';
-import { AMQP_URL, startControl } from '../lab/control-process.js';
+import { startControl } from '../lab/control-process.js';
 import { http } from '../lab/http.js';
 import { createTarget, engine, hostSocket, removeRunContainers, runId, uniqueName } from '../lab/docker.js';
 import { waitFor } from '../lab/wait.js';
@@ -31,7 +32,7 @@ export async function gatherLatency(options: { hosts?: number; containersPerHost
   await Promise.all(engines.flatMap((docker) => Array.from({ length: perHost }, () => createTarget(uniqueName('gather'), { docker }))));
   const control = await startControl();
   const agents: AgentProcess[] = names.map((name, i) =>
-    startAgent({ AMQP_URL, AGENT_HOSTNAME: name, DOCKER_HOST: `unix://${hostSocket(i + 1)}`, CHECK_INTERVAL_MS: '5000' }),
+    startAgent({ AMQP_URL: agentBrokerUrl(name), AGENT_HOSTNAME: name, DOCKER_HOST: `unix://${hostSocket(i + 1)}`, CHECK_INTERVAL_MS: '5000' }),
   );
   try {
     await waitFor('every agent to be live', async () => {

@@ -4,6 +4,7 @@
  * over a runtime of N running containers held in memory, against the real broker. Only the engine
  * and the probes are simulated: every container answers every ping.
  */
+import { agentBrokerUrl } from '../lab/broker-users.js';
 import { AgentBus } from '../agent/agent-bus.js';
 import { CommandHandler } from '../agent/command-handler.js';
 import type { AgentState, ContainerInfo, ContainerRuntime, EventHandlers, Log, Prober, ProbeResult, StateStore } from '../agent/ports.js';
@@ -67,7 +68,7 @@ export interface SimulatedHost {
  * Starts `hosts` simulated hosts named `<prefix>-<from>` onwards, each with `containers` running
  * containers, all monitored and measured once (so list_response carries what a real agent's does).
  */
-export async function startSimulatedHosts(amqpUrl: string, prefix: string, from: number, hosts: number, containers: number): Promise<SimulatedHost[]> {
+export async function startSimulatedHosts(prefix: string, from: number, hosts: number, containers: number): Promise<SimulatedHost[]> {
   const started: SimulatedHost[] = [];
   for (let h = from; h < from + hosts; h++) {
     const hostname = `${prefix}-${h}`;
@@ -79,7 +80,8 @@ export async function startSimulatedHosts(amqpUrl: string, prefix: string, from:
       { monitored, threshold: 60 },
     );
     await watchdog.runCycle();
-    const bus = new AgentBus(amqpUrl, hostname, new CommandHandler(hostname, watchdog, runtime), watchdog, quiet, systemClock);
+    // Each host logs in as its own broker user, as real agents do.
+    const bus = new AgentBus(agentBrokerUrl(hostname), hostname, new CommandHandler(hostname, watchdog, runtime), watchdog, quiet, systemClock);
     bus.start();
     started.push({ hostname, bus });
   }
@@ -90,10 +92,10 @@ export async function stopSimulatedHosts(hosts: readonly SimulatedHost[]): Promi
   await Promise.all(hosts.map((h) => h.bus.stop()));
 }
 
-/** As its own process (so the bench's HTTP client does not share a thread with the hosts): `tsx bench/host-simulator.ts <amqpUrl> <prefix> <from> <hosts> <containers>`. */
+/** As its own process (so the bench's HTTP client does not share a thread with the hosts): `tsx bench/host-simulator.ts <prefix> <from> <hosts> <containers>`. */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [url = '', prefix = 'sim', from = '0', count = '1', containers = '100'] = process.argv.slice(2);
-  const hosts = await startSimulatedHosts(url, prefix, Number(from), Number(count), Number(containers));
+  const [prefix = 'sim', from = '0', count = '1', containers = '100'] = process.argv.slice(2);
+  const hosts = await startSimulatedHosts(prefix, Number(from), Number(count), Number(containers));
   console.log(`simulating ${hosts.length} hosts`);
   process.once('SIGTERM', () => void stopSimulatedHosts(hosts).then(() => process.exit(0)));
 }

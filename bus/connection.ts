@@ -5,6 +5,7 @@
  */
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Clock } from '../shared/clock.js';
+import { userOf } from './identity.js';
 
 export interface BusLog {
   info(message: string, fields?: object): void;
@@ -20,6 +21,8 @@ export class BusConnection {
   private closing = false;
   private failures = 0;
   private cancelRetry: (() => void) | null = null;
+  /** The broker user this side speaks as: every message it publishes carries it as `user_id`, which RabbitMQ checks. */
+  readonly user: string;
 
   constructor(
     private readonly url: string,
@@ -28,7 +31,9 @@ export class BusConnection {
     private readonly log: BusLog,
     private readonly clock: Clock,
     private readonly dial: Dial = (url, options) => amqp.connect(url, options),
-  ) {}
+  ) {
+    this.user = userOf(url);
+  }
 
   /**
    * The channel while connected, else null: callers decide whether to wait, skip or fail. A confirm
@@ -72,7 +77,7 @@ export class BusConnection {
       this.failures = 0;
       this.log.info(`bus connected to ${redact(this.url)}`, { kind: 'bus' });
     } catch (error) {
-      this.log.warn(`bus connect to ${redact(this.url)} failed: ${(error as Error).message}`, { kind: 'bus' });
+      this.log.warn(`bus connect to ${redact(this.url)} failed: ${explainTlsError((error as Error).message)}`, { kind: 'bus' });
       await connection?.close().catch(() => undefined);
       this.scheduleReconnect();
     }
@@ -98,4 +103,14 @@ export class BusConnection {
 /** The URL without its password, for logs. */
 export function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Node's TLS failures, said in the operator's terms. */
+function explainTlsError(message: string): string {
+  if (/self[- ]signed certificate|unable to (verify|get local issuer)|certificate signature failure/i.test(message)) {
+    return `${message} (the broker's certificate is not signed by a CA this side trusts: set AMQP_CA_FILE to the CA that signed it)`;
+  }
+  if (/Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME_INVALID/i.test(message)) return `${message} (connect with the host name the broker's certificate names)`;
+  if (/wrong version number|packet length too long/i.test(message)) return `${message} (is that port TLS? amqps:// usually listens on 5671)`;
+  return message;
 }

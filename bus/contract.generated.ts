@@ -988,7 +988,7 @@ export const channelAddresses = {
   "commands": "watchdog.commands",
   "agentQueue": "watchdog.agent.{hostname}.commands",
   "agentQueries": "watchdog.agent.{hostname}.queries",
-  "replies": "amq.rabbitmq.reply-to",
+  "replies": "watchdog.replies",
   "heartbeats": "watchdog.heartbeats",
   "events": "watchdog.events"
 } as const;

@@ -14,6 +14,8 @@ export class EventPublisher {
   constructor(
     private readonly channel: () => ConfirmChannel | null,
     private readonly log: BusLog,
+    /** The publisher's broker user, sent as `user_id` (RabbitMQ refuses any other). */
+    private readonly userId: string,
     private readonly limit = 10_000,
   ) {}
 
@@ -38,7 +40,7 @@ export class EventPublisher {
     this.pending = [];
     for (const [i, event] of batch.entries()) {
       try {
-        channel.publish(EVENTS_EXCHANGE, '', encode(event), { persistent: true, contentType: 'application/json', type: event.type, timestamp: Math.floor(Date.parse(event.at) / 1000) }, (error) => {
+        channel.publish(EVENTS_EXCHANGE, '', encode(event), { persistent: true, contentType: 'application/json', userId: this.userId, type: event.type, timestamp: Math.floor(Date.parse(event.at) / 1000) }, (error) => {
           if (error) this.pending.unshift(event); // nacked: tried again on the next flush
         });
       } catch {

@@ -10,8 +10,8 @@ export const HEARTBEATS_EXCHANGE = channelAddresses.heartbeats;
 export const EVENTS_EXCHANGE = channelAddresses.events;
 /** The stream queue that keeps every event for EVENTS_MAX_AGE; control declares and reads it. */
 export const EVENTS_STREAM = `${channelAddresses.events}.stream`;
-/** RabbitMQ's direct reply-to pseudo-queue: replies go straight to the requesting channel. */
-export const REPLY_TO = channelAddresses.replies;
+/** Replies from agents (direct exchange, durable): routing key is the requesting control's reply queue. */
+export const REPLIES_EXCHANGE = channelAddresses.replies;
 
 /** Routing key of commands for every agent. */
 export const TO_ALL = 'all';
@@ -49,9 +49,13 @@ export async function declareAgentQueues(channel: Channel, hostname: string): Pr
 
 export const HEARTBEAT_INTERVAL_MS = 2000;
 
-/** Declares the three exchanges; every side calls it in its setup, so any may start first. */
+/**
+ * Declares the four exchanges. Control does it at every connect, and the broker's definitions
+ * (the stack's and the lab's) hold them, so agents, which may not configure exchanges, find them.
+ */
 export async function declareExchanges(channel: Channel): Promise<void> {
   await channel.assertExchange(COMMANDS_EXCHANGE, 'direct', { durable: true });
+  await channel.assertExchange(REPLIES_EXCHANGE, 'direct', { durable: true });
   await channel.assertExchange(HEARTBEATS_EXCHANGE, 'fanout', { durable: true });
   await channel.assertExchange(EVENTS_EXCHANGE, 'fanout', { durable: true });
 }

@@ -649,7 +649,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The host's agent did not confirm before the deadline. The command waits in the host's durable queue and is applied when its agent reads it. */
+        /** @description RabbitMQ confirmed the command but the host's agent did not answer before the deadline. The command waits in the host's durable queue and is applied when its agent reads it. */
         NotConfirmed: {
             headers: {
                 [name: string]: unknown;
@@ -667,7 +667,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description This control service is not connected to RabbitMQ right now (it reconnects by itself). Nothing was sent. */
+        /** @description This control service is not connected to RabbitMQ right now (it reconnects by itself), and nothing was sent; or RabbitMQ did not confirm the command before the deadline, so it may not be queued (`message` says which). Sending it again is safe, every command sets a state. */
         BusUnavailable: {
             headers: {
                 [name: string]: unknown;

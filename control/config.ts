@@ -1,10 +1,13 @@
 /** The control service's configuration, read once from the environment; a bad value names the variable. */
+import { readBrokerTls, type BrokerTls } from '../bus/broker-tls.js';
 import { readFileSync } from 'node:fs';
 import { EnvReader, type Env } from '../shared/env.js';
 import { parseTargets, type WebhookTarget } from './notifications.js';
 
 export interface ControlConfig {
   amqpUrl: string;
+  /** TLS files for an amqps:// broker. */
+  brokerTls: BrokerTls;
   port: number;
   gatherTimeoutMs: number;
   hostTimeoutMs: number;
@@ -30,6 +33,7 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
   read.check('AMQP_URL', /^amqps?:\/\/[^\s]+$/.test(amqpUrl), 'must be an amqp:// or amqps:// URL');
   const config: ControlConfig = {
     amqpUrl,
+    brokerTls: readBrokerTls(read, amqpUrl),
     port: read.integer('PORT', 8080, 0, 65535),
     gatherTimeoutMs: read.integer('GATHER_TIMEOUT_MS', 4000, 100, 60_000),
     hostTimeoutMs: read.integer('HOST_TIMEOUT_MS', 6000, 1000, 600_000),

@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type BusLog, type Dial } from '../bus/connection.js';
+import { agentUser } from '../bus/identity.js';
 import { encode, parseEvent, parseHeartbeat, parseReply, type Command } from '../bus/messages.js';
-import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, QUERY_ALL, REPLY_TO, TO_ALL, declareEventStream, declareExchanges, queryHost, toHost } from '../bus/topology.js';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, QUERY_ALL, REPLIES_EXCHANGE, TO_ALL, declareEventStream, declareExchanges, queryHost, toHost } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import { ReplyGatherer } from './gather.js';
 import type { EventLog } from './event-log.js';
@@ -27,6 +28,10 @@ export class ControlBus implements CommandBus, EventSource {
   private marker = '';
   private caughtUpNow = false;
   private caughtUpWaiters: (() => void)[] = [];
+  /** This connection's reply queue (server-named, exclusive), sent as each request's replyTo. */
+  private replyQueue = '';
+  /** Senders already warned about, so a flood of forged messages is one line each. */
+  private readonly warnedSenders = new Set<string>();
 
   constructor(
     url: string,
@@ -100,7 +105,8 @@ export class ControlBus implements CommandBus, EventSource {
           {
             messageId: id,
             correlationId: id,
-            replyTo: REPLY_TO,
+            replyTo: this.replyQueue,
+            userId: this.connection.user,
             contentType: 'application/json',
             type: command.kind,
             persistent: options.persistent,
@@ -135,8 +141,11 @@ export class ControlBus implements CommandBus, EventSource {
     const from = this.events.nextOffset ?? { '!': 'timestamp', value: Math.floor((this.clock.now() - this.stream.maxAgeMs) / 1000) };
     await channel.consume(EVENTS_STREAM, (message) => this.onEvent(channel, message), { noAck: false, arguments: { 'x-stream-offset': from } });
     this.marker = randomUUID();
-    channel.publish(EVENTS_EXCHANGE, '', Buffer.from('{}'), { type: 'marker', messageId: this.marker });
-    await channel.consume(REPLY_TO, (message) => this.onReply(message), { noAck: true });
+    channel.publish(EVENTS_EXCHANGE, '', Buffer.from('{}'), { type: 'marker', messageId: this.marker, userId: this.connection.user });
+    const replies = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await channel.bindQueue(replies.queue, REPLIES_EXCHANGE, replies.queue);
+    await channel.consume(replies.queue, (message) => this.onReply(message), { noAck: true });
+    this.replyQueue = replies.queue;
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     await channel.bindQueue(queue, HEARTBEATS_EXCHANGE, '');
     await channel.consume(queue, (message) => this.onHeartbeat(message), { noAck: true });
@@ -150,6 +159,7 @@ export class ControlBus implements CommandBus, EventSource {
       this.log.warn(`dropped a malformed reply: ${parsed.reason}`, { kind: 'bus' });
       return;
     }
+    if (!this.fromHost(message, parsed.value.hostname, 'reply')) return;
     const correlationId = String(message.properties.correlationId ?? '');
     // A reply after its request's deadline finds nobody waiting: dropped on purpose.
     this.gatherer.deliver(correlationId, parsed.value);
@@ -185,7 +195,20 @@ export class ControlBus implements CommandBus, EventSource {
       this.log.warn(`dropped a malformed heartbeat: ${parsed.reason}`, { kind: 'bus' });
       return;
     }
+    if (!this.fromHost(message, parsed.value.hostname, 'heartbeat')) return;
     this.registry.record(parsed.value);
+  }
+
+  /** True when the broker vouches that the message comes from the host's own user; else it is dropped (and said once per sender). */
+  private fromHost(message: ConsumeMessage, hostname: string, what: string): boolean {
+    const sender = String(message.properties.userId ?? '');
+    if (sender === agentUser(hostname)) return true;
+    const key = `${what} ${sender} ${hostname}`;
+    if (!this.warnedSenders.has(key) && this.warnedSenders.size < 1000) {
+      this.warnedSenders.add(key);
+      this.log.warn(`ignored a ${what} for host ${hostname} from broker user ${sender || '(none)'}: only ${agentUser(hostname)} speaks for that host`, { kind: 'bus', sender, hostname });
+    }
+    return false;
   }
 }
 

@@ -1,4 +1,5 @@
 /** Starts the control service: REST API and Swagger UI, commands over RabbitMQ. Wiring only. */
+import { dialWithTls } from '../bus/broker-tls.js';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../shared/clock.js';
 import { readConfigOrRefuse } from '../shared/env.js';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const { logger, close } = createLogger({ hostname: 'control' });
   const registry = new HostRegistry(systemClock, config.hostTimeoutMs, HEARTBEAT_INTERVAL_MS);
   const events = new EventLog(config.eventsMaxAgeMs, config.eventsMemoryLimit);
-  const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock, events, { maxAge: config.eventsMaxAge, maxAgeMs: config.eventsMaxAgeMs });
+  const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock, events, { maxAge: config.eventsMaxAge, maxAgeMs: config.eventsMaxAgeMs }, dialWithTls(config.brokerTls));
   bus.start();
   const service = new ControlService(bus, registry, config.gatherTimeoutMs, config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null, bus);
   const notifications = notifyFromEvents(config, events, registry, logger);
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
     logger.info(`control listening on http://localhost:${port} (Swagger UI: http://localhost:${port}/docs), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? ', API token required for changes' : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`, { kind: 'control', port });
+    if (!config.apiToken) logger.warn(`API_TOKEN is not set: anyone who can reach port ${port} may change thresholds, monitoring and policies (npm start makes one)`, { kind: 'control' });
   });
 
   let stopping = false;

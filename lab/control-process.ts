@@ -2,8 +2,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { StopWaiting, waitFor } from './wait.js';
 import { runEntry } from './process.js';
+import { brokerUrl } from './broker-users.js';
 
-export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 export interface ControlProcess {
   readonly child: ChildProcess;
@@ -13,7 +13,7 @@ export interface ControlProcess {
 }
 
 export async function startControl(env: Record<string, string> = {}): Promise<ControlProcess> {
-  const control = runEntry('control/main.ts', { AMQP_URL, PORT: '0', ...env });
+  const control = runEntry('control/main.ts', { AMQP_URL: brokerUrl('control'), PORT: '0', ...env });
   const port = await waitFor('control to listen', () => {
     if (control.child.exitCode !== null) throw new StopWaiting(`control exited with ${control.child.exitCode}:\n${control.output()}`);
     return /listening on http:\/\/localhost:(\d+)/.exec(control.output())?.[1];

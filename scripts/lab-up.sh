@@ -38,7 +38,7 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 }
 
 install_packages() {
-  local wanted=(docker.io iputils-ping iptables iproute2 debootstrap rabbitmq-server fping docker-compose prometheus)
+  local wanted=(docker.io iputils-ping iptables iproute2 debootstrap rabbitmq-server fping docker-compose prometheus curl openssl)
   [ "$LAB_BROWSER" = 1 ] && wanted+=(chromium)
   local missing=()
   for p in "${wanted[@]}"; do
@@ -60,12 +60,61 @@ start_engine() { # start_engine SOCKET [extra dockerd args...]
   wait_for 60 "dockerd at $sock" env DOCKER_HOST="unix://$sock" docker info
 }
 
+# TLS for the broker: a CA the lab makes with openssl (kept in $LAB_STATE/tls), a certificate for
+# localhost / 127.0.0.1 signed by it, and a client certificate; RabbitMQ listens for amqps:// on
+# 5671 (client certificates verified when given, not required). A changed configuration restarts it.
+configure_broker_tls() {
+  local dir=$LAB_STATE/tls
+  mkdir -p "$dir"
+  if [ ! -s "$dir/client.pem" ]; then
+    say "making the lab's CA and certificates (openssl)"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=watchdog lab CA" -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+    local name
+    for name in server client; do
+      local cn=localhost; [ "$name" = client ] && cn=watchdog-lab-client
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=$cn" -keyout "$dir/$name.key" -out "$dir/$name.csr" 2>/dev/null
+      printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$dir/$name.ext"
+      openssl x509 -req -in "$dir/$name.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 3650 -extfile "$dir/$name.ext" -out "$dir/$name.pem" 2>/dev/null
+    done
+  fi
+  install -d -o rabbitmq -g rabbitmq -m 0750 /etc/rabbitmq/tls
+  local f
+  for f in ca.pem server.pem server.key; do install -o rabbitmq -g rabbitmq -m 0640 "$dir/$f" /etc/rabbitmq/tls/$f; done
+  local conf
+  conf=$(printf '%s\n' 'listeners.ssl.default = 5671' \
+    'ssl_options.cacertfile = /etc/rabbitmq/tls/ca.pem' 'ssl_options.certfile = /etc/rabbitmq/tls/server.pem' \
+    'ssl_options.keyfile = /etc/rabbitmq/tls/server.key' 'ssl_options.verify = verify_peer' 'ssl_options.fail_if_no_peer_cert = false')
+  if [ "$(cat /etc/rabbitmq/rabbitmq.conf 2>/dev/null)" != "$conf" ]; then
+    printf '%s\n' "$conf" >/etc/rabbitmq/rabbitmq.conf
+    if rabbitmqctl -q status >/dev/null 2>&1; then
+      say "restarting rabbitmq-server for its TLS listener"
+      rabbitmqctl -q stop >/dev/null 2>&1 || true
+    fi
+  fi
+}
+
 start_broker() {
   if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then return; fi
   say "starting rabbitmq-server"
   # A stopped app inside a running node (left by an outage test) only needs start_app.
   if rabbitmqctl -q status >/dev/null 2>&1; then rabbitmqctl -q start_app; else rabbitmq-server -detached; fi
   wait_for 90 "rabbitmq" rabbitmq-diagnostics -q ping
+}
+
+# The broker's users (lab-admin, control, antagonist; agents' users are made per test host through
+# the management API) and exchanges, from the same definitions as the stack; no guest.
+configure_broker() {
+  local dir=$LAB_STATE/broker
+  rabbitmq-plugins -q is_enabled rabbitmq_management >/dev/null 2>&1 || rabbitmq-plugins -q enable rabbitmq_management >/dev/null
+  [ -d "$here/node_modules" ] || (cd "$here" && npm ci --no-audit --no-fund)
+  (cd "$here" && npx tsx scripts/secrets.ts lab "$dir")
+  # The CLI runs as the rabbitmq user (and 3.10 cannot read definitions from stdin): a copy it may read, for a moment.
+  local copy; copy=$(mktemp /tmp/watchdog-definitions.XXXXXX)
+  install -m 0640 -g rabbitmq "$dir/definitions.json" "$copy"
+  rabbitmqctl -q import_definitions "$copy" >/dev/null
+  rm -f "$copy"
+  if rabbitmqctl -q list_users | grep -q '^guest\b'; then rabbitmqctl -q delete_user guest >/dev/null; fi
+  wait_for 30 "the broker's management API" curl -sf -u "lab-admin:$(cat "$dir/lab-admin")" http://127.0.0.1:15672/api/overview
 }
 
 build_rootfs() {
@@ -176,11 +225,13 @@ install_packages
 # containers on one bridge loses replies to "neighbour table overflow", and every probe looks lost.
 sysctl -qw net.ipv4.neigh.default.gc_thresh1=1024 net.ipv4.neigh.default.gc_thresh2=4096 net.ipv4.neigh.default.gc_thresh3=8192 || say "could not raise the neighbour table size; more than 1,000 containers on one host will lose replies"
 start_engine /var/run/docker.sock
+configure_broker_tls
 start_broker
+configure_broker
 load_images unix:///var/run/docker.sock
 [ "$LAB_IMAGES" = 1 ] && build_images
 for ((n = 2; n <= LAB_HOSTS; n++)); do
   add_host "$n"
   [ "$LAB_IMAGES" = 1 ] && copy_dummy "unix://$LAB_RUN/h$n/docker.sock"
 done
-say "ready: engine unix:///var/run/docker.sock, broker amqp://guest:guest@127.0.0.1:5672, $LAB_HOSTS host(s)"
+say "ready: engine unix:///var/run/docker.sock, broker amqp://127.0.0.1:5672 (users and passwords in $LAB_STATE/broker), $LAB_HOSTS host(s)"

@@ -20,8 +20,14 @@ export PROMETHEUS_IMAGE=${PROMETHEUS_IMAGE:-watchdog-lab/prometheus:2} PROMETHEU
 export LOG_DIR=${LOG_DIR:-$PWD/logs} CONTROL_PORT=${CONTROL_PORT:-8080}
 mkdir -p "$LOG_DIR"
 
-say "starting the stack (docker-compose -p watchdog up -d)"
-docker-compose -p watchdog up -d
+# Broker passwords and the API token: made once, kept in .secrets/ (not in the repository).
+say "secrets: .secrets/ (broker users control, agent-${AGENT_HOSTNAME:-host1}, antagonist, admin; API token)"
+npx tsx scripts/secrets.ts stack .secrets "${AGENT_HOSTNAME:-host1}"
+# A token given in the environment wins over the generated one.
+API_TOKEN=${API_TOKEN:-$(cat .secrets/api-token)}
+export API_TOKEN
+say "starting the stack (docker-compose --env-file .secrets/stack.env -p watchdog up -d)"
+docker-compose --env-file .secrets/stack.env -p watchdog up -d
 say "waiting for the control service and the agent"
 agent_live() { # node's fetch rather than curl, which a fresh machine may not have
   node -e "fetch('http://localhost:$CONTROL_PORT/hosts').then(r => r.json()).then(h => process.exit(h.some(x => x.live) ? 0 : 1), () => process.exit(1))"
@@ -34,9 +40,12 @@ cat <<TXT
 The watchdog is running.
   Dashboard       http://localhost:$CONTROL_PORT/
   Swagger UI      http://localhost:$CONTROL_PORT/docs
+  API token       $API_TOKEN
+                  (changing calls need it: Swagger UI's Authorize button, or the header below;
+                  kept in .secrets/api-token)
   REST API        curl http://localhost:$CONTROL_PORT/containers
-                  curl -X PUT -H 'Content-Type: application/json' -d 80 http://localhost:$CONTROL_PORT/threshold
-  RabbitMQ UI     http://localhost:$BROKER_UI_PORT  (guest / guest)
+                  curl -X PUT -H "Authorization: Bearer $API_TOKEN" -H 'Content-Type: application/json' -d 80 http://localhost:$CONTROL_PORT/threshold
+  RabbitMQ UI     http://localhost:$BROKER_UI_PORT  (admin / the password in .secrets/broker-admin)
   Prometheus      http://localhost:$PROMETHEUS_PORT  (7 days of history; curl http://localhost:$CONTROL_PORT/history?... for series)
   Agent metrics   curl http://localhost:9464/metrics
   Agent log       tail -f $LOG_DIR/agent-host1.log

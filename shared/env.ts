@@ -49,8 +49,10 @@ export class EnvReader {
     return fallback;
   }
 
-  check(name: string, ok: boolean, rule: string): void {
-    if (!ok) this.problems.push(`${name}=${JSON.stringify(this.env[name] ?? '')} ${rule}`);
+  /** Records a problem when not ok; returns ok. The value is shown without secrets (a URL's password, a token). */
+  check(name: string, ok: boolean, rule: string): boolean {
+    if (!ok) this.problems.push(`${name}=${JSON.stringify(shown(name, this.env[name] ?? ''))} ${rule}`);
+    return ok;
   }
 
   done(): void {
@@ -71,4 +73,10 @@ export function readConfigOrRefuse<T>(component: string, read: () => T): T | nul
     process.exitCode = 2;
     return null;
   }
+}
+
+/** A value as an error may show it: secrets hidden. */
+function shown(name: string, value: string): string {
+  if (/TOKEN|PASSWORD|SECRET/.test(name)) return value === '' ? '' : '***';
+  return value.replace(/\/\/([^:/@\s]+):[^@/\s]*@/, '//$1:***@');
 }

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { COMMANDS_EXCHANGE, agentQueries, agentQueue, toHost } from '../../bus/topology.js';
+import { COMMANDS_EXCHANGE, REPLIES_EXCHANGE, agentQueries, agentQueue, toHost } from '../../bus/topology.js';
+import { agentBrokerUrl, brokerUrl } from '../../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues, withChannel } from '../../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { createTarget, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
 import { startTcpProxy, type TcpProxy } from '../../lab/tcp-proxy.js';
@@ -37,8 +38,8 @@ const appliedThresholds = () => agent.log().filter((e) => e.kind === 'command' &
 before(async () => {
   await createTarget(name);
   proxy = await startTcpProxy(5672);
-  control = await startControl({ AMQP_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}`, GATHER_TIMEOUT_MS: String(GATHER_TIMEOUT_MS) });
-  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: host, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
+  control = await startControl({ AMQP_URL: brokerUrl('control', proxy.port), GATHER_TIMEOUT_MS: String(GATHER_TIMEOUT_MS) });
+  agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
   await waitFor('the agent to be live', () => isLive(host), 20_000, 100);
 });
 
@@ -86,15 +87,16 @@ describe('a command delivered twice', () => {
     const command = Buffer.from('{"kind":"threshold","threshold":44}');
     const replies = await withChannel(async (channel) => {
       const { queue } = await channel.assertQueue('', { exclusive: true });
+      await channel.bindQueue(queue, REPLIES_EXCHANGE, queue);
       const got: string[] = [];
       await channel.consume(queue, (m) => m && got.push(m.content.toString()), { noAck: true });
       // The same message id twice, as the broker redelivers a command whose ack was lost with a connection.
       for (const correlationId of ['first', 'again']) {
-        channel.publish(COMMANDS_EXCHANGE, toHost(host), command, { messageId: `redelivered-${runId}`, correlationId, replyTo: queue, persistent: true });
+        channel.publish(COMMANDS_EXCHANGE, toHost(host), command, { messageId: `redelivered-${runId}`, correlationId, replyTo: queue, persistent: true, userId: 'control' });
       }
       await waitFor('both answers', () => got.length === 2, 10_000);
       return got;
-    });
+    }, brokerUrl('control')); // this test plays control
     assert.deepEqual(replies.map((r) => JSON.parse(r) as { ok: boolean; threshold: number }).map((r) => [r.ok, r.threshold]), [[true, 44], [true, 44]]);
     const entries = agent.log().filter((e) => e['commandId'] === `redelivered-${runId}`);
     assert.deepEqual(entries.map((e) => e.outcome), ['done', 'duplicate'], 'applied once, then answered again');
@@ -103,7 +105,7 @@ describe('a command delivered twice', () => {
 
 describe('queries for hosts that are gone', () => {
   it('leave nothing in the broker: 10,000 GET /containers put no message in a gone host\'s queues', async () => {
-    const ghost = startAgent({ AMQP_URL, AGENT_HOSTNAME: gone, CHECK_INTERVAL_MS: '1000' });
+    const ghost = startAgent({ AMQP_URL: agentBrokerUrl(gone), AGENT_HOSTNAME: gone, CHECK_INTERVAL_MS: '1000' });
     await waitFor('the second agent to be live', () => isLive(gone), 20_000, 100);
     ghost.child.kill('SIGKILL'); // gone without a goodbye
     await waitFor('control to see the host gone', async () => !(await isLive(gone)), 20_000, 200);

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import amqp from 'amqplib';
 import { encode, parseHeartbeat, parseReply, type Command } from '../../bus/messages.js';
-import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, toHost } from '../../bus/topology.js';
+import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLIES_EXCHANGE, queryHost, toHost } from '../../bus/topology.js';
+import { agentBrokerUrl, brokerUrl } from '../../lab/broker-users.js';
 import { startAgent } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
-import { AMQP_URL } from '../../lab/control-process.js';
 import { createTarget, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { waitFor } from '../../lab/wait.js';
 
@@ -22,8 +22,8 @@ after(async () => {
 it('a real agent\'s heartbeats, list_response and acks match asyncapi.yaml', async () => {
   const name = uniqueName('contract');
   await createTarget(name);
-  const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '60000' });
-  const connection = await amqp.connect(AMQP_URL);
+  const agent = startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '60000' });
+  const connection = await amqp.connect(brokerUrl('control')); // this test plays control
   try {
     const channel = await connection.createChannel();
     const heartbeats: Buffer[] = [];
@@ -32,10 +32,12 @@ it('a real agent\'s heartbeats, list_response and acks match asyncapi.yaml', asy
     await channel.bindQueue(beats, HEARTBEATS_EXCHANGE, '');
     await channel.consume(beats, (m) => m && heartbeats.push(m.content), { noAck: true });
     const { queue: inbox } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(inbox, REPLIES_EXCHANGE, inbox);
     await channel.consume(inbox, (m) => m && replies.push(m.content), { noAck: true });
 
     await waitFor('a heartbeat of the agent', () => heartbeats.some((b) => b.toString().includes(hostname)), 15_000);
-    const send = (command: Command) => channel.publish(COMMANDS_EXCHANGE, toHost(hostname), encode(command), { replyTo: inbox, correlationId: command.kind });
+    const send = (command: Command) =>
+      channel.publish(COMMANDS_EXCHANGE, command.kind === 'list_request' ? queryHost(hostname) : toHost(hostname), encode(command), { replyTo: inbox, correlationId: command.kind, userId: 'control' });
     send({ kind: 'list_request' });
     send({ kind: 'actives', hostname, name, monitored: true });
     send({ kind: 'actives', hostname, name: `missing-${runId}`, monitored: true });

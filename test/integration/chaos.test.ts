@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import type Docker from 'dockerode';
+import { agentBrokerUrl, brokerUrl } from '../../lab/broker-users.js';
 import { readLog, startAgent, type AgentProcess, type LogEntry } from '../../lab/agent-process.js';
 import { engine, hostSocket, removeRunContainers, RUN_LABEL, runId, state } from '../../lab/docker.js';
 import { waitFor } from '../../lab/wait.js';
 import { runEntry, type Child } from '../../lab/process.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
 import { http } from '../../lab/http.js';
 import type { Scorecard } from '../../control/api.generated.js';
@@ -57,12 +58,12 @@ it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no 
     const targets = [1, 2, 3].map((i) => `${h.hostname}-d${i}`);
     const bystander = `${h.hostname}-calm`;
     await Promise.all([...targets.map((t) => dummy(h.docker, t, true)), dummy(h.docker, bystander, false)]);
-    const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, MONITORED: [...targets, bystander].join(','), CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', RESTART_LIMIT: '100' });
+    const agent = startAgent({ AMQP_URL: agentBrokerUrl(h.hostname), AGENT_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, MONITORED: [...targets, bystander].join(','), CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', RESTART_LIMIT: '100' });
     processes.push(agent);
     await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 20_000);
     const faultLog = join(dir, `faults-${h.n}.log`);
     const antagonist = runEntry('antagonist/main.ts', {
-      AMQP_URL, ANTAGONIST_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, TARGET_LABEL: `watchdog.target=${label}`,
+      AMQP_URL: brokerUrl('antagonist'), ANTAGONIST_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, TARGET_LABEL: `watchdog.target=${label}`,
       ANTAGONIST_INTERVAL_MS: '1500', LOSS_MIN: '100', LOSS_MAX: '100', FAULT_LOG: faultLog,
     });
     processes.push(antagonist);

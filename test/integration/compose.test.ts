@@ -4,11 +4,12 @@
  * container names, so it never touches a stack started with `npm start`.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
+import amqp from 'amqplib';
 import { promisify } from 'node:util';
 import { readLog } from '../../lab/agent-process.js';
 import { http } from '../../lab/http.js';
@@ -19,8 +20,14 @@ const root = new URL('../../', import.meta.url).pathname;
 const project = `wdtest${runId}`;
 const prefix = `ct-${runId}`;
 const logDir = mkdtempSync(join(tmpdir(), 'compose-logs-'));
+// The stack's secrets, made by the same script as `npm start`, in a directory of this run's own.
+const secretsDir = mkdtempSync(join(tmpdir(), 'compose-secrets-'));
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/secrets.ts', 'stack', secretsDir, prefix], { cwd: root });
+const secrets = Object.fromEntries(readFileSync(join(secretsDir, 'stack.env'), 'utf8').trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
 const env = {
   ...process.env,
+  ...secrets,
+  SECRETS_DIR: secretsDir,
   RABBITMQ_IMAGE: 'watchdog-lab/rabbitmq:3',
   NODE_IMAGE: 'watchdog-lab/node:24',
   PROMETHEUS_IMAGE: 'watchdog-lab/prometheus:2',
@@ -56,6 +63,17 @@ it('the compose stack comes up, sees its dummies, heals one that is stopped, and
     const { status, body } = await http<{ series: { name: string }[] }>('GET', `${api}/history?metric=loss&host=${prefix}&range=5m`);
     return status === 200 && dummies.every((d) => body.series.some((s) => s.name === d));
   }, 60_000, 1000);
+
+  // Its security: changing calls need the generated token, the broker knows no guest, ports listen on loopback only.
+  assert.equal((await http('PUT', `${api}/threshold`, { body: '70' })).status, 401);
+  const put = await http<{ confirmed: string[] }>('PUT', `${api}/threshold`, { body: '70', headers: { Authorization: `Bearer ${secrets['API_TOKEN']}` } });
+  assert.equal(put.status, 200);
+  assert.deepEqual(put.body.confirmed, [prefix]);
+  const guest = await amqp.connect(`amqp://guest:guest@127.0.0.1:${env.BROKER_PORT}`).then(async (c) => (await c.close(), 'accepted'), (error: Error) => error.message);
+  assert.match(guest, /ACCESS_REFUSED/);
+  for (const [service, port] of [['rabbitmq', '5672'], ['rabbitmq', '15672'], ['control', '8080'], ['prometheus', '9090']] as const) {
+    assert.match((await compose('port', service, port)).stdout.trim(), /^127\.0\.0\.1:\d+$/, `${service}:${port} is published on loopback only`);
+  }
 
   const docker = engine();
   const before = await state(dummies[0] ?? '', docker);

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { COMMANDS_EXCHANGE, toHost } from '../../bus/topology.js';
+import { agentBrokerUrl } from '../../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues, withChannel } from '../../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { http } from '../../lab/http.js';
 import { createTarget, dropOutgoing, engine, hostSocket, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
 import { waitFor } from '../../lab/wait.js';
@@ -33,7 +34,7 @@ const agents = new Map<string, AgentProcess>();
 
 function runAgent(hostname: string, socket: string, dir?: string): AgentProcess {
   // The classic verdict: these tests are about control's commands reaching the agents, and need its exact loss figures.
-  const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, DOCKER_HOST: `unix://${socket}`, CHECK_INTERVAL_MS: '500', VERDICT: 'classic' }, dir);
+  const agent = startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, DOCKER_HOST: `unix://${socket}`, CHECK_INTERVAL_MS: '500', VERDICT: 'classic' }, dir);
   agents.set(hostname, agent);
   return agent;
 }

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { agentBrokerUrl } from '../../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { createTarget, engine, hostSocket, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
 import { startPrometheus, type PrometheusProcess } from '../../lab/prometheus-process.js';
@@ -35,7 +36,7 @@ before(async () => {
   const ports: number[] = [];
   for (const h of hosts) {
     await createTarget(h.target, { docker: h.docker });
-    const agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, MONITORED: h.target, CHECK_INTERVAL_MS: '1000', METRICS_PORT: '0' });
+    const agent = startAgent({ AMQP_URL: agentBrokerUrl(h.hostname), AGENT_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, MONITORED: h.target, CHECK_INTERVAL_MS: '1000', METRICS_PORT: '0' });
     agents.push(agent);
     ports.push((await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number'))['metricsPort'] as number);
   }

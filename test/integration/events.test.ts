@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { agentBrokerUrl } from '../../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { createTarget, engine, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
 import { waitFor } from '../../lab/wait.js';
@@ -18,7 +19,7 @@ const name = uniqueName('recorded');
 const docker = engine();
 let control: ControlProcess;
 let agent: AgentProcess;
-const agentEnv = { AMQP_URL, AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000' };
+const agentEnv = { AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000' };
 
 const events = async (query: string): Promise<Event[]> => {
   const { status, body } = await http<EventPage>('GET', `${control.url}/events?host=${hostname}&${query}`);

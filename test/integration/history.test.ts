@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, it } from 'node:test';
+import { agentBrokerUrl } from '../../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { createTarget, engine, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
 import { startPrometheus, type PrometheusProcess } from '../../lab/prometheus-process.js';
@@ -23,7 +24,7 @@ let prometheus: PrometheusProcess;
 
 before(async () => {
   await createTarget(name);
-  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', METRICS_PORT: '0' });
+  agent = startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', METRICS_PORT: '0' });
   const metricsPort = (await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number'))['metricsPort'] as number;
   prometheus = await startPrometheus({ agent: [`127.0.0.1:${metricsPort}`] });
   control = await startControl({ PROMETHEUS_URL: prometheus.url });

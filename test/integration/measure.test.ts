@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, it } from 'node:test';
+import { agentBrokerUrl } from '../../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { createTarget, dropOutgoing, engine, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
 import { waitFor } from '../../lab/wait.js';
@@ -31,7 +32,7 @@ before(async () => {
   // A container busy on the CPU, so its CPU share is clearly above zero.
   await createTarget(name, { cmd: ['sh', '-c', 'trap "exit 0" TERM; while :; do :; done'] });
   control = await startControl();
-  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', METRICS_PORT: '0', VERDICT: 'classic' });
+  agent = startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', METRICS_PORT: '0', VERDICT: 'classic' });
   metricsUrl = (await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number').then((e) => `http://localhost:${String(e['metricsPort'])}/metrics`));
   await waitFor('the agent to be live', async () => (await listed()) !== undefined, 20_000, 100);
 });

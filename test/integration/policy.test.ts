@@ -10,9 +10,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { agentBrokerUrl } from '../../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { http } from '../../lab/http.js';
 import { createTarget, dropOutgoing, engine, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
 import { waitFor } from '../../lab/wait.js';
@@ -65,7 +66,7 @@ async function listen(handler: (req: import('node:http').IncomingMessage, res: i
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 }
 
-const runAgent = (): AgentProcess => startAgent({ AMQP_URL, AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '500', STOP_TIMEOUT_S: '10', STATE_FILE: join(stateDir, 'state.json'), LOG_FILE: join(stateDir, 'agent.log') }, stateDir);
+const runAgent = (): AgentProcess => startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '500', STOP_TIMEOUT_S: '10', STATE_FILE: join(stateDir, 'state.json'), LOG_FILE: join(stateDir, 'agent.log') }, stateDir);
 const containers = async (): Promise<Container[]> => (await http<Container[]>('GET', `${control.url}/containers?host=${host}`)).body;
 const container = async (name: string): Promise<Container | undefined> => (await containers()).find((c) => c.name === name);
 const events = async (name: string, type: string): Promise<Event[]> => (await http<{ events: Event[] }>('GET', `${control.url}/events?host=${host}&container=${name}&type=${type}`)).body.events;

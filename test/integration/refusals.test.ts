@@ -9,9 +9,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { agentBrokerUrl } from '../../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { http } from '../../lab/http.js';
 import { createTarget, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { waitFor } from '../../lab/wait.js';
@@ -26,7 +27,7 @@ before(async () => {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]);
   await createTarget(name);
   control = await startControl();
-  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '500', LOSS_THRESHOLD: '60', STATE_FILE: join(disk, 'state.json') });
+  agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '500', LOSS_THRESHOLD: '60', STATE_FILE: join(disk, 'state.json') });
   await waitFor('the agent to be live', async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live), 20_000, 100);
   // Fill the disk: the agent's next save fails with ENOSPC.
   try {

@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { agentQueue } from '../../bus/topology.js';
+import { agentBrokerUrl } from '../../lab/broker-users.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { announceSilentHost, deleteAgentQueues, withChannel } from '../../lab/broker.js';
-import { AMQP_URL, startControl, type ControlProcess } from '../../lab/control-process.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { http } from '../../lab/http.js';
 import { createTarget, engine, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { waitFor } from '../../lab/wait.js';
@@ -46,9 +47,9 @@ async function thresholdAfterNextHeartbeat(hostname: string): Promise<number | u
 before(async () => {
   await createTarget(target);
   control = await startControl({ API_TOKEN: TOKEN, GATHER_TIMEOUT_MS: '1500' });
-  agent = startAgent({ AMQP_URL, AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
+  agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
   // Its state file cannot be written (nothing can be created under /proc): changes fail on the agent.
-  broken = startAgent({ AMQP_URL, AGENT_HOSTNAME: brokenHost, CHECK_INTERVAL_MS: '1000', STATE_FILE: '/proc/watchdog-test/state.json' });
+  broken = startAgent({ AMQP_URL: agentBrokerUrl(brokenHost), AGENT_HOSTNAME: brokenHost, CHECK_INTERVAL_MS: '1000', STATE_FILE: '/proc/watchdog-test/state.json' });
   await waitFor('the agents to be live', async () => {
     const hosts = (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body;
     return [host, brokenHost].every((h) => hosts.some((x) => x.hostname === h && x.live));

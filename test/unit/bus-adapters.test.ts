@@ -5,7 +5,7 @@ import { AgentBus } from '../../agent/agent-bus.js';
 import { CommandHandler } from '../../agent/command-handler.js';
 import { Watchdog } from '../../agent/watchdog.js';
 import { BusConnection } from '../../bus/connection.js';
-import { agentQueries, agentQueue, REPLY_TO } from '../../bus/topology.js';
+import { agentQueries, agentQueue } from '../../bus/topology.js';
 import { ControlBus } from '../../control/control-bus.js';
 import { HostRegistry } from '../../control/host-registry.js';
 import { EventLog } from '../../control/event-log.js';
@@ -13,6 +13,8 @@ import { FakeBroker } from '../support/fake-amqp.js';
 import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
 
 const STREAM = { maxAge: '7D', maxAgeMs: 7 * 86_400_000 };
+/** What the agent answered: replies go to the replies exchange, routed by the requester's reply queue. */
+const replies = () => broker.channel?.published.filter((p) => p.exchange === 'watchdog.replies') ?? [];
 const warnings = (): string[] => log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
 
 let clock: FakeClock;
@@ -90,16 +92,16 @@ describe('AgentBus', () => {
     const message = broker.channel?.deliver(agentQueue('h1'), '{"kind":"threshold","threshold":"high"}');
     await settle();
     assert.deepEqual(broker.channel?.nacked, [message]);
-    assert.deepEqual(broker.channel?.sent, []);
+    assert.deepEqual(replies(), []);
     assert.ok(log.lines.some((l) => l.message === 'rejected a malformed command: threshold: must be a number from 0 to 100'));
   });
 
   it('applies a command, replies to its sender with the correlation id, then acks it', async () => {
-    const message = broker.channel?.deliver(agentQueue('h1'), '{"kind":"actives","hostname":"h1","name":"web","monitored":true}', { correlationId: 'c1', replyTo: 'reply-here' });
+    const message = broker.channel?.deliver(agentQueue('h1'), '{"kind":"actives","hostname":"h1","name":"web","monitored":true}', { correlationId: 'c1', replyTo: 'reply-here', userId: 'control' });
     await settle();
     assert.deepEqual(broker.channel?.acked, [message]);
-    const reply = broker.channel?.sent[0];
-    assert.equal(reply?.queue, 'reply-here');
+    const reply = replies()[0];
+    assert.equal(reply?.routingKey, 'reply-here');
     assert.equal(reply?.options['correlationId'], 'c1');
     assert.deepEqual(JSON.parse(reply?.body ?? '{}'), { kind: 'ack', hostname: 'h1', command: 'actives', ok: true, container: { hostname: 'h1', name: 'web', status: 'running', monitored: true, policy: {
       threshold: { value: 60, source: 'host' }, stopTimeoutSec: { value: 2, source: 'host' }, restartLimit: { value: 3, source: 'host' }, action: { value: 'restart', source: 'host' } } } });
@@ -108,31 +110,50 @@ describe('AgentBus', () => {
   it('answers a redelivered command (same id) again without applying it again', async () => {
     const body = '{"kind":"threshold","threshold":25}';
     const commandEvents = (): number => broker.channel?.published.filter((p) => p.exchange === 'watchdog.events' && p.body.includes('"type":"command"')).length ?? 0;
-    broker.channel?.deliver(agentQueue('h1'), body, { messageId: 'cmd-1', correlationId: 'c1', replyTo: 'reply-here' });
+    broker.channel?.deliver(agentQueue('h1'), body, { messageId: 'cmd-1', correlationId: 'c1', replyTo: 'reply-here', userId: 'control' });
     await settle();
     clock.advance(1);
     await settle();
     assert.equal(commandEvents(), 1);
-    broker.channel?.deliver(agentQueue('h1'), body, { messageId: 'cmd-1', correlationId: 'c1', replyTo: 'reply-here' });
+    broker.channel?.deliver(agentQueue('h1'), body, { messageId: 'cmd-1', correlationId: 'c1', replyTo: 'reply-here', userId: 'control' });
     await settle();
     clock.advance(1);
     await settle();
     assert.equal(broker.channel?.acked.length, 2, 'both deliveries are acked');
-    assert.equal(broker.channel?.sent.length, 2, 'both are answered');
-    assert.equal(broker.channel?.sent[1]?.body, broker.channel?.sent[0]?.body);
+    assert.equal(replies().length, 2, 'both are answered');
+    assert.equal(replies()[1]?.body, replies()[0]?.body);
     assert.equal(commandEvents(), 1, 'applied once: one command event');
     assert.ok(log.lines.some((l) => l.message === 'command threshold cmd-1 was applied already: answered again, not applied again'));
-    broker.channel?.deliver(agentQueue('h1'), body, { messageId: 'cmd-2', correlationId: 'c2', replyTo: 'reply-here' });
+    broker.channel?.deliver(agentQueue('h1'), body, { messageId: 'cmd-2', correlationId: 'c2', replyTo: 'reply-here', userId: 'control' });
     await settle();
     clock.advance(1);
     await settle();
     assert.equal(commandEvents(), 2, 'another id is another command');
   });
 
-  it('reads queries from its own query queue', async () => {
-    broker.channel?.deliver(agentQueries('h1'), '{"kind":"list_request"}', { correlationId: 'q1', replyTo: 'reply-here' });
+  it('drops and logs a command that does not come from control\'s broker user', async () => {
+    const message = broker.channel?.deliver(agentQueue('h1'), '{"kind":"actives","hostname":"h1","name":"web","monitored":false}', { correlationId: 'c1', replyTo: 'reply-here', userId: 'agent-h2' });
+    broker.channel?.deliver(agentQueue('h1'), '{"kind":"threshold","threshold":1}', { correlationId: 'c2', replyTo: 'reply-here' });
     await settle();
-    assert.equal(JSON.parse(broker.channel?.sent[0]?.body ?? '{}').kind, 'list_response');
+    assert.deepEqual(broker.channel?.nacked[0], message);
+    assert.equal(broker.channel?.nacked.length, 2);
+    assert.deepEqual(replies(), [], 'not answered');
+    assert.deepEqual(warnings(), ['dropped a command (actives) from broker user agent-h2: only control may command agents', 'dropped a command (threshold) from broker user (none): only control may command agents']);
+  });
+
+  it('answers a query while a command waits on a hung engine', async () => {
+    runtime.hangInspect = true;
+    broker.channel?.deliver(agentQueue('h1'), '{"kind":"actives","hostname":"h1","name":"web","monitored":false}', { correlationId: 'c1', replyTo: 'reply-here', userId: 'control' });
+    broker.channel?.deliver(agentQueries('h1'), '{"kind":"list_request"}', { correlationId: 'q1', replyTo: 'reply-here', userId: 'control' });
+    await settle();
+    assert.deepEqual(replies().map((r) => r.options['correlationId']), ['q1'], 'the query is answered, the command still waits');
+    runtime.hangInspect = false;
+  });
+
+  it('reads queries from its own query queue', async () => {
+    broker.channel?.deliver(agentQueries('h1'), '{"kind":"list_request"}', { correlationId: 'q1', replyTo: 'reply-here', userId: 'control' });
+    await settle();
+    assert.equal(JSON.parse(replies()[0]?.body ?? '{}').kind, 'list_response');
   });
 
   it('sends a heartbeat on connect and every 2 s, and a last one with leaving when it stops', async () => {
@@ -176,23 +197,37 @@ describe('ControlBus', () => {
     await settle();
     const channel = broker.channel;
     assert.ok(channel);
-    const heartbeatQueue = [...channel.consumers.keys()].find((q) => q.startsWith('amq.gen')) ?? '';
-    channel.deliver(heartbeatQueue, '{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":1,"leaving":"soon"}');
+    // Server-named queues: the reply queue first, then the heartbeat queue.
+    const [replyQueue = '', heartbeatQueue = ''] = [...channel.consumers.keys()].filter((q) => q.startsWith('amq.gen'));
+    const h1 = { userId: 'agent-h1' };
+    channel.deliver(heartbeatQueue, '{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":1,"leaving":"soon"}', h1);
     assert.deepEqual(registry.live(), [], 'a heartbeat with a wrong field is not believed');
+    channel.deliver(heartbeatQueue, '{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":1}', { userId: 'agent-h2' });
     channel.deliver(heartbeatQueue, '{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":1}');
+    assert.deepEqual(registry.live(), [], 'a heartbeat from another host\'s user, or from none, is not believed');
+    channel.deliver(heartbeatQueue, '{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":1}', h1);
     assert.deepEqual(registry.live(), ['h1']);
 
     const gathered = bus.toHost('h1', { kind: 'threshold', threshold: 5 }, { timeoutMs: 4000, persistent: true });
-    const correlationId = channel.published.at(-1)?.options['correlationId'];
-    assert.equal(channel.published.at(-1)?.routingKey, 'host.h1');
-    channel.deliver(REPLY_TO, '{"kind":"ack","hostname":"h1","command":"threshold","ok":true,"error":"maybe"}', { correlationId });
-    channel.deliver(REPLY_TO, '{"kind":"ack","hostname":"h1","command":"threshold","ok":true,"threshold":5}', { correlationId });
+    const request = channel.published.at(-1);
+    const correlationId = request?.options['correlationId'];
+    assert.equal(request?.routingKey, 'host.h1');
+    assert.equal(request?.options['replyTo'], replyQueue);
+    assert.equal(request?.options['userId'], 'guest', 'sent as the connection\'s user, which the broker checks');
+    channel.deliver(replyQueue, '{"kind":"ack","hostname":"h1","command":"threshold","ok":true,"error":"maybe"}', { correlationId, ...h1 });
+    channel.deliver(replyQueue, '{"kind":"ack","hostname":"h1","command":"threshold","ok":false,"threshold":5}', { correlationId, userId: 'agent-h2' });
+    channel.deliver(replyQueue, '{"kind":"ack","hostname":"h1","command":"threshold","ok":true,"threshold":5}', { correlationId, ...h1 });
     const result = await gathered;
     assert.deepEqual(result.answered, ['h1']);
     assert.deepEqual(result.replies, [{ kind: 'ack', hostname: 'h1', command: 'threshold', ok: true, threshold: 5 }]);
     assert.deepEqual(log.lines.filter((l) => /dropped a malformed/.test(l.message)).map((l) => l.message), [
       'dropped a malformed heartbeat: leaving: must be true or false',
       'dropped a malformed reply: error: must be not_found, invalid or failed: why a command was refused (not_found: no such container on this host)',
+    ]);
+    assert.deepEqual(warnings().filter((w) => w.startsWith('ignored')), [
+      'ignored a heartbeat for host h1 from broker user agent-h2: only agent-h1 speaks for that host',
+      'ignored a heartbeat for host h1 from broker user (none): only agent-h1 speaks for that host',
+      'ignored a reply for host h1 from broker user agent-h2: only agent-h1 speaks for that host',
     ]);
     await bus.close();
   });

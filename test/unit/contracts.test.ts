@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { parseCommand, parseEvent, parseHeartbeat, parseReply } from '../../bus/messages.js';
-import { agentQueries, agentQueue, COMMANDS_EXCHANGE, EVENTS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLY_TO } from '../../bus/topology.js';
+import { agentQueries, agentQueue, COMMANDS_EXCHANGE, EVENTS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLIES_EXCHANGE } from '../../bus/topology.js';
 import { checkResponse, ContractViolation } from '../../lab/api-contract.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -33,7 +33,7 @@ describe('asyncapi.yaml', () => {
     assert.equal(COMMANDS_EXCHANGE, asyncapi.channels['commands']?.address);
     assert.equal(HEARTBEATS_EXCHANGE, asyncapi.channels['heartbeats']?.address);
     assert.equal(EVENTS_EXCHANGE, asyncapi.channels['events']?.address);
-    assert.equal(REPLY_TO, 'amq.rabbitmq.reply-to');
+    assert.equal(REPLIES_EXCHANGE, asyncapi.channels['replies']?.address);
     assert.equal(agentQueue('h1'), 'watchdog.agent.h1.commands');
     assert.equal(agentQueries('h1'), 'watchdog.agent.h1.queries');
   });

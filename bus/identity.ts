@@ -1,0 +1,52 @@
+/**
+ * Who may do what on the broker. Each side has its own RabbitMQ user: control (commands every
+ * agent, reads replies, heartbeats and events), one per agent host, `agent-<hostname>` (reads only
+ * its own queues; publishes only replies, heartbeats and events), and the antagonist (publishes
+ * only events). The permissions below are RabbitMQ's configure / write / read regular expressions;
+ * the stack's and the lab's definitions are made from them. A message's sender is the `user_id`
+ * property, which RabbitMQ checks against the connection's user: agents accept commands only from
+ * control's user, control accepts a host's heartbeats and replies only from that host's user. No I/O.
+ */
+
+export const CONTROL_USER = 'control';
+export const ANTAGONIST_USER = 'antagonist';
+/** The broker user that speaks for one agent host. */
+export const agentUser = (hostname: string): string => `agent-${hostname}`;
+
+/** The user of an amqp(s):// URL (decoded); amqplib's default when the URL names none. */
+export function userOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).username) || 'guest';
+  } catch {
+    return 'guest';
+  }
+}
+
+export interface Permissions {
+  configure: string;
+  write: string;
+  read: string;
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+const NOTHING = '^$';
+
+/** Control: declares the topology and its own server-named queues, publishes commands (and its stream marker). */
+export const CONTROL_PERMISSIONS: Permissions = {
+  configure: '^(watchdog\\..*|amq\\.gen-.*)$',
+  write: '^(watchdog\\.commands|watchdog\\.events|watchdog\\.events\\.stream|amq\\.gen-.*)$',
+  read: '^(watchdog\\.(heartbeats|events|events\\.stream|replies)|amq\\.gen-.*)$',
+};
+
+/** One agent: its own two queues (bound to the commands exchange), and the three exchanges it publishes to. */
+export function agentPermissions(hostname: string): Permissions {
+  const own = `watchdog\\.agent\\.${escape(hostname)}`;
+  return {
+    configure: `^${own}(\\.commands|\\.queries)?$`,
+    write: `^(${own}\\.(commands|queries)|watchdog\\.(replies|heartbeats|events))$`,
+    read: `^(${own}\\.(commands|queries)|watchdog\\.commands)$`,
+  };
+}
+
+/** The antagonist tells each fault to the events exchange, nothing else. */
+export const ANTAGONIST_PERMISSIONS: Permissions = { configure: NOTHING, write: '^watchdog\\.events$', read: NOTHING };

@@ -1,0 +1,101 @@
+/**
+ * Who may do what on the bus, against the real broker with the users the lab made from
+ * `bus/identity.ts`: an agent's login cannot command any agent (the broker refuses it), a command
+ * from anyone but control is dropped and logged by the agent, and a forged heartbeat changes nothing.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import amqp from 'amqplib';
+import { agentUser } from '../../bus/identity.js';
+import { encode } from '../../bus/messages.js';
+import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, agentQueue, toHost } from '../../bus/topology.js';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { deleteAgentQueues, withChannel } from '../../lab/broker.js';
+import { agentBrokerUrl, brokerUrl } from '../../lab/broker-users.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
+import { createTarget, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
+import { http } from '../../lab/http.js';
+import { waitFor } from '../../lab/wait.js';
+
+const host = `sec-${runId}`;
+const intruder = `intruder-${runId}`;
+const made = `madeup-${runId}`;
+const name = uniqueName('web');
+let control: ControlProcess;
+let agent: AgentProcess;
+
+const hosts = async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body;
+const monitored = async () => (await http<{ name: string; monitored: boolean }[]>('GET', `${control.url}/containers?host=${host}`)).body.find((c) => c.name === name)?.monitored;
+
+/** Publishes one message as `url`'s user; resolves with how the broker took it: 'accepted', or the error that closed the channel. */
+async function publishAs(url: string, exchange: string, routingKey: string, body: Buffer, options: amqp.Options.Publish = {}): Promise<string> {
+  const connection = await amqp.connect(url);
+  connection.on('error', () => undefined);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const closed = new Promise<string>((resolve) => channel.on('error', (error: Error) => resolve(error.message)));
+    channel.publish(exchange, routingKey, body, options);
+    return await Promise.race([channel.waitForConfirms().then(() => 'accepted'), closed]);
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+before(async () => {
+  await createTarget(name);
+  control = await startControl();
+  agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, MONITORED: name, CHECK_INTERVAL_MS: '1000' });
+  await waitFor('the agent to be live', async () => (await hosts()).some((h) => h.hostname === host && h.live), 20_000, 100);
+});
+
+after(async () => {
+  await Promise.all([agent?.stop(), control?.stop()]);
+  await deleteAgentQueues([host, intruder]);
+  await removeRunContainers();
+});
+
+describe('the broker refuses what a login may not do', () => {
+  it('an agent\'s login cannot publish a command, through the commands exchange or straight into a queue', async () => {
+    const unmonitor = encode({ kind: 'actives', hostname: host, name, monitored: false });
+    const viaExchange = await publishAs(agentBrokerUrl(intruder), COMMANDS_EXCHANGE, toHost(host), unmonitor, { userId: agentUser(intruder) });
+    assert.match(viaExchange, /ACCESS_REFUSED - access to exchange 'watchdog.commands' in vhost '\/' refused for user 'agent-intruder-/);
+    const intoQueue = await publishAs(agentBrokerUrl(intruder), '', agentQueue(host), unmonitor, { userId: agentUser(intruder) });
+    assert.match(intoQueue, /ACCESS_REFUSED - access to exchange 'amq.default' in vhost '\/' refused for user 'agent-intruder-/);
+    const consume = await withChannel(async (channel) => {
+      await channel.consume(agentQueue(host), () => undefined);
+      return 'consumed';
+    }, agentBrokerUrl(intruder)).catch((error: Error) => error.message);
+    assert.match(consume, /ACCESS_REFUSED - access to queue 'watchdog.agent.sec-[0-9a-f]+.commands' in vhost '\/' refused for user 'agent-intruder-/, 'nor read another host\'s commands');
+    const impersonate = await publishAs(agentBrokerUrl(intruder), HEARTBEATS_EXCHANGE, '', encode({ kind: 'heartbeat', hostname: host, sentAt: new Date().toISOString(), threshold: 1, monitored: 0, leaving: true }), { userId: agentUser(host) });
+    assert.match(impersonate, /PRECONDITION_FAILED - user_id property set to 'agent-sec-[0-9a-f]+' but authenticated user was 'agent-intruder-[0-9a-f]+'/);
+    assert.equal(await monitored(), true);
+  });
+});
+
+describe('agents and control check who sent what the broker vouches for', () => {
+  it('an agent drops and logs a command from any user but control', async () => {
+    // The lab's administrator may publish anywhere: the agent still refuses its command.
+    const sent = await publishAs(brokerUrl('lab-admin'), COMMANDS_EXCHANGE, toHost(host), encode({ kind: 'actives', hostname: host, name, monitored: false }), { userId: 'lab-admin' });
+    assert.equal(sent, 'accepted');
+    const dropped = await agent.waitForLog('the dropped command', (e) => /^dropped a command \(actives\) from broker user lab-admin: only control may command agents$/.test(e.message));
+    assert.equal(dropped.level, 'warn');
+    assert.equal(await monitored(), true, 'still monitored');
+  });
+
+  it('control ignores a heartbeat for a host that does not come from that host\'s user', async () => {
+    const beat = (hostname: string, extra: object) => encode({ kind: 'heartbeat', hostname, sentAt: new Date().toISOString(), threshold: 1, monitored: 0, ...extra });
+    // Signed by the intruder's own user (which the broker allows), speaking for other hosts.
+    assert.equal(await publishAs(agentBrokerUrl(intruder), HEARTBEATS_EXCHANGE, '', beat(host, { leaving: true }), { userId: agentUser(intruder) }), 'accepted');
+    assert.equal(await publishAs(agentBrokerUrl(intruder), HEARTBEATS_EXCHANGE, '', beat(made, {}), { userId: agentUser(intruder) }), 'accepted');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const seen = await hosts();
+    assert.ok(seen.some((h) => h.hostname === host && h.live), 'the real host is still live (its forged goodbye was ignored)');
+    assert.ok(!seen.some((h) => h.hostname === made), 'the made-up host is unknown');
+    const list = await http<unknown[]>('GET', `${control.url}/containers`);
+    assert.equal(list.status, 200);
+    assert.ok(list.ms < 3000, `GET /containers does not wait for a made-up host (${Math.round(list.ms)} ms)`);
+    assert.match(control.output(), new RegExp(`ignored a heartbeat for host ${host} from broker user agent-intruder-[0-9a-f]+: only agent-${host} speaks for that host`));
+  });
+});

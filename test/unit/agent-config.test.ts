@@ -1,0 +1,45 @@
+/** The agent's broker identity as its configuration checks it: the URL's user must be the host's own. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readAgentConfig } from '../../agent/config.js';
+
+const base = { AGENT_HOSTNAME: 'h1', PROBER: 'ping' };
+const refusal = (env: Record<string, string>): string => {
+  try {
+    readAgentConfig({ ...base, ...env });
+    return 'accepted';
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+describe('agent configuration: the broker user', () => {
+  it('accepts agent-<hostname>, with CONTROL_USER control by default', () => {
+    const config = readAgentConfig({ ...base, AMQP_URL: 'amqps://agent-h1:s3cret@broker:5671' });
+    assert.equal(config.controlUser, 'control');
+    assert.equal(readAgentConfig({ ...base, AMQP_URL: 'amqp://agent-h1:x@broker', CONTROL_USER: 'ops' }).controlUser, 'ops');
+  });
+
+  it('refuses another user, naming the one it needs and never showing the password', () => {
+    const message = refusal({ AMQP_URL: 'amqp://guest:hunter2@broker:5672' });
+    assert.match(message, /AMQP_URL="amqp:\/\/guest:\*\*\*@broker:5672" must log in as the broker user agent-h1 \(control believes this host's heartbeats and answers only from that user\), not guest/);
+    assert.doesNotMatch(message, /hunter2/);
+    assert.match(refusal({ AMQP_URL: 'amqp://agent-h2:x@broker' }), /not agent-h2/);
+    assert.match(refusal({ AMQP_URL: 'http://agent-h1:x@broker' }), /must be an amqp:\/\/ or amqps:\/\/ URL/);
+  });
+});
+
+describe('agent configuration: TLS to the broker', () => {
+  it('reads the CA, certificate and key files of an amqps:// URL', () => {
+    const file = new URL(import.meta.url).pathname; // any readable file will do
+    const config = readAgentConfig({ ...base, AMQP_URL: 'amqps://agent-h1:x@broker:5671', AMQP_CA_FILE: file, AMQP_CERT_FILE: file, AMQP_KEY_FILE: file });
+    assert.deepEqual(Object.keys(config.brokerTls).sort(), ['ca', 'cert', 'key']);
+  });
+
+  it('refuses files it cannot read, TLS files without amqps://, and a certificate without its key', () => {
+    assert.match(refusal({ AMQP_URL: 'amqps://agent-h1:x@broker', AMQP_CA_FILE: '/nonexistent/ca.pem' }), /AMQP_CA_FILE="\/nonexistent\/ca.pem" cannot be read \(ENOENT\)/);
+    const file = new URL(import.meta.url).pathname;
+    assert.match(refusal({ AMQP_URL: 'amqp://agent-h1:x@broker', AMQP_CA_FILE: file }), /AMQP_CA_FILE=.* needs an amqps:\/\/ AMQP_URL \(TLS\)/);
+    assert.match(refusal({ AMQP_URL: 'amqps://agent-h1:x@broker', AMQP_CERT_FILE: file }), /AMQP_KEY_FILE="" and AMQP_CERT_FILE go together/);
+  });
+});
