@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { hostname as machineHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { readBrokerTls, type BrokerTls } from '../bus/broker-tls.js';
+import { checkBrokerUrls, readBrokerTls, type BrokerTls } from '../bus/broker-config.js';
+import { brokerUrls } from '../bus/connection.js';
 import { CONTROL_USER, agentUser, userOf } from '../bus/identity.js';
 import { CONTAINER_NAME_RULE, HOSTNAME_RULE, isContainerName, isHostname } from '../bus/messages.js';
 import { parseDockerHost, type DockerConnection } from '../shared/docker-host.js';
@@ -48,8 +49,8 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
   const badNames = monitored.filter((n) => !isContainerName(n));
   read.check('MONITORED', badNames.length === 0, `must be comma-separated container names, each ${CONTAINER_NAME_RULE}; bad: ${badNames.join(', ')}`);
   const amqpUrl = read.optional('AMQP_URL');
-  if (amqpUrl !== undefined && read.check('AMQP_URL', /^amqps?:\/\/[^\s]+$/.test(amqpUrl), 'must be an amqp:// or amqps:// URL')) {
-    const user = userOf(amqpUrl);
+  if (amqpUrl !== undefined && checkBrokerUrls(read, amqpUrl)) {
+    const user = userOf(brokerUrls(amqpUrl)[0] ?? amqpUrl);
     read.check('AMQP_URL', user === agentUser(hostname), `must log in as the broker user ${agentUser(hostname)} (control believes this host's heartbeats and answers only from that user), not ${user}`);
   }
   const config: AgentConfig = {

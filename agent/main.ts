@@ -1,5 +1,5 @@
 /** Starts the agent on this Docker host: wiring only; the behaviour lives in Watchdog. */
-import { dialWithTls } from '../bus/broker-tls.js';
+import { dialWithTls } from '../bus/broker-config.js';
 import { rename } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { systemClock } from '../shared/clock.js';

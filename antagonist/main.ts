@@ -13,7 +13,7 @@ import { run } from '../chaos/run-command.js';
 import { createLogger } from '../shared/logger.js';
 import { setPacketLoss } from '../chaos/packet-loss.js';
 import { BusConnection } from '../bus/connection.js';
-import { dialWithTls, readBrokerTls } from '../bus/broker-tls.js';
+import { checkBrokerUrls, dialWithTls, readBrokerTls } from '../bus/broker-config.js';
 import { EventPublisher } from '../bus/event-publisher.js';
 import type { Event } from '../bus/messages.js';
 import { chooseFault, type Candidate, type FaultKind, type Targeting } from './choose.js';
@@ -32,7 +32,7 @@ function readConfig() {
   }
   const label = read.optional('TARGET_LABEL') ?? (pattern ? null : 'watchdog.target');
   const amqpUrl = read.optional('AMQP_URL');
-  read.check('AMQP_URL', amqpUrl === undefined || /^amqps?:\/\/[^\s]+$/.test(amqpUrl), 'must be an amqp:// or amqps:// URL');
+  if (amqpUrl !== undefined) checkBrokerUrls(read, amqpUrl);
   const config = {
     host,
     amqpUrl,

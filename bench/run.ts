@@ -5,6 +5,7 @@
 import { controlPlaneBench } from './control-plane.js';
 import { dashboardBench } from './dashboard.js';
 import { eventsBench } from './events.js';
+import { failoverBench } from './failover.js';
 import { gatherLatency } from './gather-latency.js';
 import { healLatency } from './heal-latency.js';
 import { lossLatency } from './loss-latency.js';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   'measure-cost': () => measureCost(500),
   events: () => eventsBench(100_000),
   dashboard: () => dashboardBench(),
+  failover: () => failoverBench(5),
   verdict: () => verdictBench(),
 };
 

@@ -2,6 +2,9 @@
  * One AMQP connection and channel that come back by themselves. The topology and the consumers
  * are declared in `setup`, which runs again on every reconnect, so nothing stays closed after an
  * outage. Every connection and channel has an error listener: an unhandled one would kill the process.
+ * Several brokers (the nodes of a cluster) may be given as a comma-separated list: each attempt
+ * after a failure or a lost connection goes to the next one, so losing a node means reconnecting
+ * to another within the first retry.
  */
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Clock } from '../shared/clock.js';
@@ -21,6 +24,9 @@ export class BusConnection {
   private closing = false;
   private failures = 0;
   private cancelRetry: (() => void) | null = null;
+  private readonly urls: string[];
+  /** Which of the urls the next attempt dials. */
+  private next = 0;
   /** The broker user this side speaks as: every message it publishes carries it as `user_id`, which RabbitMQ checks. */
   readonly user: string;
 
@@ -32,7 +38,8 @@ export class BusConnection {
     private readonly clock: Clock,
     private readonly dial: Dial = (url, options) => amqp.connect(url, options),
   ) {
-    this.user = userOf(url);
+    this.urls = brokerUrls(url);
+    this.user = userOf(this.urls[0] ?? url);
   }
 
   /**
@@ -58,9 +65,10 @@ export class BusConnection {
 
   private async connect(): Promise<void> {
     let connection: ChannelModel | null = null;
+    const url = this.urls[this.next % this.urls.length] ?? this.url;
     try {
       // noDelay: without it Nagle's algorithm holds small replies back ~40 ms.
-      connection = await this.dial(this.url, { noDelay: true, clientProperties: { connection_name: this.name } });
+      connection = await this.dial(url, { noDelay: true, clientProperties: { connection_name: this.name } });
       connection.on('error', (error: Error) => this.log.warn(`bus connection error: ${error.message}`, { kind: 'bus' }));
       connection.on('close', () => this.lost(connection, 'connection closed'));
       const channel = await connection.createConfirmChannel();
@@ -75,9 +83,9 @@ export class BusConnection {
       this.connection = connection;
       this.current = channel;
       this.failures = 0;
-      this.log.info(`bus connected to ${redact(this.url)}`, { kind: 'bus' });
+      this.log.info(`bus connected to ${redact(url)}`, { kind: 'bus', broker: redact(url) });
     } catch (error) {
-      this.log.warn(`bus connect to ${redact(this.url)} failed: ${explainTlsError((error as Error).message)}`, { kind: 'bus' });
+      this.log.warn(`bus connect to ${redact(url)} failed: ${explainTlsError((error as Error).message)}`, { kind: 'bus' });
       await connection?.close().catch(() => undefined);
       this.scheduleReconnect();
     }
@@ -94,15 +102,22 @@ export class BusConnection {
 
   private scheduleReconnect(): void {
     if (this.closing) return;
-    const delayMs = Math.min(250 * 2 ** this.failures, 5_000);
+    this.next += 1; // the next broker of the list (the same one when there is one)
+    // A whole round of the list at the first delay, then backing off.
+    const delayMs = Math.min(250 * 2 ** Math.floor(this.failures / this.urls.length), 5_000);
     this.failures += 1;
     this.cancelRetry = this.clock.setTimeout(() => void this.connect(), delayMs);
   }
 }
 
-/** The URL without its password, for logs. */
+/** The URLs of a comma-separated list (one broker, or the nodes of a cluster). */
+export function brokerUrls(text: string): string[] {
+  return text.split(',').map((u) => u.trim()).filter(Boolean);
+}
+
+/** The URL (or list) without passwords, for logs. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+  return url.replace(/\/\/([^:/@,]+):[^@/,]*@/g, '//$1:***@');
 }
 
 /** Node's TLS failures, said in the operator's terms. */

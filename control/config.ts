@@ -1,5 +1,5 @@
 /** The control service's configuration, read once from the environment; a bad value names the variable. */
-import { readBrokerTls, type BrokerTls } from '../bus/broker-tls.js';
+import { checkBrokerUrls, readBrokerTls, type BrokerTls } from '../bus/broker-config.js';
 import { readFileSync } from 'node:fs';
 import { EnvReader, type Env } from '../shared/env.js';
 import { parseTargets, type WebhookTarget } from './notifications.js';
@@ -30,7 +30,7 @@ const AGE_UNIT_MS: Record<string, number> = { Y: 365 * 86_400_000, M: 30 * 86_40
 export function readControlConfig(env: Env = process.env): ControlConfig {
   const read = new EnvReader(env);
   const amqpUrl = read.string('AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672');
-  read.check('AMQP_URL', /^amqps?:\/\/[^\s]+$/.test(amqpUrl), 'must be an amqp:// or amqps:// URL');
+  checkBrokerUrls(read, amqpUrl);
   const config: ControlConfig = {
     amqpUrl,
     brokerTls: readBrokerTls(read, amqpUrl),

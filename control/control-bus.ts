@@ -21,6 +21,9 @@ export interface EventStreamOptions {
   maxAgeMs: number;
 }
 
+/** At most this many replies, and heartbeats, wait for one control replica. */
+const CONTROL_QUEUE_MAX_LENGTH = 10_000;
+
 export class ControlBus implements CommandBus, EventSource {
   private readonly connection: BusConnection;
   private readonly gatherer: ReplyGatherer;
@@ -142,11 +145,13 @@ export class ControlBus implements CommandBus, EventSource {
     await channel.consume(EVENTS_STREAM, (message) => this.onEvent(channel, message), { noAck: false, arguments: { 'x-stream-offset': from } });
     this.marker = randomUUID();
     channel.publish(EVENTS_EXCHANGE, '', Buffer.from('{}'), { type: 'marker', messageId: this.marker, userId: this.connection.user });
-    const replies = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    // Its own queues, bounded like every queue of the system: replies and heartbeats that pile up while control is stalled are dropped oldest first.
+    const own = { exclusive: true, autoDelete: true, arguments: { 'x-max-length': CONTROL_QUEUE_MAX_LENGTH } };
+    const replies = await channel.assertQueue('', own);
     await channel.bindQueue(replies.queue, REPLIES_EXCHANGE, replies.queue);
     await channel.consume(replies.queue, (message) => this.onReply(message), { noAck: true });
     this.replyQueue = replies.queue;
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    const { queue } = await channel.assertQueue('', own);
     await channel.bindQueue(queue, HEARTBEATS_EXCHANGE, '');
     await channel.consume(queue, (message) => this.onHeartbeat(message), { noAck: true });
     this.registry.listening();

@@ -1,5 +1,5 @@
 /** Starts the control service: REST API and Swagger UI, commands over RabbitMQ. Wiring only. */
-import { dialWithTls } from '../bus/broker-tls.js';
+import { dialWithTls } from '../bus/broker-config.js';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../shared/clock.js';
 import { readConfigOrRefuse } from '../shared/env.js';

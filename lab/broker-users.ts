@@ -19,7 +19,7 @@ const password = (user: 'lab-admin' | 'control' | 'antagonist'): string => readF
 export const brokerUrl = (user: 'lab-admin' | 'control' | 'antagonist', port = 5672): string => `amqp://${user}:${password(user)}@127.0.0.1:${port}`;
 
 /** An agent host's password: derived from the lab's admin secret, so every test process agrees on it. */
-const agentPassword = (hostname: string): string => createHmac('sha256', password('lab-admin')).update(agentUser(hostname)).digest('base64url');
+const agentPassword = (hostname: string): string => `p${createHmac('sha256', password('lab-admin')).update(agentUser(hostname)).digest('base64url')}`; // never a leading '-', which rabbitmqctl would read as an option
 
 const made = new Set<string>();
 

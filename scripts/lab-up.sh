@@ -5,6 +5,7 @@
 #   scripts/lab-up.sh                 engine + broker + images on the default engine
 #   LAB_HOSTS=2 scripts/lab-up.sh     ... plus simulated hosts h2..hN (own dockerd, bridge, socket)
 #   LAB_BROWSER=1 scripts/lab-up.sh   ... plus Debian's chromium for the browser test
+#   LAB_CLUSTER=1 scripts/lab-up.sh   ... plus a 3-node RabbitMQ cluster on this machine (ports 5681-5683)
 #   LAB_IMAGES=1 scripts/lab-up.sh    ... plus the system's images (agent, control, antagonist, dummy)
 #                                     and offline stand-ins for node:24-bookworm-slim, rabbitmq:3-management
 #                                     and prom/prometheus
@@ -13,6 +14,7 @@ set -euo pipefail
 LAB_HOSTS=${LAB_HOSTS:-1}
 LAB_BROWSER=${LAB_BROWSER:-0}
 LAB_IMAGES=${LAB_IMAGES:-0}
+LAB_CLUSTER=${LAB_CLUSTER:-0}
 LAB_STATE=/var/lib/watchdog-lab
 LAB_RUN=/run/watchdog-lab
 BASE_TAG=watchdog-lab/bookworm:latest
@@ -228,6 +230,7 @@ start_engine /var/run/docker.sock
 configure_broker_tls
 start_broker
 configure_broker
+[ "$LAB_CLUSTER" = 1 ] && "$here/scripts/lab-cluster.sh"
 load_images unix:///var/run/docker.sock
 [ "$LAB_IMAGES" = 1 ] && build_images
 for ((n = 2; n <= LAB_HOSTS; n++)); do

@@ -9,7 +9,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 echo "== lab (Docker engines, RabbitMQ, images)"
-LAB_HOSTS=2 LAB_BROWSER=1 LAB_IMAGES=1 scripts/lab-up.sh
+LAB_HOSTS=2 LAB_BROWSER=1 LAB_IMAGES=1 LAB_CLUSTER=1 scripts/lab-up.sh
 echo "== contracts (generated types match asyncapi.yaml and openapi.yaml)"
 npx tsx scripts/contracts.ts --check
 echo "== dashboard (bundle)"

@@ -78,5 +78,5 @@ export function readConfigOrRefuse<T>(component: string, read: () => T): T | nul
 /** A value as an error may show it: secrets hidden. */
 function shown(name: string, value: string): string {
   if (/TOKEN|PASSWORD|SECRET/.test(name)) return value === '' ? '' : '***';
-  return value.replace(/\/\/([^:/@\s]+):[^@/\s]*@/, '//$1:***@');
+  return value.replace(/\/\/([^:/@\s,]+):[^@/\s,]*@/g, '//$1:***@');
 }

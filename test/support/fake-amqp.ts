@@ -75,8 +75,11 @@ export class FakeBroker {
   refuse: Error | null = null;
   private connection: (EventEmitter & { close(): Promise<void> }) | null = null;
 
-  readonly dial: Dial = async () => {
+  /** The URL of every dial, in order. */
+  readonly dialed: string[] = [];
+  readonly dial: Dial = async (url) => {
     this.dials += 1;
+    this.dialed.push(url);
     if (this.refuse) throw this.refuse;
     const connection = Object.assign(new EventEmitter(), {
       createConfirmChannel: async () => {

@@ -43,3 +43,12 @@ describe('agent configuration: TLS to the broker', () => {
     assert.match(refusal({ AMQP_URL: 'amqps://agent-h1:x@broker', AMQP_CERT_FILE: file }), /AMQP_KEY_FILE="" and AMQP_CERT_FILE go together/);
   });
 });
+
+describe('agent configuration: a cluster', () => {
+  it('takes the nodes as a list, one user on all, and shows none of the passwords when it refuses', () => {
+    assert.equal(readAgentConfig({ ...base, AMQP_URL: 'amqp://agent-h1:a@n1:5672,amqp://agent-h1:a@n2:5672' }).amqpUrl, 'amqp://agent-h1:a@n1:5672,amqp://agent-h1:a@n2:5672');
+    const message = refusal({ AMQP_URL: 'amqp://agent-h1:secret1@n1,amqp://other:secret2@n2' });
+    assert.match(message, /must log in as the same user on every node/);
+    assert.doesNotMatch(message, /secret/);
+  });
+});

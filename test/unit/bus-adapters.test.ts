@@ -60,6 +60,21 @@ describe('BusConnection', () => {
     assert.equal(setups, 2, 'no reconnect after close');
   });
 
+  it('given the nodes of a cluster, reconnects to the next one when the connection is lost', async () => {
+    const connection = new BusConnection('amqp://u:p@node1:5672, amqp://u:p@node2:5672,amqp://u:p@node3:5672', 'test', async () => undefined, log, clock, broker.dial);
+    connection.start();
+    await settle();
+    assert.deepEqual(broker.dialed, ['amqp://u:p@node1:5672']);
+    broker.drop(); // node1 is lost
+    clock.advance(250);
+    await settle();
+    assert.deepEqual(broker.dialed.slice(1), ['amqp://u:p@node2:5672'], 'the next node, at the first retry');
+    assert.ok(connection.channel);
+    assert.ok(log.lines.some((l) => l.message === 'bus connected to amqp://u:***@node2:5672'));
+    assert.equal(connection.user, 'u');
+    await connection.close();
+  });
+
   it('never logs the password of the URL', async () => {
     broker.refuse = new Error('ECONNREFUSED');
     const connection = new BusConnection('amqp://user:hunter2@broker', 'test', async () => undefined, log, clock, broker.dial);
