@@ -4,8 +4,7 @@
  * until a `PUT /threshold` is confirmed by it again, beside a command's round trip in steady state.
  */
 import { startAgent } from '../lab/agent-process.js';
-import { deleteAgentQueues } from '../lab/broker.js';
-import { CLUSTER_PORTS, clusterAgentUrl, clusterUrl, connectedPort, ensureCluster, killNode } from '../lab/cluster.js';
+import { CLUSTER_PORTS, clusterAgentUrl, clusterUrl, connectedPort, ensureCluster, forgetClusterHost, killNode } from '../lab/cluster.js';
 import { startControl } from '../lab/control-process.js';
 import { runId } from '../lab/docker.js';
 import { http } from '../lab/http.js';
@@ -43,7 +42,7 @@ export async function failoverBench(rounds = 5): Promise<BenchResult> {
   } finally {
     await agent.stop();
     await control.stop();
-    await deleteAgentQueues([host]);
+    forgetClusterHost(host);
   }
   const r = summarize(reconnects);
   const c = summarize(commands);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 import { agentPermissions, agentUser } from '../bus/identity.js';
+import { agentQueue } from '../bus/topology.js';
 import { agentBrokerUrl, brokerUrl } from './broker-users.js';
 
 const root = new URL('../', import.meta.url).pathname;
@@ -40,6 +41,19 @@ export function clusterAgentUrl(host: string, ports: readonly number[] = CLUSTER
     made.add(host);
   }
   return urls.join(',');
+}
+
+/** Deletes a test host's command queue and broker user on the cluster. */
+export function forgetClusterHost(host: string): void {
+  const ctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', '-n', node(CLUSTER_PORTS[0]), ...args], { stdio: 'ignore' });
+  for (const args of [['delete_queue', agentQueue(host)], ['delete_user', agentUser(host)]]) {
+    try {
+      ctl(...args);
+    } catch {
+      // already gone
+    }
+  }
+  made.delete(host);
 }
 
 /** Kills the node on this port with SIGKILL, as a crash would; resolves once it is gone. */

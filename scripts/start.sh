@@ -32,8 +32,12 @@ say "waiting for the control service and the agent"
 agent_live() { # node's fetch rather than curl, which a fresh machine may not have
   node -e "fetch('http://localhost:$CONTROL_PORT/hosts').then(r => r.json()).then(h => process.exit(h.some(x => x.live) ? 0 : 1), () => process.exit(1))"
 }
-for _ in $(seq 1 120); do agent_live && break; sleep 1; done
-agent_live || { say "the agent did not come up; see: docker-compose -p watchdog logs"; exit 1; }
+live=0
+for _ in $(seq 1 120); do
+  if agent_live; then live=1; break; fi
+  sleep 1
+done
+[ "$live" = 1 ] || { say "the agent did not come up within 120 s; see: docker-compose --env-file .secrets/stack.env -p watchdog logs"; exit 1; }
 
 cat <<TXT
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
-import { CLUSTER_PORTS, clusterAgentUrl, clusterUrl, connectedPort, ensureCluster, killNode } from '../../lab/cluster.js';
+import { CLUSTER_PORTS, clusterAgentUrl, clusterUrl, connectedPort, ensureCluster, forgetClusterHost, killNode } from '../../lab/cluster.js';
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { createTarget, engine, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
@@ -33,6 +33,7 @@ after(async () => {
   await Promise.all([agent?.stop(), control?.stop()]);
   await removeRunContainers();
   await ensureCluster(); // the killed node comes back and rejoins
+  forgetClusterHost(host);
 });
 
 it('kill the node an agent is on while commands flow: each 200 applied exactly once, healing goes on', async () => {
