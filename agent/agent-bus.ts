@@ -18,8 +18,12 @@ import type { Watchdog } from './watchdog.js';
 
 export class AgentBus {
   private readonly connection: BusConnection;
-  /** State-changing commands are applied one at a time, in the order they arrive. */
-  private queue: Promise<void> = Promise.resolve();
+  /**
+   * State-changing commands in lanes: the commands of one lane (one container's, or the threshold,
+   * or the mode) are applied one at a time in the order they arrive; lanes do not wait for each
+   * other, so a command waiting on a hung engine (about one container) holds nothing else.
+   */
+  private readonly lanes = new Map<string, Promise<void>>();
   private cancelHeartbeat: (() => void) | null = null;
   private readonly events: EventPublisher;
   private readonly recent = new RecentCommands();
@@ -62,7 +66,7 @@ export class AgentBus {
   async stop(): Promise<void> {
     this.cancelHeartbeat?.();
     this.sendHeartbeat(true);
-    await this.queue;
+    await Promise.all(this.lanes.values());
     // Closing right after a publish can lose it: wait (briefly) until the broker has it.
     const channel = this.connection.channel;
     if (channel) {
@@ -134,7 +138,15 @@ export class AgentBus {
     // Commands one at a time, in order; queries at once (they read what the agent holds, so a
     // command waiting on a slow engine never holds them).
     if (command.kind === 'list_request') void apply();
-    else this.queue = this.queue.then(apply);
+    else this.enqueue(laneOf(command), apply);
+  }
+
+  private enqueue(lane: string, apply: () => Promise<void>): void {
+    const next = (this.lanes.get(lane) ?? Promise.resolve()).then(apply);
+    this.lanes.set(lane, next);
+    void next.then(() => {
+      if (this.lanes.get(lane) === next) this.lanes.delete(lane);
+    });
   }
 
   /** To the replies exchange, routed by the requester's reply queue name (agents may publish nowhere else but heartbeats and events). */
@@ -167,6 +179,11 @@ function settle(channel: Channel, message: ConsumeMessage, ok: boolean): void {
   } catch {
     // channel closed: the message comes again on the new channel
   }
+}
+
+/** Which commands must keep their order among themselves: those about one container, the threshold's, the mode's. */
+function laneOf(command: Exclude<Command, { kind: 'list_request' }>): string {
+  return command.kind === 'actives' || command.kind === 'policy' ? `container ${command.name}` : command.kind;
 }
 
 function commandFields(command: Command): object {

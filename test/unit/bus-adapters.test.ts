@@ -162,6 +162,10 @@ describe('AgentBus', () => {
     broker.channel?.deliver(agentQueries('h1'), '{"kind":"list_request"}', { correlationId: 'q1', replyTo: 'reply-here', userId: 'control' });
     await settle();
     assert.deepEqual(replies().map((r) => r.options['correlationId']), ['q1'], 'the query is answered, the command still waits');
+    broker.channel?.deliver(agentQueue('h1'), '{"kind":"threshold","threshold":30}', { correlationId: 't1', replyTo: 'reply-here', userId: 'control' });
+    broker.channel?.deliver(agentQueue('h1'), '{"kind":"policy","hostname":"h1","name":"web","policy":{}}', { correlationId: 'p1', replyTo: 'reply-here', userId: 'control' });
+    await settle();
+    assert.deepEqual(replies().map((r) => r.options['correlationId']), ['q1', 't1'], 'the threshold is not held; the same container\'s next command waits its turn');
     runtime.hangInspect = false;
   });
 
