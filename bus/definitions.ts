@@ -6,7 +6,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { ANTAGONIST_PERMISSIONS, ANTAGONIST_USER, CONTROL_PERMISSIONS, CONTROL_USER, agentPermissions, agentUser, type Permissions } from './identity.js';
-import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, HEARTBEATS_EXCHANGE, REPLIES_EXCHANGE } from './topology.js';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, REPLIES_EXCHANGE } from './topology.js';
+
+/** The events stream's size limit (RabbitMQ drops its oldest segments past it): 5 GB, some 18 million events. */
+export const EVENTS_MAX_BYTES = 5_000_000_000;
 
 export interface BrokerUser {
   name: string;
@@ -42,5 +45,7 @@ export function brokerDefinitions(users: BrokerUser[]): object {
     users: users.map((u) => ({ name: u.name, password_hash: passwordHash(u.password), hashing_algorithm: 'rabbit_password_hashing_sha256', tags: u.tags ?? '' })),
     permissions: users.map((u) => ({ user: u.name, vhost, ...u.permissions })),
     exchanges: [exchange(COMMANDS_EXCHANGE, 'direct'), exchange(REPLIES_EXCHANGE, 'direct'), exchange(HEARTBEATS_EXCHANGE, 'fanout'), exchange(EVENTS_EXCHANGE, 'fanout')],
+    // The events stream is trimmed by age (control's EVENTS_MAX_AGE) and, by this policy, by size: no traffic grows it without limit.
+    policies: [{ vhost, name: 'watchdog-events-size', pattern: `^${EVENTS_STREAM.replace(/\./g, '\\.')}$`, 'apply-to': 'queues', definition: { 'max-length-bytes': EVENTS_MAX_BYTES }, priority: 0 }],
   };
 }
