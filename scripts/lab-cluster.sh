@@ -6,16 +6,8 @@
 # rejoins), joins new ones, and gives the cluster the lab's users. Run by `LAB_CLUSTER=1 scripts/lab-up.sh`.
 set -euo pipefail
 LAB_STATE=/var/lib/watchdog-lab
-say() { printf '[lab] %s\n' "$*" >&2; }
-die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
-wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
-  local limit=$1 what=$2; shift 2
-  local deadline=$((SECONDS + limit))
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || die "$what did not come up within ${limit}s"
-    sleep 0.3
-  done
-}
+# shellcheck source=scripts/lab-lib.sh
+. "$(dirname "$0")/lab-lib.sh"
 [ "$(id -u)" = 0 ] || die "the lab needs root"
 [ -s "$LAB_STATE/broker/definitions.json" ] || die "run scripts/lab-up.sh first (it makes the broker users)"
 

@@ -25,19 +25,10 @@ PROMETHEUS_TAG=watchdog-lab/prometheus:2
 APP_IMAGES=(agent control antagonist dummy)
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-say() { printf '[lab] %s\n' "$*" >&2; }
-die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lab-lib.sh
+. "$here/scripts/lab-lib.sh"
 
 [ "$(id -u)" = 0 ] || die "the lab needs root (it installs packages and starts dockerd)"
-
-wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
-  local limit=$1 what=$2; shift 2
-  local deadline=$((SECONDS + limit))
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || die "$what did not come up within ${limit}s"
-    sleep 0.3
-  done
-}
 
 install_packages() {
   local wanted=(docker.io iputils-ping iptables iproute2 debootstrap rabbitmq-server fping docker-compose prometheus curl openssl)

@@ -185,6 +185,17 @@ describe('AgentBus', () => {
   });
 });
 
+/** A control bus connected to the fake broker, with its registry and channel. */
+async function startControlBus() {
+  const registry = new HostRegistry(clock, 6000, 2000);
+  const bus = new ControlBus('amqp://broker', registry, log, clock, new EventLog(7 * 86_400_000, 1000), STREAM, broker.dial);
+  bus.start();
+  await settle();
+  const channel = broker.channel;
+  assert.ok(channel);
+  return { registry, bus, channel };
+}
+
 describe('ControlBus', () => {
   it('reads the events stream into the log, by stream offset, and knows when it has read to the end', async () => {
     const events = new EventLog(7 * 86_400_000, 1000);
@@ -210,12 +221,7 @@ describe('ControlBus', () => {
   });
 
   it('delivers valid replies to the waiting request and drops malformed ones and heartbeats, logging why', async () => {
-    const registry = new HostRegistry(clock, 6000, 2000);
-    const bus = new ControlBus('amqp://broker', registry, log, clock, new EventLog(7 * 86_400_000, 1000), STREAM, broker.dial);
-    bus.start();
-    await settle();
-    const channel = broker.channel;
-    assert.ok(channel);
+    const { registry, bus, channel } = await startControlBus();
     // Server-named queues: the reply queue first, then the heartbeat queue.
     const [replyQueue = '', heartbeatQueue = ''] = [...channel.consumers.keys()].filter((q) => q.startsWith('amq.gen'));
     const h1 = { userId: 'agent-h1' };
@@ -252,12 +258,7 @@ describe('ControlBus', () => {
   });
 
   it('sends queries to live agents\' query queues and commands to their durable queues, each with an id', async () => {
-    const registry = new HostRegistry(clock, 6000, 2000);
-    const bus = new ControlBus('amqp://broker', registry, log, clock, new EventLog(7 * 86_400_000, 1000), STREAM, broker.dial);
-    bus.start();
-    await settle();
-    const channel = broker.channel;
-    assert.ok(channel);
+    const { bus, channel } = await startControlBus();
     void bus.toAll({ kind: 'list_request' }, [], { timeoutMs: 4000, persistent: false });
     void bus.toHost('h1', { kind: 'list_request' }, { timeoutMs: 4000, persistent: false });
     void bus.toAll({ kind: 'threshold', threshold: 5 }, [], { timeoutMs: 4000, persistent: true });
@@ -268,12 +269,7 @@ describe('ControlBus', () => {
   });
 
   it('answers bus_unavailable, not a wait, for a command the broker did not confirm by the deadline', async () => {
-    const registry = new HostRegistry(clock, 6000, 2000);
-    const bus = new ControlBus('amqp://broker', registry, log, clock, new EventLog(7 * 86_400_000, 1000), STREAM, broker.dial);
-    bus.start();
-    await settle();
-    const channel = broker.channel;
-    assert.ok(channel);
+    const { bus, channel } = await startControlBus();
     channel.confirming = false;
     const sent = bus.toHost('h1', { kind: 'threshold', threshold: 5 }, { timeoutMs: 4000, persistent: true });
     const outcome = sent.then(() => 'gathered', (error: Error) => error.message);
