@@ -135,8 +135,8 @@ export class AgentBus {
         settle(channel, message, true);
       }
     };
-    // Commands one at a time, in order; queries at once (they read what the agent holds, so a
-    // command waiting on a slow engine never holds them).
+    // Commands one at a time in their lane, in order; queries at once (they read what the agent
+    // holds, so a command waiting on a slow engine never holds them).
     if (command.kind === 'list_request') void apply();
     else this.enqueue(laneOf(command), apply);
   }
