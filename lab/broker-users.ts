@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { agentPermissions, agentUser } from '../bus/identity.js';
 
 export const BROKER_SECRETS = '/var/lib/watchdog-lab/broker';
-const BROKER = '127.0.0.1:5672';
 const MANAGEMENT = 'http://127.0.0.1:15672/api';
 
 const password = (user: 'lab-admin' | 'control' | 'antagonist'): string => readFileSync(`${BROKER_SECRETS}/${user}`, 'utf8').trim();
@@ -33,7 +32,7 @@ export function agentBrokerUrl(hostname: string, port = 5672): string {
     management(calls);
     made.add(hostname);
   }
-  return `amqp://${agentUser(hostname)}:${agentPassword(hostname)}@${port === 5672 ? BROKER : `127.0.0.1:${port}`}`;
+  return `amqp://${agentUser(hostname)}:${agentPassword(hostname)}@127.0.0.1:${port}`;
 }
 
 /** Removes the agents' broker users of these hosts. */
