@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -97,6 +97,25 @@ describe('resource counters', () => {
     const samples = await new CgroupStatsSource(root, proc).sample([{ name: 'web', id: 'abc', pid: 42 }, { name: 'gone', id: 'zzz' }]);
     assert.deepEqual(samples.get('web'), { cpuNs: 1_500_000, memoryBytes: 3072, rxBytes: 9, txBytes: 11 });
     assert.match(String(samples.get('gone')), /no (memory )?cgroup found for container zzz/);
+  });
+
+  it('reads the counters afresh every sample, and lets go of the files of a container no longer sampled', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cgroup-'));
+    const dir = join(root, 'memory', 'docker', 'abc');
+    mkdirSync(dir, { recursive: true });
+    mkdirSync(join(root, 'cpuacct', 'docker', 'abc'), { recursive: true });
+    const cpuFile = join(root, 'cpuacct', 'docker', 'abc', 'cpuacct.usage');
+    writeFileSync(cpuFile, '100\n');
+    writeFileSync(join(dir, 'memory.usage_in_bytes'), '4096\n');
+    writeFileSync(join(dir, 'memory.stat'), 'cache 1\ntotal_inactive_file 96\n');
+    const source = new CgroupStatsSource(root, mkdtempSync(join(tmpdir(), 'proc-')));
+    const openFiles = (): number => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root); } catch { return false; } }).length;
+    assert.equal(((await source.sample([{ name: 'web', id: 'abc' }])).get('web') as ResourceSample).cpuNs, 100);
+    writeFileSync(cpuFile, '250\n');
+    assert.deepEqual((await source.sample([{ name: 'web', id: 'abc' }])).get('web'), { cpuNs: 250, memoryBytes: 4000, rxBytes: 0, txBytes: 0 });
+    assert.equal(openFiles(), 3);
+    await source.sample([]);
+    assert.equal(openFiles(), 0);
   });
 
   it('asks the fallback only for the containers the first source could not read', async () => {
