@@ -18,6 +18,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { LineFifo } from './line-fifo.js';
 
 export interface ProbeOutcome {
   ip: string;
@@ -193,6 +194,8 @@ const STALL_MS = 3000;
 class FpingProcess {
   private readonly child: ChildProcess;
   private readonly ledger: ProbeLedger;
+  /** Its output, read on the tick; null where no FIFO could be made (then read as it comes). */
+  private readonly lines: LineFifo | null;
   private readonly tick: NodeJS.Timeout;
   private lastAnswerAt = Date.now();
   private lastLineAt = Date.now();
@@ -209,8 +212,10 @@ class FpingProcess {
     // -l: loop; -p: period per target; -t: reply timeout; -r 0: no retries; -i 0.1: 0.1 ms between any two packets
     // (fping's default 10 ms, or 1 ms, caps a process at 100 or 1,000 probes a second: measured, 240 targets at
     // 4/s and 150 at 20/s each got a fraction of their rate).
-    this.child = spawn('fping', ['-l', '-p', String(periodMs), '-t', String(timeoutMs), '-r', '0', '-i', '0.1', ...targets], { stdio: ['ignore', 'pipe', 'pipe'] });
-    createInterface({ input: this.child.stdout! }).on('line', (text) => this.line(text));
+    this.lines = openLineFifo(sink);
+    this.child = spawn('fping', ['-l', '-p', String(periodMs), '-t', String(timeoutMs), '-r', '0', '-i', '0.1', ...targets], { stdio: ['ignore', this.lines?.childEnd ?? 'pipe', 'pipe'] });
+    this.lines?.childStarted();
+    if (!this.lines) createInterface({ input: this.child.stdout! }).on('line', (text) => this.line(text));
     this.tick = setInterval(() => this.settle(), Math.max(10, Math.min(50, periodMs / 2)));
     this.tick.unref();
     let stderr = '';
@@ -229,6 +234,7 @@ class FpingProcess {
     this.stopped = true;
     clearInterval(this.tick);
     this.child.kill();
+    this.lines?.close();
   }
 
   /** Ended other than by stop(): the pool is told, and starts its targets again. */
@@ -252,10 +258,29 @@ class FpingProcess {
   }
 
   private settle(): void {
+    try {
+      this.lines?.drain((text) => this.line(text));
+    } catch (error) {
+      return this.exited(`fping's output could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (this.stopped) return;
     const now = Date.now();
     if (now - this.lastLineAt > STALL_MS) return this.exited(`fping printed nothing for ${STALL_MS / 1000} s`);
     if (this.nothingAnswers(now)) return;
     for (const outcome of this.ledger.settleAll()) this.sink.outcome(outcome);
+  }
+}
+
+let fifoRefusalSaid = false;
+
+/** A FIFO for a new process's lines, or null (said once) where none can be made. */
+function openLineFifo(sink: ProbeSink): LineFifo | null {
+  try {
+    return new LineFifo();
+  } catch (error) {
+    if (!fifoRefusalSaid) sink.error(`fping's lines are read as they come, at a higher CPU cost: ${error instanceof Error ? error.message : String(error)}`);
+    fifoRefusalSaid = true;
+    return null;
   }
 }
 
