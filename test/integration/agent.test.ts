@@ -63,8 +63,9 @@ describe('agent on a real engine', () => {
     const restartMs = Date.now() - injectedAt;
     // One interval (1 s), a probe of 5 pings 0.2 s apart with a 1 s wait (1.8 s), a 2 s stop grace, and the restart.
     assert.ok(restartMs < 6_000, `restarted after ${restartMs} ms`);
+    // The cycle whose pings straddle the moment the drop begins can see one of its 5 answered (80 %).
     const lossy = a.log().find((e) => e.container === name && e.verdict === 'lossy');
-    assert.equal(lossy?.lossPercent, 100);
+    assert.ok((lossy?.lossPercent ?? 0) >= 80, `restarted on ${lossy?.lossPercent} % loss`);
     const restart = await a.waitForLog('the restart action', (e) => e.container === name && e.kind === 'action');
     assert.equal(restart.action, 'restart');
     assert.equal(restart.outcome, 'ok');
