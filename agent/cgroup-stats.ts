@@ -79,7 +79,7 @@ class ContainerCounters {
     if (!pid) return { rxBytes: 0, txBytes: 0 };
     if (this.net?.pid !== pid) {
       this.net?.file.close();
-      this.net = null;
+      this.net = null; // stays so if the new instance's file cannot be opened
       this.net = { pid, file: new CounterFile(`${this.proc}/${pid}/net/dev`) };
     }
     return parseNetDev(this.net.file.read());

@@ -18,6 +18,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { errorMessage } from '../shared/errors.js';
 import { LineFifo } from './line-fifo.js';
 
 export interface ProbeOutcome {
@@ -261,7 +262,7 @@ class FpingProcess {
     try {
       this.lines?.drain((text) => this.line(text));
     } catch (error) {
-      return this.exited(`fping's output could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      return this.exited(`fping's output could not be read: ${errorMessage(error)}`);
     }
     if (this.stopped) return;
     const now = Date.now();
@@ -278,7 +279,7 @@ function openLineFifo(sink: ProbeSink): LineFifo | null {
   try {
     return new LineFifo();
   } catch (error) {
-    if (!fifoRefusalSaid) sink.error(`fping's lines are read as they come, at a higher CPU cost: ${error instanceof Error ? error.message : String(error)}`);
+    if (!fifoRefusalSaid) sink.error(`fping's lines are read as they come, at a higher CPU cost: ${errorMessage(error)}`);
     fifoRefusalSaid = true;
     return null;
   }
