@@ -154,23 +154,28 @@ export class CommandHandler {
   }
 }
 
-/** A container's latest results as the optional fields of its ContainerStatus. */
+/**
+ * A container's latest results as the optional fields of its ContainerStatus, only those it has.
+ * Built field by field: a list of 10,000 containers (100 simulated hosts) spent most of its time
+ * here when this went through Object.entries and Object.fromEntries.
+ */
 function measured(result: ContainerResult | undefined): Partial<ContainerStatus> {
-  if (!result) return {};
-  const iso = (at: number | undefined) => (at === undefined ? undefined : new Date(at).toISOString());
-  const fields: Partial<ContainerStatus> = {
-    checkedAt: iso(result.checkedAt),
-    lossPercent: result.lossPercent,
-    rttMs: result.rttMs,
-    rttMinMs: result.rttMinMs,
-    rttMaxMs: result.rttMaxMs,
-    cpuPercent: result.cpuPercent,
-    memoryBytes: result.memoryBytes,
-    networkRxBytes: result.rxBytes,
-    networkTxBytes: result.txBytes,
-    restarts: result.restarts,
-    lastHeal: result.lastHeal && { ...result.lastHeal, at: new Date(result.lastHeal.at).toISOString() },
-    lossVerdict: result.verdictDetail,
+  const fields: Partial<ContainerStatus> = {};
+  if (!result) return fields;
+  const put = <K extends keyof ContainerStatus>(key: K, value: ContainerStatus[K] | undefined): void => {
+    if (value !== undefined) fields[key] = value;
   };
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  if (result.checkedAt !== undefined) fields.checkedAt = new Date(result.checkedAt).toISOString();
+  put('lossPercent', result.lossPercent);
+  put('rttMs', result.rttMs);
+  put('rttMinMs', result.rttMinMs);
+  put('rttMaxMs', result.rttMaxMs);
+  put('cpuPercent', result.cpuPercent);
+  put('memoryBytes', result.memoryBytes);
+  put('networkRxBytes', result.rxBytes);
+  put('networkTxBytes', result.txBytes);
+  fields.restarts = result.restarts;
+  if (result.lastHeal) fields.lastHeal = { ...result.lastHeal, at: new Date(result.lastHeal.at).toISOString() };
+  put('lossVerdict', result.verdictDetail);
+  return fields;
 }
