@@ -156,8 +156,8 @@ export class CommandHandler {
 
 /**
  * A container's latest results as the optional fields of its ContainerStatus, only those it has.
- * Built field by field: a list of 10,000 containers (100 simulated hosts) spent most of its time
- * here when this went through Object.entries and Object.fromEntries.
+ * Built field by field: through Object.entries and Object.fromEntries this was the busiest function
+ * of a list of 10,000 containers (100 simulated hosts in one process; a quarter of its CPU).
  */
 function measured(result: ContainerResult | undefined): Partial<ContainerStatus> {
   const fields: Partial<ContainerStatus> = {};
