@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent } from '../lab/agent-process.js';
+import { waitFor } from '../lab/wait.js';
 import { engine, removeRunContainers, RUN_LABEL, runId, TARGET_IMAGE } from '../lab/docker.js';
 import { mapWithConcurrency } from '../agent/concurrency.js';
 import { sampleUsage } from './process-usage.js';
@@ -22,8 +23,6 @@ import { ms, summarize, type BenchResult, type Row } from './stats.js';
 const INTERVAL_MS = 5000;
 const SAMPLE_CYCLES = 4;
 const KILLED = 3;
-/** From the first cycle to the quiet window: past every container's first verdict (about 10 s at 1,000). */
-const WARM_UP_MS = 15_000;
 /** The agent's default PROBE_BUDGET (steady probes a second), to skip the no-budget variant where it would be the same. */
 const DEFAULT_BUDGET = 1000;
 
@@ -86,8 +85,9 @@ export async function scale(sizes = [100, 500, 1000], variants = VARIANTS): Prom
         const agent = startAgent({ MONITORED: monitored.join(','), CHECK_INTERVAL_MS: String(INTERVAL_MS), ...variant.env }, mkdtempSync(join(tmpdir(), 'scale-')));
         await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 120_000);
         // Past the start: every container's first verdict (the sequential test's first ok after
-        // about 10 probes) and the first cycles, so the quiet window shows the steady cost.
-        await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+        // about 10 probes; the classic check of the first cycle), so the quiet window shows the steady cost.
+        const judged = (): number => new Set(agent.log().filter((e) => e.container !== undefined && e.verdict !== undefined).map((e) => e.container)).size;
+        await waitFor('every container\'s first verdict', () => judged() >= size || undefined, 120_000, 1000);
         const quiet = await usageOf(agent.child.pid ?? 0, SAMPLE_CYCLES * INTERVAL_MS);
         const sampling = usageOf(agent.child.pid ?? 0, SAMPLE_CYCLES * INTERVAL_MS);
         // A few real faults, so healing is shown to work at this size: each must be started again.
