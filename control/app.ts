@@ -40,7 +40,7 @@ export async function createApp(service: ControlService, options: { apiToken: st
         const list = await service.listContainers(containerQuery(c.request.query as Record<string, string | undefined>));
         res.set('X-Answered-Hosts', list.answered.join(','));
         res.set('X-Silent-Hosts', list.silent.join(','));
-        res.status(200).json(list.containers);
+        res.status(200).type('application/json').send(list.containersJson);
       },
       monitorContainer: async (c: Context, _req: Request, res: Response) => {
         const { hostname, containerName } = c.request.params as PathOf<'monitorContainer'>;
@@ -127,6 +127,8 @@ export async function createApp(service: ControlService, options: { apiToken: st
   const routes = new SpecRoutes(definition);
 
   const app = express();
+  // No ETag on answers: they are live state, new every check cycle, and hashing a fleet's container list (megabytes) costs more than it could save.
+  app.set('etag', false);
   app.disable('x-powered-by');
   // The raw text goes to openapi-backend, which parses JSON bodies itself (a parsed JSON string
   // would be parsed a second time there) and validates them against the spec.

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type BusLog, type Dial } from '../bus/connection.js';
 import { agentUser } from '../bus/identity.js';
-import { encode, parseEvent, parseHeartbeat, parseReply, type Command } from '../bus/messages.js';
+import { encode, parseEvent, parseHeartbeat, parseReply, type Command, type Reply } from '../bus/messages.js';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, QUERY_ALL, REPLIES_EXCHANGE, TO_ALL, declareEventStream, declareExchanges, queryHost, toHost } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import { ReplyGatherer } from './gather.js';
@@ -62,11 +62,11 @@ export class ControlBus implements CommandBus, EventSource {
   }
 
   // Queries go only to live agents' query queues; state-changing commands to the durable command queues.
-  toAll(command: Command, expected: readonly string[], options: SendOptions): Promise<Gathered> {
+  toAll<T = Reply>(command: Command, expected: readonly string[], options: SendOptions<T>): Promise<Gathered<T>> {
     return this.request(command, command.kind === 'list_request' ? QUERY_ALL : TO_ALL, expected, options);
   }
 
-  toHost(hostname: string, command: Command, options: SendOptions): Promise<Gathered> {
+  toHost<T = Reply>(hostname: string, command: Command, options: SendOptions<T>): Promise<Gathered<T>> {
     return this.request(command, command.kind === 'list_request' ? queryHost(hostname) : toHost(hostname), [hostname], options);
   }
 
@@ -75,11 +75,11 @@ export class ControlBus implements CommandBus, EventSource {
    * gather deadline): a command the broker did not confirm is a BusUnavailableError, never a
    * promise that it waits in a queue. The command's id (`messageId`) lets agents apply it at most once.
    */
-  private async request(command: Command, routingKey: string, expected: readonly string[], options: SendOptions): Promise<Gathered> {
+  private async request<T>(command: Command, routingKey: string, expected: readonly string[], options: SendOptions<T>): Promise<Gathered<T>> {
     const channel = this.connection.channel;
     if (!channel) throw new BusUnavailableError();
     const correlationId = randomUUID();
-    const gathered = this.gatherer.gather(correlationId, expected, options.timeoutMs);
+    const gathered = this.gatherer.gather(correlationId, expected, options.timeoutMs, options.digest ?? ((reply) => reply as T));
     try {
       await this.publishConfirmed(channel, routingKey, command, correlationId, options);
     } catch (error) {
@@ -89,7 +89,7 @@ export class ControlBus implements CommandBus, EventSource {
     return gathered;
   }
 
-  private publishConfirmed(channel: ConfirmChannel, routingKey: string, command: Command, id: string, options: SendOptions): Promise<void> {
+  private publishConfirmed(channel: ConfirmChannel, routingKey: string, command: Command, id: string, options: SendOptions<unknown>): Promise<void> {
     return new Promise((resolve, reject) => {
       const cancel = this.clock.setTimeout(
         () => reject(new BusUnavailableError(`RabbitMQ did not confirm the ${command.kind} command within ${options.timeoutMs} ms, so it may not be queued; send it again (applying it twice changes nothing)`)),

@@ -4,7 +4,7 @@
  * agents only through the CommandBus port; its results are the types openapi.yaml defines.
  */
 import { containerMatcher, isEmptyFilter } from '../bus/container-filter.js';
-import type { Ack, Command, ContainerFilter } from '../bus/messages.js';
+import type { Ack, Command, ContainerFilter, Reply } from '../bus/messages.js';
 import { ApiError } from './api-error.js';
 import type { Container, DryRunResult, Health, Host, Policy, PolicyView, ThresholdResult } from './api.generated.js';
 import { historyWindow, promql, toHistory, type History, type HistoryQuery } from './history.js';
@@ -21,10 +21,17 @@ export { ApiError };
 export type ContainerQuery = ContainerFilter & { host?: string };
 
 export interface ContainerList {
-  containers: Container[];
+  /**
+   * The containers as the JSON array GET /containers answers with, sorted by host, then name. A
+   * fleet's list is megabytes: each host's part is serialized as its reply arrives (while slower
+   * hosts are awaited, and so that no reply is held parsed until the last), and never parsed again.
+   */
+  containersJson: string;
   answered: string[];
   silent: string[];
 }
+
+const byName = (a: Container, b: Container): number => a.name.localeCompare(b.name);
 
 /** A GET /containers joins a gather in flight begun at most this long ago. */
 const JOIN_WINDOW_MS = 1000;
@@ -116,15 +123,17 @@ export class ControlService {
     const { host, ...rest } = query;
     const filter: ContainerFilter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     const command = isEmptyFilter(filter) ? ({ kind: 'list_request' } as const) : ({ kind: 'list_request', filter } as const);
-    const options = { timeoutMs: this.gatherTimeoutMs, persistent: false };
     if (host !== undefined && !this.registry.isLive(host)) throw this.unknownHost(host);
+    const wanted = containerMatcher(filter); // applied again: an agent that predates filters sends everything
+    // One host's containers as a part of the answer's JSON array ('' when it has none).
+    const part = (reply: Reply): { hostname: string; json: string } => {
+      const containers = reply.kind === 'list_response' && (host === undefined || reply.hostname === host) ? reply.containers.filter(wanted).sort(byName) : [];
+      return { hostname: reply.hostname, json: containers.length === 0 ? '' : JSON.stringify(containers).slice(1, -1) };
+    };
+    const options = { timeoutMs: this.gatherTimeoutMs, persistent: false, digest: part };
     const gathered = await this.send(() => (host === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(host, command, options)));
-    const wanted = containerMatcher(filter); // again: an agent that predates filters sends everything
-    const containers: Container[] = gathered.replies
-      .flatMap((reply) => (reply.kind === 'list_response' && (host === undefined || reply.hostname === host) ? reply.containers : []))
-      .filter(wanted)
-      .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.name.localeCompare(b.name));
-    return { containers, answered: gathered.answered, silent: gathered.silent };
+    const parts = gathered.replies.filter((p) => p.json !== '').sort((a, b) => a.hostname.localeCompare(b.hostname));
+    return { containersJson: `[${parts.map((p) => p.json).join(',')}]`, answered: gathered.answered, silent: gathered.silent };
   }
 
   private unknownHost(hostname: string): ApiError {

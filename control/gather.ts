@@ -9,27 +9,34 @@ import type { Gathered } from './ports.js';
 
 interface Pending {
   expected: Set<string>;
-  replies: Map<string, Reply>;
+  /** What is kept of each host's reply. */
+  replies: Map<string, unknown>;
+  digest: (reply: Reply) => unknown;
   finish: () => void;
 }
+
+const whole = (reply: Reply): Reply => reply;
 
 export class ReplyGatherer {
   private readonly pending = new Map<string, Pending>();
 
   constructor(private readonly clock: Clock) {}
 
-  gather(correlationId: string, expected: readonly string[], timeoutMs: number): Promise<Gathered> {
+  /** Waits for the replies of `expected`; `digest` makes what is kept of each as it arrives (default: the reply). */
+  gather(correlationId: string, expected: readonly string[], timeoutMs: number): Promise<Gathered>;
+  gather<T>(correlationId: string, expected: readonly string[], timeoutMs: number, digest: (reply: Reply) => T): Promise<Gathered<T>>;
+  gather<T>(correlationId: string, expected: readonly string[], timeoutMs: number, digest: (reply: Reply) => T = whole as (reply: Reply) => T): Promise<Gathered<T>> {
     return new Promise((resolve) => {
-      const replies = new Map<string, Reply>();
+      const replies = new Map<string, T>();
       const expectedSet = new Set(expected);
       let cancelTimer = (): void => undefined;
       const finish = (): void => {
         cancelTimer();
         this.pending.delete(correlationId);
         const answered = [...replies.keys()].sort();
-        resolve({ replies: answered.map((h) => replies.get(h) as Reply), answered, silent: [...expectedSet].filter((h) => !replies.has(h)).sort() });
+        resolve({ replies: answered.map((h) => replies.get(h) as T), answered, silent: [...expectedSet].filter((h) => !replies.has(h)).sort() });
       };
-      this.pending.set(correlationId, { expected: expectedSet, replies, finish });
+      this.pending.set(correlationId, { expected: expectedSet, replies: replies as Map<string, unknown>, digest, finish });
       if (expectedSet.size === 0) return finish();
       cancelTimer = this.clock.setTimeout(finish, timeoutMs);
     });
@@ -39,8 +46,8 @@ export class ReplyGatherer {
   deliver(correlationId: string, reply: Reply): boolean {
     const pending = this.pending.get(correlationId);
     if (!pending) return false;
-    pending.replies.set(reply.hostname, reply);
-    if ([...pending.expected].every((h) => pending.replies.has(h))) pending.finish();
+    pending.replies.set(reply.hostname, pending.digest(reply));
+    if (pending.replies.size >= pending.expected.size && [...pending.expected].every((h) => pending.replies.has(h))) pending.finish();
     return true;
   }
 

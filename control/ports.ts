@@ -7,26 +7,32 @@ import type { Command, Reply } from '../bus/messages.js';
 import type { EventLog } from './event-log.js';
 import type { Matrix } from './history.js';
 
-/** The replies to one request: who answered, and the live hosts that did not before the deadline. */
-export interface Gathered {
-  replies: Reply[];
+/** The replies to one request (or what was kept of each): who answered, and the live hosts that did not before the deadline. */
+export interface Gathered<T = Reply> {
+  /** In the order of `answered`. */
+  replies: T[];
   answered: string[];
   /** Expected hosts that did not answer before the deadline. */
   silent: string[];
 }
 
-export interface SendOptions {
+export interface SendOptions<T = Reply> {
   timeoutMs: number;
   /** Persistent commands wait in durable agent queues; others expire at the deadline. */
   persistent: boolean;
+  /**
+   * What is kept of each reply, made as it arrives (default: the reply itself): a big reply can be
+   * reduced while the slower hosts are still awaited, and is not held whole until the last one.
+   */
+  digest?: (reply: Reply) => T;
 }
 
 export interface CommandBus {
   readonly connected: boolean;
   /** Sends to every agent and gathers the replies of `expected` hosts. Throws BusUnavailableError when it cannot send. */
-  toAll(command: Command, expected: readonly string[], options: SendOptions): Promise<Gathered>;
+  toAll<T = Reply>(command: Command, expected: readonly string[], options: SendOptions<T>): Promise<Gathered<T>>;
   /** Sends to one host's agent and gathers its reply. Throws BusUnavailableError when it cannot send. */
-  toHost(hostname: string, command: Command, options: SendOptions): Promise<Gathered>;
+  toHost<T = Reply>(hostname: string, command: Command, options: SendOptions<T>): Promise<Gathered<T>>;
 }
 
 export class BusUnavailableError extends Error {

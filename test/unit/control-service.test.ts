@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { Command, Reply } from '../../bus/messages.js';
-import { ApiError, ControlService } from '../../control/control-service.js';
+import type { Container } from '../../control/api.generated.js';
+import { ApiError, ControlService, type ContainerList } from '../../control/control-service.js';
 import { HostRegistry } from '../../control/host-registry.js';
 import { BusUnavailableError, type CommandBus, type Gathered, type SendOptions } from '../../control/ports.js';
 import { FakeClock } from '../support/fakes.js';
@@ -9,27 +10,30 @@ import { FakeClock } from '../support/fakes.js';
 /** A bus whose agents answer with whatever the test scripted; hosts without a script stay silent. */
 class FakeBus implements CommandBus {
   connected = true;
-  readonly sent: { to: string; command: Command; options: SendOptions }[] = [];
+  readonly sent: { to: string; command: Command; options: Pick<SendOptions, 'timeoutMs' | 'persistent'> }[] = [];
   answer: (hostname: string, command: Command) => Reply | null = () => null;
   /** While set, gathers wait for it (replies still in flight). */
   held: Promise<void> | null = null;
 
-  async toAll(command: Command, expected: readonly string[], options: SendOptions): Promise<Gathered> {
-    this.sent.push({ to: 'all', command, options });
+  async toAll<T = Reply>(command: Command, expected: readonly string[], options: SendOptions<T>): Promise<Gathered<T>> {
+    this.sent.push({ to: 'all', command, options: { timeoutMs: options.timeoutMs, persistent: options.persistent } });
     if (this.held) await this.held;
-    return this.gather(command, expected);
+    return this.gather(command, expected, options);
   }
 
-  async toHost(hostname: string, command: Command, options: SendOptions): Promise<Gathered> {
-    this.sent.push({ to: hostname, command, options });
-    return this.gather(command, [hostname]);
+  async toHost<T = Reply>(hostname: string, command: Command, options: SendOptions<T>): Promise<Gathered<T>> {
+    this.sent.push({ to: hostname, command, options: { timeoutMs: options.timeoutMs, persistent: options.persistent } });
+    return this.gather(command, [hostname], options);
   }
 
-  private gather(command: Command, expected: readonly string[]): Gathered {
+  private gather<T>(command: Command, expected: readonly string[], options: SendOptions<T>): Gathered<T> {
     if (!this.connected) throw new BusUnavailableError();
-    const replies = expected.map((h) => this.answer(h, command)).filter((r): r is Reply => r !== null);
-    const answered = replies.map((r) => r.hostname).sort();
-    return { replies, answered, silent: expected.filter((h) => !answered.includes(h)) };
+    const replies = expected
+      .map((h) => this.answer(h, command))
+      .filter((r): r is Reply => r !== null)
+      .sort((a, b) => (a.hostname < b.hostname ? -1 : 1));
+    const digest = options.digest ?? ((reply: Reply) => reply as T);
+    return { replies: replies.map(digest), answered: replies.map((r) => r.hostname), silent: expected.filter((h) => !replies.some((r) => r.hostname === h)) };
   }
 }
 
@@ -49,6 +53,9 @@ beforeEach(() => {
   service = new ControlService(bus, registry, 4000);
 });
 
+/** The containers GET /containers would answer with. */
+const containersOf = (list: ContainerList): Container[] => JSON.parse(list.containersJson) as Container[];
+
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(() => null, (e: unknown) => e);
   assert.ok(error instanceof ApiError, `expected an ApiError, got ${String(error)}`);
@@ -62,7 +69,7 @@ describe('ControlService', () => {
         ? { kind: 'list_response', hostname, containers: [{ hostname, name: 'b', status: 'running', monitored: false }, { hostname, name: 'a', status: 'exited', monitored: true }] }
         : null;
     const list = await service.listContainers();
-    assert.deepEqual(list.containers.map((c) => c.name), ['a', 'b']);
+    assert.deepEqual(containersOf(list).map((c) => c.name), ['a', 'b']);
     assert.deepEqual(list.silent, ['h1']);
     assert.deepEqual(bus.sent[0]?.options, { timeoutMs: 4000, persistent: false }, 'a list request expires at the deadline');
   });
@@ -142,7 +149,7 @@ describe('ControlService', () => {
     const after = await service.listContainers();
     await slow;
     assert.equal(bus.sent.filter((s) => s.command.kind === 'list_request').length, 4, 'the listing asked for after the command did not join the one begun before it');
-    assert.equal(after.containers.every((c) => c.monitored), true);
+    assert.equal(containersOf(after).every((c) => c.monitored), true);
   });
 
   it('joins only a gather begun within the last second', async () => {
@@ -176,7 +183,7 @@ describe('ControlService', () => {
     });
     const list = await service.listContainers({ host: 'h2', name: 'web-*' });
     assert.deepEqual(bus.sent.map((s) => [s.to, s.command]), [['h2', { kind: 'list_request', filter: { name: 'web-*' } }]]);
-    assert.deepEqual(list.containers.map((c) => `${c.hostname}/${c.name}`), ['h2/web-1'], 'the agent ignored the filter; control applied it');
+    assert.deepEqual(containersOf(list).map((c) => `${c.hostname}/${c.name}`), ['h2/web-1'], 'the agent ignored the filter; control applied it');
     const error = await refusal(service.listContainers({ host: 'nowhere' }));
     assert.deepEqual([error.status, error.code], [404, 'unknown_host']);
     assert.match(error.message, /live hosts: h1, h2/);
