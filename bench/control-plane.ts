@@ -16,16 +16,18 @@ import { http } from '../lab/http.js';
 import { runId } from '../lab/docker.js';
 import { waitFor } from '../lab/wait.js';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpuMs } from './process-usage.js';
 import { ms, summarize, type BenchResult, type Row } from './stats.js';
 
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-async function timed(times: number, call: () => Promise<void>): Promise<number[]> {
+/** Each call's duration: the one it reports (an HTTP call's, to the last byte of the answer, before the client checks it), else its own. */
+async function timed(times: number, call: () => Promise<number | void>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < times; i++) {
     const started = performance.now();
-    await call();
-    out.push(performance.now() - started);
+    const reported = await call();
+    out.push(reported ?? performance.now() - started);
   }
   return out;
 }
@@ -50,25 +52,41 @@ export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost
   const replica = await startControl({ GATHER_TIMEOUT_MS: '4000' });
   const simulators: ChildProcess[] = [];
   let simulated = 0;
+  /** Switches every simulator's recorded list replies on or off, and waits until each has. */
+  const recordedReplies = (on: boolean): Promise<unknown> =>
+    Promise.all(simulators.map((child) => new Promise<void>((resolve) => {
+      const said = (chunk: Buffer): void => {
+        if (!chunk.toString().includes(`recorded list replies ${on ? 'on' : 'off'}`)) return;
+        child.stdout?.off('data', said);
+        resolve();
+      };
+      child.stdout?.on('data', said);
+      child.kill('SIGUSR2');
+    })));
+  const simulatorsCpuMs = (): number => simulators.reduce((sum, child) => sum + cpuMs(child.pid ?? 0), 0);
   const hostnames = (): string[] => Array.from({ length: simulated }, (_, i) => `${prefix}-${i}`);
   let smallest: { list: number; put: number } | null = null;
   try {
     for (const size of sizes) {
       // In processes of their own, as real agents are: not sharing a thread with the HTTP client.
-      simulators.push(spawn(process.execPath, ['--import', 'tsx', 'bench/host-simulator.ts', prefix, String(simulated), String(size - simulated), String(containersPerHost)], { stdio: 'ignore' }));
+      simulators.push(spawn(process.execPath, ['--import', 'tsx', 'bench/host-simulator.ts', prefix, String(simulated), String(size - simulated), String(containersPerHost)], { stdio: ['ignore', 'pipe', 'ignore'] }));
       simulated = size;
       await waitFor(`${size} simulated hosts live`, async () => (await liveHosts(control, prefix)) === size && (await liveHosts(replica, prefix)) === size, 30_000, 200);
       const expected = size * containersPerHost;
       let incomplete = 0;
       let lastAnswer: unknown = null;
-      const list = async (url: string) => {
+      const list = async (url: string): Promise<number> => {
         const result = await http<{ hostname: string }[]>('GET', `${url}/containers`);
         if (result.status !== 200 || result.body.filter((c) => c.hostname.startsWith(prefix)).length !== expected) incomplete++;
         lastAnswer = result.body;
+        return result.ms;
       };
       await timed(5, () => list(control.url)); // warm up
-      const floor = summarize(await timed(30, async () => void (await http('GET', `${control.url}/hosts`))));
+      const floor = summarize(await timed(30, async () => (await http('GET', `${control.url}/hosts`)).ms));
+      // What each call costs control itself (its CPU), and the simulated hosts (whose work real hosts do in parallel, one each).
+      const cpuBefore = { control: cpuMs(control.child.pid ?? 0), hosts: simulatorsCpuMs() };
       const get = summarize(await timed(30, () => list(control.url)));
+      const cpuPerGet = { control: (cpuMs(control.child.pid ?? 0) - cpuBefore.control) / 30, hosts: (simulatorsCpuMs() - cpuBefore.hosts) / 30 };
       // How fast this machine is right now at the least any design must do with the answer: parse
       // it once and serialize it once (control parses the replies and serializes the answer, the
       // client parses it again), timed in this process.
@@ -80,18 +98,28 @@ export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost
         value = value === 60 ? 61 : 60;
         const result = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: String(value), headers: { 'Content-Type': 'application/json' } });
         if (result.status !== 200 || result.body.confirmed.filter((h) => h.startsWith(prefix)).length !== size) unconfirmed++;
+        return result.ms;
       }));
       // Two replicas at once: both answer every call completely.
-      const both = summarize(await timed(10, async () => void (await Promise.all([list(control.url), list(replica.url)]))));
+      const both = summarize(await timed(10, async () => Math.max(...(await Promise.all([list(control.url), list(replica.url)])))));
+      // The same calls with every host answering from a recorded reply: what control and the broker
+      // take when the hosts' lists are built in parallel, as on real hosts, not one after another here.
+      await recordedReplies(true);
+      const cpuBeforeRecorded = cpuMs(control.child.pid ?? 0);
+      const recorded = summarize(await timed(30, () => list(control.url)));
+      const cpuPerRecorded = (cpuMs(control.child.pid ?? 0) - cpuBeforeRecorded) / 30;
+      await recordedReplies(false);
       const rss = rssMb(control.child.pid ?? 0);
       smallest ??= { list: get.median, put: put.median };
-      console.log(`${String(size).padStart(3)} hosts x ${containersPerHost}: GET /containers median ${ms(get.median)} p95 ${ms(get.p95)} (GET /hosts ${ms(floor.median)}; JSON parse + serialize of the answer ${ms(jsonFloor.median)}); PUT /threshold all confirmed median ${ms(put.median)} p95 ${ms(put.p95)}; two replicas at once ${ms(both.median)}; control RSS ${rss.toFixed(0)} MB; incomplete answers ${incomplete}, unconfirmed PUTs ${unconfirmed}`);
+      console.log(`${String(size).padStart(3)} hosts x ${containersPerHost}: GET /containers median ${ms(get.median)} p95 ${ms(get.p95)} (GET /hosts ${ms(floor.median)}; JSON parse + serialize of the answer ${ms(jsonFloor.median)}); PUT /threshold all confirmed median ${ms(put.median)} p95 ${ms(put.p95)}; two replicas at once ${ms(both.median)}; CPU per GET /containers: control ${ms(cpuPerGet.control)}, the simulated hosts ${ms(cpuPerGet.hosts)}; hosts answering from recorded replies: GET /containers median ${ms(recorded.median)} p95 ${ms(recorded.p95)}, control CPU per call ${ms(cpuPerRecorded)}; control RSS ${rss.toFixed(0)} MB; incomplete answers ${incomplete}, unconfirmed PUTs ${unconfirmed}`);
       const big = size >= 100;
       rows.push({ figure: `GET /containers, ${size} hosts x ${containersPerHost} (median / p95)`, value: `${ms(get.median)} / ${ms(get.p95)}`, reference: `GET /hosts; ${sizes[0]} hosts; JSON parse + serialize of the answer (${(answerText.length / 1e6).toFixed(1)} MB)`, referenceValue: `${ms(floor.median)}; ${ms(smallest.list)}; ${ms(jsonFloor.median)}`, ratio: `${(get.median / jsonFloor.median).toFixed(1)}x the JSON floor`, target: big ? '< 100 ms median' : '-', met: big ? get.median < 100 : null });
+      rows.push({ figure: `GET /containers, ${size} hosts x ${containersPerHost} answering from recorded replies: control and the broker alone (median / p95)`, value: `${ms(recorded.median)} / ${ms(recorded.p95)}`, reference: 'the same call, hosts building their lists (one process for all of them)', referenceValue: ms(get.median), ratio: (recorded.median / get.median).toFixed(2), target: big ? '< 100 ms median' : '-', met: big ? recorded.median < 100 : null });
+      rows.push({ figure: `control's CPU per GET /containers, ${size} hosts x ${containersPerHost}`, value: ms(cpuPerGet.control), reference: 'JSON parse + serialize of the answer; the simulated hosts\' CPU per call (real hosts do it in parallel)', referenceValue: `${ms(jsonFloor.median)}; ${ms(cpuPerGet.hosts)}`, ratio: `${(cpuPerGet.control / jsonFloor.median).toFixed(1)}x the JSON floor`, target: '-', met: null });
       rows.push({ figure: `PUT /threshold confirmed by all ${size} hosts (median / p95)`, value: `${ms(put.median)} / ${ms(put.p95)}`, reference: `${sizes[0]} hosts`, referenceValue: ms(smallest.put), ratio: (put.median / smallest.put).toFixed(1), target: big ? '< 200 ms' : '-', met: big ? put.median < 200 : null });
       rows.push({ figure: `control RSS, ${size} hosts x ${containersPerHost}`, value: `${rss.toFixed(0)} MB`, reference: '-', referenceValue: '-', ratio: '-', target: big ? '< 200 MB' : '-', met: big ? rss < 200 : null });
       rows.push({ figure: `answers with every container / PUTs confirmed by all, ${size} hosts, two replicas`, value: `${incomplete === 0 ? 'all' : `${incomplete} incomplete`} / ${unconfirmed === 0 ? 'all' : `${unconfirmed} not`}`, reference: '-', referenceValue: '-', ratio: '-', target: 'all', met: incomplete === 0 && unconfirmed === 0 });
-      raw[`${size}`] = { get, put, floor, jsonFloor, both, rssMb: rss, incomplete, unconfirmed };
+      raw[`${size}`] = { get, put, floor, jsonFloor, both, cpuPerGet, recorded, cpuPerRecorded, rssMb: rss, incomplete, unconfirmed };
 
       // 5 % of the hosts live but silent: every gather waits for its deadline.
       const silent = Array.from({ length: Math.max(1, Math.round(size * 0.05)) }, (_, i) => `${prefix}-silent-${size}-${i}`);
@@ -101,6 +129,7 @@ export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost
       const slow = summarize(await timed(3, async () => {
         const result = await http<{ hostname: string }[]>('GET', `${control.url}/containers`);
         if (result.body.filter((c) => c.hostname.startsWith(prefix)).length !== expected) incomplete++;
+        return result.ms;
       }));
       clearInterval(keepAlive);
       await leave(silent);

@@ -7,6 +7,7 @@
 import { agentBrokerUrl } from '../lab/broker-users.js';
 import { AgentBus } from '../agent/agent-bus.js';
 import { CommandHandler } from '../agent/command-handler.js';
+import type { Command, Reply } from '../bus/messages.js';
 import type { AgentState, ContainerInfo, ContainerRuntime, EventHandlers, Log, Prober, ProbeResult, StateStore } from '../agent/ports.js';
 import { Watchdog } from '../agent/watchdog.js';
 import { systemClock } from '../shared/clock.js';
@@ -59,9 +60,29 @@ class MemoryStore implements StateStore {
   }
 }
 
+/**
+ * The real command handling, except that while `recorded` is on, a plain list request is answered
+ * with the reply the real handler gave when it was switched on: hosts that answer at once, so the
+ * bench can measure control and the broker alone (real hosts build their lists in parallel, one
+ * each; here one process builds all of them in turn).
+ */
+class SimulatedHandler extends CommandHandler {
+  private recorded: Reply | null = null;
+
+  async record(on: boolean): Promise<void> {
+    this.recorded = on ? await super.handle({ kind: 'list_request' }) : null;
+  }
+
+  override async handle(command: Command): Promise<Reply | null> {
+    if (this.recorded && command.kind === 'list_request' && command.filter === undefined && command.policies === undefined) return this.recorded;
+    return super.handle(command);
+  }
+}
+
 export interface SimulatedHost {
   hostname: string;
   bus: AgentBus;
+  handler: SimulatedHandler;
 }
 
 /**
@@ -81,9 +102,10 @@ export async function startSimulatedHosts(prefix: string, from: number, hosts: n
     );
     await watchdog.runCycle();
     // Each host logs in as its own broker user, as real agents do.
-    const bus = new AgentBus(agentBrokerUrl(hostname), hostname, new CommandHandler(hostname, watchdog, runtime), watchdog, quiet, systemClock);
+    const handler = new SimulatedHandler(hostname, watchdog, runtime);
+    const bus = new AgentBus(agentBrokerUrl(hostname), hostname, handler, watchdog, quiet, systemClock);
     bus.start();
-    started.push({ hostname, bus });
+    started.push({ hostname, bus, handler });
   }
   return started;
 }
@@ -92,10 +114,19 @@ export async function stopSimulatedHosts(hosts: readonly SimulatedHost[]): Promi
   await Promise.all(hosts.map((h) => h.bus.stop()));
 }
 
-/** As its own process (so the bench's HTTP client does not share a thread with the hosts): `tsx bench/host-simulator.ts <prefix> <from> <hosts> <containers>`. */
+/**
+ * As its own process (so the bench's HTTP client does not share a thread with the hosts):
+ * `tsx bench/host-simulator.ts <prefix> <from> <hosts> <containers>`. SIGUSR2 switches recorded
+ * list replies on, the next one off.
+ */
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [prefix = 'sim', from = '0', count = '1', containers = '100'] = process.argv.slice(2);
   const hosts = await startSimulatedHosts(prefix, Number(from), Number(count), Number(containers));
   console.log(`simulating ${hosts.length} hosts`);
   process.once('SIGTERM', () => void stopSimulatedHosts(hosts).then(() => process.exit(0)));
+  let recorded = false;
+  process.on('SIGUSR2', () => {
+    recorded = !recorded;
+    void Promise.all(hosts.map((h) => h.handler.record(recorded))).then(() => console.log(`recorded list replies ${recorded ? 'on' : 'off'}`));
+  });
 }
