@@ -79,7 +79,7 @@ export class ControlBus implements CommandBus, EventSource {
     const channel = this.connection.channel;
     if (!channel) throw new BusUnavailableError();
     const correlationId = randomUUID();
-    const gathered = this.gatherer.gather(correlationId, expected, options.timeoutMs, options.digest ?? ((reply) => reply as T));
+    const gathered = this.gatherer.gather(correlationId, expected, options.timeoutMs, options.digest);
     try {
       await this.publishConfirmed(channel, routingKey, command, correlationId, options);
     } catch (error) {

@@ -23,9 +23,7 @@ export class ReplyGatherer {
   constructor(private readonly clock: Clock) {}
 
   /** Waits for the replies of `expected`; `digest` makes what is kept of each as it arrives (default: the reply). */
-  gather(correlationId: string, expected: readonly string[], timeoutMs: number): Promise<Gathered>;
-  gather<T>(correlationId: string, expected: readonly string[], timeoutMs: number, digest: (reply: Reply) => T): Promise<Gathered<T>>;
-  gather<T>(correlationId: string, expected: readonly string[], timeoutMs: number, digest: (reply: Reply) => T = whole as (reply: Reply) => T): Promise<Gathered<T>> {
+  gather<T = Reply>(correlationId: string, expected: readonly string[], timeoutMs: number, digest: (reply: Reply) => T = whole as (reply: Reply) => T): Promise<Gathered<T>> {
     return new Promise((resolve) => {
       const replies = new Map<string, T>();
       const expectedSet = new Set(expected);

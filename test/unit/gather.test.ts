@@ -19,6 +19,20 @@ describe('ReplyGatherer', () => {
     assert.deepEqual(gathered.silent, []);
   });
 
+  it('keeps what the digest makes of each reply, made as the reply arrives', async () => {
+    const clock = new FakeClock();
+    const gatherer = new ReplyGatherer(clock);
+    const digested: string[] = [];
+    const result = gatherer.gather('r1', ['h1', 'h2'], 4000, (reply) => {
+      digested.push(reply.hostname);
+      return `${reply.hostname}:${reply.kind}`;
+    });
+    gatherer.deliver('r1', list('h2'));
+    assert.deepEqual(digested, ['h2'], 'digested on arrival, before the gather ends');
+    gatherer.deliver('r1', list('h1'));
+    assert.deepEqual((await result).replies, ['h1:list_response', 'h2:list_response'], 'in the order of the answered hosts');
+  });
+
   it('finishes at the deadline and names the silent hosts', async () => {
     const clock = new FakeClock();
     const gatherer = new ReplyGatherer(clock);
