@@ -18,6 +18,9 @@ export interface BusLog {
 /** How a connection is opened: amqplib's connect, or a fake in unit tests. */
 export type Dial = (url: string, options: { noDelay: boolean; clientProperties: { connection_name: string } }) => Promise<ChannelModel>;
 
+/** How long closing waits for the broker: a broker that hangs must not keep a stopping process alive (seen: control never exited on SIGTERM). */
+const CLOSE_DEADLINE_MS = 2000;
+
 export class BusConnection {
   private connection: ChannelModel | null = null;
   private current: ConfirmChannel | null = null;
@@ -54,13 +57,22 @@ export class BusConnection {
     void this.connect();
   }
 
+  /** Closes the connection; a broker that does not answer within CLOSE_DEADLINE_MS gets the socket dropped instead. */
   async close(): Promise<void> {
     this.closing = true;
     this.cancelRetry?.();
     const connection = this.connection;
     this.connection = null;
     this.current = null;
-    await connection?.close().catch(() => undefined);
+    if (!connection) return;
+    let cancel = (): void => undefined;
+    const answered = connection.close().then(() => true, () => true);
+    const late = new Promise<boolean>((resolve) => (cancel = this.clock.setTimeout(() => resolve(false), CLOSE_DEADLINE_MS)));
+    const closed = await Promise.race([answered, late]);
+    cancel();
+    if (closed) return;
+    this.log.warn(`the broker did not answer the close within ${CLOSE_DEADLINE_MS} ms: dropped the connection`, { kind: 'bus' });
+    (connection.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
   }
 
   private async connect(): Promise<void> {

@@ -140,3 +140,25 @@ describe('queries for hosts that are gone', () => {
     assert.ok((depths.get(agentQueries(host)) ?? Infinity) < 100, 'the live host\'s query queue is bounded and drained');
   });
 });
+
+describe('stopping while the broker hangs', () => {
+  it('control and an agent exit on SIGTERM, dropping a connection the broker no longer answers', async () => {
+    const hung = await startTcpProxy(5672);
+    const stopping = `stopping-${runId}`;
+    const second = await startControl({ AMQP_URL: brokerUrl('control', hung.port) });
+    const other = startAgent({ AMQP_URL: agentBrokerUrl(stopping, hung.port), AGENT_HOSTNAME: stopping, CHECK_INTERVAL_MS: '1000' });
+    try {
+      await waitFor('both to connect', () => /bus connected/.test(second.output()) && /bus connected/.test(other.output()), 20_000, 100);
+      hung.hang();
+      // A generous bound that catches a hang (before the fix both waited forever for the broker's close-ok).
+      const exits = await Promise.all([second.stop(), other.stop()].map((stop) => Promise.race([stop, new Promise((resolve) => setTimeout(() => resolve('still running after 20 s'), 20_000))])));
+      assert.deepEqual(exits, [0, 0]);
+      assert.match(second.output(), /the broker did not answer the close within 2000 ms: dropped the connection/);
+    } finally {
+      second.child.kill('SIGKILL');
+      other.child.kill('SIGKILL');
+      await hung.close();
+      await deleteAgentQueues([stopping]);
+    }
+  });
+});
