@@ -5,7 +5,9 @@
  * and completeness, PUT /threshold until every host confirmed, control's RSS; then the same with
  * 5 % of the hosts live but silent (heartbeats, no answers). A second control replica serves the
  * same fleet at the same time. References from the same run: GET /hosts (the HTTP floor) and the
- * smallest fleet (growth should be linear at most).
+ * smallest fleet (growth should be linear at most). Beside each size: control's and the simulated
+ * hosts' CPU per call, and the same calls with every simulated host answering from a recorded reply
+ * (control and the broker alone: real hosts build their lists in parallel, the simulator in turn).
  */
 import { readFileSync } from 'node:fs';
 import { encode } from '../bus/messages.js';
@@ -52,11 +54,13 @@ export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost
   const replica = await startControl({ GATHER_TIMEOUT_MS: '4000' });
   const simulators: ChildProcess[] = [];
   let simulated = 0;
-  /** Switches every simulator's recorded list replies on or off, and waits until each has. */
+  /** Switches every simulator's recorded list replies on or off, and waits until each has said so (10 s at most). */
   const recordedReplies = (on: boolean): Promise<unknown> =>
-    Promise.all(simulators.map((child) => new Promise<void>((resolve) => {
+    Promise.all(simulators.map((child) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`simulator ${child.pid} did not switch recorded replies ${on ? 'on' : 'off'} within 10 s`)), 10_000);
       const said = (chunk: Buffer): void => {
         if (!chunk.toString().includes(`recorded list replies ${on ? 'on' : 'off'}`)) return;
+        clearTimeout(timer);
         child.stdout?.off('data', said);
         resolve();
       };
