@@ -155,27 +155,26 @@ export class CommandHandler {
 }
 
 /**
- * A container's latest results as the optional fields of its ContainerStatus, only those it has.
- * Built field by field: through Object.entries and Object.fromEntries this was the busiest function
- * of a list of 10,000 containers (100 simulated hosts in one process; a quarter of its CPU).
+ * A container's latest results as the optional fields of its ContainerStatus. One object literal in
+ * one shape, a field it does not have left undefined (JSON leaves it out): built field by field
+ * through a helper closure, this was the busiest function of a list of 10,000 containers (a quarter
+ * of the host simulator's CPU; 2.8 us a container).
  */
 function measured(result: ContainerResult | undefined): Partial<ContainerStatus> {
-  const fields: Partial<ContainerStatus> = {};
-  if (!result) return fields;
-  const put = <K extends keyof ContainerStatus>(key: K, value: ContainerStatus[K] | undefined): void => {
-    if (value !== undefined) fields[key] = value;
+  if (!result) return {};
+  const { lastHeal } = result;
+  return {
+    checkedAt: result.checkedAt === undefined ? undefined : new Date(result.checkedAt).toISOString(),
+    lossPercent: result.lossPercent,
+    rttMs: result.rttMs,
+    rttMinMs: result.rttMinMs,
+    rttMaxMs: result.rttMaxMs,
+    cpuPercent: result.cpuPercent,
+    memoryBytes: result.memoryBytes,
+    networkRxBytes: result.rxBytes,
+    networkTxBytes: result.txBytes,
+    restarts: result.restarts,
+    lastHeal: lastHeal && { at: new Date(lastHeal.at).toISOString(), action: lastHeal.action, reason: lastHeal.reason, outcome: lastHeal.outcome },
+    lossVerdict: result.verdictDetail,
   };
-  if (result.checkedAt !== undefined) fields.checkedAt = new Date(result.checkedAt).toISOString();
-  put('lossPercent', result.lossPercent);
-  put('rttMs', result.rttMs);
-  put('rttMinMs', result.rttMinMs);
-  put('rttMaxMs', result.rttMaxMs);
-  put('cpuPercent', result.cpuPercent);
-  put('memoryBytes', result.memoryBytes);
-  put('networkRxBytes', result.rxBytes);
-  put('networkTxBytes', result.txBytes);
-  fields.restarts = result.restarts;
-  if (result.lastHeal) fields.lastHeal = { ...result.lastHeal, at: new Date(result.lastHeal.at).toISOString() };
-  put('lossVerdict', result.verdictDetail);
-  return fields;
 }
