@@ -156,9 +156,10 @@ export class CommandHandler {
 
 /**
  * A container's latest results as the optional fields of its ContainerStatus. One object literal in
- * one shape, a field it does not have left undefined (JSON leaves it out): built field by field
- * through a helper closure, this was the busiest function of a list of 10,000 containers (a quarter
- * of the host simulator's CPU; 2.8 us a container).
+ * one shape, a field it does not have left undefined (JSON leaves it out). Built field by field
+ * through a helper closure it was the busiest function of a list of 10,000 containers (the host
+ * simulator's profile); this way 100 lists of 100 are built and serialized in 68-75 ms instead of
+ * 78-90 ms (same run).
  */
 function measured(result: ContainerResult | undefined): Partial<ContainerStatus> {
   if (!result) return {};
