@@ -72,6 +72,7 @@ export class BusConnection {
     cancel();
     if (closed) return;
     this.log.warn(`the broker did not answer the close within ${CLOSE_DEADLINE_MS} ms: dropped the connection`, { kind: 'bus' });
+    // amqplib has no abort: its connection's socket (`stream`, untyped) is destroyed, which ends the connection at once.
     (connection.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
   }
 

@@ -89,7 +89,7 @@ export class ControlBus implements CommandBus, EventSource {
     return gathered;
   }
 
-  private publishConfirmed(channel: ConfirmChannel, routingKey: string, command: Command, id: string, options: SendOptions<unknown>): Promise<void> {
+  private publishConfirmed(channel: ConfirmChannel, routingKey: string, command: Command, id: string, options: Pick<SendOptions, 'timeoutMs' | 'persistent'>): Promise<void> {
     return new Promise((resolve, reject) => {
       const cancel = this.clock.setTimeout(
         () => reject(new BusUnavailableError(`RabbitMQ did not confirm the ${command.kind} command within ${options.timeoutMs} ms, so it may not be queued; send it again (applying it twice changes nothing)`)),
