@@ -3,6 +3,7 @@
  * calls `handle`, and sends back the reply it returns.
  */
 import { containerMatcher } from '../bus/container-filter.js';
+import { PolicyTable } from '../bus/shared-policies.js';
 import type { Ack, Command, ContainerFilter, ContainerStatus, ListResponse, Reply } from '../bus/messages.js';
 import { errorMessage } from '../shared/errors.js';
 import type { ContainerResult } from './container-results.js';
@@ -29,7 +30,7 @@ export class CommandHandler {
   async handle(command: Command): Promise<Reply | null> {
     switch (command.kind) {
       case 'list_request':
-        return this.listContainers(command.filter, command.policies === true);
+        return this.listContainers(command.filter, command.policies === true, command.sharedPolicies === true);
       case 'threshold':
         return this.setThreshold(command.threshold);
       case 'actives':
@@ -47,22 +48,24 @@ export class CommandHandler {
   /**
    * Every container on this host, plus monitored names that have no container here (status
    * `absent`); with a filter, only those matching it (measured results are added only to them).
-   * A monitored container comes with its policy; with `policies`, every container does.
+   * A monitored container comes with its policy; with `policies`, every container does. With
+   * `sharedPolicies`, each distinct policy is sent once and a container's as its index there.
    */
-  async listContainers(filter?: ContainerFilter, policies = false): Promise<ListResponse> {
+  async listContainers(filter?: ContainerFilter, policies = false, sharedPolicies = false): Promise<ListResponse> {
     const wanted = containerMatcher(filter);
+    const table = sharedPolicies ? new PolicyTable() : undefined;
     const all = await this.containers.list();
     const present = new Set(all.map((c) => c.name));
     const containers = all.flatMap((c) => {
       const monitored = this.watchdog.isMonitored(c.name, c);
-      return wanted({ name: c.name, status: c.status, monitored }) ? [this.describe(c, monitored, policies)] : [];
+      return wanted({ name: c.name, status: c.status, monitored }) ? [this.describe(c, monitored, policies, table)] : [];
     });
     for (const name of this.watchdog.monitoredNames()) {
       const absent: ContainerStatus = { hostname: this.hostname, name, status: 'absent', monitored: true };
       if (!present.has(name) && wanted(absent)) containers.push(absent);
     }
     containers.sort((a, b) => a.name.localeCompare(b.name));
-    return { kind: 'list_response', hostname: this.hostname, containers };
+    return table ? { kind: 'list_response', hostname: this.hostname, containers, policies: table.policies } : { kind: 'list_response', hostname: this.hostname, containers };
   }
 
   private async setThreshold(threshold: number): Promise<Ack> {
@@ -136,8 +139,8 @@ export class CommandHandler {
     return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: true, dryRun: this.watchdog.dryRun };
   }
 
-  /** `withPolicy`: the effective policy even when not monitored (the answer to a policy change). */
-  private describe(container: ContainerInfo, monitored: boolean, withPolicy = false): ContainerStatus {
+  /** `withPolicy`: the effective policy even when not monitored (the answer to a policy change); `table`: the policy as its index there. */
+  private describe(container: ContainerInfo, monitored: boolean, withPolicy = false, table?: PolicyTable): ContainerStatus {
     const backoffUntil = monitored ? this.watchdog.backoffUntil(container.name) : null;
     const policy = monitored || withPolicy ? this.watchdog.policyOf(container.name) : null;
     return {
@@ -147,7 +150,7 @@ export class CommandHandler {
       monitored,
       ...(backoffUntil === null ? {} : { backoffUntil: new Date(backoffUntil).toISOString() }),
       ...(monitored ? measured(this.watchdog.resultOf(container.name)) : {}),
-      ...(policy ? { policy: policy.effective } : {}),
+      ...(policy ? (table ? { policyIndex: table.indexOf(policy.effective) } : { policy: policy.effective }) : {}),
       ...(policy && Object.keys(policy.api).length > 0 ? { apiPolicy: policy.api } : {}),
       ...(policy && policy.labelProblems.length > 0 ? { labelProblems: policy.labelProblems } : {}),
     };

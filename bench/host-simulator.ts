@@ -61,20 +61,21 @@ class MemoryStore implements StateStore {
 }
 
 /**
- * The real command handling, except that while `recorded` is on, a plain list request is answered
- * with the reply the real handler gave when it was switched on: hosts that answer at once, so the
- * bench can measure control and the broker alone (real hosts build their lists in parallel, one
- * each; here one process builds all of them in turn).
+ * The real command handling, except that while `recorded` is on, GET /containers' unfiltered list
+ * request is answered with the reply the real handler gave when it was switched on: hosts that
+ * answer at once, so the bench can measure control and the broker alone (real hosts build their
+ * lists in parallel, one each; here one process builds all of them in turn).
  */
 class SimulatedHandler extends CommandHandler {
   private recorded: Reply | null = null;
 
   async record(on: boolean): Promise<void> {
-    this.recorded = on ? await super.handle({ kind: 'list_request' }) : null;
+    this.recorded = on ? await super.handle({ kind: 'list_request', sharedPolicies: true }) : null;
   }
 
   override async handle(command: Command): Promise<Reply | null> {
-    if (this.recorded && command.kind === 'list_request' && command.filter === undefined && command.policies === undefined) return this.recorded;
+    const plain = command.kind === 'list_request' && command.filter === undefined && command.policies === undefined && command.sharedPolicies === true;
+    if (this.recorded && plain) return this.recorded;
     return super.handle(command);
   }
 }

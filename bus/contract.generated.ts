@@ -38,6 +38,8 @@ export interface components {
             filter?: components["schemas"]["ContainerFilter"];
             /** @description true or false (true: every listed container's policy, monitored or not) */
             policies?: components["schemas"]["Flag"];
+            /** @description true or false (true: each distinct policy once, in the reply's `policies`, and a container's as its `policyIndex` there) */
+            sharedPolicies?: components["schemas"]["Flag"];
         };
         /** @description Only the containers that match every given field; without a filter, all of them. Applied by the agent, so a filtered query only moves what it returns. Agents that predate filters ignore it; control applies it again to what comes back. */
         ContainerFilter: {
@@ -127,6 +129,8 @@ export interface components {
             lastHeal?: components["schemas"]["Heal"];
             lossVerdict?: components["schemas"]["LossVerdict"];
             policy?: components["schemas"]["EffectivePolicy"];
+            /** @description its effective policy as an index into the list_response's `policies` (sent instead of `policy` when the list_request asked for `sharedPolicies`) */
+            policyIndex?: number;
             apiPolicy?: components["schemas"]["Policy"];
             /** @description Its `watchdog.*` labels with wrong values (ignored), one line each. */
             labelProblems?: components["schemas"]["Text"][];
@@ -161,6 +165,8 @@ export interface components {
             kind: "list_response";
             hostname: components["schemas"]["Hostname"];
             containers: components["schemas"]["ContainerStatus"][];
+            /** @description The distinct effective policies of the listed containers, each once (only when the list_request asked for `sharedPolicies`); a container's `policyIndex` points into it. */
+            policies?: components["schemas"]["EffectivePolicy"][];
         };
         Ack: {
             /** @constant */
@@ -361,6 +367,10 @@ export const busSchemas: Record<string, object> = {
       "policies": {
         "$ref": "#/components/schemas/Flag",
         "description": "true or false (true: every listed container's policy, monitored or not)"
+      },
+      "sharedPolicies": {
+        "$ref": "#/components/schemas/Flag",
+        "description": "true or false (true: each distinct policy once, in the reply's `policies`, and a container's as its `policyIndex` there)"
       }
     }
   },
@@ -668,6 +678,11 @@ export const busSchemas: Record<string, object> = {
       "policy": {
         "$ref": "#/components/schemas/EffectivePolicy"
       },
+      "policyIndex": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "its effective policy as an index into the list_response's `policies` (sent instead of `policy` when the list_request asked for `sharedPolicies`)"
+      },
       "apiPolicy": {
         "$ref": "#/components/schemas/Policy"
       },
@@ -767,6 +782,13 @@ export const busSchemas: Record<string, object> = {
         "type": "array",
         "items": {
           "$ref": "#/components/schemas/ContainerStatus"
+        }
+      },
+      "policies": {
+        "description": "The distinct effective policies of the listed containers, each once (only when the list_request asked for `sharedPolicies`); a container's `policyIndex` points into it.",
+        "type": "array",
+        "items": {
+          "$ref": "#/components/schemas/EffectivePolicy"
         }
       }
     }

@@ -7,6 +7,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { busSchemas, type Command, type Event, type Heartbeat, type Reply } from './contract.generated.js';
+import { policyIndexProblem } from './shared-policies.js';
 
 export type {
   Ack,
@@ -14,6 +15,7 @@ export type {
   Command,
   ContainerFilter,
   ContainerStatus,
+  EffectivePolicy,
   Event,
   Heartbeat,
   ListRequest,
@@ -101,7 +103,13 @@ function parseKinded<T>(unionName: string, body: Buffer | string): Parsed<T> {
 }
 
 export const parseCommand = (body: Buffer | string): Parsed<Command> => parseKinded('Command', body);
-export const parseReply = (body: Buffer | string): Parsed<Reply> => parseKinded('Reply', body);
+/** A reply; a list_response's policy indexes must also point into its `policies`. */
+export function parseReply(body: Buffer | string): Parsed<Reply> {
+  const parsed = parseKinded<Reply>('Reply', body);
+  if (!parsed.ok || parsed.value.kind !== 'list_response') return parsed;
+  const problem = policyIndexProblem(parsed.value);
+  return problem === null ? parsed : { ok: false, reason: problem };
+}
 export const parseHeartbeat = (body: Buffer | string): Parsed<Heartbeat> => parseKinded('Heartbeat', body);
 export const parseEvent = (body: Buffer | string): Parsed<Event> => parseKinded('Event', body);
 

@@ -42,6 +42,25 @@ describe('CommandHandler', () => {
     });
   });
 
+  it('sends each distinct policy once when asked for shared policies, and each container\'s as its index there', async () => {
+    runtime.add('web');
+    runtime.add('web-2', { labels: { 'watchdog.monitor': 'true' } });
+    runtime.add('db', { labels: { 'watchdog.monitor': 'true', 'watchdog.threshold': '20' } });
+    runtime.add('tmp', { running: false, status: 'exited', ip: null });
+    assert.deepEqual(await handler.handle({ kind: 'list_request', sharedPolicies: true }), {
+      kind: 'list_response',
+      hostname: 'h1',
+      containers: [
+        { hostname: 'h1', name: 'db', status: 'running', monitored: true, policyIndex: 1 },
+        { hostname: 'h1', name: 'gone', status: 'absent', monitored: true },
+        { hostname: 'h1', name: 'tmp', status: 'exited', monitored: false },
+        { hostname: 'h1', name: 'web', status: 'running', monitored: true, policyIndex: 0 },
+        { hostname: 'h1', name: 'web-2', status: 'running', monitored: true, policyIndex: 0 },
+      ],
+      policies: [hostPolicy, { ...hostPolicy, threshold: { value: 20, source: 'label' } }],
+    });
+  });
+
   it('answers a filtered list_request with the matching containers only', async () => {
     runtime.add('web');
     runtime.add('web-2', { running: false, status: 'exited', ip: null });

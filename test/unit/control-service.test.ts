@@ -182,13 +182,39 @@ describe('ControlService', () => {
       ],
     });
     const list = await service.listContainers({ host: 'h2', name: 'web-*' });
-    assert.deepEqual(bus.sent.map((s) => [s.to, s.command]), [['h2', { kind: 'list_request', filter: { name: 'web-*' } }]]);
+    assert.deepEqual(bus.sent.map((s) => [s.to, s.command]), [['h2', { kind: 'list_request', filter: { name: 'web-*' }, sharedPolicies: true }]]);
     assert.deepEqual(containersOf(list).map((c) => `${c.hostname}/${c.name}`), ['h2/web-1'], 'the agent ignored the filter; control applied it');
     const error = await refusal(service.listContainers({ host: 'nowhere' }));
     assert.deepEqual([error.status, error.code], [404, 'unknown_host']);
     assert.match(error.message, /live hosts: h1, h2/);
     await service.listContainers();
-    assert.deepEqual(bus.sent.at(-1)?.command, { kind: 'list_request' }, 'no filter: the original message');
+    assert.deepEqual(bus.sent.at(-1)?.command, { kind: 'list_request', sharedPolicies: true }, 'no filter: the original message, asking for shared policies');
+  });
+
+  it('writes every container with its policy in full, from shared policies and from an older agent that sends them whole', async () => {
+    const hostPolicy = { threshold: { value: 60, source: 'host' }, stopTimeoutSec: { value: 10, source: 'host' }, restartLimit: { value: 5, source: 'host' }, action: { value: 'restart', source: 'host' } } as const;
+    const labelled = { ...hostPolicy, threshold: { value: 20, source: 'label' } } as const;
+    bus.answer = (hostname) =>
+      hostname === 'h1'
+        ? {
+            kind: 'list_response',
+            hostname,
+            policies: [hostPolicy, labelled],
+            containers: [
+              { hostname, name: 'web', status: 'running', monitored: true, policyIndex: 0, apiPolicy: {} },
+              { hostname, name: 'db', status: 'running', monitored: true, policyIndex: 1 },
+              { hostname, name: 'tmp', status: 'exited', monitored: false },
+            ],
+          }
+        : { kind: 'list_response', hostname, containers: [{ hostname, name: 'web', status: 'running', monitored: true, policy: labelled }] };
+    const containers = containersOf(await service.listContainers());
+    assert.deepEqual(containers, [
+      { hostname: 'h1', name: 'db', status: 'running', monitored: true, policy: labelled },
+      { hostname: 'h1', name: 'tmp', status: 'exited', monitored: false },
+      { hostname: 'h1', name: 'web', status: 'running', monitored: true, apiPolicy: {}, policy: hostPolicy },
+      { hostname: 'h2', name: 'web', status: 'running', monitored: true, policy: labelled },
+    ]);
+    assert.ok(containers.every((c) => !('policyIndex' in c)), 'no index reaches the API');
   });
 });
 

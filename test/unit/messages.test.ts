@@ -36,6 +36,12 @@ describe('parseReply and parseHeartbeat', () => {
     assert.equal(reason(parseReply('{"kind":"list_response","hostname":"h1","containers":[{"name":"a"}]}')), 'containers.0.hostname: is required');
     assert.match(reason(parseReply('{"kind":"ack","hostname":"h1","command":"reboot","ok":true}')), /^command:/);
     assert.match(reason(parseReply('{"kind":"hello","hostname":"h1"}')), /^kind:/);
+    const shared = (containers: object[], policies: object[] = []) => reason(parseReply(JSON.stringify({ kind: 'list_response', hostname: 'h1', policies, containers })));
+    const container = { hostname: 'h1', name: 'a', status: 'running', monitored: true };
+    const policy = { threshold: { value: 60, source: 'host' }, stopTimeoutSec: { value: 2, source: 'host' }, restartLimit: { value: 3, source: 'host' }, action: { value: 'restart', source: 'host' } };
+    assert.equal(shared([{ ...container, policyIndex: 1 }], [policy]), 'containers.0.policyIndex: must point into policies, which has 1 (got 1)');
+    assert.equal(shared([{ ...container, policyIndex: 0, policy }], [policy]), 'containers.0: policy and policyIndex: only one of them');
+    assert.equal(parseReply(JSON.stringify({ kind: 'list_response', hostname: 'h1', policies: [policy], containers: [{ ...container, policyIndex: 0 }] })).ok, true);
   });
   it('validates heartbeats', () => {
     assert.equal(parseHeartbeat('{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":2}').ok, true);
