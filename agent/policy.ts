@@ -120,11 +120,6 @@ function numberWithin(text: string, rule: { min: number; max: number; integer: b
 
 /** Each value from the first place that sets it: API, then label, then (stop grace) the container's own, then the host. */
 export function effectivePolicy(api: Policy | undefined, labels: Policy, containerStopTimeoutSec: number | undefined, host: HostDefaults): EffectivePolicy {
-  const pick = <T>(fromApi: T | undefined, fromLabel: T | undefined, fallback: Sourced<T>): Sourced<T> => {
-    if (fromApi !== undefined) return { value: fromApi, source: 'api' };
-    if (fromLabel !== undefined) return { value: fromLabel, source: 'label' };
-    return fallback;
-  };
   const containerOrHost: Sourced<number> = containerStopTimeoutSec === undefined ? { value: host.stopTimeoutSec, source: 'host' } : { value: containerStopTimeoutSec, source: 'container' };
   return {
     threshold: pick(api?.threshold, labels.threshold, { value: host.threshold, source: 'host' }),
@@ -132,6 +127,13 @@ export function effectivePolicy(api: Policy | undefined, labels: Policy, contain
     restartLimit: pick(api?.restartLimit, labels.restartLimit, { value: host.restartLimit, source: 'host' }),
     action: pick(api?.action, labels.action, { value: 'restart', source: 'host' }),
   };
+}
+
+/** The API's value, else the label's, else the fallback, with where it came from. */
+function pick<T>(fromApi: T | undefined, fromLabel: T | undefined, fallback: Sourced<T>): Sourced<T> {
+  if (fromApi !== undefined) return { value: fromApi, source: 'api' };
+  if (fromLabel !== undefined) return { value: fromLabel, source: 'label' };
+  return fallback;
 }
 
 /**

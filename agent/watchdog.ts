@@ -218,7 +218,7 @@ export class Watchdog {
   }
 
   /** The latest results of a container (probe, resource use, heals); undefined before its first. */
-  resultOf(name: string): ContainerResult | undefined {
+  resultOf(name: string): Readonly<ContainerResult> | undefined {
     return this.results.get(name, this.deps.clock.now());
   }
 
