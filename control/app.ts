@@ -23,6 +23,19 @@ const SSE_KEEPALIVE_MS = 15_000;
 
 type PathOf<Operation extends keyof operations> = operations[Operation]['parameters']['path'];
 
+/** A JSON array written from runs of its elements (ContainerList's parts), never joined into one string of megabytes. */
+function sendJsonArray(res: Response, parts: readonly string[]): void {
+  const length = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 2 + Math.max(parts.length - 1, 0));
+  res.type('application/json').set('Content-Length', String(length));
+  res.cork();
+  res.write('[');
+  parts.forEach((part, i) => {
+    if (i > 0) res.write(',');
+    res.write(part);
+  });
+  res.end(']');
+}
+
 const sendError = (res: Response, status: number, body: ErrorBody): void => {
   res.status(status).json(body);
 };
@@ -40,7 +53,7 @@ export async function createApp(service: ControlService, options: { apiToken: st
         const list = await service.listContainers(containerQuery(c.request.query as Record<string, string | undefined>));
         res.set('X-Answered-Hosts', list.answered.join(','));
         res.set('X-Silent-Hosts', list.silent.join(','));
-        res.status(200).type('application/json').send(list.containersJson);
+        sendJsonArray(res.status(200), list.parts);
       },
       monitorContainer: async (c: Context, _req: Request, res: Response) => {
         const { hostname, containerName } = c.request.params as PathOf<'monitorContainer'>;

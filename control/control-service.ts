@@ -23,11 +23,15 @@ export type ContainerQuery = ContainerFilter & { host?: string };
 
 export interface ContainerList {
   /**
-   * The containers as the JSON array GET /containers answers with, sorted by host, then name. A
-   * fleet's list is megabytes: each host's part is serialized as its reply arrives (while slower
-   * hosts are awaited, and so that no reply is held parsed until the last), and never parsed again.
+   * The containers GET /containers answers with, as the JSON array's elements in runs, one run per
+   * host (its containers' objects, comma-separated), sorted by host, then name: the answer is `[`,
+   * the runs joined by commas, `]`. A fleet's list is megabytes: each host's run is serialized as
+   * its reply arrives (while slower hosts are awaited, and so that no reply is held parsed until
+   * the last), never parsed again, and never joined into one string (one of megabytes would go to
+   * V8's large-object space, which only a full collection frees: control's RSS grew by the
+   * answer's size per call until one ran).
    */
-  containersJson: string;
+  parts: string[];
   answered: string[];
   silent: string[];
 }
@@ -135,7 +139,7 @@ export class ControlService {
     const options = { timeoutMs: this.gatherTimeoutMs, persistent: false, digest: part };
     const gathered = await this.send(() => (host === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(host, command, options)));
     const parts = gathered.replies.filter((p) => p.json !== '').sort((a, b) => a.hostname.localeCompare(b.hostname));
-    return { containersJson: `[${parts.map((p) => p.json).join(',')}]`, answered: gathered.answered, silent: gathered.silent };
+    return { parts: parts.map((p) => p.json), answered: gathered.answered, silent: gathered.silent };
   }
 
   private unknownHost(hostname: string): ApiError {

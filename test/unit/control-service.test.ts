@@ -54,7 +54,7 @@ beforeEach(() => {
 });
 
 /** The containers GET /containers would answer with. */
-const containersOf = (list: ContainerList): Container[] => JSON.parse(list.containersJson) as Container[];
+const containersOf = (list: ContainerList): Container[] => JSON.parse(`[${list.parts.join(',')}]`) as Container[];
 
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(() => null, (e: unknown) => e);
