@@ -16,7 +16,7 @@ import { startControl, type ControlProcess } from '../lab/control-process.js';
 import { http } from '../lab/http.js';
 import { runId } from '../lab/docker.js';
 import { waitFor } from '../lab/wait.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpuMs, sampleUsage } from './process-usage.js';
 import { ms, summarize, type BenchResult, type Row } from './stats.js';
 
@@ -41,6 +41,16 @@ async function leave(hostnames: readonly string[]): Promise<void> {
   await withChannel(async (channel) => {
     for (const hostname of hostnames) channel.publish(HEARTBEATS_EXCHANGE, '', encode({ kind: 'heartbeat', hostname, sentAt: new Date().toISOString(), threshold: 60, monitored: 0, leaving: true }));
   });
+}
+
+/** The broker's process (the node listening on 5672), to count its CPU per call too; null when it cannot be found. */
+function brokerPid(): number | null {
+  try {
+    const match = /pid=(\d+)/.exec(execFileSync('ss', ['-ltnpH', 'sport = :5672'], { encoding: 'utf8' }));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost = 100): Promise<BenchResult> {
@@ -86,9 +96,11 @@ export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost
       const memory = sampleUsage(control.child.pid ?? 0, 100); // control's RSS through every call below, every 100 ms
       const floor = summarize(await timed(30, async () => (await http('GET', `${control.url}/hosts`)).ms));
       // What each call costs control itself (its CPU), and the simulated hosts (whose work real hosts do in parallel, one each).
-      const cpuBefore = { control: cpuMs(control.child.pid ?? 0), hosts: simulatorsCpuMs() };
+      const broker = brokerPid();
+      const brokerCpuMs = (): number => (broker === null ? Number.NaN : cpuMs(broker));
+      const cpuBefore = { control: cpuMs(control.child.pid ?? 0), hosts: simulatorsCpuMs(), broker: brokerCpuMs() };
       const get = summarize(await timed(30, () => list(control.url)));
-      const cpuPerGet = { control: (cpuMs(control.child.pid ?? 0) - cpuBefore.control) / 30, hosts: (simulatorsCpuMs() - cpuBefore.hosts) / 30 };
+      const cpuPerGet = { control: (cpuMs(control.child.pid ?? 0) - cpuBefore.control) / 30, hosts: (simulatorsCpuMs() - cpuBefore.hosts) / 30, broker: (brokerCpuMs() - cpuBefore.broker) / 30 };
       // How fast this machine is right now at the least any design must do with the answer: parse
       // it once and serialize it once (control parses the replies and serializes the answer, the
       // client parses it again), timed in this process.
@@ -113,11 +125,11 @@ export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost
       await recordedReplies(false);
       const { rssMeanMb, rssMaxMb } = memory.stop();
       smallest ??= { list: get.median, put: put.median };
-      console.log(`${String(size).padStart(3)} hosts x ${containersPerHost}: GET /containers median ${ms(get.median)} p95 ${ms(get.p95)} (GET /hosts ${ms(floor.median)}; JSON parse + serialize of the answer ${ms(jsonFloor.median)}); PUT /threshold all confirmed median ${ms(put.median)} p95 ${ms(put.p95)}; two replicas at once ${ms(both.median)}; CPU per GET /containers: control ${ms(cpuPerGet.control)}, the simulated hosts ${ms(cpuPerGet.hosts)}; hosts answering from recorded replies: GET /containers median ${ms(recorded.median)} p95 ${ms(recorded.p95)}, control CPU per call ${ms(cpuPerRecorded)}; control RSS mean ${rssMeanMb.toFixed(0)} MB, max ${rssMaxMb.toFixed(0)} MB; incomplete answers ${incomplete}, unconfirmed PUTs ${unconfirmed}`);
+      console.log(`${String(size).padStart(3)} hosts x ${containersPerHost}: GET /containers median ${ms(get.median)} p95 ${ms(get.p95)} (GET /hosts ${ms(floor.median)}; JSON parse + serialize of the answer ${ms(jsonFloor.median)}); PUT /threshold all confirmed median ${ms(put.median)} p95 ${ms(put.p95)}; two replicas at once ${ms(both.median)}; CPU per GET /containers: control ${ms(cpuPerGet.control)}, the simulated hosts ${ms(cpuPerGet.hosts)}, the broker ${broker === null ? '(not found)' : ms(cpuPerGet.broker)}; hosts answering from recorded replies: GET /containers median ${ms(recorded.median)} p95 ${ms(recorded.p95)}, control CPU per call ${ms(cpuPerRecorded)}; control RSS mean ${rssMeanMb.toFixed(0)} MB, max ${rssMaxMb.toFixed(0)} MB; incomplete answers ${incomplete}, unconfirmed PUTs ${unconfirmed}`);
       const big = size >= 100;
       rows.push({ figure: `GET /containers, ${size} hosts x ${containersPerHost} (median / p95)`, value: `${ms(get.median)} / ${ms(get.p95)}`, reference: `GET /hosts; ${sizes[0]} hosts; JSON parse + serialize of the answer (${(answerText.length / 1e6).toFixed(1)} MB)`, referenceValue: `${ms(floor.median)}; ${ms(smallest.list)}; ${ms(jsonFloor.median)}`, ratio: `${(get.median / jsonFloor.median).toFixed(1)}x the JSON floor`, target: big ? '< 100 ms median' : '-', met: big ? get.median < 100 : null });
       rows.push({ figure: `GET /containers, ${size} hosts x ${containersPerHost} answering from recorded replies: control and the broker alone (median / p95)`, value: `${ms(recorded.median)} / ${ms(recorded.p95)}`, reference: 'the same call, hosts building their lists (one process for all of them)', referenceValue: ms(get.median), ratio: (recorded.median / get.median).toFixed(2), target: big ? '< 100 ms median' : '-', met: big ? recorded.median < 100 : null });
-      rows.push({ figure: `control's CPU per GET /containers, ${size} hosts x ${containersPerHost}`, value: ms(cpuPerGet.control), reference: 'JSON parse + serialize of the answer; the simulated hosts\' CPU per call (real hosts do it in parallel)', referenceValue: `${ms(jsonFloor.median)}; ${ms(cpuPerGet.hosts)}`, ratio: `${(cpuPerGet.control / jsonFloor.median).toFixed(1)}x the JSON floor`, target: '-', met: null });
+      rows.push({ figure: `control's CPU per GET /containers, ${size} hosts x ${containersPerHost}`, value: ms(cpuPerGet.control), reference: 'JSON parse + serialize of the answer; the simulated hosts\' CPU per call (real hosts do it in parallel); the broker\'s', referenceValue: `${ms(jsonFloor.median)}; ${ms(cpuPerGet.hosts)}; ${broker === null ? '-' : ms(cpuPerGet.broker)}`, ratio: `${(cpuPerGet.control / jsonFloor.median).toFixed(1)}x the JSON floor`, target: '-', met: null });
       rows.push({ figure: `PUT /threshold confirmed by all ${size} hosts (median / p95)`, value: `${ms(put.median)} / ${ms(put.p95)}`, reference: `${sizes[0]} hosts`, referenceValue: ms(smallest.put), ratio: (put.median / smallest.put).toFixed(1), target: big ? '< 200 ms' : '-', met: big ? put.median < 200 : null });
       rows.push({ figure: `control RSS through the calls, ${size} hosts x ${containersPerHost} (max / mean)`, value: `${rssMaxMb.toFixed(0)} / ${rssMeanMb.toFixed(0)} MB`, reference: '-', referenceValue: '-', ratio: '-', target: big ? '< 200 MB at most' : '-', met: big ? rssMaxMb < 200 : null });
       rows.push({ figure: `answers with every container / PUTs confirmed by all, ${size} hosts, two replicas`, value: `${incomplete === 0 ? 'all' : `${incomplete} incomplete`} / ${unconfirmed === 0 ? 'all' : `${unconfirmed} not`}`, reference: '-', referenceValue: '-', ratio: '-', target: 'all', met: incomplete === 0 && unconfirmed === 0 });
