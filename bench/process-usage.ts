@@ -30,7 +30,8 @@ function cpuTicks(pid: number): number {
 /** The CPU `pid` has used so far (with its children), in ms. */
 export const cpuMs = (pid: number): number => (cpuTicks(pid) / TICKS_PER_SECOND) * 1000;
 
-function rssMb(pid: number): number {
+/** The resident memory of `pid` now, in MB. */
+export function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0) / 1024;
 }
