@@ -36,15 +36,18 @@ export function policyIndexProblem(reply: ListResponse): string | null {
 }
 
 /**
- * Writes a reply's containers as JSON, each with its policy in full: a container's `policyIndex`
- * becomes its `policy` (last of its fields), spliced in from the policy's JSON, made once per reply.
- * Check the reply with `policyIndexProblem` first.
+ * Writes a reply's containers as JSON objects separated by commas (a run of a JSON array's
+ * elements), each with its policy in full: a container's `policyIndex` becomes its `policy` (last of
+ * its fields), spliced in from the policy's JSON, made once per reply. Check the reply with
+ * `policyIndexProblem` first.
  */
-export function containersJson(containers: readonly ContainerStatus[], policies: readonly EffectivePolicy[] = []): string[] {
+export function containersJson(containers: readonly ContainerStatus[], policies: readonly EffectivePolicy[] = []): string {
   const policyJson = policies.map((p) => JSON.stringify(p));
-  return containers.map((container) => {
-    if (container.policyIndex === undefined) return JSON.stringify(container);
-    const { policyIndex, ...rest } = container;
-    return `${JSON.stringify(rest).slice(0, -1)},"policy":${policyJson[policyIndex]}}`;
-  });
+  return containers
+    .map((container) => {
+      if (container.policyIndex === undefined) return JSON.stringify(container);
+      const { policyIndex, ...rest } = container;
+      return `${JSON.stringify(rest).slice(0, -1)},"policy":${policyJson[policyIndex]}}`;
+    })
+    .join(',');
 }

@@ -134,7 +134,7 @@ export class ControlService {
     // One host's containers as a part of the answer's JSON array ('' when it has none).
     const part = (reply: Reply): { hostname: string; json: string } => {
       if (reply.kind !== 'list_response' || (host !== undefined && reply.hostname !== host)) return { hostname: reply.hostname, json: '' };
-      return { hostname: reply.hostname, json: containersJson(reply.containers.filter(wanted).sort(byName), reply.policies).join(',') };
+      return { hostname: reply.hostname, json: containersJson(reply.containers.filter(wanted).sort(byName), reply.policies) };
     };
     const options = { timeoutMs: this.gatherTimeoutMs, persistent: false, digest: part };
     const gathered = await this.send(() => (host === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(host, command, options)));
