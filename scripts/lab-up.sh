@@ -86,12 +86,14 @@ configure_broker_tls() {
   fi
 }
 
+# check_running, not ping: ping answers as soon as the Erlang node is up, while the rabbit app (which
+# import_definitions needs) may still be booting or be stopped.
 start_broker() {
-  if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then return; fi
+  if rabbitmq-diagnostics -q check_running >/dev/null 2>&1; then return; fi
   say "starting rabbitmq-server"
   # A stopped app inside a running node (left by an outage test) only needs start_app.
-  if rabbitmqctl -q status >/dev/null 2>&1; then rabbitmqctl -q start_app; else rabbitmq-server -detached; fi
-  wait_for 90 "rabbitmq" rabbitmq-diagnostics -q ping
+  if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then rabbitmqctl -q start_app; else rabbitmq-server -detached; fi
+  wait_for 90 "rabbitmq" rabbitmq-diagnostics -q check_running
 }
 
 # The broker's users (lab-admin, control, antagonist; agents' users are made per test host through
