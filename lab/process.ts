@@ -1,7 +1,8 @@
-/** Runs one of the project's own commands (`tsx <entry>`) as a child process, collecting its output. */
+/** Runs one of the project's own commands (`tsx <entry>`, or compiled as the images run it) as a child process, collecting its output. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { compiledEntry } from './compiled.js';
 
 const root = new URL('../', import.meta.url).pathname;
 
@@ -12,8 +13,10 @@ export interface Child {
   stop(): Promise<number | null>;
 }
 
-export function runEntry(entry: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
+/** `compiled`: node on the compiled JavaScript (lab/compiled.ts), as the images run it, instead of tsx. */
+export function runEntry(entry: string, env: Record<string, string>, { compiled = false } = {}): Child {
+  const args = compiled ? [compiledEntry(entry)] : ['--import', 'tsx', join(root, entry)];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
