@@ -1,7 +1,8 @@
 /**
  * One AMQP connection and channel that come back by themselves. The topology and the consumers
  * are declared in `setup`, which runs again on every reconnect, so nothing stays closed after an
- * outage. Every connection and channel has an error listener: an unhandled one would kill the process.
+ * outage; it may open more channels on the same connection (a channel that closes takes the
+ * connection, and so all of them, into the reconnect). Every connection and channel has an error listener: an unhandled one would kill the process.
  * Several brokers (the nodes of a cluster) may be given as a comma-separated list: each attempt
  * after a failure or a lost connection goes to the next one, so losing a node means reconnecting
  * to another within the first retry.
@@ -36,7 +37,7 @@ export class BusConnection {
   constructor(
     private readonly url: string,
     private readonly name: string,
-    private readonly setup: (channel: Channel) => Promise<void>,
+    private readonly setup: (channel: Channel, openChannel: () => Promise<Channel>) => Promise<void>,
     private readonly log: BusLog,
     private readonly clock: Clock,
     private readonly dial: Dial = (url, options) => amqp.connect(url, options),
@@ -84,11 +85,15 @@ export class BusConnection {
       connection = await this.dial(url, { noDelay: true, clientProperties: { connection_name: this.name } });
       connection.on('error', (error: Error) => this.log.warn(`bus connection error: ${error.message}`, { kind: 'bus' }));
       connection.on('close', () => this.lost(connection, 'connection closed'));
-      const channel = await connection.createConfirmChannel();
-      channel.on('error', (error: Error) => this.log.warn(`bus channel error: ${error.message}`, { kind: 'bus' }));
+      const opened = connection;
       // A channel the server closed (a protocol error) is not reusable: start over with a new connection.
-      channel.on('close', () => void connection?.close().catch(() => undefined));
-      await this.setup(channel);
+      const watch = <C extends Channel>(channel: C): C => {
+        channel.on('error', (error: Error) => this.log.warn(`bus channel error: ${error.message}`, { kind: 'bus' }));
+        channel.on('close', () => void opened.close().catch(() => undefined));
+        return channel;
+      };
+      const channel = watch(await connection.createConfirmChannel());
+      await this.setup(channel, async () => watch(await opened.createChannel()));
       if (this.closing) {
         await connection.close();
         return;

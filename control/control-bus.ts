@@ -1,7 +1,9 @@
 /**
- * Control's side of the bus: publishes commands, gathers the agents' replies on RabbitMQ's direct
- * reply-to (consumed on the same channel that publishes, as the broker requires), and feeds
- * heartbeats to the host registry. Stateless: several control replicas can share one broker.
+ * Control's side of the bus: publishes commands on a confirm channel, gathers the agents' replies
+ * from its own server-named queue (bound to the replies exchange, named in each command's
+ * replyTo), feeds heartbeats to the host registry, and reads the events stream on a channel of its
+ * own, so that replaying a long stream after a (re)connect never queues a command's confirm or a
+ * reply behind its deliveries. Stateless: several control replicas can share one broker.
  */
 import { randomUUID } from 'node:crypto';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
@@ -46,7 +48,7 @@ export class ControlBus implements CommandBus, EventSource {
     dial?: Dial,
   ) {
     this.gatherer = new ReplyGatherer(clock);
-    this.connection = new BusConnection(url, 'control', (channel) => this.setup(channel), log, clock, dial);
+    this.connection = new BusConnection(url, 'control', (channel, openChannel) => this.setup(channel, openChannel), log, clock, dial);
   }
 
   get connected(): boolean {
@@ -136,13 +138,14 @@ export class ControlBus implements CommandBus, EventSource {
     });
   }
 
-  private async setup(channel: Channel): Promise<void> {
+  private async setup(channel: Channel, openChannel: () => Promise<Channel>): Promise<void> {
     await declareExchanges(channel);
     await declareEventStream(channel, this.stream.maxAge);
     // A stream is read with acks and a prefetch (its credit); from where this control left off, else from max age ago.
-    await channel.prefetch(1000);
+    const streamChannel = await openChannel();
+    await streamChannel.prefetch(1000);
     const from = this.events.nextOffset ?? { '!': 'timestamp', value: Math.floor((this.clock.now() - this.stream.maxAgeMs) / 1000) };
-    await channel.consume(EVENTS_STREAM, (message) => this.onEvent(channel, message), { noAck: false, arguments: { 'x-stream-offset': from } });
+    await streamChannel.consume(EVENTS_STREAM, (message) => this.onEvent(streamChannel, message), { noAck: false, arguments: { 'x-stream-offset': from } });
     this.marker = randomUUID();
     channel.publish(EVENTS_EXCHANGE, '', Buffer.from('{}'), { type: 'marker', messageId: this.marker, userId: this.connection.user });
     // Its own queues, bounded like every queue of the system: replies and heartbeats that pile up while control is stalled are dropped oldest first.

@@ -10,6 +10,10 @@ import type { Dial } from '../../bus/connection.js';
 type Consumer = (message: ConsumeMessage | null) => void;
 
 export class FakeChannel extends EventEmitter {
+  /** A confirm channel (each connection's first), or one opened besides it. */
+  constructor(readonly confirms: boolean) {
+    super();
+  }
   readonly consumers = new Map<string, Consumer>();
   readonly published: { exchange: string; routingKey: string; body: string; options: Record<string, unknown> }[] = [];
   readonly sent: { queue: string; body: string; options: Record<string, unknown> }[] = [];
@@ -82,11 +86,8 @@ export class FakeBroker {
     this.dialed.push(url);
     if (this.refuse) throw this.refuse;
     const connection = Object.assign(new EventEmitter(), {
-      createConfirmChannel: async () => {
-        const channel = new FakeChannel();
-        this.channels.push(channel);
-        return channel;
-      },
+      createConfirmChannel: async () => this.open(true),
+      createChannel: async () => this.open(false),
       close: async () => {
         connection.emit('close');
       },
@@ -95,8 +96,20 @@ export class FakeBroker {
     return connection as unknown as ChannelModel;
   };
 
+  private open(confirms: boolean): FakeChannel {
+    const channel = new FakeChannel(confirms);
+    this.channels.push(channel);
+    return channel;
+  }
+
+  /** The latest connection's confirm channel (its first). */
   get channel(): FakeChannel | undefined {
-    return this.channels.at(-1);
+    return [...this.channels].reverse().find((c) => c.confirms);
+  }
+
+  /** The latest channel that consumes `queue`. */
+  consumerOf(queue: string): FakeChannel | undefined {
+    return [...this.channels].reverse().find((c) => c.consumers.has(queue));
   }
 
   /** The broker goes away: the connection closes as amqplib reports it. */

@@ -197,18 +197,21 @@ async function startControlBus() {
 }
 
 describe('ControlBus', () => {
-  it('reads the events stream into the log, by stream offset, and knows when it has read to the end', async () => {
+  it('reads the events stream into the log, by stream offset, on a channel of its own, and knows when it has read to the end', async () => {
     const events = new EventLog(7 * 86_400_000, 1000);
     const bus = new ControlBus('amqp://broker', new HostRegistry(clock, 6000, 2000), log, clock, events, STREAM, broker.dial);
     bus.start();
     await settle();
-    const channel = broker.channel;
-    assert.ok(channel);
+    const commands = broker.channel;
+    const channel = broker.consumerOf('watchdog.events.stream');
+    assert.ok(commands && channel);
+    assert.notEqual(channel, commands, 'the stream\'s deliveries never queue ahead of a command\'s confirm or a reply');
+    assert.equal(channel.confirms, false);
     const caughtUp = bus.caughtUp(5000);
     const heal = '{"kind":"event","type":"heal","at":"2026-01-01T00:00:00.000Z","host":"h1","container":"web","action":"start","outcome":"ok","durationMs":300}';
     channel.deliver('watchdog.events.stream', heal, { headers: { 'x-stream-offset': 41 } });
     channel.deliver('watchdog.events.stream', '{"kind":"event","type":"explosion","at":"x","host":"h1"}', { headers: { 'x-stream-offset': 42 } });
-    const marker = channel.published.find((p) => p.options['type'] === 'marker');
+    const marker = commands.published.find((p) => p.options['type'] === 'marker');
     assert.ok(marker, 'a marker is published to find the end');
     channel.deliver('watchdog.events.stream', '{}', { type: 'marker', messageId: 'another control', headers: { 'x-stream-offset': 43 } });
     channel.deliver('watchdog.events.stream', '{}', { type: 'marker', messageId: marker.options['messageId'], headers: { 'x-stream-offset': 44 } });
