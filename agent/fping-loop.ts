@@ -291,6 +291,8 @@ class FpingPool {
   private lastCompaction = 0;
   private lastChange = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** When the pending apply runs. */
+  private timerAt = 0;
   private closed = false;
 
   constructor(
@@ -313,8 +315,17 @@ class FpingPool {
     this.processes = [];
   }
 
+  /**
+   * An apply in `ms`, unless one is due sooner. A later one gives way: the tidy-up timer (up to
+   * SETTLED_MS away) must not hold back a new target, which waited for it (seen: a silent container
+   * probed fast only after up to 10 s, its verdict 6.4 s instead of 1.1 s).
+   */
   private schedule(ms: number): void {
-    if (this.timer || this.closed) return;
+    if (this.closed) return;
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.apply();

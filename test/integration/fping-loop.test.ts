@@ -1,0 +1,39 @@
+/**
+ * The sequential verdict's prober with the real fping, probing loopback addresses: a target added
+ * to a pool of several processes is probed at once, not when the pool's tidy-up comes.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { FpingLoopProber, type ProbeOutcome } from '../../agent/fping-loop.js';
+import { waitFor } from '../../lab/wait.js';
+
+describe('fping loop prober (real fping, loopback targets)', () => {
+  const outcomes: (ProbeOutcome & { at: number })[] = [];
+  const errors: string[] = [];
+  const prober = new FpingLoopProber(
+    { steadyPeriodMs: 250, fastPeriodMs: 30, timeoutMs: 150, budgetPerSecond: 1000 },
+    { outcome: (o) => outcomes.push({ ...o, at: Date.now() }), hint: () => undefined, error: (message) => errors.push(message) },
+  );
+  after(() => prober.close());
+  const answered = (ip: string): number => outcomes.filter((o) => o.ip === ip && !o.lost).length;
+
+  /** Adds `ip` to a pool already running two processes (its tidy-up up to 10 s away) and says how soon it answered. */
+  const firstAnswerMs = async (ip: string, add: () => void): Promise<number> => {
+    const added = Date.now();
+    add();
+    await waitFor(`${ip} answered`, () => answered(ip) > 0, 15_000, 20);
+    return (outcomes.find((o) => o.ip === ip && !o.lost)?.at ?? Infinity) - added;
+  };
+
+  it('probes a target added to a pool of several processes at once, not when the pool tidies up (steady and fast pools)', async () => {
+    prober.setTargets(['127.0.0.2'], ['127.0.0.5']);
+    await waitFor('the first targets answered', () => answered('127.0.0.2') > 0 && answered('127.0.0.5') > 0, 5000, 20);
+    // A second process in each pool for the new addresses.
+    prober.setTargets(['127.0.0.2', '127.0.0.3'], ['127.0.0.5', '127.0.0.6']);
+    await waitFor('the second targets answered', () => answered('127.0.0.3') > 0 && answered('127.0.0.6') > 0, 5000, 20);
+    const steady = await firstAnswerMs('127.0.0.4', () => prober.setTargets(['127.0.0.2', '127.0.0.3', '127.0.0.4'], ['127.0.0.5', '127.0.0.6']));
+    const fast = await firstAnswerMs('127.0.0.7', () => prober.setTargets(['127.0.0.2', '127.0.0.3', '127.0.0.4'], ['127.0.0.5', '127.0.0.6', '127.0.0.7']));
+    assert.ok(steady < 1000 && fast < 1000, `first answers ${steady} ms (steady) and ${fast} ms (fast) after the target was added: the pool's tidy-up held it back`);
+    assert.deepEqual(errors, []);
+  });
+});
