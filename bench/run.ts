@@ -40,6 +40,8 @@ for (const [name, run] of Object.entries({ ...benches, ...onDemand })) {
   console.log(`\n== ${name}`);
   results.push(await run());
 }
-writeResults(results);
+// A run of some benchmarks by name never overwrites the last full run's record (latest.*).
+const file = only.length > 0 ? `partial-${only.join('-')}` : 'latest';
+writeResults(results, file);
 console.log(`\n${markdownTable(results)}`);
-console.log('written: bench/results/latest.json, bench/results/latest.md');
+console.log(`written: bench/results/${file}.json, bench/results/${file}.md`);

@@ -46,9 +46,10 @@ export function markdownTable(results: BenchResult[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function writeResults(results: BenchResult[], dir = new URL('./results/', import.meta.url).pathname): void {
+/** Writes `<name>.json` (every row and raw sample) and `<name>.md` (the table) into bench/results. */
+export function writeResults(results: BenchResult[], name = 'latest', dir = new URL('./results/', import.meta.url).pathname): void {
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString();
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ measuredAt: stamp, results }, null, 2)}\n`);
-  writeFileSync(join(dir, 'latest.md'), `Measured ${stamp} on ${process.platform}/${process.arch}, Node ${process.version}.\n\n${markdownTable(results)}`);
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ measuredAt: stamp, results }, null, 2)}\n`);
+  writeFileSync(join(dir, `${name}.md`), `Measured ${stamp} on ${process.platform}/${process.arch}, Node ${process.version}.\n\n${markdownTable(results)}`);
 }
