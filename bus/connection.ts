@@ -2,7 +2,8 @@
  * One AMQP connection and channel that come back by themselves. The topology and the consumers
  * are declared in `setup`, which runs again on every reconnect, so nothing stays closed after an
  * outage; it may open more channels on the same connection (a channel that closes takes the
- * connection, and so all of them, into the reconnect). Every connection and channel has an error listener: an unhandled one would kill the process.
+ * connection, and so all of them, into the reconnect). Every connection and channel has an error
+ * listener: an unhandled one would kill the process.
  * Several brokers (the nodes of a cluster) may be given as a comma-separated list: each attempt
  * after a failure or a lost connection goes to the next one, so losing a node means reconnecting
  * to another within the first retry.
