@@ -1,4 +1,5 @@
 /** The agent's configuration, read once from the environment and validated; a bad value names the variable. */
+import { isIPv4 } from 'node:net';
 import { existsSync } from 'node:fs';
 import { hostname as machineHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -32,11 +33,13 @@ export interface AgentConfig {
   stats: 'auto' | 'cgroup' | 'docker' | 'off';
   /** sequential: continuous probing and a sequential test; classic: PING_COUNT pings per cycle. */
   verdict: 'sequential' | 'classic';
-  verdictSettings: { delta: number; falseRate: number; missRate: number; steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number; budgetPerSecond: number };
+  verdictSettings: { delta: number; falseRate: number; missRate: number; steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number; budgetPerSecond: number; canary: string };
   /** Port of the Prometheus /metrics endpoint; undefined: none. */
   metricsPort: number | undefined;
   stopTimeoutSec: number;
   restartPolicy: RestartPolicy;
+  /** Restarts in flight at once on the host; the others wait their turn, oldest first. */
+  restartConcurrency: number;
   /** Observe only: decide and tell, touch nothing (the API cannot switch it off). */
   dryRun: boolean;
 }
@@ -78,10 +81,12 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
       fastPeriodMs: read.integer('PROBE_FAST_PERIOD_MS', 30, 10, 10_000),
       timeoutMs: read.integer('PROBE_TIMEOUT_MS', 100, 10, 10_000),
       budgetPerSecond: read.integer('PROBE_BUDGET', 1000, 10, 1_000_000),
+      canary: read.string('PROBE_CANARY', '127.0.0.1'),
     },
     metricsPort: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
     dryRun: read.boolean('DRY_RUN', false),
+    restartConcurrency: read.integer('RESTART_CONCURRENCY', 4, 1, 1000),
     restartPolicy: {
       maxRestarts: read.integer('RESTART_LIMIT', 5, 1, 1000),
       windowMs: read.integer('RESTART_WINDOW_MS', 60_000, 1000, 86_400_000),
@@ -89,6 +94,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
       maxBackoffMs: read.integer('BACKOFF_MAX_MS', 300_000, 100, 86_400_000),
     },
   };
+  read.check('PROBE_CANARY', isIPv4(config.verdictSettings.canary), 'must be an IPv4 address that always answers ping while the prober works (loopback by default): its replies prove the prober could hear');
   config.verdict = readVerdict(read, config.prober);
   read.done();
   return config;

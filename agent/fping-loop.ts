@@ -25,14 +25,22 @@ export interface ProbeOutcome {
   ip: string;
   lost: boolean;
   rttMs: number | null;
-  /** When the probe was sent (ms, at most this late): it counts only for an instance watched by then. */
+  /** When the probe was sent (ms): it counts only for an instance watched by then. */
   sentAt?: number;
+}
+
+/** Probes of one address whose outcome is unknown: the prober itself did not hear their round. */
+export interface ProbeGap {
+  ip: string;
+  probes: number;
 }
 
 /** Where a continuous prober sends what it learns. */
 export interface ProbeSink {
-  /** A settled probe. */
+  /** A settled probe: evidence. */
   outcome(outcome: ProbeOutcome): void;
+  /** Probes that are no evidence either way (the prober was deaf in their rounds). */
+  gap?(gap: ProbeGap): void;
   /** An early sign of loss at this address (a timeout line), before its probe is settled. */
   hint(ip: string): void;
   error(message: string): void;
@@ -49,39 +57,56 @@ export interface LoopProber {
 export interface LoopLine extends ProbeOutcome {
   /** fping's round for this target: the n-th probe sent to it by this process. */
   round: number;
-}
-
-/** `172.17.0.2 : [3], 64 bytes, 0.05 ms (0.05 avg, 0% loss)` or `172.17.0.2 : [4], timed out (...)`. */
-export function parseLoopLine(line: string): LoopLine | null {
-  const match = /^(\S+)\s+:\s+\[(\d+)\],\s+(?:\d+ bytes,\s+([\d.]+) ms|(timed out))/.exec(line);
-  if (!match?.[1]) return null;
-  const round = Number(match[2]);
-  return match[4] ? { ip: match[1], round, lost: true, rttMs: null } : { ip: match[1], round, lost: false, rttMs: Number(match[3]) };
+  /** When fping printed it (fping -D), ms since the epoch; for a reply, when it came. */
+  at?: number;
 }
 
 /**
- * One fping process's probes, settled in order per target. Free of I/O. fping sends round n to
- * all its targets within one period, and a reply comes within the timeout, so once any target has
- * answered round m, every probe of round m - settleLag or earlier has had its chance: it is a
- * reply if one came, else lost. While no target answers at all (every one silent), the rounds
- * cannot be seen, and fping's own timeout lines settle the probes instead.
+ * `[1796632255.99077] 172.17.0.2 : [3], 64 bytes, 0.05 ms (0.05 avg, 0% loss)` or
+ * `... : [4], timed out (...)`; the timestamp (fping -D) is optional.
+ */
+export function parseLoopLine(line: string): LoopLine | null {
+  const match = /^(?:\[(\d+(?:\.\d+)?)\]\s+)?(\S+)\s+:\s+\[(\d+)\],\s+(?:\d+ bytes,\s+([\d.]+) ms|(timed out))/.exec(line);
+  if (!match?.[2]) return null;
+  const round = Number(match[3]);
+  const at = match[1] === undefined ? {} : { at: Math.round(Number(match[1]) * 1000) };
+  return match[5] ? { ip: match[2], round, lost: true, rttMs: null, ...at } : { ip: match[2], round, lost: false, rttMs: Number(match[4]), ...at };
+}
+
+/** What one settling of a ledger gives: evidence, and the probes that are none. */
+export interface Settled {
+  outcomes: ProbeOutcome[];
+  gaps: ProbeGap[];
+}
+
+/**
+ * One fping process's probes, settled in order per target. Free of I/O.
+ *
+ * Every process also probes a canary (loopback by default), which always answers while the prober
+ * itself works: its reply to round n proves that fping sent round n and heard replies on its
+ * socket, and that its lines reached us. A probe is evidence only then: a reply if one came, else
+ * lost. A round the canary did not answer is a gap in the prober's hearing (fping starved or
+ * stopped, its socket's buffer overrun, its output backed up): every target's probe of that
+ * round is unknown, replies included, so the rounds kept are chosen by the prober's health alone
+ * and the sample stays unbiased. Rounds settle once the canary has answered a round settleLag
+ * rounds later (fping sends round n to all its targets within one period, and a reply comes
+ * within the timeout, so by then every reply of round n has had its chance).
  */
 export class ProbeLedger {
   private readonly next = new Map<string, number>();
   private readonly replies = new Map<string, Map<number, number>>();
-  /** When the first reply of each round came: when that round was sent, near enough. */
-  private readonly roundAt = new Map<number, number>();
-  private highestAnswered = -1;
-  /** Every target is settled up to this round: settleAll has nothing to do until a later round is answered. */
+  /** When each round the canary answered was sent. */
+  private readonly heard = new Map<number, number>();
+  private highestHeard = -1;
+  /** Every target is settled up to this round: settleAll has nothing to do until a later round is heard. */
   private settledUpTo = -1;
 
   constructor(
     targets: readonly string[],
     /** Rounds between a probe and its settling: ceil(timeout / period) + 1. */
     readonly settleLag: number,
-    private readonly timeoutMs: number,
-    /** When the process started: no round was sent before. */
-    private readonly startedAt: number,
+    /** The address whose replies prove the prober could hear. */
+    readonly canary: string,
   ) {
     for (const ip of targets) {
       this.next.set(ip, 0);
@@ -89,54 +114,44 @@ export class ProbeLedger {
     }
   }
 
-  /** A line from the process; returns what it settles (only timeouts settle directly, and only while nothing answers). */
-  record(line: LoopLine, nothingAnswers: boolean, now: number): ProbeOutcome[] {
+  /** A line from the process (read at `now`). Only replies matter: timeouts settle nothing. */
+  record(line: LoopLine, now: number): void {
+    if (line.lost) return;
+    if (line.ip === this.canary) {
+      this.heard.set(line.round, (line.at ?? now) - (line.rttMs ?? 0));
+      this.highestHeard = Math.max(this.highestHeard, line.round);
+      return;
+    }
     const next = this.next.get(line.ip);
-    if (next === undefined || line.round < next) return [];
-    if (!line.lost) {
-      this.replies.get(line.ip)?.set(line.round, line.rttMs ?? 0);
-      this.highestAnswered = Math.max(this.highestAnswered, line.round);
-      if (!this.roundAt.has(line.round)) this.roundAt.set(line.round, now);
-      return [];
-    }
-    if (!nothingAnswers) return [];
-    // Printed at its timeout: it was sent that long ago (and earlier unreported rounds before it).
-    if (!this.roundAt.has(line.round)) this.roundAt.set(line.round, now - this.timeoutMs);
-    return this.settle(line.ip, line.round);
+    if (next === undefined || line.round < next) return;
+    this.replies.get(line.ip)?.set(line.round, line.rttMs ?? 0);
   }
 
-  /** Every probe of every target that can no longer be answered. */
-  settleAll(): ProbeOutcome[] {
-    const upTo = this.highestAnswered - this.settleLag;
-    if (upTo <= this.settledUpTo) return [];
+  /** The rounds heard since the last call, up to settleLag before the latest, for every target. */
+  settleAll(): Settled {
+    const upTo = this.highestHeard - this.settleLag;
+    if (upTo <= this.settledUpTo) return { outcomes: [], gaps: [] };
     this.settledUpTo = upTo;
-    const out = [...this.next.keys()].flatMap((ip) => this.settle(ip, upTo));
-    for (const round of this.roundAt.keys()) if (round < upTo - 64) this.roundAt.delete(round);
-    return out;
+    const settled: Settled = { outcomes: [], gaps: [] };
+    for (const ip of this.next.keys()) this.settle(ip, upTo, settled);
+    for (const round of this.heard.keys()) if (round < upTo - 64) this.heard.delete(round);
+    return settled;
   }
 
-  /** When a round was sent, at the latest: its own first reply, else the latest earlier round seen, else the start. */
-  private sentAt(round: number): number {
-    for (let r = round; r >= 0 && r > round - 64; r--) {
-      const at = this.roundAt.get(r);
-      if (at !== undefined) return at;
-    }
-    return this.startedAt;
-  }
-
-  private settle(ip: string, upTo: number): ProbeOutcome[] {
+  private settle(ip: string, upTo: number, into: Settled): void {
     const next = this.next.get(ip) ?? 0;
     const replies = this.replies.get(ip);
-    if (upTo < next || !replies) return [];
-    const out: ProbeOutcome[] = [];
+    if (upTo < next || !replies) return;
+    let unheard = 0;
     for (let round = next; round <= upTo; round++) {
       const rtt = replies.get(round);
       replies.delete(round);
-      const sentAt = this.sentAt(round);
-      out.push(rtt === undefined ? { ip, lost: true, rttMs: null, sentAt } : { ip, lost: false, rttMs: rtt, sentAt });
+      const sentAt = this.heard.get(round);
+      if (sentAt === undefined) unheard++;
+      else into.outcomes.push(rtt === undefined ? { ip, lost: true, rttMs: null, sentAt } : { ip, lost: false, rttMs: rtt, sentAt });
     }
+    if (unheard > 0) into.gaps.push({ ip, probes: unheard });
     this.next.set(ip, upTo + 1);
-    return out;
   }
 }
 
@@ -188,7 +203,7 @@ export function planPool(running: readonly (readonly string[])[], wanted: Readon
  */
 const SETTLED_MS = 10_000;
 
-/** A process that printed nothing for this long while it has targets is stuck: it is replaced. */
+/** A process whose canary has not answered for this long cannot hear: it is replaced. */
 const STALL_MS = 3000;
 
 /** One fping process and the ledger that settles its probes. */
@@ -198,23 +213,25 @@ class FpingProcess {
   /** Its output, read on the tick; null where no FIFO could be made (then read as it comes). */
   private readonly lines: LineFifo | null;
   private readonly tick: NodeJS.Timeout;
-  private lastAnswerAt = Date.now();
-  private lastLineAt = Date.now();
+  /** When a reply of the canary was last read. */
+  private lastHeardAt = Date.now();
   private stopped = false;
 
   constructor(
     readonly targets: readonly string[],
-    private readonly periodMs: number,
-    private readonly timeoutMs: number,
+    periodMs: number,
+    timeoutMs: number,
+    canary: string,
     private readonly sink: ProbeSink,
     private readonly onExit: (message: string) => void,
   ) {
-    this.ledger = new ProbeLedger(targets, Math.ceil(timeoutMs / periodMs) + 1, timeoutMs, Date.now());
+    this.ledger = new ProbeLedger(targets, Math.ceil(timeoutMs / periodMs) + 1, canary);
     // -l: loop; -p: period per target; -t: reply timeout; -r 0: no retries; -i 0.1: 0.1 ms between any two packets
     // (fping's default 10 ms, or 1 ms, caps a process at 100 or 1,000 probes a second: measured, 240 targets at
-    // 4/s and 150 at 20/s each got a fraction of their rate).
+    // 4/s and 150 at 20/s each got a fraction of their rate); -D: each line says when fping printed it.
     this.lines = openLineFifo(sink);
-    this.child = spawn('fping', ['-l', '-p', String(periodMs), '-t', String(timeoutMs), '-r', '0', '-i', '0.1', ...targets], { stdio: ['ignore', this.lines?.childEnd ?? 'pipe', 'pipe'] });
+    const args = ['-l', '-D', '-p', String(periodMs), '-t', String(timeoutMs), '-r', '0', '-i', '0.1', canary, ...targets.filter((ip) => ip !== canary)];
+    this.child = spawn('fping', args, { stdio: ['ignore', this.lines?.childEnd ?? 'pipe', 'pipe'] });
     this.lines?.childStarted();
     if (!this.lines) createInterface({ input: this.child.stdout! }).on('line', (text) => this.line(text));
     this.tick = setInterval(() => this.settle(), Math.max(10, Math.min(50, periodMs / 2)));
@@ -244,18 +261,14 @@ class FpingProcess {
     this.stop();
   }
 
-  private nothingAnswers(now: number): boolean {
-    return now - this.lastAnswerAt > this.ledger.settleLag * this.periodMs + this.timeoutMs;
-  }
-
   private line(text: string): void {
     const line = parseLoopLine(text);
     if (!line || this.stopped) return;
     const now = Date.now();
-    this.lastLineAt = now;
-    if (!line.lost) this.lastAnswerAt = now;
-    else this.sink.hint(line.ip); // a sign of loss: probe it fast at once, though the probe is not settled yet
-    for (const outcome of this.ledger.record(line, this.nothingAnswers(now), now)) this.sink.outcome(outcome);
+    if (line.ip === this.ledger.canary) {
+      if (!line.lost) this.lastHeardAt = now;
+    } else if (line.lost) this.sink.hint(line.ip); // a sign of loss: probe it fast at once, though the probe is not settled yet
+    this.ledger.record(line, now);
   }
 
   private settle(): void {
@@ -265,10 +278,10 @@ class FpingProcess {
       return this.exited(`fping's output could not be read: ${errorMessage(error)}`);
     }
     if (this.stopped) return;
-    const now = Date.now();
-    if (now - this.lastLineAt > STALL_MS) return this.exited(`fping printed nothing for ${STALL_MS / 1000} s`);
-    if (this.nothingAnswers(now)) return;
-    for (const outcome of this.ledger.settleAll()) this.sink.outcome(outcome);
+    if (Date.now() - this.lastHeardAt > STALL_MS) return this.exited(`fping heard nothing from its canary ${this.ledger.canary} for ${STALL_MS / 1000} s (no loss is counted meanwhile)`);
+    const { outcomes, gaps } = this.ledger.settleAll();
+    for (const outcome of outcomes) this.sink.outcome(outcome);
+    for (const gap of gaps) this.sink.gap?.(gap);
   }
 }
 
@@ -296,7 +309,7 @@ class FpingPool {
   private closed = false;
 
   constructor(
-    private readonly options: { periodMs: number; timeoutMs: number; maxProcesses: number; compactEveryMs: number },
+    private readonly options: { periodMs: number; timeoutMs: number; canary: string; maxProcesses: number; compactEveryMs: number },
     private readonly sink: ProbeSink,
   ) {}
 
@@ -341,7 +354,7 @@ class FpingPool {
     const plan = planPool(this.processes.map((p) => p.targets), this.wanted, { maxProcesses: this.options.maxProcesses, compactAllowed: now - this.lastCompaction >= this.options.compactEveryMs, settled });
     if (plan.compact) this.lastCompaction = now;
     // The new process first, then the old ones go: no gap in probing.
-    const started = plan.start ? [new FpingProcess(plan.start, this.options.periodMs, this.options.timeoutMs, this.sink, (message) => this.exited(message))] : [];
+    const started = plan.start ? [new FpingProcess(plan.start, this.options.periodMs, this.options.timeoutMs, this.options.canary, this.sink, (message) => this.exited(message))] : [];
     const stopping = new Set(plan.stop);
     for (const index of stopping) this.processes[index]!.stop();
     this.processes = [...this.processes.filter((_, index) => !stopping.has(index)), ...started];
@@ -377,6 +390,8 @@ export interface LoopProberOptions {
   timeoutMs: number;
   /** Steady probes a second for all targets together; beyond it the steady period grows (steadyPeriodFor). */
   budgetPerSecond: number;
+  /** Probed by every process beside its targets: its replies prove the prober could hear (ProbeLedger). */
+  canary: string;
 }
 
 export class FpingLoopProber implements LoopProber {
@@ -390,7 +405,7 @@ export class FpingLoopProber implements LoopProber {
   ) {
     this.steadyPeriodMs = options.steadyPeriodMs;
     this.steady = this.steadyPool();
-    this.fast = new FpingPool({ periodMs: options.fastPeriodMs, timeoutMs: options.timeoutMs, maxProcesses: 6, compactEveryMs: 1000 }, sink);
+    this.fast = new FpingPool({ periodMs: options.fastPeriodMs, timeoutMs: options.timeoutMs, canary: options.canary, maxProcesses: 6, compactEveryMs: 1000 }, sink);
   }
 
   setTargets(steady: readonly string[], fast: readonly string[]): void {
@@ -411,6 +426,6 @@ export class FpingLoopProber implements LoopProber {
   }
 
   private steadyPool(): FpingPool {
-    return new FpingPool({ periodMs: this.steadyPeriodMs, timeoutMs: this.options.timeoutMs, maxProcesses: 3, compactEveryMs: 2000 }, this.sink);
+    return new FpingPool({ periodMs: this.steadyPeriodMs, timeoutMs: this.options.timeoutMs, canary: this.options.canary, maxProcesses: 3, compactEveryMs: 2000 }, this.sink);
   }
 }

@@ -10,6 +10,7 @@ import type { HealRecord } from './container-results.js';
 import { judgeContainer } from './decide.js';
 import type { HealMode } from './policy.js';
 import type { ContainerRuntime, Log } from './ports.js';
+import { RestartLane } from './restart-lane.js';
 import { backoffNotice, RestartGuard, type RestartPolicy, type SavedBudget } from './restart-guard.js';
 
 export type HealAction = 'start' | 'restart';
@@ -34,19 +35,30 @@ export class Healer {
     private readonly runtime: ContainerRuntime,
     private readonly clock: Clock,
     private readonly log: Log,
-    private readonly options: { stopTimeoutSec: number; restartPolicy: RestartPolicy },
+    private readonly options: { stopTimeoutSec: number; restartPolicy: RestartPolicy; restartConcurrency?: number },
     /** Told of every heal's outcome (the results cache, metrics). */
     private readonly record: (heal: HealRecord) => void = () => undefined,
     /** The container's policy; without one, the host's settings and heals are done. */
     private readonly policyOf: (name: string) => HealPolicy = () => ({ stopTimeoutSec: options.stopTimeoutSec, restartLimit: options.restartPolicy.maxRestarts, mode: 'act' }),
-    /** The budgets of a previous run, and where to send them whenever they change (to be saved). */
-    budgets: { saved?: Record<string, SavedBudget>; changed?: (budgets: Record<string, SavedBudget>) => void } = {},
+    /**
+     * The budgets of a previous run, and where to save them whenever they change: a start or
+     * restart is ordered only once the save that counts it has settled (write-ahead), so an agent
+     * killed at any instant never exceeds a budget after it starts again.
+     */
+    budgets: { saved?: Record<string, SavedBudget>; changed?: (budgets: Record<string, SavedBudget>) => Promise<void> } = {},
   ) {
     this.guard = new RestartGuard(options.restartPolicy, budgets.saved);
-    this.budgetsChanged = budgets.changed ?? (() => undefined);
+    this.budgetsChanged = budgets.changed ?? (() => Promise.resolve());
+    this.lane = new RestartLane(options.restartConcurrency ?? Infinity);
   }
 
-  private readonly budgetsChanged: (budgets: Record<string, SavedBudget>) => void;
+  private readonly budgetsChanged: (budgets: Record<string, SavedBudget>) => Promise<void>;
+  private readonly lane: RestartLane;
+
+  /** Restarts admitted and waiting for their turn (RESTART_CONCURRENCY). */
+  get queuedRestarts(): number {
+    return this.lane.queued;
+  }
 
   isHealing(name: string): boolean {
     return this.underway.has(name);
@@ -107,14 +119,17 @@ export class Healer {
       return;
     }
     const admission = this.guard.admit(name, startedAt, policy.restartLimit);
-    if (admission.admitted || admission.enteredBackoff) this.budgetsChanged(this.guard.saved(startedAt));
     if (!admission.admitted) {
+      if (admission.enteredBackoff) void this.budgetsChanged(this.guard.saved(startedAt));
       const notice = backoffNotice(name, action, admission, this.options.restartPolicy, policy.restartLimit);
       this.log.warn(notice.message, { ...fields, outcome: 'backoff', until: notice.until, backoffMs: admission.backoffMs });
       record('backoff', 0);
       return;
     }
-    const work = this.act(name, action, policy.stopTimeoutSec).then(
+    // Counted on disk first, then in turn (starts at once), then done.
+    // A save that fails (reported by whoever saves) does not stop the heal: the budget still holds while this agent runs.
+    const saved = this.budgetsChanged(this.guard.saved(startedAt)).catch(() => undefined);
+    const work = saved.then(() => this.lane.run(action, () => this.act(name, action, policy.stopTimeoutSec))).then(
       (done) => {
         const durationMs = this.clock.now() - startedAt;
         if (done) this.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
@@ -122,7 +137,7 @@ export class Healer {
           this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs });
           // Nothing was done: it does not count against the restart budget (a container caught between create and start).
           this.guard.undo(name, startedAt);
-          this.budgetsChanged(this.guard.saved(this.clock.now()));
+          void this.budgetsChanged(this.guard.saved(this.clock.now()));
         }
         record(done ? 'ok' : 'already-running', durationMs);
       },

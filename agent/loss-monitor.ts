@@ -5,8 +5,8 @@
  * of Docker or fping; time comes from the clock.
  */
 import type { Clock } from '../shared/clock.js';
-import type { LoopProber, ProbeOutcome } from './fping-loop.js';
-import { freshTest, lossTestBounds, observe, type LossExplanation, type LossTestBounds, type LossTestSettings, type LossTestState } from './loss-test.js';
+import type { LoopProber, ProbeGap, ProbeOutcome } from './fping-loop.js';
+import { freshTest, lossTestBounds, observe, observeGap, type LossExplanation, type LossTestBounds, type LossTestSettings, type LossTestState } from './loss-test.js';
 
 export interface Watched {
   name: string;
@@ -125,6 +125,13 @@ export class LossMonitor {
     // The fast set is looked at again when this container joins it, and a few times a second for
     // those whose time ran out: not on every outcome (thousands a second at hundreds of containers).
     if ((!wasFast && entry.fastUntil > now) || now - this.lastSweep >= 250) this.applyRates(false);
+  }
+
+  /** Probes of this address that are no evidence: the test counts them, nothing more. */
+  gap(g: ProbeGap): void {
+    const entry = this.byIp.get(g.ip);
+    if (!entry || entry.decided) return;
+    entry.state = observeGap(entry.state, g.probes);
   }
 
   /** An early sign of loss: probe it fast from now on (its probe counts once settled). */

@@ -16,6 +16,9 @@
  *   loss sits on the line.
  * - Total silence is its own rule: `silenceRun` lost probes in a row (a run as unlikely within an
  *   hour at threshold - delta as alpha allows) is "lossy" at once.
+ * - Only evidence counts: a probe whose round the prober itself did not hear (a gap, see
+ *   ProbeLedger) is neither a reply nor a loss. It moves nothing (not the ratio, not a run of
+ *   losses); the test only counts it, and its explanation says how many there were.
  */
 
 export interface LossTestSettings {
@@ -80,9 +83,14 @@ export interface LossTestState {
   lostRun: number;
   runStartedAt: number;
   startedAt: number;
+  /** Probes with no evidence (prober gaps) since the test started. */
+  gaps: number;
 }
 
-export const freshTest = (now: number): LossTestState => ({ llr: 0, probes: 0, lost: 0, lostRun: 0, runStartedAt: now, startedAt: now });
+export const freshTest = (now: number): LossTestState => ({ llr: 0, probes: 0, lost: 0, lostRun: 0, runStartedAt: now, startedAt: now, gaps: 0 });
+
+/** Probes the prober did not hear: counted, nothing else. */
+export const observeGap = (state: LossTestState, probes: number): LossTestState => ({ ...state, gaps: state.gaps + probes });
 
 export type LossDecision =
   | { decision: 'undecided'; state: LossTestState }
@@ -97,6 +105,8 @@ export interface LossExplanation {
   high: number;
   probes: number;
   decidedInMs: number;
+  /** Probes in the test's time that were no evidence (the prober did not hear their round). */
+  gaps: number;
 }
 
 /** One probe's outcome; a decided test is followed by a fresh one (the caller keeps the returned state). */
@@ -108,6 +118,7 @@ export function observe(bounds: LossTestBounds, state: LossTestState, lost: bool
     lostRun: lost ? state.lostRun + 1 : 0,
     runStartedAt: lost && state.lostRun === 0 ? now : state.runStartedAt,
     startedAt: state.startedAt,
+    gaps: state.gaps,
   };
   if (next.lostRun >= bounds.silenceRun) {
     // Explained by the run itself: that many probes, none answered.
@@ -120,7 +131,7 @@ export function observe(bounds: LossTestBounds, state: LossTestState, lost: bool
 
 function explain(state: LossTestState, now: number, rule: LossExplanation['rule']): LossExplanation {
   const { low, high } = wilson(state.lost, state.probes);
-  return { rule, lossPercent: round((state.lost / state.probes) * 100), low: round(low * 100), high: round(high * 100), probes: state.probes, decidedInMs: now - state.startedAt };
+  return { rule, lossPercent: round((state.lost / state.probes) * 100), low: round(low * 100), high: round(high * 100), probes: state.probes, decidedInMs: now - state.startedAt, gaps: state.gaps };
 }
 
 /** The Wilson score interval for k successes in n trials, at 95 %. */
@@ -136,5 +147,6 @@ const round = (x: number): number => Math.round(x * 10) / 10;
 
 export function describeExplanation(e: LossExplanation): string {
   const how = e.rule === 'silence' ? 'no reply at all' : 'sequential test';
-  return `loss ${e.lossPercent}% (95% CI ${e.low}-${e.high}%) over ${e.probes} probes in ${e.decidedInMs} ms, ${how}`;
+  const gaps = e.gaps > 0 ? `; ${e.gaps} probe(s) not counted: the prober did not hear their round` : '';
+  return `loss ${e.lossPercent}% (95% CI ${e.low}-${e.high}%) over ${e.probes} probes in ${e.decidedInMs} ms, ${how}${gaps}`;
 }

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
       concurrency: config.concurrency,
       stopTimeoutSec: config.stopTimeoutSec,
       restartPolicy: config.restartPolicy,
+      restartConcurrency: config.restartConcurrency,
       resyncMs: config.resyncMs,
       dryRun: config.dryRun,
     },
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
 function continuousProbing(s: AgentConfig['verdictSettings']): NonNullable<WatchdogDeps['continuous']> {
   return {
     settings: { delta: s.delta, falseRate: s.falseRate, missRate: s.missRate, fastRatePerSecond: 1000 / s.fastPeriodMs + 1000 / s.steadyPeriodMs },
-    prober: (sink) => new FpingLoopProber({ steadyPeriodMs: s.steadyPeriodMs, fastPeriodMs: s.fastPeriodMs, timeoutMs: s.timeoutMs, budgetPerSecond: s.budgetPerSecond }, sink),
+    prober: (sink) => new FpingLoopProber({ steadyPeriodMs: s.steadyPeriodMs, fastPeriodMs: s.fastPeriodMs, timeoutMs: s.timeoutMs, budgetPerSecond: s.budgetPerSecond, canary: s.canary }, sink),
   };
 }
 

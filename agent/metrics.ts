@@ -48,6 +48,17 @@ export function agentMetrics(hostname: string, watchdog: Watchdog, bus: { readon
   });
   watchdog.onCycle((report: CycleReport) => cycleDuration.observe(host, report.durationMs / 1000));
 
+  new Counter({
+    name: 'watchdog_probe_gaps_total',
+    help: 'Probes that were no evidence: the prober did not hear their round (its canary unanswered), so they counted neither as reply nor as loss.',
+    labelNames: ['host'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(host, watchdog.probeGaps);
+    },
+  });
+
   gauge(registry, 'watchdog_loss_threshold_ratio', 'Packet loss above which a container is restarted (0.6 = 60 %).', ['host'], (set) => set(host, watchdog.snapshot.threshold / 100));
   gauge(registry, 'watchdog_monitored_containers', 'Containers this agent monitors.', ['host'], (set) => set(host, monitored().length));
   gauge(registry, 'watchdog_bus_connected', '1 while the agent is connected to the broker, else 0 (also 0 without AMQP_URL).', ['host'], (set) => set(host, bus?.connected ? 1 : 0));

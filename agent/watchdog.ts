@@ -30,6 +30,8 @@ export interface WatchdogOptions {
   /** Grace period for a restart's stop; a lossy container is alive, so it is kept short. */
   stopTimeoutSec: number;
   restartPolicy: RestartPolicy;
+  /** Restarts in flight at once on this host (RESTART_CONCURRENCY); the rest wait their turn, oldest first. Starts never wait. */
+  restartConcurrency?: number;
   /**
    * With an inventory: every this often a cycle lists the host afresh and inspects every monitored
    * container (a resync that corrects any missed event); the cycles between take them from the
@@ -92,6 +94,7 @@ export class Watchdog {
   /** The last sequential verdict per container, to log only changes and restarts. */
   private readonly lastDecision = new Map<string, string>();
   private lastResync = -Infinity;
+  private gaps = 0;
   /** What each container's `watchdog.*` labels say, and its own StopTimeout, as last seen. */
   private readonly labels: ContainerLabels;
   private readonly labelListeners: ((name: string, problems: string[]) => void)[] = [];
@@ -108,8 +111,13 @@ export class Watchdog {
     });
     this.healer = new Healer(deps.runtime, deps.clock, deps.log, options, (heal) => this.results.recordHeal(heal), (name) => this.healPolicy(name), {
       ...(initial.restartBudgets ? { saved: initial.restartBudgets } : {}),
-      // Saved so that an agent restarted during a restart storm does not start the storm over; healing never waits for it.
-      changed: (budgets) => void this.watchList.setRestartBudgets(budgets).catch((error: unknown) => deps.log.warn(`restart budgets not saved: ${errorMessage(error)}`, { kind: 'agent' })),
+      // Saved before the heal is ordered, so that an agent killed during a restart storm does not start the storm over.
+      // A save that fails (a full disk) does not stop the heal: the budget still holds while this agent runs.
+      changed: (budgets) =>
+        this.watchList.setRestartBudgets(budgets).then(
+          () => undefined,
+          (error: unknown) => deps.log.error(`restart budgets not saved (healing goes on; a restarted agent would not know these restarts): ${errorMessage(error)}`, { kind: 'agent' }),
+        ),
     });
     this.scheduler = new Scheduler(deps.clock, options.checkIntervalMs, () => this.checkAll(), (error) =>
       deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' }),
@@ -118,12 +126,21 @@ export class Watchdog {
       const { settings, prober } = deps.continuous;
       const loop = prober({
         outcome: (outcome) => this.lossMonitor?.outcome(outcome),
+        gap: (gap) => {
+          this.gaps += gap.probes;
+          this.lossMonitor?.gap(gap);
+        },
         hint: (ip) => this.lossMonitor?.hint(ip),
         error: (message) => deps.log.warn(`continuous probing: ${message}`, { kind: 'probe' }),
         info: (message) => deps.log.info(`continuous probing: ${message}`, { kind: 'probe' }),
       });
       this.lossMonitor = new LossMonitor(settings, (name) => this.thresholdOf(name), deps.clock, loop, (verdict) => void this.onVerdict(verdict));
     }
+  }
+
+  /** Probes that were no evidence since the agent started (the prober did not hear their round). */
+  get probeGaps(): number {
+    return this.gaps;
   }
 
   get snapshot(): AgentState {
@@ -166,8 +183,11 @@ export class Watchdog {
     return this.watchList.setPolicy(name, policy);
   }
 
-  setDryRun(dryRun: boolean): Promise<AgentState> {
-    return this.watchList.setDryRun(dryRun);
+  /** Switched on, confirmed only once no heal ordered before it is still under way: from then on, nothing is touched. */
+  async setDryRun(dryRun: boolean): Promise<AgentState> {
+    const state = await this.watchList.setDryRun(dryRun);
+    if (dryRun) await this.healer.settled();
+    return state;
   }
 
   /** Told once per container and problem when its `watchdog.*` labels have wrong values. */

@@ -11,7 +11,7 @@ describe('fping loop prober (real fping, loopback targets)', () => {
   const outcomes: (ProbeOutcome & { at: number })[] = [];
   const errors: string[] = [];
   const prober = new FpingLoopProber(
-    { steadyPeriodMs: 250, fastPeriodMs: 30, timeoutMs: 150, budgetPerSecond: 1000 },
+    { steadyPeriodMs: 250, fastPeriodMs: 30, timeoutMs: 150, budgetPerSecond: 1000, canary: '127.0.0.1' },
     { outcome: (o) => outcomes.push({ ...o, at: Date.now() }), hint: () => undefined, error: (message) => errors.push(message) },
   );
   after(() => prober.close());

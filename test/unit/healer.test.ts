@@ -75,3 +75,51 @@ describe('Healer', () => {
     assert.match(line?.message ?? '', /start failed: no such image/);
   });
 });
+
+describe('Healer: write-ahead budget and paced restarts', () => {
+  const policy = { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 };
+
+  it('orders no restart before the budget that counts it is saved', async () => {
+    runtime.add('web');
+    const order: string[] = [];
+    let saveDone!: () => void;
+    const paced = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: policy }, undefined, undefined, {
+      changed: (budgets) => {
+        order.push(`save ${budgets['web']?.restarts.length ?? 0}`);
+        return new Promise((resolve) => (saveDone = () => resolve()));
+      },
+    });
+    const heal = paced.heal('web', 'restart', 'loss 100%', 'check');
+    await settle();
+    assert.deepEqual(runtime.calls, [], 'the restart waits for the save');
+    assert.deepEqual(order, ['save 1']);
+    saveDone();
+    await heal;
+    assert.deepEqual(runtime.calls, ['restart web t=3']);
+  });
+
+  it('a save that fails does not stop the heal', async () => {
+    runtime.add('web');
+    const paced = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: policy }, undefined, undefined, { changed: () => Promise.reject(new Error('ENOSPC')) });
+    await paced.heal('web', 'restart', 'loss 100%', 'check');
+    assert.deepEqual(runtime.calls, ['restart web t=3']);
+  });
+
+  it('at most RESTART_CONCURRENCY restarts in flight, oldest first; a start never waits behind them', async () => {
+    for (const name of ['a', 'b', 'c', 'd', 'down']) runtime.add(name, name === 'down' ? { running: false, status: 'exited', ip: null } : {});
+    let open!: () => void;
+    runtime.hold = new Promise((resolve) => (open = resolve));
+    const paced = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: policy, restartConcurrency: 2 });
+    const heals = ['a', 'b', 'c', 'd'].map((name) => paced.heal(name, 'restart', 'loss 100%', 'check'));
+    await settle();
+    assert.deepEqual(runtime.calls, ['restart a t=3', 'restart b t=3'], 'two in flight');
+    assert.equal(paced.queuedRestarts, 2);
+    const start = paced.heal('down', 'start', 'exited', 'event: die');
+    await settle();
+    assert.deepEqual(runtime.calls.slice(2), ['start down'], 'the start went ahead of the queued restarts');
+    open();
+    await Promise.all([...heals, start]);
+    assert.deepEqual(runtime.calls.slice(3), ['restart c t=3', 'restart d t=3'], 'then the rest, in the order they were ordered');
+    assert.equal(paced.queuedRestarts, 0);
+  });
+});

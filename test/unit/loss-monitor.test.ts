@@ -184,44 +184,70 @@ describe('probe budget', () => {
 });
 
 describe('probe ledger', () => {
-  const reply = (ip: string, round: number): LoopLine => ({ ip, round, lost: false, rttMs: 0.05 });
+  const reply = (ip: string, round: number, at?: number): LoopLine => ({ ip, round, lost: false, rttMs: 0.05, ...(at === undefined ? {} : { at }) });
   const timeout = (ip: string, round: number): LoopLine => ({ ip, round, lost: true, rttMs: null });
-  const lostOf = (outcomes: { ip: string; lost: boolean }[], ip: string) => outcomes.filter((o) => o.ip === ip).map((o) => (o.lost ? 'lost' : 'reply')).join(' ');
+  const lostOf = (settled: { outcomes: { ip: string; lost: boolean }[] }, ip: string) => settled.outcomes.filter((o) => o.ip === ip).map((o) => (o.lost ? 'lost' : 'reply')).join(' ');
+  const CANARY = 'canary';
 
-  it('settles a round once a later round was answered settleLag rounds on: a probe with no reply is lost, without any timeout line', () => {
-    const ledger = new ProbeLedger(['a', 'b'], 2, 100, 0);
+  it('settles a round once the canary has answered a round settleLag rounds later: a probe with no reply is lost, without any timeout line', () => {
+    const ledger = new ProbeLedger(['a', 'b'], 2, CANARY);
     for (let round = 0; round < 6; round++) {
-      ledger.record(reply('a', round), false, 1000);
-      if (round % 2 === 0) ledger.record(reply('b', round), false, 1000);
+      ledger.record(reply(CANARY, round), 1000);
+      ledger.record(reply('a', round), 1000);
+      if (round % 2 === 0) ledger.record(reply('b', round), 1000);
     }
-    const settled = ledger.settleAll(); // answered up to round 5: rounds 0-3 settled
+    const settled = ledger.settleAll(); // heard up to round 5: rounds 0-3 settled
     assert.equal(lostOf(settled, 'a'), 'reply reply reply reply');
     assert.equal(lostOf(settled, 'b'), 'reply lost reply lost');
-    assert.deepEqual(ledger.settleAll(), [], 'each probe is settled once');
+    assert.deepEqual(settled.gaps, []);
+    assert.deepEqual(ledger.settleAll(), { outcomes: [], gaps: [] }, 'each probe is settled once');
   });
 
-  it('ignores timeout lines while other targets answer (they stop coming from fping after restarts), and a late reply for a settled round', () => {
-    const ledger = new ProbeLedger(['a', 'b'], 2, 100, 0);
-    assert.deepEqual(ledger.record(timeout('b', 0), false, 1000), []);
-    for (let round = 0; round < 4; round++) ledger.record(reply('a', round), false, 1000);
+  it('counts nothing from a round the canary did not answer: the prober could not hear it (the "24 probes in 0 ms" of a backed-up prober)', () => {
+    const ledger = new ProbeLedger(['a', 'b'], 1, CANARY);
+    // Rounds 0-1 heard; rounds 2-25 not (fping deaf: no reply of anyone came); heard again from 26.
+    for (const round of [0, 1]) {
+      ledger.record(reply(CANARY, round), 1000);
+      ledger.record(reply('a', round), 1000);
+    }
+    ledger.record(reply('b', 7), 1000); // a reply in a deaf round is no evidence either: the rounds kept are chosen by the prober alone
+    for (let round = 26; round < 30; round++) ledger.record(reply(CANARY, round), 2000);
+    const settled = ledger.settleAll(); // up to round 28
+    assert.equal(lostOf(settled, 'a'), 'reply reply lost lost lost', 'rounds 0, 1 and 26-28: a never answered after round 1');
+    assert.equal(lostOf(settled, 'b'), 'lost lost lost lost lost');
+    assert.deepEqual(settled.gaps, [{ ip: 'a', probes: 24 }, { ip: 'b', probes: 24 }]);
+  });
+
+  it('settles nothing while the canary is silent, whatever the targets say', () => {
+    const ledger = new ProbeLedger(['a'], 1, CANARY);
+    for (let round = 0; round < 40; round++) ledger.record(timeout('a', round), 1000);
+    ledger.record(reply('a', 41), 1000);
+    assert.deepEqual(ledger.settleAll(), { outcomes: [], gaps: [] });
+  });
+
+  it('ignores timeout lines (they stop coming from fping after restarts) and a late reply for a settled round', () => {
+    const ledger = new ProbeLedger(['a', 'b'], 2, CANARY);
+    ledger.record(timeout('b', 0), 1000);
+    for (let round = 0; round < 4; round++) ledger.record(reply(CANARY, round), 1000);
     assert.equal(lostOf(ledger.settleAll(), 'b'), 'lost lost');
-    ledger.record(reply('b', 1), false, 1000);
+    ledger.record(reply('b', 1), 1000);
     assert.equal(lostOf(ledger.settleAll(), 'b'), '', 'round 1 was settled as lost already');
   });
 
-  it('says when each settled probe was sent: its round\'s first reply, else the latest earlier round seen, else the process start', () => {
-    const ledger = new ProbeLedger(['a', 'b'], 1, 100, 500);
-    ledger.record(reply('a', 1), false, 1000);
-    ledger.record(reply('a', 3), false, 1060);
-    ledger.record(reply('b', 4), false, 1090);
-    const sent = ledger.settleAll().filter((o) => o.ip === 'b').map((o) => o.sentAt);
-    assert.deepEqual(sent, [500, 1000, 1000, 1060], 'rounds 0-3 of b, all lost: start, round 1, round 1, round 3');
+  it("says when each settled probe was sent: its round's canary reply, by fping's own timestamp when it gives one, less the round trip", () => {
+    const ledger = new ProbeLedger(['a'], 1, CANARY);
+    ledger.record(reply(CANARY, 0, 900), 1000); // printed at 900 by fping, read at 1000
+    ledger.record(reply(CANARY, 1), 1060);
+    ledger.record(reply(CANARY, 2), 1090);
+    assert.deepEqual(ledger.settleAll().outcomes.map((o) => o.sentAt), [899.95, 1059.95]);
   });
+});
 
-  it('while nothing answers, fping\'s timeout lines settle the probes (total silence is seen at once)', () => {
-    const ledger = new ProbeLedger(['a'], 2, 100, 0);
-    assert.equal(lostOf(ledger.record(timeout('a', 0), true, 1000), 'a'), 'lost');
-    assert.equal(lostOf(ledger.record(timeout('a', 2), true, 1000), 'a'), 'lost lost', 'round 1, never reported, is lost too');
-    assert.deepEqual(ledger.record(timeout('x', 0), true, 1000), [], 'not a target of this process');
+describe('fping loop lines', () => {
+  it('reads the timestamp fping -D puts before a line, and lines without one', () => {
+    assert.deepEqual(parseLoopLine('[1796632255.99077] 127.0.0.1    : [1], 64 bytes, 0.087 ms (0.102 avg, 0% loss)'), { ip: '127.0.0.1', round: 1, lost: false, rttMs: 0.087, at: 1796632255991 });
+    assert.deepEqual(parseLoopLine('[1796632255.90086] 10.255.255.1 : [0], timed out (NaN avg, 100% loss)'), { ip: '10.255.255.1', round: 0, lost: true, rttMs: null, at: 1796632255901 });
+    assert.deepEqual(parseLoopLine('172.17.0.2 : [3], 64 bytes, 0.05 ms (0.05 avg, 0% loss)'), { ip: '172.17.0.2', round: 3, lost: false, rttMs: 0.05 });
+    assert.equal(parseLoopLine('ICMP Port Unreachable from 21.4.7.21 for ICMP Echo sent to 10.255.255.1'), null);
   });
 });

@@ -88,7 +88,7 @@ describe('the sequential loss verdict (threshold 60 %, delta 10, alpha = beta = 
     }
     const last = observe(bounds, state, true, 1000 + bounds.silenceRun * 50);
     assert.equal(last.decision, 'lossy');
-    assert.deepEqual(last.decision === 'lossy' && last.explanation, { rule: 'silence', lossPercent: 100, low: round(wilson(bounds.silenceRun, bounds.silenceRun).low * 100), high: 100, probes: bounds.silenceRun, decidedInMs: (bounds.silenceRun - 1) * 50 });
+    assert.deepEqual(last.decision === 'lossy' && last.explanation, { rule: 'silence', lossPercent: 100, low: round(wilson(bounds.silenceRun, bounds.silenceRun).low * 100), high: 100, probes: bounds.silenceRun, decidedInMs: (bounds.silenceRun - 1) * 50, gaps: 0 });
   });
 
   it('explains an "ok" verdict with its estimate, interval, probes and time', () => {
@@ -99,7 +99,7 @@ describe('the sequential loss verdict (threshold 60 %, delta 10, alpha = beta = 
       const result = observe(bounds, state, false, i * 250);
       if (result.decision !== 'undecided') {
         assert.equal(result.decision, 'ok');
-        assert.deepEqual(result.explanation, { rule: 'sequential', lossPercent: 0, low: 0, high: round(wilson(0, i).high * 100), probes: i, decidedInMs: i * 250 });
+        assert.deepEqual(result.explanation, { rule: 'sequential', lossPercent: 0, low: 0, high: round(wilson(0, i).high * 100), probes: i, decidedInMs: i * 250, gaps: 0 });
         assert.equal(i, Math.ceil(bounds.lower / bounds.replyStep), 'every reply moves it toward "ok" by the same step');
         break;
       }
