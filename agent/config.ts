@@ -9,6 +9,7 @@ import { CONTROL_USER, agentUser, userOf } from '../bus/identity.js';
 import { CONTAINER_NAME_RULE, HOSTNAME_RULE, isContainerName, isHostname } from '../bus/messages.js';
 import { parseDockerHost, type DockerConnection } from '../shared/docker-host.js';
 import { EnvReader, type Env } from '../shared/env.js';
+import { DEFAULT_PATH_RULE, type PathRule } from './host-path.js';
 import type { RestartPolicy } from './restart-guard.js';
 
 export interface AgentConfig {
@@ -40,6 +41,10 @@ export interface AgentConfig {
   restartPolicy: RestartPolicy;
   /** Restarts in flight at once on the host; the others wait their turn, oldest first. */
   restartConcurrency: number;
+  /** A container sharing the monitored ones' path, never faulty itself: loss there is the host's. */
+  pathCanary: string | undefined;
+  /** When the host's path counts as broken. */
+  pathRule: PathRule;
   /** Observe only: decide and tell, touch nothing (the API cannot switch it off). */
   dryRun: boolean;
 }
@@ -87,6 +92,12 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
     dryRun: read.boolean('DRY_RUN', false),
     restartConcurrency: read.integer('RESTART_CONCURRENCY', 4, 1, 1000),
+    pathCanary: read.optional('PATH_CANARY'),
+    pathRule: {
+      minContainers: read.integer('HOST_FAULT_MIN', DEFAULT_PATH_RULE.minContainers, 1, 100_000),
+      share: read.number('HOST_FAULT_SHARE', DEFAULT_PATH_RULE.share * 100, 1, 100) / 100,
+      recoverMs: read.integer('HOST_FAULT_RECOVER_MS', DEFAULT_PATH_RULE.recoverMs, 0, 3_600_000),
+    },
     restartPolicy: {
       maxRestarts: read.integer('RESTART_LIMIT', 5, 1, 1000),
       windowMs: read.integer('RESTART_WINDOW_MS', 60_000, 1000, 86_400_000),
@@ -94,6 +105,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
       maxBackoffMs: read.integer('BACKOFF_MAX_MS', 300_000, 100, 86_400_000),
     },
   };
+  read.check('PATH_CANARY', config.pathCanary === undefined || isContainerName(config.pathCanary), `must be a container name, ${CONTAINER_NAME_RULE}`);
   read.check('PROBE_CANARY', isIPv4(config.verdictSettings.canary), 'must be an IPv4 address that always answers ping while the prober works (loopback by default): its replies prove the prober could hear');
   config.verdict = readVerdict(read, config.prober);
   read.done();

@@ -1,6 +1,7 @@
 /**
  * What the agent tells the events stream: each heal and held-back heal, each verdict change
- * (ok to lossy and back), each death of a monitored container, each container's wrong labels (once).
+ * (ok to lossy and back), each death of a monitored container, each container's wrong labels (once),
+ * and the host's own path to its containers breaking and being whole again (host-network).
  * A heal not done (notify policy, observe-only) is a heal event with outcome notified or dry-run.
  * Commands are told by the bus side.
  */
@@ -19,5 +20,9 @@ export function publishWatchdogEvents(hostname: string, watchdog: Watchdog, publ
   });
   watchdog.results.onVerdictChange((change) => publish({ ...base(change.at, change.name), type: 'verdict', from: change.from, to: change.to, reason: change.reason }));
   watchdog.onLabelProblems((name, problems) => publish({ ...base(now(), name), type: 'label', problems }));
+  watchdog.onHostPath((change, at) => {
+    const when = { kind: 'event' as const, at: new Date(at).toISOString(), host: hostname, type: 'host-network' as const };
+    publish(change.to === 'broken' ? { ...when, to: 'broken', reason: change.reason } : { ...when, to: 'ok', durationMs: change.brokenForMs });
+  });
   watchdog.onDeath((death) => publish({ ...base(now(), death.name), type: 'death', ...(death.exitCode === undefined ? {} : { exitCode: death.exitCode }) }));
 }

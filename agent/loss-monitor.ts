@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../shared/clock.js';
 import type { LoopProber, ProbeGap, ProbeOutcome } from './fping-loop.js';
+import type { PathEvidence } from './host-path.js';
 import { freshTest, lossTestBounds, observe, observeGap, type LossExplanation, type LossTestBounds, type LossTestSettings, type LossTestState } from './loss-test.js';
 
 export interface Watched {
@@ -132,6 +133,26 @@ export class LossMonitor {
     const entry = this.byIp.get(g.ip);
     if (!entry || entry.decided) return;
     entry.state = observeGap(entry.state, g.probes);
+  }
+
+  /**
+   * What the probes say of the host's path (see host-path.ts): how many watched containers show
+   * signs of loss now (probed fast, or judged lossy and not yet watched afresh), and the canary's state.
+   */
+  pathEvidence(canary: string | null): PathEvidence {
+    const now = this.clock.now();
+    let probed = 0;
+    let suspicious = 0;
+    let canaryState: PathEvidence['canary'] = 'none';
+    for (const entry of this.byName.values()) {
+      const showsLoss = entry.decided || entry.fastUntil > now;
+      if (entry.name === canary) canaryState = entry.decided ? 'lossy' : showsLoss ? 'suspicious' : 'ok';
+      else {
+        probed++;
+        if (showsLoss) suspicious++;
+      }
+    }
+    return { probed, suspicious, canary: canaryState };
   }
 
   /** An early sign of loss: probe it fast from now on (its probe counts once settled). */

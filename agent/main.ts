@@ -54,6 +54,8 @@ async function main(): Promise<void> {
       stopTimeoutSec: config.stopTimeoutSec,
       restartPolicy: config.restartPolicy,
       restartConcurrency: config.restartConcurrency,
+      ...(config.pathCanary ? { pathCanary: config.pathCanary } : {}),
+      pathRule: config.pathRule,
       resyncMs: config.resyncMs,
       dryRun: config.dryRun,
     },

@@ -16,6 +16,7 @@ import { Healer, type HealPolicy } from './healer.js';
 import { ContainerLabels } from './container-labels.js';
 import { effectivePolicy, healMode, isMonitored, type EffectivePolicy, type Policy } from './policy.js';
 import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
+import { DEFAULT_PATH_RULE, HostPath, type PathChange, type PathRule } from './host-path.js';
 import { describeExplanation, type LossTestSettings } from './loss-test.js';
 import type { AgentState, ContainerInfo, ContainerRuntime, InventoryView, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
 import type { RestartPolicy } from './restart-guard.js';
@@ -32,6 +33,10 @@ export interface WatchdogOptions {
   restartPolicy: RestartPolicy;
   /** Restarts in flight at once on this host (RESTART_CONCURRENCY); the rest wait their turn, oldest first. Starts never wait. */
   restartConcurrency?: number;
+  /** A container of the host's that shares the monitored ones' path and is never faulty itself (PATH_CANARY); probed, never healed. */
+  pathCanary?: string;
+  /** When the host's path counts as broken (host-path.ts). */
+  pathRule?: PathRule;
   /**
    * With an inventory: every this often a cycle lists the host afresh and inspects every monitored
    * container (a resync that corrects any missed event); the cycles between take them from the
@@ -95,6 +100,10 @@ export class Watchdog {
   private readonly lastDecision = new Map<string, string>();
   private lastResync = -Infinity;
   private gaps = 0;
+  private readonly hostPath: HostPath;
+  /** Containers whose loss restart is held while the host's path is broken (each said once per episode). */
+  private readonly heldForPath = new Set<string>();
+  private readonly pathListeners: ((change: NonNullable<PathChange>, at: number) => void)[] = [];
   /** What each container's `watchdog.*` labels say, and its own StopTimeout, as last seen. */
   private readonly labels: ContainerLabels;
   private readonly labelListeners: ((name: string, problems: string[]) => void)[] = [];
@@ -105,6 +114,7 @@ export class Watchdog {
     initial: AgentState,
   ) {
     this.watchList = new WatchList(deps.store, initial);
+    this.hostPath = new HostPath(options.pathRule ?? DEFAULT_PATH_RULE);
     this.labels = new ContainerLabels((name, problems) => {
       deps.log.warn(`${name}: wrong watchdog labels, ignored (the host's defaults apply instead): ${problems.join('; ')}`, { kind: 'label', container: name, problems });
       for (const listener of this.labelListeners) listener(name, problems);
@@ -136,6 +146,16 @@ export class Watchdog {
       });
       this.lossMonitor = new LossMonitor(settings, (name) => this.thresholdOf(name), deps.clock, loop, (verdict) => void this.onVerdict(verdict));
     }
+  }
+
+  /** Told when the host's path to its containers breaks and when it is whole again. */
+  onHostPath(listener: (change: NonNullable<PathChange>, at: number) => void): void {
+    this.pathListeners.push(listener);
+  }
+
+  /** Whether loss restarts are held because the host's own path looks broken. */
+  get hostPathBroken(): boolean {
+    return this.hostPath.broken;
   }
 
   /** Probes that were no evidence since the agent started (the prober did not hear their round). */
@@ -269,7 +289,9 @@ export class Watchdog {
     });
     if (this.lossMonitor) {
       // Sequential verdict: the cycle only tells the monitor which instances run where; probing goes on between cycles.
-      this.lossMonitor.watch(running.map((r): Watched => ({ name: r.name, ip: r.ip, startedAt: r.startedAt })));
+      const canary = await this.pathCanary(fromInventory);
+      this.lossMonitor.watch([...running.map((r): Watched => ({ name: r.name, ip: r.ip, startedAt: r.startedAt })), ...(canary ? [canary] : [])]);
+      this.assessPath();
       await this.sampleAll(running);
     } else if (running.length > 0) {
       // Resource samples are taken while the probes run: they never delay a verdict.
@@ -278,6 +300,32 @@ export class Watchdog {
     }
     await Promise.all(heals);
     return this.report(monitored.length, running.length, this.deps.clock.now() - started);
+  }
+
+  /** The path canary where it runs, to be probed beside the monitored containers; null without one. */
+  private async pathCanary(fromInventory: boolean): Promise<Watched | null> {
+    const name = this.options.pathCanary;
+    if (!name || this.isMonitored(name)) return null;
+    try {
+      const found = await this.current(name, fromInventory);
+      return found?.running && found.ip ? { name, ip: found.ip, startedAt: found.startedAt } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Looks at the host's path now; a change is logged and told. */
+  private assessPath(): void {
+    if (!this.lossMonitor) return;
+    const now = this.deps.clock.now();
+    const change = this.hostPath.assess(this.lossMonitor.pathEvidence(this.options.pathCanary ?? null), now);
+    if (!change) return;
+    if (change.to === 'broken') this.deps.log.error(`host network path looks broken: ${change.reason}; loss restarts are held (containers that are down are still started)`, { kind: 'host-network', to: 'broken', reason: change.reason });
+    else {
+      this.deps.log.warn(`host network path whole again after ${Math.round(change.brokenForMs / 1000)} s; loss restarts resume`, { kind: 'host-network', to: 'ok', brokenForMs: change.brokenForMs });
+      this.heldForPath.clear();
+    }
+    for (const listener of this.pathListeners) listener(change, now);
   }
 
   /** Whether this cycle takes containers from the inventory; false on a resync cycle (or with none). */
@@ -389,6 +437,10 @@ export class Watchdog {
   /** A sequential verdict: recorded and explained; a lossy one restarts the instance it was about. */
   private async onVerdict(v: LossVerdict): Promise<void> {
     const { name, explanation: e } = v;
+    if (name === this.options.pathCanary && !this.isMonitored(name)) {
+      if (v.decision === 'lossy') this.deps.log.warn(`path canary ${name}: ${describeExplanation(e)}`, { kind: 'host-network', container: name });
+      return this.assessPath();
+    }
     const threshold = this.thresholdOf(name);
     const reason = `${describeExplanation(e)}: ${v.decision === 'lossy' ? 'over' : 'within'} threshold ${threshold}%`;
     const now = this.deps.clock.now();
@@ -405,11 +457,19 @@ export class Watchdog {
       const healing = this.healer.isHealing(name);
       // From the inventory when it can say (no engine call during a restart storm), else from the engine.
       const judged = confirmSameInstance({ verdict: 'lossy', action: 'restart', reason }, v.startedAt, healing ? null : await this.current(name, true), healing);
-      this.lossMonitor?.forget(name);
       if (judged.action !== 'restart') {
+        this.lossMonitor?.forget(name);
         this.logCheck(name, judged.verdict, reasonOf(judged));
         return;
       }
+      // The host before the containers: a broken path is no reason to restart anything (kept as judged lossy until watched afresh).
+      this.assessPath();
+      if (this.hostPath.broken) {
+        if (!this.heldForPath.has(name)) this.deps.log.warn(`${name}: restart held: the host's network path looks broken (${reason})`, { kind: 'action', container: name, action: 'restart', outcome: 'held', reason });
+        this.heldForPath.add(name);
+        return;
+      }
+      this.lossMonitor?.forget(name);
       await this.healer.heal(name, 'restart', reason, 'verdict');
       // Watch the new instance now rather than at the next cycle.
       const after = await this.deps.runtime.inspect(name);

@@ -204,10 +204,10 @@ export interface components {
             /** @constant */
             kind: "event";
             /**
-             * @description heal, backoff, verdict, death, command, fault or label
+             * @description heal, backoff, verdict, death, command, fault, label or host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container)
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network";
             at: components["schemas"]["Time"];
             host: components["schemas"]["Hostname"];
             container?: components["schemas"]["ContainerName"];
@@ -916,9 +916,10 @@ export const busSchemas: Record<string, object> = {
           "death",
           "command",
           "fault",
-          "label"
+          "label",
+          "host-network"
         ],
-        "description": "heal, backoff, verdict, death, command, fault or label"
+        "description": "heal, backoff, verdict, death, command, fault, label or host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container)"
       },
       "at": {
         "$ref": "#/components/schemas/Time"

@@ -449,10 +449,10 @@ export interface components {
              */
             id: string;
             /**
-             * @description heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored).
+             * @description heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network";
             /** Format: date-time */
             at: string;
             /** @example h1 */
@@ -483,7 +483,7 @@ export interface components {
              */
             from?: string;
             /**
-             * @description verdict: the new verdict.
+             * @description verdict: the new verdict; host-network: broken or ok.
              * @example lossy
              */
             to?: string;

@@ -7,9 +7,9 @@
 import type { StoredEvent } from './event-log.js';
 
 /** What a target can ask to be told of. */
-export const NOTIFY_ON = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'notify', 'heal', 'label'] as const;
+export const NOTIFY_ON = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'host-network', 'notify', 'heal', 'label'] as const;
 export type NotifyOn = (typeof NOTIFY_ON)[number];
-export const DEFAULT_ON: readonly NotifyOn[] = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'notify', 'label'];
+export const DEFAULT_ON: readonly NotifyOn[] = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'host-network', 'notify', 'label'];
 
 export type WebhookFormat = 'json' | 'slack' | 'discord';
 
@@ -44,6 +44,12 @@ export function notificationOf(event: StoredEvent): Notification | null {
     return { ...base, kind: 'heal', text: `${where}: ${event.action ?? 'heal'} ${event.outcome ?? ''} in ${event.durationMs ?? 0} ms (${event.reason ?? ''})` };
   }
   if (event.type === 'backoff') return { ...base, kind: 'backoff', text: `${where}: too many restarts, held back until ${event.until ?? '?'} (${event.reason ?? ''})` };
+  if (event.type === 'host-network') {
+    const text = event.to === 'broken'
+      ? `host ${event.host}: its network path to its containers looks broken (${event.reason ?? ''}); loss restarts are held, containers that are down are still started`
+      : `host ${event.host}: its network path is whole again after ${Math.round((event.durationMs ?? 0) / 1000)} s; loss restarts resume`;
+    return { ...base, kind: 'host-network', text };
+  }
   if (event.type === 'label') return { ...base, kind: 'label', text: `${where}: wrong watchdog labels, ignored: ${(event.problems ?? []).join('; ')}` };
   return null;
 }

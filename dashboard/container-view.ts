@@ -159,5 +159,6 @@ export function describe(e: Event): string {
     case 'backoff': return `restart held back until ${e.until ? new Date(e.until).toLocaleTimeString() : '?'}: ${e.reason ?? ''}`;
     case 'command': return `command applied: ${e.detail ?? e.command ?? ''}`;
     case 'label': return `wrong watchdog labels, ignored: ${(e.problems ?? []).join('; ')}`;
+    case 'host-network': return e.to === 'broken' ? `the host's network path looks broken: ${e.reason ?? ''}; loss restarts held` : `the host's network path is whole again after ${formatDuration(e.durationMs ?? 0)}`;
   }
 }

@@ -527,3 +527,86 @@ describe('restart budget across an agent restart', () => {
     assert.equal(log.of('web', 'action').at(-1)?.fields['outcome'], 'backoff');
   });
 });
+
+describe('the host before the containers', () => {
+  function fleet(names: string[], extra: Partial<WatchdogOptions> = {}): { dog: Watchdog; feed: (ip: string, lost: boolean) => void; ips: Map<string, string>; changes: string[] } {
+    let sink: ProbeSink | null = null;
+    const continuous = {
+      settings: { delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: 24 },
+      prober: (s: ProbeSink) => {
+        sink = s;
+        return { setTargets: () => undefined, close: () => undefined };
+      },
+    };
+    const infos = new Map<string, ContainerInfo>();
+    const ips = new Map<string, string>();
+    for (const name of names) {
+      const info = runtime.add(name);
+      infos.set(name, info);
+      ips.set(name, info.ip ?? '');
+    }
+    const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, inventory: { lookup: (name) => infos.get(name), remember: () => undefined, load: async () => undefined, list: () => runtime.list() } }, { ...options, ...extra }, { monitored: names.filter((n) => n !== 'canary'), threshold: 60 });
+    const changes: string[] = [];
+    dog.onHostPath((change) => changes.push(change.to));
+    return { dog, feed: (ip, lost) => sink?.outcome({ ip, lost, rttMs: lost ? null : 0.1 }), ips, changes };
+  }
+
+  /** Every named container answers once, then loses `n` probes in turns (a path broken for all at once). */
+  function loseTogether(f: ReturnType<typeof fleet>, names: string[], n: number): void {
+    for (const name of names) f.feed(f.ips.get(name) ?? '', false);
+    for (let i = 0; i < n; i++) for (const name of names) f.feed(f.ips.get(name) ?? '', true);
+  }
+
+  it('when most containers turn lossy together (no path canary), restarts none, says so once, and still starts one that is down', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const f = fleet(names);
+    runtime.add('down', { running: false, status: 'exited', ip: null });
+    await f.dog.setMonitored('down', true);
+    await f.dog.runCycle();
+    assert.deepEqual(runtime.calls, ['start down'], 'the down container is started');
+    runtime.calls.length = 0;
+    loseTogether(f, names, 40);
+    await settle();
+    assert.deepEqual(runtime.calls, [], 'no loss restart while the path looks broken');
+    assert.deepEqual(f.changes, ['broken']);
+    assert.equal(f.dog.hostPathBroken, true);
+    assert.equal(log.lines.filter((e) => e.fields['outcome'] === 'held').length, names.length, 'each held restart said once');
+    // The path heals: every container answers again; after HOST_FAULT_RECOVER_MS the path is whole.
+    clock.advance(6000);
+    await f.dog.runCycle();
+    for (let i = 0; i < 30; i++) for (const name of names) f.feed(f.ips.get(name) ?? '', false);
+    clock.advance(11_000);
+    await f.dog.runCycle();
+    assert.deepEqual(f.changes, ['broken', 'ok']);
+    assert.deepEqual(runtime.calls, [], 'nothing restarted afterwards either');
+  });
+
+  it('one lossy container among many is its own problem: restarted', async () => {
+    const f = fleet(['a', 'b', 'c', 'd', 'e', 'f']);
+    await f.dog.runCycle();
+    loseTogether(f, ['a'], 40);
+    await settle();
+    assert.deepEqual(runtime.calls, ['restart a t=2']);
+    assert.deepEqual(f.changes, []);
+  });
+
+  it('with a path canary that answers, containers lossy together are restarted (paced), not held', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const f = fleet([...names, 'canary'], { pathCanary: 'canary', restartConcurrency: 2 });
+    await f.dog.runCycle();
+    f.feed(f.ips.get('canary') ?? '', false);
+    loseTogether(f, names, 40);
+    await settle();
+    assert.deepEqual(runtime.calls.sort(), names.map((n) => `restart ${n} t=2`));
+    assert.deepEqual(f.changes, []);
+  });
+
+  it('with a path canary that loses too, a lossy container is held', async () => {
+    const f = fleet(['a', 'b', 'canary'], { pathCanary: 'canary' });
+    await f.dog.runCycle();
+    loseTogether(f, ['canary', 'a'], 40);
+    await settle();
+    assert.deepEqual(runtime.calls, [], 'the canary is never healed, and a is held');
+    assert.deepEqual(f.changes, ['broken']);
+  });
+});
