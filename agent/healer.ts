@@ -129,12 +129,20 @@ export class Healer {
     // Counted on disk first, then in turn (starts at once), then done.
     // A save that fails (reported by whoever saves) does not stop the heal: the budget still holds while this agent runs.
     const saved = this.budgetsChanged(this.guard.saved(startedAt)).catch(() => undefined);
-    const work = saved.then(() => this.lane.run(action, () => this.act(name, action, policy.stopTimeoutSec))).then(
+    // When the engine was asked: durationMs counts from the order, waitedMs is the part before the engine call.
+    let calledAt = startedAt;
+    const call = (): Promise<boolean> => {
+      calledAt = this.clock.now();
+      return this.act(name, action, policy.stopTimeoutSec);
+    };
+    const work = saved.then(() => this.lane.run(action, call)).then(
       (done) => {
         const durationMs = this.clock.now() - startedAt;
-        if (done) this.log.info(`${name}: ${action}ed in ${durationMs} ms (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs });
+        const waitedMs = calledAt - startedAt;
+        const waited = waitedMs >= 100 ? `, ${waitedMs} ms of it waiting for its turn` : '';
+        if (done) this.log.info(`${name}: ${action}ed in ${durationMs} ms${waited} (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs, waitedMs });
         else {
-          this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs });
+          this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs, waitedMs });
           // Nothing was done: it does not count against the restart budget (a container caught between create and start).
           this.guard.undo(name, startedAt);
           void this.budgetsChanged(this.guard.saved(this.clock.now()));
@@ -143,7 +151,7 @@ export class Healer {
       },
       (error: unknown) => {
         const durationMs = this.clock.now() - startedAt;
-        this.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, { ...fields, outcome: 'failed', error: errorMessage(error), durationMs });
+        this.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, { ...fields, outcome: 'failed', error: errorMessage(error), durationMs, waitedMs: calledAt - startedAt });
         record('failed', durationMs);
       },
     );

@@ -12,6 +12,8 @@ import { lossLatency } from './loss-latency.js';
 import { measureCost } from './measure-cost.js';
 import { scale } from './scale.js';
 import { soak } from './soak.js';
+import { starvedBench } from './starved.js';
+import { stormBench } from './storm.js';
 import { verdictBench } from './verdict.js';
 import { markdownTable, writeResults, type BenchResult } from './stats.js';
 
@@ -26,6 +28,8 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   dashboard: () => dashboardBench(),
   failover: () => failoverBench(5),
   verdict: () => verdictBench(),
+  starved: () => starvedBench(),
+  storm: () => stormBench(),
 };
 
 /** Long; only when asked for by name: npm run bench -- soak */

@@ -1,0 +1,147 @@
+/**
+ * Never the outage, on the lab (real engine, broker, fping, agent and control): a prober that
+ * cannot hear restarts nothing; a broken host path holds loss restarts and says so once, while a
+ * container that exits is still started; a storm of restarts is paced.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { agentBrokerUrl } from '../../lab/broker-users.js';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { deleteAgentQueues } from '../../lab/broker.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
+import { http } from '../../lab/http.js';
+import { createTarget, dropOutgoing, engine, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
+import { waitFor } from '../../lab/wait.js';
+
+const docker = engine();
+const agents: AgentProcess[] = [];
+const hosts: string[] = [];
+const received: { kind?: string; host?: string; text?: string }[] = [];
+let control: ControlProcess;
+let receiver: Server;
+
+/** Host firewall rules a test added, removed again whatever happens. */
+const rules: string[][] = [];
+function addRule(rule: string[]): void {
+  execFileSync('iptables', ['-I', ...rule]);
+  rules.push(rule);
+}
+function removeRules(): void {
+  for (const rule of rules.splice(0)) execFileSync('iptables', ['-D', ...rule]);
+}
+
+function agent(host: string, env: Record<string, string>): AgentProcess {
+  hosts.push(host);
+  const started = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '1000', STOP_TIMEOUT_S: '0', METRICS_PORT: '0', ...env });
+  agents.push(started);
+  return started;
+}
+
+const restarts = (a: AgentProcess): number => a.log().filter((e) => e.kind === 'action' && e.action === 'restart' && e.outcome === 'ok').length;
+const firstVerdicts = (a: AgentProcess, names: string[]): Promise<unknown> =>
+  waitFor('a first verdict for every container', () => names.every((n) => a.log().some((e) => e.kind === 'check' && e.container === n && e.verdict === 'ok')), 30_000, 100);
+
+before(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push(JSON.parse(body) as (typeof received)[number]);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  control = await startControl({ WEBHOOKS: JSON.stringify([{ url, format: 'json', on: ['host-network'] }]) });
+});
+
+afterEach(async () => {
+  removeRules();
+  await Promise.all(agents.splice(0).map((a) => a.stop()));
+});
+
+after(async () => {
+  removeRules();
+  await control?.stop();
+  receiver?.close();
+  await deleteAgentQueues(hosts);
+  await removeRunContainers(docker);
+});
+
+describe('never the outage (real engine, broker, fping, agent, control)', () => {
+  it('a prober that cannot hear (every echo reply dropped on the host) restarts nothing and counts the gap', async () => {
+    const names = [uniqueName('deaf'), uniqueName('deaf'), uniqueName('deaf')];
+    for (const name of names) await createTarget(name);
+    const a = agent(`deaf-${runId}`, { MONITORED: names.join(',') });
+    await firstVerdicts(a, names);
+    const before = await Promise.all(names.map((n) => state(n)));
+    // Replies reach no raw socket of the host: the containers, and the probers' canary, all look silent.
+    addRule(['INPUT', '-p', 'icmp', '--icmp-type', 'echo-reply', '-j', 'DROP']);
+    await a.waitForLog('the prober saying it hears nothing', (e) => e.kind === 'probe' && /heard nothing from its canary/.test(e.message), 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    removeRules();
+    const metrics = await waitFor('the metrics', async () => {
+      const port = a.log().find((e) => typeof e['metricsPort'] === 'number')?.['metricsPort'];
+      return port === undefined ? null : (await http<string>('GET', `http://127.0.0.1:${String(port)}/metrics`)).body;
+    }, 5000, 100);
+    assert.equal(restarts(a), 0, `restarted: ${a.log().filter((e) => e.kind === 'action').map((e) => e.message).join(' | ')}`);
+    const after = await Promise.all(names.map((n) => state(n)));
+    assert.deepEqual(after.map((s) => s.startedAt), before.map((s) => s.startedAt), 'every container kept its instance');
+    assert.match(String(metrics), /watchdog_probe_gaps_total\{host="[^"]+"\} [1-9]/);
+    // The prober hears again, and real loss is evidence again.
+    await dropOutgoing(names[0]!, ['-p', 'icmp']);
+    await waitFor('the silent container restarted', () => restarts(a) === 1, 20_000, 100);
+  });
+
+  it('a broken host path (the bridge drops every probe) holds loss restarts: one host-network event and webhook; an exited container is still started; one recovery', async () => {
+    const names = Array.from({ length: 6 }, () => uniqueName('path'));
+    for (const name of names) await createTarget(name);
+    const host = `path-${runId}`;
+    const a = agent(host, { MONITORED: names.join(','), HOST_FAULT_RECOVER_MS: '3000' });
+    await firstVerdicts(a, names);
+    const before = await Promise.all(names.map((n) => state(n)));
+    addRule(['OUTPUT', '-o', 'docker0', '-p', 'icmp', '--icmp-type', 'echo-request', '-j', 'DROP']);
+    const brokeAt = Date.now();
+    await waitFor('control to hold a host-network event', async () => {
+      const body = (await http<{ events: { type: string; to?: string }[] }>('GET', `${control.url}/events?host=${host}&type=host-network`)).body;
+      return body.events.some((e) => e.to === 'broken');
+    }, 10_000, 100);
+    const toldAfter = Date.now() - brokeAt;
+    await docker.getContainer(names[0]!).kill();
+    await waitFor('the exited container started meanwhile', async () => (await state(names[0]!)).running, 10_000, 100);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    assert.equal(restarts(a), 0, 'no loss restart while the path is broken');
+    removeRules();
+    await waitFor('the recovery event', async () => {
+      const body = (await http<{ events: { type: string; to?: string }[] }>('GET', `${control.url}/events?host=${host}&type=host-network`)).body;
+      return body.events.some((e) => e.to === 'ok');
+    }, 20_000, 100);
+    const events = (await http<{ events: { type: string; to?: string }[] }>('GET', `${control.url}/events?host=${host}&type=host-network`)).body.events;
+    assert.deepEqual(events.map((e) => e.to).reverse(), ['broken', 'ok'], 'one episode');
+    await waitFor('the webhook', () => received.some((r) => r.kind === 'host-network' && r.host === host), 5000, 100);
+    assert.ok(toldAfter < 10_000, `told ${toldAfter} ms after the path broke`);
+    const after = await Promise.all(names.slice(1).map((n) => state(n)));
+    assert.deepEqual(after.map((s) => s.startedAt), before.slice(1).map((s) => s.startedAt), 'no container but the exited one was touched');
+    assert.equal(restarts(a), 0);
+  });
+
+  it('a storm of restarts is paced: at most RESTART_CONCURRENCY in flight, every container running again', async () => {
+    const names = Array.from({ length: 8 }, () => uniqueName('storm'));
+    const canary = uniqueName('canary');
+    for (const name of [...names, canary]) await createTarget(name);
+    const a = agent(`storm-${runId}`, { MONITORED: names.join(','), PATH_CANARY: canary, RESTART_CONCURRENCY: '2', STOP_TIMEOUT_S: '1' });
+    await firstVerdicts(a, names);
+    const before = await Promise.all(names.map((n) => state(n)));
+    for (const name of names) await dropOutgoing(name, ['-p', 'icmp']);
+    await waitFor('every container restarted', () => restarts(a) === names.length, 60_000, 100);
+    const heals = a.log().filter((e) => e.kind === 'action' && e.outcome === 'ok').map((e) => ({ end: Date.parse(e.time), start: Date.parse(e.time) - Number(e['durationMs']) + Number(e['waitedMs']) }));
+    // The most engine calls under way at any one start (log times are to the millisecond: 5 ms of slack).
+    const most = Math.max(...heals.map((h) => heals.filter((o) => o.start <= h.start && h.start < o.end - 5).length));
+    assert.ok(most <= 2, `at most 2 restarts overlapped, saw ${most}: ${JSON.stringify(heals)}`);
+    const after = await Promise.all(names.map((n) => state(n)));
+    assert.ok(after.every((s, i) => s.running && s.startedAt !== before[i]!.startedAt), 'every one is a new instance, running');
+  });
+});
