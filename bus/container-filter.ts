@@ -3,19 +3,14 @@
  * filtered query only moves what it returns, and control applies it again to what comes back
  * (agents that predate filters ignore them). No I/O.
  */
+import { globMatcher } from './glob.js';
 import type { ContainerFilter, ContainerStatus } from './messages.js';
-
-/** A `*`/`?` name pattern as a regular expression matching the whole name. */
-function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
 
 export function containerMatcher(filter: ContainerFilter | undefined): (c: Pick<ContainerStatus, 'name' | 'status' | 'monitored'>) => boolean {
   if (!filter) return () => true;
   const statuses = filter.status ? new Set<string>(filter.status) : null;
-  const name = filter.name === undefined ? null : globToRegExp(filter.name);
-  return (c) => (statuses === null || statuses.has(c.status)) && (filter.monitored === undefined || c.monitored === filter.monitored) && (name === null || name.test(c.name));
+  const name = filter.name === undefined ? null : globMatcher(filter.name);
+  return (c) => (statuses === null || statuses.has(c.status)) && (filter.monitored === undefined || c.monitored === filter.monitored) && (name === null || name(c.name));
 }
 
 /** True when the filter asks for nothing in particular. */

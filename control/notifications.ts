@@ -4,6 +4,7 @@
  * Discord-compatible text), and the target list read from WEBHOOKS / WEBHOOKS_FILE. Sending is in
  * webhook-sender.ts.
  */
+import { globMatch } from '../bus/glob.js';
 import type { StoredEvent } from './event-log.js';
 
 /** What a target can ask to be told of. */
@@ -67,12 +68,8 @@ export function hostChanges(before: ReadonlySet<string>, silentNow: readonly str
 export function wants(target: WebhookTarget, n: Notification): boolean {
   if (!target.on.includes(n.kind)) return false;
   if (target.hosts && !target.hosts.includes(n.host)) return false;
-  if (target.containers !== undefined && (n.container === undefined || !namePattern(target.containers).test(n.container))) return false;
+  if (target.containers !== undefined && (n.container === undefined || !globMatch(target.containers, n.container))) return false;
   return true;
-}
-
-function namePattern(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
 
 /**
