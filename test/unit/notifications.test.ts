@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { waitFor } from '../../lab/wait.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
@@ -91,7 +92,9 @@ describe('webhook sender (a real local HTTP receiver)', () => {
     const { lines, log } = quietLog();
     const sender = new WebhookSender([{ url, format: 'json', on: ['heal-failed'] }], { rateLimitMs: 0, timeoutMs: 1000, tries: 3, retryBaseMs: 10, maxQueue: 10 }, log);
     sender.notify(notificationOf(heal('failed')) ?? assert.fail());
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Three tries and the give-up line: waited for, not assumed within a fixed 300 ms (it failed so on a busy machine).
+    await waitFor('three tries and the give-up line', () => bodies.length >= 3 && lines.length >= 1, 5000, 10);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // no fourth try
     assert.equal(bodies.length, 3);
     assert.equal(lines.length, 1);
     assert.match(lines[0] ?? '', /webhook 1 \(http:\/\/127\.0\.0\.1:\d+\): a heal-failed notification was not delivered: HTTP 500/);
