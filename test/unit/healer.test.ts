@@ -98,6 +98,26 @@ describe('Healer: write-ahead budget and paced restarts', () => {
     assert.deepEqual(runtime.calls, ['restart web t=3']);
   });
 
+  it('heals ordered during a save share the next one, which counts them all: two saves for ten restarts', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `c${i}`);
+    for (const name of names) runtime.add(name);
+    const saves: number[] = [];
+    let release!: () => void;
+    const paced = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: policy }, undefined, undefined, {
+      changed: (budgets) => {
+        saves.push(Object.keys(budgets).length);
+        return saves.length === 1 ? new Promise((resolve) => (release = () => resolve())) : Promise.resolve();
+      },
+    });
+    const heals = names.map((name) => paced.heal(name, 'restart', 'loss 100%', 'check'));
+    await settle();
+    release();
+    await Promise.all(heals);
+    assert.equal(runtime.calls.length, 10);
+    assert.ok(saves.length <= 2, `${saves.length} saves`);
+    assert.equal(saves.at(-1), 10, 'the last save counts every restart');
+  });
+
   it('a save that fails does not stop the heal', async () => {
     runtime.add('web');
     const paced = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: policy }, undefined, undefined, { changed: () => Promise.reject(new Error('ENOSPC')) });
