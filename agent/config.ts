@@ -45,6 +45,8 @@ export interface AgentConfig {
   pathCanary: string | undefined;
   /** When the host's path counts as broken. */
   pathRule: PathRule;
+  /** Loss restarts on the host within RESTART_WINDOW_MS before they pause. */
+  hostRestartLimit: number;
   /** Observe only: decide and tell, touch nothing (the API cannot switch it off). */
   dryRun: boolean;
 }
@@ -92,6 +94,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
     dryRun: read.boolean('DRY_RUN', false),
     restartConcurrency: read.integer('RESTART_CONCURRENCY', 4, 1, 1000),
+    hostRestartLimit: read.integer('HOST_RESTART_LIMIT', 100, 1, 1_000_000),
     pathCanary: read.optional('PATH_CANARY'),
     pathRule: {
       minContainers: read.integer('HOST_FAULT_MIN', DEFAULT_PATH_RULE.minContainers, 1, 100_000),

@@ -1,7 +1,8 @@
 /**
  * What the agent tells the events stream: each heal and held-back heal, each verdict change
  * (ok to lossy and back), each death of a monitored container, each container's wrong labels (once),
- * and the host's own path to its containers breaking and being whole again (host-network).
+ * the host's own path to its containers breaking and being whole again (host-network), and the
+ * host's budget of loss restarts spent and with room again (host-budget).
  * A heal not done (notify policy, observe-only) is a heal event with outcome notified or dry-run.
  * Commands are told by the bus side.
  */
@@ -23,6 +24,10 @@ export function publishWatchdogEvents(hostname: string, watchdog: Watchdog, publ
   watchdog.onHostPath((change, at) => {
     const when = { kind: 'event' as const, at: new Date(at).toISOString(), host: hostname, type: 'host-network' as const };
     publish(change.to === 'broken' ? { ...when, to: 'broken', reason: change.reason } : { ...when, to: 'ok', durationMs: change.brokenForMs });
+  });
+  watchdog.onHostBudget((change, at) => {
+    const when = { kind: 'event' as const, at: new Date(at).toISOString(), host: hostname, type: 'host-budget' as const };
+    publish(change.to === 'paused' ? { ...when, to: 'paused', reason: `${change.restarts} loss restarts within the window` } : { ...when, to: 'resumed', durationMs: change.pausedForMs });
   });
   watchdog.onDeath((death) => publish({ ...base(now(), death.name), type: 'death', ...(death.exitCode === undefined ? {} : { exitCode: death.exitCode }) }));
 }

@@ -71,3 +71,40 @@ export class HostPath {
     return { to: 'ok', brokenForMs };
   }
 }
+
+export type BudgetChange = { to: 'paused'; restarts: number } | { to: 'resumed'; pausedForMs: number } | null;
+
+/**
+ * The host's budget of loss restarts: at most `limit` within `windowMs`. Past it, loss restarts
+ * pause (a circuit breaker: that many containers turning lossy is rarely each one's own fault,
+ * and restarting them all adds load), until the window has room again. Starts of containers that
+ * are down are not counted and never paused.
+ */
+export class HostRestartBudget {
+  private readonly restarts: number[] = [];
+  private pausedSince: number | null = null;
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  get paused(): boolean {
+    return this.pausedSince !== null;
+  }
+
+  /** Asks for one loss restart at `now`: counted when admitted. */
+  admit(now: number): { admitted: boolean; change: BudgetChange } {
+    while (this.restarts.length > 0 && this.restarts[0]! <= now - this.windowMs) this.restarts.shift();
+    if (this.restarts.length >= this.limit) {
+      if (this.pausedSince !== null) return { admitted: false, change: null };
+      this.pausedSince = now;
+      return { admitted: false, change: { to: 'paused', restarts: this.restarts.length } };
+    }
+    this.restarts.push(now);
+    if (this.pausedSince === null) return { admitted: true, change: null };
+    const pausedForMs = now - this.pausedSince;
+    this.pausedSince = null;
+    return { admitted: true, change: { to: 'resumed', pausedForMs } };
+  }
+}

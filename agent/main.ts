@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       restartConcurrency: config.restartConcurrency,
       ...(config.pathCanary ? { pathCanary: config.pathCanary } : {}),
       pathRule: config.pathRule,
+      hostRestartLimit: config.hostRestartLimit,
       resyncMs: config.resyncMs,
       dryRun: config.dryRun,
     },

@@ -16,7 +16,7 @@ import { Healer, type HealPolicy } from './healer.js';
 import { ContainerLabels } from './container-labels.js';
 import { effectivePolicy, healMode, isMonitored, type EffectivePolicy, type Policy } from './policy.js';
 import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
-import { DEFAULT_PATH_RULE, HostPath, type PathChange, type PathRule } from './host-path.js';
+import { DEFAULT_PATH_RULE, HostPath, HostRestartBudget, type BudgetChange, type PathChange, type PathRule } from './host-path.js';
 import { describeExplanation, type LossTestSettings } from './loss-test.js';
 import type { AgentState, ContainerInfo, ContainerRuntime, InventoryView, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
 import type { RestartPolicy } from './restart-guard.js';
@@ -37,6 +37,8 @@ export interface WatchdogOptions {
   pathCanary?: string;
   /** When the host's path counts as broken (host-path.ts). */
   pathRule?: PathRule;
+  /** Loss restarts allowed on the host within restartPolicy.windowMs before they pause (HOST_RESTART_LIMIT); unset: no host budget. */
+  hostRestartLimit?: number;
   /**
    * With an inventory: every this often a cycle lists the host afresh and inspects every monitored
    * container (a resync that corrects any missed event); the cycles between take them from the
@@ -103,7 +105,10 @@ export class Watchdog {
   private readonly hostPath: HostPath;
   /** Containers whose loss restart is held while the host's path is broken (each said once per episode). */
   private readonly heldForPath = new Set<string>();
+  private readonly heldForBudget = new Set<string>();
   private readonly pathListeners: ((change: NonNullable<PathChange>, at: number) => void)[] = [];
+  private readonly hostBudget: HostRestartBudget;
+  private readonly budgetListeners: ((change: NonNullable<BudgetChange>, at: number) => void)[] = [];
   /** What each container's `watchdog.*` labels say, and its own StopTimeout, as last seen. */
   private readonly labels: ContainerLabels;
   private readonly labelListeners: ((name: string, problems: string[]) => void)[] = [];
@@ -115,6 +120,7 @@ export class Watchdog {
   ) {
     this.watchList = new WatchList(deps.store, initial);
     this.hostPath = new HostPath(options.pathRule ?? DEFAULT_PATH_RULE);
+    this.hostBudget = new HostRestartBudget(options.hostRestartLimit ?? Infinity, options.restartPolicy.windowMs);
     this.labels = new ContainerLabels((name, problems) => {
       deps.log.warn(`${name}: wrong watchdog labels, ignored (the host's defaults apply instead): ${problems.join('; ')}`, { kind: 'label', container: name, problems });
       for (const listener of this.labelListeners) listener(name, problems);
@@ -151,6 +157,11 @@ export class Watchdog {
   /** Told when the host's path to its containers breaks and when it is whole again. */
   onHostPath(listener: (change: NonNullable<PathChange>, at: number) => void): void {
     this.pathListeners.push(listener);
+  }
+
+  /** Told when the host's budget of loss restarts is spent (paused) and when it has room again (resumed). */
+  onHostBudget(listener: (change: NonNullable<BudgetChange>, at: number) => void): void {
+    this.budgetListeners.push(listener);
   }
 
   /** Whether loss restarts are held because the host's own path looks broken. */
@@ -314,6 +325,24 @@ export class Watchdog {
     }
   }
 
+  /**
+   * The host's budget of loss restarts (a container in its own backoff asks nothing of it). Past
+   * it, the restart is held (said once per pause) and the container judged afresh next cycle.
+   */
+  private admittedByHostBudget(name: string, reason: string): boolean {
+    if (this.healer.backoffUntil(name) !== null) return true;
+    const now = this.deps.clock.now();
+    const { admitted, change } = this.hostBudget.admit(now);
+    if (change?.to === 'paused') this.deps.log.error(`host restart budget spent (${change.restarts} loss restarts in ${this.options.restartPolicy.windowMs} ms): loss restarts pause until the window has room (containers that are down are still started)`, { kind: 'host-budget', to: 'paused', restarts: change.restarts });
+    if (change?.to === 'resumed') this.deps.log.warn(`host restart budget has room again after ${Math.round(change.pausedForMs / 1000)} s: loss restarts resume`, { kind: 'host-budget', to: 'resumed', pausedForMs: change.pausedForMs });
+    if (change) for (const listener of this.budgetListeners) listener(change, now);
+    if (change?.to === 'resumed') this.heldForBudget.clear();
+    if (admitted) return true;
+    if (!this.heldForBudget.has(name)) this.deps.log.warn(`${name}: restart held: the host's restart budget is spent (${reason})`, { kind: 'action', container: name, action: 'restart', outcome: 'held', reason });
+    this.heldForBudget.add(name);
+    return false;
+  }
+
   /** Looks at the host's path now; a change is logged and told. */
   private assessPath(): void {
     if (!this.lossMonitor) return;
@@ -469,6 +498,7 @@ export class Watchdog {
         this.heldForPath.add(name);
         return;
       }
+      if (!this.admittedByHostBudget(name, reason)) return;
       this.lossMonitor?.forget(name);
       await this.healer.heal(name, 'restart', reason, 'verdict');
       // Watch the new instance now rather than at the next cycle.

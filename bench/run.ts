@@ -14,6 +14,7 @@ import { scale } from './scale.js';
 import { soak } from './soak.js';
 import { starvedBench } from './starved.js';
 import { stormBench } from './storm.js';
+import { hostFaultBench } from './host-fault.js';
 import { verdictBench } from './verdict.js';
 import { markdownTable, writeResults, type BenchResult } from './stats.js';
 
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   verdict: () => verdictBench(),
   starved: () => starvedBench(),
   storm: () => stormBench(),
+  'host-fault': () => hostFaultBench(),
 };
 
 /** Long; only when asked for by name: npm run bench -- soak */

@@ -58,7 +58,9 @@ export async function stormBench(size = Number(process.env['STORM_SIZE'] ?? 60))
         const lossAt = Date.now();
         await Promise.all(pids.map((pid) => execFileSync('nsenter', ['-t', String(pid), '-n', 'iptables', '-A', 'OUTPUT', '-p', 'icmp', '-j', 'DROP'])));
         await waitFor('every container running again', async () => (await Promise.all(names.map(async (n) => { const s = await state(n); return s.running && s.startedAt !== before.get(n); }))).every(Boolean), 180_000, 200);
-        const heals = agent.log().filter((e) => e.kind === 'action' && e.outcome === 'ok' && names.includes(e.container ?? ''));
+        // The log line of a heal comes just after the container runs again: wait for every one.
+        const healLines = () => agent.log().filter((e) => e.kind === 'action' && e.outcome === 'ok' && names.includes(e.container ?? ''));
+        const heals = await waitFor('a heal line for every container', () => (healLines().length >= size ? healLines() : null), 30_000, 200).catch(() => healLines());
         const ordered = heals.map((e) => Date.parse(e.time) - Number(e['durationMs']));
         const firstOrder = Math.min(...ordered);
         const fromOrder = heals.map((e) => Date.parse(e.time) - firstOrder);

@@ -204,10 +204,10 @@ export interface components {
             /** @constant */
             kind: "event";
             /**
-             * @description heal, backoff, verdict, death, command, fault, label or host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container)
+             * @description heal, backoff, verdict, death, command, fault, label or host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container)
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget";
             at: components["schemas"]["Time"];
             host: components["schemas"]["Hostname"];
             container?: components["schemas"]["ContainerName"];
@@ -917,9 +917,10 @@ export const busSchemas: Record<string, object> = {
           "command",
           "fault",
           "label",
-          "host-network"
+          "host-network",
+          "host-budget"
         ],
-        "description": "heal, backoff, verdict, death, command, fault, label or host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container)"
+        "description": "heal, backoff, verdict, death, command, fault, label or host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container)"
       },
       "at": {
         "$ref": "#/components/schemas/Time"

@@ -452,7 +452,7 @@ export interface components {
              * @description heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget";
             /** Format: date-time */
             at: string;
             /** @example h1 */
@@ -483,7 +483,7 @@ export interface components {
              */
             from?: string;
             /**
-             * @description verdict: the new verdict; host-network: broken or ok.
+             * @description verdict: the new verdict; host-network: broken or ok; host-budget: paused or resumed.
              * @example lossy
              */
             to?: string;

@@ -8,9 +8,9 @@ import { globMatch } from '../bus/glob.js';
 import type { StoredEvent } from './event-log.js';
 
 /** What a target can ask to be told of. */
-export const NOTIFY_ON = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'host-network', 'notify', 'heal', 'label'] as const;
+export const NOTIFY_ON = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'host-network', 'host-budget', 'notify', 'heal', 'label'] as const;
 export type NotifyOn = (typeof NOTIFY_ON)[number];
-export const DEFAULT_ON: readonly NotifyOn[] = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'host-network', 'notify', 'label'];
+export const DEFAULT_ON: readonly NotifyOn[] = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'host-network', 'host-budget', 'notify', 'label'];
 
 export type WebhookFormat = 'json' | 'slack' | 'discord';
 
@@ -50,6 +50,12 @@ export function notificationOf(event: StoredEvent): Notification | null {
       ? `host ${event.host}: its network path to its containers looks broken (${event.reason ?? ''}); loss restarts are held, containers that are down are still started`
       : `host ${event.host}: its network path is whole again after ${Math.round((event.durationMs ?? 0) / 1000)} s; loss restarts resume`;
     return { ...base, kind: 'host-network', text };
+  }
+  if (event.type === 'host-budget') {
+    const text = event.to === 'paused'
+      ? `host ${event.host}: restart budget spent (${event.reason ?? ''}); loss restarts pause, containers that are down are still started`
+      : `host ${event.host}: restart budget has room again after ${Math.round((event.durationMs ?? 0) / 1000)} s; loss restarts resume`;
+    return { ...base, kind: 'host-budget', text };
   }
   if (event.type === 'label') return { ...base, kind: 'label', text: `${where}: wrong watchdog labels, ignored: ${(event.problems ?? []).join('; ')}` };
   return null;

@@ -84,7 +84,7 @@ export const api = {
 export function liveEvents(onEvent: (event: Event) => void, onState: (open: boolean) => void): () => void {
   const source = new EventSource('events/live');
   const handle = (message: MessageEvent<string>): void => onEvent(JSON.parse(message.data) as Event);
-  for (const type of ['heal', 'backoff', 'verdict', 'death', 'command', 'fault', 'label', 'host-network']) source.addEventListener(type, handle);
+  for (const type of ['heal', 'backoff', 'verdict', 'death', 'command', 'fault', 'label', 'host-network', 'host-budget']) source.addEventListener(type, handle);
   source.onopen = () => onState(true);
   source.onerror = () => onState(false);
   return () => source.close();

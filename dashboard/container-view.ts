@@ -159,6 +159,7 @@ export function describe(e: Event): string {
     case 'backoff': return `restart held back until ${e.until ? new Date(e.until).toLocaleTimeString() : '?'}: ${e.reason ?? ''}`;
     case 'command': return `command applied: ${e.detail ?? e.command ?? ''}`;
     case 'label': return `wrong watchdog labels, ignored: ${(e.problems ?? []).join('; ')}`;
+    case 'host-budget': return e.to === 'paused' ? `the host's restart budget is spent: ${e.reason ?? ''}; loss restarts paused` : `the host's restart budget has room again after ${formatDuration(e.durationMs ?? 0)}`;
     case 'host-network': return e.to === 'broken' ? `the host's network path looks broken: ${e.reason ?? ''}; loss restarts held` : `the host's network path is whole again after ${formatDuration(e.durationMs ?? 0)}`;
   }
 }

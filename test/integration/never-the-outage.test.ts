@@ -4,7 +4,10 @@
  * container that exits is still started; a storm of restarts is paced.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -143,5 +146,58 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
     assert.ok(most <= 2, `at most 2 restarts overlapped, saw ${most}: ${JSON.stringify(heals)}`);
     const after = await Promise.all(names.map((n) => state(n)));
     assert.ok(after.every((s, i) => s.running && s.startedAt !== before[i]!.startedAt), 'every one is a new instance, running');
+  });
+
+  it('an agent killed (SIGKILL) at random instants of a restart storm, 20 times, never exceeds the restart limit', async () => {
+    const name = uniqueName('budget');
+    await createTarget(name);
+    const dir = mkdtempSync(join(tmpdir(), 'budget-agent-'));
+    const env = { MONITORED: name, RESTART_LIMIT: '3', RESTART_WINDOW_MS: '600000', CHECK_INTERVAL_MS: '500', STATE_FILE: join(dir, 'state.json'), LOG_FILE: join(dir, 'agent.log') };
+    const since = Math.floor(Date.now() / 1000);
+    let a = startAgent(env, dir);
+    agents.push(a);
+    for (let round = 0; round < 20; round++) {
+      await a.waitForLog('a cycle', (e) => e.kind === 'cycle', 20_000);
+      if ((await state(name)).running) await docker.getContainer(name).kill().catch(() => undefined); // the storm: it crashes again
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 300)); // a random instant of the heal
+      const exited = new Promise((resolve) => a.child.once('exit', resolve));
+      a.child.kill('SIGKILL');
+      await exited;
+      agents.splice(agents.indexOf(a), 1);
+      a = startAgent(env, dir);
+      agents.push(a);
+    }
+    await a.waitForLog('a cycle', (e) => e.kind === 'cycle', 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const until = Math.ceil(Date.now() / 1000);
+    const stream = await docker.getEvents({ since, until, filters: JSON.stringify({ container: [name], event: ['start'] }) as unknown as Record<string, string[]> });
+    let text = '';
+    for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString();
+    const starts = text.split('\n').filter(Boolean).length;
+    assert.ok(starts <= 3, `the engine started it ${starts} times within the window; the limit is 3`);
+    assert.ok(starts >= 1, 'the agent healed it at all');
+  });
+
+  it('observe-only under two CPU hogs: once PUT /dry-run is confirmed, a killed container stays down', async () => {
+    const hogs = [0, 1].map(() => spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
+    try {
+      const host = `dry-${runId}`;
+      const name = uniqueName('dry');
+      await createTarget(name);
+      agent(host, { MONITORED: name });
+      await waitFor('the agent to be live', async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live), 30_000, 100);
+      for (let round = 0; round < 3; round++) {
+        const on = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: true, hostname: host }) });
+        assert.deepEqual(on.body.confirmed, [host], `round ${round}: dry-run confirmed`);
+        await docker.getContainer(name).kill();
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        assert.equal((await state(name)).running, false, `round ${round}: left down while observe-only`);
+        const off = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: false, hostname: host }) });
+        assert.deepEqual(off.body.confirmed, [host]);
+        await waitFor('healed once observe-only is off', async () => (await state(name)).running, 20_000, 100);
+      }
+    } finally {
+      for (const hog of hogs) hog.kill('SIGKILL');
+    }
   });
 });

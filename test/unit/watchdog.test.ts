@@ -601,6 +601,22 @@ describe('the host before the containers', () => {
     assert.deepEqual(f.changes, []);
   });
 
+  it("past the host's restart budget, loss restarts pause (said once) while a down container is still started", async () => {
+    const names = ['a', 'b', 'c'];
+    const f = fleet([...names, 'canary'], { pathCanary: 'canary', hostRestartLimit: 2 });
+    const paused: string[] = [];
+    f.dog.onHostBudget((change) => paused.push(change.to));
+    await f.dog.runCycle();
+    f.feed(f.ips.get('canary') ?? '', false);
+    for (const name of names) loseTogether(f, [name], 40);
+    await settle();
+    assert.deepEqual(runtime.calls, ['restart a t=2', 'restart b t=2']);
+    assert.deepEqual(paused, ['paused']);
+    runtime.kill('a');
+    await f.dog.runCycle();
+    assert.deepEqual(runtime.calls.slice(2), ['start a'], 'a start is not a loss restart: never paused');
+  });
+
   it('with a path canary that loses too, a lossy container is held', async () => {
     const f = fleet(['a', 'b', 'canary'], { pathCanary: 'canary' });
     await f.dog.runCycle();
@@ -608,5 +624,18 @@ describe('the host before the containers', () => {
     await settle();
     assert.deepEqual(runtime.calls, [], 'the canary is never healed, and a is held');
     assert.deepEqual(f.changes, ['broken']);
+  });
+});
+
+describe("the host's budget of loss restarts", () => {
+  it('pauses loss restarts past HOST_RESTART_LIMIT in the window, once, and resumes when the window has room', async () => {
+    const { HostRestartBudget } = await import('../../agent/host-path.js');
+    const budget = new HostRestartBudget(3, 60_000);
+    const at = (t: number) => budget.admit(t);
+    assert.deepEqual([at(0), at(1), at(2)].map((r) => r.admitted), [true, true, true]);
+    assert.deepEqual(at(3), { admitted: false, change: { to: 'paused', restarts: 3 } });
+    assert.deepEqual(at(4), { admitted: false, change: null }, 'said once');
+    assert.equal(budget.paused, true);
+    assert.deepEqual(at(60_001), { admitted: true, change: { to: 'resumed', pausedForMs: 59_998 } });
   });
 });
