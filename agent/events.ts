@@ -21,13 +21,10 @@ export function publishWatchdogEvents(hostname: string, watchdog: Watchdog, publ
   });
   watchdog.results.onVerdictChange((change) => publish({ ...base(change.at, change.name), type: 'verdict', from: change.from, to: change.to, reason: change.reason }));
   watchdog.onLabelProblems((name, problems) => publish({ ...base(now(), name), type: 'label', problems }));
-  watchdog.onHostPath((change, at) => {
-    const when = { kind: 'event' as const, at: new Date(at).toISOString(), host: hostname, type: 'host-network' as const };
-    publish(change.to === 'broken' ? { ...when, to: 'broken', reason: change.reason } : { ...when, to: 'ok', durationMs: change.brokenForMs });
-  });
-  watchdog.onHostBudget((change, at) => {
-    const when = { kind: 'event' as const, at: new Date(at).toISOString(), host: hostname, type: 'host-budget' as const };
-    publish(change.to === 'paused' ? { ...when, to: 'paused', reason: `${change.restarts} loss restarts within the window` } : { ...when, to: 'resumed', durationMs: change.pausedForMs });
+  watchdog.onHostChange(({ kind, change }, at) => {
+    const when = { kind: 'event' as const, at: new Date(at).toISOString(), host: hostname };
+    if (kind === 'host-network') publish(change.to === 'broken' ? { ...when, type: kind, to: 'broken', reason: change.reason } : { ...when, type: kind, to: 'ok', durationMs: change.brokenForMs });
+    else publish(change.to === 'paused' ? { ...when, type: kind, to: 'paused', reason: `${change.restarts} loss restarts within the window` } : { ...when, type: kind, to: 'resumed', durationMs: change.pausedForMs });
   });
   watchdog.onDeath((death) => publish({ ...base(now(), death.name), type: 'death', ...(death.exitCode === undefined ? {} : { exitCode: death.exitCode }) }));
 }

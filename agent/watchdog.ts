@@ -16,7 +16,8 @@ import { Healer, type HealPolicy } from './healer.js';
 import { ContainerLabels } from './container-labels.js';
 import { effectivePolicy, healMode, isMonitored, type EffectivePolicy, type Policy } from './policy.js';
 import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
-import { DEFAULT_PATH_RULE, HostPath, HostRestartBudget, type BudgetChange, type PathChange, type PathRule } from './host-path.js';
+import { HostGuard, type HostChange } from './host-guard.js';
+import { DEFAULT_PATH_RULE, type PathEvidence, type PathRule } from './host-path.js';
 import { describeExplanation, type LossTestSettings } from './loss-test.js';
 import type { AgentState, ContainerInfo, ContainerRuntime, InventoryView, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
 import type { RestartPolicy } from './restart-guard.js';
@@ -102,13 +103,8 @@ export class Watchdog {
   private readonly lastDecision = new Map<string, string>();
   private lastResync = -Infinity;
   private gaps = 0;
-  private readonly hostPath: HostPath;
-  /** Containers whose loss restart is held while the host's path is broken (each said once per episode). */
-  private readonly heldForPath = new Set<string>();
-  private readonly heldForBudget = new Set<string>();
-  private readonly pathListeners: ((change: NonNullable<PathChange>, at: number) => void)[] = [];
-  private readonly hostBudget: HostRestartBudget;
-  private readonly budgetListeners: ((change: NonNullable<BudgetChange>, at: number) => void)[] = [];
+  /** The host's path and its budget of loss restarts, asked before every loss restart. */
+  private readonly hostGuard: HostGuard;
   /** What each container's `watchdog.*` labels say, and its own StopTimeout, as last seen. */
   private readonly labels: ContainerLabels;
   private readonly labelListeners: ((name: string, problems: string[]) => void)[] = [];
@@ -119,8 +115,7 @@ export class Watchdog {
     initial: AgentState,
   ) {
     this.watchList = new WatchList(deps.store, initial);
-    this.hostPath = new HostPath(options.pathRule ?? DEFAULT_PATH_RULE);
-    this.hostBudget = new HostRestartBudget(options.hostRestartLimit ?? Infinity, options.restartPolicy.windowMs);
+    this.hostGuard = new HostGuard(deps.clock, deps.log, options.pathRule ?? DEFAULT_PATH_RULE, options.hostRestartLimit ?? Infinity, options.restartPolicy.windowMs);
     this.labels = new ContainerLabels((name, problems) => {
       deps.log.warn(`${name}: wrong watchdog labels, ignored (the host's defaults apply instead): ${problems.join('; ')}`, { kind: 'label', container: name, problems });
       for (const listener of this.labelListeners) listener(name, problems);
@@ -154,19 +149,14 @@ export class Watchdog {
     }
   }
 
-  /** Told when the host's path to its containers breaks and when it is whole again. */
-  onHostPath(listener: (change: NonNullable<PathChange>, at: number) => void): void {
-    this.pathListeners.push(listener);
-  }
-
-  /** Told when the host's budget of loss restarts is spent (paused) and when it has room again (resumed). */
-  onHostBudget(listener: (change: NonNullable<BudgetChange>, at: number) => void): void {
-    this.budgetListeners.push(listener);
+  /** Told when the host's path to its containers breaks or is whole again, and when its budget of loss restarts is spent or has room again. */
+  onHostChange(listener: (change: HostChange, at: number) => void): void {
+    this.hostGuard.onChange(listener);
   }
 
   /** Whether loss restarts are held because the host's own path looks broken. */
   get hostPathBroken(): boolean {
-    return this.hostPath.broken;
+    return this.hostGuard.pathBroken;
   }
 
   /** Probes that were no evidence since the agent started (the prober did not hear their round). */
@@ -302,7 +292,7 @@ export class Watchdog {
       // Sequential verdict: the cycle only tells the monitor which instances run where; probing goes on between cycles.
       const canary = await this.pathCanary(fromInventory);
       this.lossMonitor.watch([...running.map((r): Watched => ({ name: r.name, ip: r.ip, startedAt: r.startedAt })), ...(canary ? [canary] : [])]);
-      this.assessPath();
+      this.hostGuard.assessPath(this.pathEvidence());
       await this.sampleAll(running);
     } else if (running.length > 0) {
       // Resource samples are taken while the probes run: they never delay a verdict.
@@ -325,36 +315,9 @@ export class Watchdog {
     }
   }
 
-  /**
-   * The host's budget of loss restarts (a container in its own backoff asks nothing of it). Past
-   * it, the restart is held (said once per pause) and the container judged afresh next cycle.
-   */
-  private admittedByHostBudget(name: string, reason: string): boolean {
-    if (this.healer.backoffUntil(name) !== null) return true;
-    const now = this.deps.clock.now();
-    const { admitted, change } = this.hostBudget.admit(now);
-    if (change?.to === 'paused') this.deps.log.error(`host restart budget spent (${change.restarts} loss restarts in ${this.options.restartPolicy.windowMs} ms): loss restarts pause until the window has room (containers that are down are still started)`, { kind: 'host-budget', to: 'paused', restarts: change.restarts });
-    if (change?.to === 'resumed') this.deps.log.warn(`host restart budget has room again after ${Math.round(change.pausedForMs / 1000)} s: loss restarts resume`, { kind: 'host-budget', to: 'resumed', pausedForMs: change.pausedForMs });
-    if (change) for (const listener of this.budgetListeners) listener(change, now);
-    if (change?.to === 'resumed') this.heldForBudget.clear();
-    if (admitted) return true;
-    if (!this.heldForBudget.has(name)) this.deps.log.warn(`${name}: restart held: the host's restart budget is spent (${reason})`, { kind: 'action', container: name, action: 'restart', outcome: 'held', reason });
-    this.heldForBudget.add(name);
-    return false;
-  }
-
-  /** Looks at the host's path now; a change is logged and told. */
-  private assessPath(): void {
-    if (!this.lossMonitor) return;
-    const now = this.deps.clock.now();
-    const change = this.hostPath.assess(this.lossMonitor.pathEvidence(this.options.pathCanary ?? null), now);
-    if (!change) return;
-    if (change.to === 'broken') this.deps.log.error(`host network path looks broken: ${change.reason}; loss restarts are held (containers that are down are still started)`, { kind: 'host-network', to: 'broken', reason: change.reason });
-    else {
-      this.deps.log.warn(`host network path whole again after ${Math.round(change.brokenForMs / 1000)} s; loss restarts resume`, { kind: 'host-network', to: 'ok', brokenForMs: change.brokenForMs });
-      this.heldForPath.clear();
-    }
-    for (const listener of this.pathListeners) listener(change, now);
+  /** What the probes say of the host's path now. */
+  private pathEvidence(): PathEvidence {
+    return this.lossMonitor?.pathEvidence(this.options.pathCanary ?? null) ?? { probed: 0, suspicious: 0, canary: 'none' };
   }
 
   /** Whether this cycle takes containers from the inventory; false on a resync cycle (or with none). */
@@ -468,7 +431,7 @@ export class Watchdog {
     const { name, explanation: e } = v;
     if (name === this.options.pathCanary && !this.isMonitored(name)) {
       if (v.decision === 'lossy') this.deps.log.warn(`path canary ${name}: ${describeExplanation(e)}`, { kind: 'host-network', container: name });
-      return this.assessPath();
+      return this.hostGuard.assessPath(this.pathEvidence());
     }
     const threshold = this.thresholdOf(name);
     const reason = `${describeExplanation(e)}: ${v.decision === 'lossy' ? 'over' : 'within'} threshold ${threshold}%`;
@@ -491,14 +454,8 @@ export class Watchdog {
         this.logCheck(name, judged.verdict, reasonOf(judged));
         return;
       }
-      // The host before the containers: a broken path is no reason to restart anything (kept as judged lossy until watched afresh).
-      this.assessPath();
-      if (this.hostPath.broken) {
-        if (!this.heldForPath.has(name)) this.deps.log.warn(`${name}: restart held: the host's network path looks broken (${reason})`, { kind: 'action', container: name, action: 'restart', outcome: 'held', reason });
-        this.heldForPath.add(name);
-        return;
-      }
-      if (!this.admittedByHostBudget(name, reason)) return;
+      // The host before the containers: a held restart stays judged lossy until the container is watched afresh.
+      if (!this.hostGuard.admitLossRestart(name, reason, this.pathEvidence(), this.healer.backoffUntil(name) !== null)) return;
       this.lossMonitor?.forget(name);
       await this.healer.heal(name, 'restart', reason, 'verdict');
       // Watch the new instance now rather than at the next cycle.

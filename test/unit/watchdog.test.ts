@@ -547,7 +547,7 @@ describe('the host before the containers', () => {
     }
     const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, inventory: { lookup: (name) => infos.get(name), remember: () => undefined, load: async () => undefined, list: () => runtime.list() } }, { ...options, ...extra }, { monitored: names.filter((n) => n !== 'canary'), threshold: 60 });
     const changes: string[] = [];
-    dog.onHostPath((change) => changes.push(change.to));
+    dog.onHostChange(({ kind, change }) => kind === 'host-network' && changes.push(change.to));
     return { dog, feed: (ip, lost) => sink?.outcome({ ip, lost, rttMs: lost ? null : 0.1 }), ips, changes };
   }
 
@@ -605,7 +605,7 @@ describe('the host before the containers', () => {
     const names = ['a', 'b', 'c'];
     const f = fleet([...names, 'canary'], { pathCanary: 'canary', hostRestartLimit: 2 });
     const paused: string[] = [];
-    f.dog.onHostBudget((change) => paused.push(change.to));
+    f.dog.onHostChange(({ kind, change }) => kind === 'host-budget' && paused.push(change.to));
     await f.dog.runCycle();
     f.feed(f.ips.get('canary') ?? '', false);
     for (const name of names) loseTogether(f, [name], 40);
