@@ -79,8 +79,19 @@ export function wants(target: WebhookTarget, n: Notification): boolean {
 }
 
 /**
- * At most one notification per target, host and container (or host, for host events) within a
- * window; the ones held back are counted and the next one that goes says how many.
+ * What the rate limit counts a notification against (with its target): its container, or for a
+ * host's own notifications the state it tells, so a change of state always goes (a recovery right
+ * after the fault, a host back right after it fell silent) and only repeats of one state are held.
+ */
+export function rateKey(n: Notification): string {
+  if (n.container !== undefined) return `${n.host}|${n.container}`;
+  const to = n.event?.to;
+  return `${n.host}||${n.kind}${to === undefined ? '' : `:${to}`}`;
+}
+
+/**
+ * At most one notification per target and key (rateKey) within a window; the ones held back are
+ * counted and the next one that goes says how many.
  */
 export class RateLimit {
   private readonly last = new Map<string, { at: number; held: number }>();

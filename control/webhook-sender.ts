@@ -5,7 +5,7 @@
  * only their origin (a Slack or Discord webhook's path is its secret).
  */
 import { errorMessage } from '../shared/errors.js';
-import { bodyFor, describeTarget, RateLimit, wants, type Notification, type WebhookTarget } from './notifications.js';
+import { bodyFor, describeTarget, RateLimit, rateKey, wants, type Notification, type WebhookTarget } from './notifications.js';
 
 export interface SenderOptions {
   rateLimitMs: number;
@@ -45,7 +45,7 @@ export class WebhookSender {
     if (this.closed) return;
     for (const queue of this.queues) {
       if (!wants(queue.target, n)) continue;
-      const heldBack = this.limit.admit(`${queue.index}|${n.host}|${n.container ?? ''}`, this.now());
+      const heldBack = this.limit.admit(`${queue.index}|${rateKey(n)}`, this.now());
       if (heldBack === null) continue;
       if (queue.waiting.length >= this.options.maxQueue) {
         queue.waiting.shift();

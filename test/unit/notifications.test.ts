@@ -3,7 +3,7 @@ import { waitFor } from '../../lab/wait.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { bodyFor, hostChanges, notificationOf, parseTargets, RateLimit, wants } from '../../control/notifications.js';
+import { bodyFor, hostChanges, hostNotification, notificationOf, parseTargets, RateLimit, rateKey, wants, type Notification } from '../../control/notifications.js';
 import { WebhookSender } from '../../control/webhook-sender.js';
 import { readControlConfig } from '../../control/config.js';
 
@@ -111,5 +111,20 @@ describe('webhook sender (a real local HTTP receiver)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(bodies.length, 2, 'one request at a time: the second after the first timed out');
     sender.close();
+  });
+});
+
+describe('rate limit keys', () => {
+  const hostEvent = (to: string): Notification => notificationOf({ id: '1', type: 'host-network', at: '2026-12-07T10:00:00.000Z', host: 'h1', to, ...(to === 'broken' ? { reason: 'the path canary is lossy itself' } : { durationMs: 5000 }) }) ?? assert.fail();
+
+  it("a host's change of state always goes; only repeats of one state share a window", () => {
+    const limit = new RateLimit(60_000);
+    const admitted = (n: Notification, at: number) => limit.admit(`0|${rateKey(n)}`, at) !== null;
+    assert.equal(admitted(hostEvent('broken'), 0), true);
+    assert.equal(admitted(hostEvent('ok'), 1000), true, 'the recovery right after the fault');
+    assert.equal(admitted(hostEvent('broken'), 2000), false, 'the same state again within the window');
+    assert.equal(admitted(hostNotification('host-silent', 'h1', 3000), 3000), true);
+    assert.equal(admitted(hostNotification('host-back', 'h1', 4000), 4000), true, 'back right after silent');
+    assert.equal(rateKey({ ...hostEvent('ok'), container: 'web' }), 'h1|web', 'a container notification is counted against its container');
   });
 });
