@@ -1,8 +1,9 @@
 /**
- * Restart-storm guard, free of I/O: at most `maxRestarts` (or the container's own limit) restarts of a container within
- * `windowMs`; past that the container is left alone for an exponentially growing backoff
- * (base, 2x base, 4x base, ... up to maxBackoffMs). A container that goes a whole window
- * without a restart starts again from the first backoff step.
+ * Restart-storm guard, free of I/O: at most `maxRestarts` (or the container's own limit) restarts of
+ * a container in any window of `windowMs`; past that the container is left alone for an
+ * exponentially growing backoff (base, 2x base, 4x base, ... up to maxBackoffMs), and at least
+ * until the window has room again. A container that goes a whole window without a restart after
+ * its backoff starts again from the first backoff step.
  */
 export interface RestartPolicy {
   maxRestarts: number;
@@ -57,20 +58,26 @@ export class RestartGuard {
     return out;
   }
 
-  /** Asks to restart `name` at `now`; when admitted, the restart is counted. `maxRestarts`: the container's own limit. */
+  /**
+   * Asks to restart `name` at `now`; when admitted, the restart is counted. `maxRestarts`: the
+   * container's own limit. At most that many are admitted in any window of `windowMs`: past it,
+   * the container is left alone until both its backoff is over and the window has room again (the
+   * oldest restart that counts leaves it), so a backoff ending never starts the count over.
+   */
   admit(name: string, now: number, maxRestarts = this.policy.maxRestarts): Admission {
     const history = this.history(name);
     if (now < history.blockedUntil) {
       return { admitted: false, until: history.blockedUntil, enteredBackoff: false, backoffMs: history.blockedUntil - now };
     }
     history.restarts = history.restarts.filter((at) => at > now - this.policy.windowMs);
-    if (history.restarts.length === 0 && now - history.lastRestartAt >= this.policy.windowMs) history.level = 0;
+    // Quiet for a whole window while it could have been restarted: the next storm starts from the first step.
+    if (history.restarts.length === 0 && now - Math.max(history.lastRestartAt, history.blockedUntil) >= this.policy.windowMs) history.level = 0;
     if (history.restarts.length >= maxRestarts) {
-      const backoffMs = Math.min(this.policy.baseBackoffMs * 2 ** history.level, this.policy.maxBackoffMs);
+      const backoffEnds = now + Math.min(this.policy.baseBackoffMs * 2 ** history.level, this.policy.maxBackoffMs);
+      const windowHasRoom = (history.restarts[history.restarts.length - maxRestarts] ?? now) + this.policy.windowMs;
       history.level += 1;
-      history.blockedUntil = now + backoffMs;
-      history.restarts = [];
-      return { admitted: false, until: history.blockedUntil, enteredBackoff: true, backoffMs };
+      history.blockedUntil = Math.max(backoffEnds, windowHasRoom);
+      return { admitted: false, until: history.blockedUntil, enteredBackoff: true, backoffMs: history.blockedUntil - now };
     }
     history.restarts.push(now);
     history.lastRestartAt = now;

@@ -164,7 +164,7 @@ describe('agent on a real engine', () => {
   it('a container that keeps dying ends in backoff instead of a restart storm', async () => {
     const name = uniqueName('crashy');
     await createTarget(name, { cmd: ['sh', '-c', 'sleep 0.2; exit 3'] });
-    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '500', RESTART_LIMIT: '3', RESTART_WINDOW_MS: '60000', BACKOFF_BASE_MS: '4000' });
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '500', RESTART_LIMIT: '3', RESTART_WINDOW_MS: '3000', BACKOFF_BASE_MS: '4000' });
     const backoff = await a.waitForLog('backoff', (e) => e.container === name && e.outcome === 'backoff');
     assert.equal(backoff.level, 'warn');
     assert.equal(backoff['backoffMs'], 4000);

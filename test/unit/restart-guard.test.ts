@@ -13,25 +13,30 @@ describe('RestartGuard', () => {
     const guard = new RestartGuard(policy);
     assert.deepEqual(admitMany(guard, 3, 0), [true, true, true]);
     const refused = guard.admit('web', 100);
-    assert.deepEqual(refused, { admitted: false, until: 1_100, enteredBackoff: true, backoffMs: 1_000 });
-    assert.equal(guard.backoffUntil('web', 500), 1_100);
+    // The backoff (1 s) ends before the window has room (the first restart leaves it at 10 s): the later wins.
+    assert.deepEqual(refused, { admitted: false, until: 10_000, enteredBackoff: true, backoffMs: 9_900 });
+    assert.equal(guard.backoffUntil('web', 500), 10_000);
   });
 
   it('keeps refusing during the backoff without extending it', () => {
     const guard = new RestartGuard(policy);
     admitMany(guard, 4, 0);
-    assert.deepEqual(guard.admit('web', 900), { admitted: false, until: 1_000, enteredBackoff: false, backoffMs: 100 });
+    assert.deepEqual(guard.admit('web', 900), { admitted: false, until: 10_000, enteredBackoff: false, backoffMs: 9_100 });
   });
 
-  it('admits again when the backoff is over (recovery)', () => {
+  it('admits again when the backoff is over and the window has room (recovery)', () => {
     const guard = new RestartGuard(policy);
     admitMany(guard, 4, 0);
-    assert.equal(guard.backoffUntil('web', 1_000), null);
-    assert.equal(guard.admit('web', 1_000).admitted, true);
+    assert.equal(guard.backoffUntil('web', 9_999), 10_000);
+    assert.equal(guard.backoffUntil('web', 10_000), null);
+    assert.equal(guard.admit('web', 10_000).admitted, true);
   });
 
+  /** Backoffs longer than the window: they, not the window, decide. */
+  const slow = { maxRestarts: 3, windowMs: 10_000, baseBackoffMs: 20_000, maxBackoffMs: 60_000 };
+
   it('doubles the backoff each time the container storms again, up to the cap', () => {
-    const guard = new RestartGuard(policy);
+    const guard = new RestartGuard(slow);
     const backoffs: number[] = [];
     let now = 0;
     for (let round = 0; round < 4; round++) {
@@ -43,7 +48,7 @@ describe('RestartGuard', () => {
         now = refused.until;
       }
     }
-    assert.deepEqual(backoffs, [1_000, 2_000, 3_000, 3_000]);
+    assert.deepEqual(backoffs, [20_000, 40_000, 60_000, 60_000]);
   });
 
   it('forgets old restarts outside the window', () => {
@@ -52,13 +57,34 @@ describe('RestartGuard', () => {
     assert.equal(guard.admit('web', 10_001).admitted, true);
   });
 
-  it('starts again from the first backoff step after a quiet window', () => {
-    const guard = new RestartGuard(policy);
-    admitMany(guard, 4, 0); // backoff 1 s
-    admitMany(guard, 4, 1_000); // backoff 2 s, until 3 s
-    admitMany(guard, 3, 20_000); // quiet since 1 s: level reset
-    const refused = guard.admit('web', 20_000);
-    assert.equal(!refused.admitted && refused.backoffMs, 1_000);
+  it('starts again from the first backoff step after a quiet window that follows the backoff', () => {
+    const guard = new RestartGuard(slow);
+    admitMany(guard, 4, 0); // backoff 20 s
+    admitMany(guard, 4, 20_000); // backoff 40 s, until 60 s
+    admitMany(guard, 3, 65_000); // 5 s after the backoff: not a whole quiet window (10 s), no reset
+    assert.equal(((r) => !r.admitted && r.backoffMs)(guard.admit('web', 65_000)), 60_000);
+    const fresh = new RestartGuard(slow);
+    admitMany(fresh, 4, 0); // backoff 20 s, until 20 s
+    admitMany(fresh, 3, 30_000); // quiet for a window after the backoff: level reset
+    assert.equal(((r) => !r.admitted && r.backoffMs)(fresh.admit('web', 30_000)), 20_000);
+  });
+
+  it('never admits more than the limit in any window, whatever the times, backoffs and restarts of the agent (property)', () => {
+    for (let trial = 0; trial < 300; trial++) {
+      const p = { maxRestarts: 1 + Math.floor(Math.random() * 5), windowMs: 1_000 + Math.floor(Math.random() * 60_000), baseBackoffMs: 100 + Math.floor(Math.random() * 20_000), maxBackoffMs: 100_000 };
+      let guard = new RestartGuard(p);
+      const admitted: number[] = [];
+      let now = 0;
+      for (let step = 0; step < 200; step++) {
+        now += Math.floor(Math.random() * 3_000);
+        if (Math.random() < 0.05) guard = new RestartGuard(p, guard.saved(now)); // the agent killed and started again
+        if (guard.admit('web', now).admitted) admitted.push(now);
+      }
+      for (const at of admitted) {
+        const inWindow = admitted.filter((t) => t > at - p.windowMs && t <= at).length;
+        assert.ok(inWindow <= p.maxRestarts, `${inWindow} restarts in the window ending ${at} (limit ${p.maxRestarts}, policy ${JSON.stringify(p)})`);
+      }
+    }
   });
 
   it('a restart taken back (it did nothing) does not count', () => {
