@@ -6,7 +6,7 @@
  * reference is the same level unstarved.
  *
  * STARVED_BENCH_MS (default 180 s) per trial, STARVED_BENCH_PER_LEVEL (20), STARVED_BENCH_LEVELS
- * (0,30,50,70,100), STARVED_BENCH_HOGS (2).
+ * (the verdict bench's: 0,30,50,55,65,70,90,100), STARVED_BENCH_HOGS (2).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { describeLevel, levelTarget, verdictTrial, type LevelOutcome, type TrialOptions } from './verdict.js';
@@ -19,7 +19,7 @@ function startHogs(n: number): ChildProcess[] {
 
 export async function starvedBench(): Promise<BenchResult> {
   const base: Omit<TrialOptions, 'tag'> = {
-    levels: (process.env['STARVED_BENCH_LEVELS'] ?? '0,30,50,70,100').split(',').map(Number),
+    levels: (process.env['STARVED_BENCH_LEVELS'] ?? '0,30,50,55,65,70,90,100').split(',').map(Number),
     verdicts: ['sequential'],
     perLevel: Number(process.env['STARVED_BENCH_PER_LEVEL'] ?? 20),
     durationMs: Number(process.env['STARVED_BENCH_MS'] ?? 180_000),

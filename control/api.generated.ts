@@ -19,7 +19,8 @@ export interface paths {
          *     after a command (monitor, unmonitor, threshold) never joins a gather begun before it.
          *
          *     With a query, only the matching containers: `host` asks that host alone (404
-         *     `unknown_host` when it has no live agent); `status`, `monitored` and `name` are applied by
+         *     `unknown_host` when it has no live agent; 503 `bus_unavailable` while control is not
+         *     connected to RabbitMQ, when no agent could be asked); `status`, `monitored` and `name` are applied by
          *     the agents, so a filtered call moves only what it returns. Without one, every container.
          */
         get: operations["listContainers"];
@@ -640,7 +641,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `unknown_host`: no live agent has that host name. `unknown_container`: that host has no container of that name. Nothing changed. */
+        /** @description `unknown_host`: no live agent has that host name. `unknown_container`: that host has no container of that name. Nothing changed. (While control is not connected to RabbitMQ no agent could be asked: 503 `bus_unavailable`, never 404.) */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -727,7 +728,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description `unknown_host`: the `host` query names no host with a live agent; the message lists the live ones. */
+            /** @description `unknown_host`: the `host` query names no host with a live agent; the message lists the live ones. (While control is not connected to RabbitMQ, no agent could be asked: 503 `bus_unavailable` instead.) */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -142,7 +142,9 @@ export class ControlService {
     return { parts: parts.map((p) => p.json), answered: gathered.answered, silent: gathered.silent };
   }
 
+  /** A host that is not live; while the bus is down nobody could be asked, so that is the answer (503, not 404: clients retry a 503). */
   private unknownHost(hostname: string): ApiError {
+    if (!this.bus.connected) return new ApiError(503, 'bus_unavailable', `not connected to RabbitMQ, so no agent could be asked (host ${hostname} included); nothing was sent, it reconnects by itself`);
     const live = this.registry.live();
     return new ApiError(404, 'unknown_host', `no live agent on host ${hostname}; live hosts: ${live.length ? live.join(', ') : 'none'}`);
   }

@@ -117,6 +117,13 @@ describe('ControlService', () => {
     const error = await refusal(service.listContainers());
     assert.deepEqual([error.status, error.code], [503, 'bus_unavailable']);
     assert.deepEqual(service.health(), { status: 'degraded', bus: 'disconnected', liveHosts: 2 });
+    clock.advance(6001); // no heartbeat reaches a control without a bus: every host looks silent
+    const sentBefore = bus.sent.length;
+    for (const call of [service.setMonitored('h1', 'web', true), service.setPolicy('h1', 'web', { threshold: 10 }), service.listContainers({ host: 'h1' })]) {
+      const refused = await refusal(call);
+      assert.deepEqual([refused.status, refused.code], [503, 'bus_unavailable'], 'not 404 unknown_host: nobody could be asked (issue 26)');
+    }
+    assert.equal(bus.sent.length, sentBefore, 'nothing sent');
   });
 
   it('waits one heartbeat period after the bus (re)connects, so every live host is known', async () => {
