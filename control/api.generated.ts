@@ -100,7 +100,8 @@ export interface paths {
          * @description Replaces the policy set through the API for this container (saved by its agent, it
          *     survives a restart); the fields left out come from its labels or the host again. `{}`
          *     removes it. Takes effect at once. Does not monitor the container: `POST` its path does,
-         *     or a `watchdog.monitor=true` label.
+         *     or a `watchdog.monitor=true` label. For a name with no container the answer is 404
+         *     `unknown_container`; with `{}` a policy kept for that name is removed all the same.
          *     `curl -X PUT -H 'Content-Type: application/json' -d '{"threshold":20,"stopTimeoutSec":30}' http://localhost:8080/containers/h1/db/policy`
          */
         put: operations["setPolicy"];

@@ -188,6 +188,8 @@ export class ControlService {
   /** Replaces the container's API policy (`{}` removes it); answers with its policy as the agent now applies it. */
   async setPolicy(hostname: string, name: string, policy: Policy): Promise<PolicyView> {
     const ack = await this.commandContainer(hostname, name, { kind: 'policy', hostname, name, policy });
+    // `{}` for a name with no container: the agent drops any policy kept for that name; the container is still not there.
+    if (ack.container?.status === 'absent') throw new ApiError(404, 'unknown_container', `no container named ${name} on host ${hostname} (a policy the API had set for that name is removed)`);
     if (!ack.container?.policy) throw new ApiError(502, 'agent_failed', `the agent on host ${hostname} does not know policies (an older version): upgrade it`);
     return policyView(ack.container);
   }

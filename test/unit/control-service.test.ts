@@ -112,6 +112,13 @@ describe('ControlService', () => {
     assert.deepEqual(bus.sent[0], { to: 'all', command: { kind: 'threshold', threshold: 30 }, options: { timeoutMs: 4000, persistent: true } });
   });
 
+  it("removing the policy of a name with no container is 404 unknown_container, not 502 'older version' (issue 26)", async () => {
+    bus.answer = (hostname) => ({ kind: 'ack', hostname, command: 'policy', ok: true, container: { hostname, name: 'gone', status: 'absent', monitored: false } });
+    const refused = await refusal(service.setPolicy('h1', 'gone', {}));
+    assert.deepEqual([refused.status, refused.code], [404, 'unknown_container']);
+    assert.match(refused.message, /policy the API had set for that name is removed/);
+  });
+
   it('answers 503 while the bus is down, and says so in its health', async () => {
     bus.connected = false;
     const error = await refusal(service.listContainers());
