@@ -164,14 +164,16 @@ describe('agent on a real engine', () => {
   it('a container that keeps dying ends in backoff instead of a restart storm', async () => {
     const name = uniqueName('crashy');
     await createTarget(name, { cmd: ['sh', '-c', 'sleep 0.2; exit 3'] });
-    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '500', RESTART_LIMIT: '3', RESTART_WINDOW_MS: '3000', BACKOFF_BASE_MS: '4000' });
-    const backoff = await a.waitForLog('backoff', (e) => e.container === name && e.outcome === 'backoff');
+    // A backoff longer than the window, so the backoff decides when it may start again (at most 3 in any 10 s
+    // holds either way); a window wide enough for 3 starts of a container that lives 0.2 s even on a busy machine.
+    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '500', RESTART_LIMIT: '3', RESTART_WINDOW_MS: '10000', BACKOFF_BASE_MS: '12000' });
+    const backoff = await a.waitForLog('backoff', (e) => e.container === name && e.outcome === 'backoff', 20_000);
     assert.equal(backoff.level, 'warn');
-    assert.equal(backoff['backoffMs'], 4000);
+    assert.equal(backoff['backoffMs'], 12_000);
     assert.equal(a.log().filter((e) => e.container === name && e.outcome === 'ok').length, 3, 'three starts, then backoff');
     // After the backoff it is tried again, and not before.
-    const backoffEnds = Date.parse(backoff.time) + 4000;
-    const next = await a.waitForLog('a start after the backoff', (e) => e.container === name && e.outcome === 'ok' && e.time > backoff.time, 15_000);
+    const backoffEnds = Date.parse(backoff.time) + 12_000;
+    const next = await a.waitForLog('a start after the backoff', (e) => e.container === name && e.outcome === 'ok' && e.time > backoff.time, 30_000);
     assert.ok(Date.parse(next.time) >= backoffEnds - 100, `started again at ${next.time}, the backoff ends at ${new Date(backoffEnds).toISOString()}`);
     const during = a.log().filter((e) => e.container === name && e.kind === 'check' && e.time > backoff.time && Date.parse(e.time) < backoffEnds - 100);
     // (A cycle that looked just before its last death may still report it running.)
