@@ -37,7 +37,7 @@ export class TimelineView {
     const items = timeline(this.events).map(({ event, healedBy, timeToHealMs, answers }) =>
       el('li', { class: `event-${event.type}`, 'data-id': event.id },
         el('time', { datetime: event.at }, new Date(event.at).toLocaleTimeString()),
-        el('span', { class: 'who' }, `${event.host}/${event.container ?? ''}`),
+        el('span', { class: 'who' }, event.container === undefined ? event.host : `${event.host}/${event.container}`), // host events name no container
         el('span', { class: 'what' }, describe(event)),
         event.type === 'fault' ? el('span', { class: healedBy ? 'joined' : 'open' }, healedBy ? `healed after ${formatDuration(timeToHealMs ?? 0)}` : 'not healed yet') : null,
         answers ? el('span', { class: 'joined' }, `answers ${answers.length} fault${answers.length > 1 ? 's' : ''}`) : null,
