@@ -242,7 +242,8 @@ describe('REST API: every status code', () => {
       assert.equal(list.status, 503);
       assert.equal(list.body.error, 'bus_unavailable');
       assert.equal((await http('PUT', `${offline.url}/threshold`, { body: '10' })).status, 503);
-      assert.equal((await http('POST', `${offline.url}/containers/${host}/${target}`)).status, 404, 'no live host is known without the bus');
+      const post = await http<ErrorBody>('POST', `${offline.url}/containers/${host}/${target}`);
+      assert.deepEqual([post.status, post.body.error], [503, 'bus_unavailable'], 'without the bus no agent could be asked: 503, not 404 unknown_host (clients retry a 503)');
       const health = await http<{ bus: string }>('GET', `${offline.url}/health`);
       assert.equal(health.status, 503);
       assert.equal(health.body.bus, 'disconnected');
