@@ -141,8 +141,9 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
     for (const name of names) await dropOutgoing(name, ['-p', 'icmp']);
     await waitFor('every container restarted', () => restarts(a) === names.length, 60_000, 100);
     const heals = a.log().filter((e) => e.kind === 'action' && e.outcome === 'ok').map((e) => ({ end: Date.parse(e.time), start: Date.parse(e.time) - Number(e['durationMs']) + Number(e['waitedMs']) }));
-    // The most engine calls under way at any one start (log times are to the millisecond: 5 ms of slack).
-    const most = Math.max(...heals.map((h) => heals.filter((o) => o.start <= h.start && h.start < o.end - 5).length));
+    // The most engine calls under way at any one start. A heal's end is its log line, written just after
+    // its turn passed to the next (9 ms after, seen under two CPU hogs): 50 ms of slack, far below a restart's length.
+    const most = Math.max(...heals.map((h) => heals.filter((o) => o.start <= h.start && h.start < o.end - 50).length));
     assert.ok(most <= 2, `at most 2 restarts overlapped, saw ${most}: ${JSON.stringify(heals)}`);
     const after = await Promise.all(names.map((n) => state(n)));
     assert.ok(after.every((s, i) => s.running && s.startedAt !== before[i]!.startedAt), 'every one is a new instance, running');
