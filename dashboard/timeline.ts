@@ -9,6 +9,9 @@ import { formatDuration, timeline, type Event } from './model.js';
 
 const KEEP = 500;
 
+/** What the timeline shows: heals and what they answer, and the host-level changes that held heals back. */
+const SHOWN: readonly Event['type'][] = ['heal', 'fault', 'death', 'backoff', 'host-network', 'host-budget'];
+
 export class TimelineView {
   readonly root = el('section', { class: 'timeline-view', 'aria-label': 'Timeline' });
   private events: Event[] = [];
@@ -21,14 +24,14 @@ export class TimelineView {
 
   async load(): Promise<void> {
     const since = new Date(Date.now() - 3_600_000).toISOString();
-    const [page, card] = await Promise.all([api.events({ type: 'heal,fault,death,backoff', since, limit: KEEP }), api.scorecard(since)]);
+    const [page, card] = await Promise.all([api.events({ type: SHOWN.join(','), since, limit: KEEP }), api.scorecard(since)]);
     this.events = page.body.events;
     this.renderList();
     this.renderCard(card.body);
   }
 
   add(event: Event): void {
-    if (!['heal', 'fault', 'death', 'backoff'].includes(event.type) || this.events.some((e) => e.id === event.id)) return;
+    if (!SHOWN.includes(event.type) || this.events.some((e) => e.id === event.id)) return;
     this.events = [event, ...this.events].slice(0, KEEP);
     this.renderList();
   }
