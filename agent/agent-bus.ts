@@ -5,6 +5,7 @@
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type Dial } from '../bus/connection.js';
+import { Complaints } from '../bus/complaints.js';
 import { EventPublisher } from '../bus/event-publisher.js';
 import { encode, parseCommand, type Command, type Event, type Heartbeat, type Reply } from '../bus/messages.js';
 import { CONTROL_USER } from '../bus/identity.js';
@@ -27,6 +28,8 @@ export class AgentBus {
   private cancelHeartbeat: (() => void) | null = null;
   private readonly events: EventPublisher;
   private readonly recent = new RecentCommands();
+  /** Malformed and foreign commands, logged per sender at a bounded rate (a flood is a line or two a minute). */
+  private readonly complaints = new Complaints();
 
   constructor(
     url: string,
@@ -57,6 +60,7 @@ export class AgentBus {
     this.connection.start();
     const beat = (): void => {
       this.sendHeartbeat(false);
+      for (const line of this.complaints.due(this.clock.now())) this.log.warn(line, { kind: 'bus' });
       this.cancelHeartbeat = this.clock.setTimeout(beat, HEARTBEAT_INTERVAL_MS);
     };
     this.cancelHeartbeat = this.clock.setTimeout(beat, HEARTBEAT_INTERVAL_MS);
@@ -99,7 +103,9 @@ export class AgentBus {
     const parsed = parseCommand(message.content);
     if (!parsed.ok) {
       // Rejected without requeue: a poison message is dropped (or dead-lettered), never redelivered in a loop.
-      this.log.warn(`rejected a malformed command: ${parsed.reason}`, { kind: 'bus', reason: parsed.reason, body: message.content.toString('utf8').slice(0, 200) });
+      const sender = String(message.properties.userId ?? '(none)');
+      const line = this.complaints.note(`malformed ${sender}`, `rejected a malformed command from broker user ${sender}: ${parsed.reason}`, this.clock.now());
+      if (line) this.log.warn(line, { kind: 'bus', reason: parsed.reason, body: message.content.toString('utf8').slice(0, 200) });
       settle(channel, message, false);
       return;
     }
@@ -107,7 +113,8 @@ export class AgentBus {
     const { correlationId, replyTo, messageId, userId } = message.properties as { correlationId?: string; replyTo?: string; messageId?: string; userId?: string };
     if (userId !== this.controlUser) {
       // Only control commands agents: the broker checked user_id against the sender's login.
-      this.log.warn(`dropped a command (${command.kind}) from broker user ${userId ?? '(none)'}: only ${this.controlUser} may command agents`, { kind: 'bus', command: command.kind, sender: userId ?? null });
+      const line = this.complaints.note(`foreign ${userId ?? ''}`, `dropped a command (${command.kind}) from broker user ${userId ?? '(none)'}: only ${this.controlUser} may command agents`, this.clock.now());
+      if (line) this.log.warn(line, { kind: 'bus', command: command.kind, sender: userId ?? null });
       settle(channel, message, false);
       return;
     }

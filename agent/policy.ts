@@ -65,7 +65,11 @@ export function readLabels(labels: Readonly<Record<string, string>> | undefined)
   const policy: Policy = {};
   let monitor: boolean | undefined;
   if (!labels) return { monitor, policy, problems };
-  const wrong = (label: string, rule: string): void => void problems.push(`${label}: must be ${rule} (got ${JSON.stringify(labels[label])})`);
+  const quoted = (value: string | undefined): string => {
+    const text = JSON.stringify(value);
+    return text.length > 100 ? `${text.slice(0, 99)}…` : text;
+  };
+  const wrong = (label: string, rule: string): void => void problems.push(`${label}: must be ${rule} (got ${quoted(labels[label])})`);
   const monitorText = labels[LABEL.monitor];
   if (monitorText !== undefined) {
     const text = monitorText.trim().toLowerCase();

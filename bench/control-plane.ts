@@ -57,10 +57,10 @@ export async function controlPlaneBench(sizes = [10, 50, 100], containersPerHost
   const prefix = `sim-${runId}`;
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
-  // Holding few events: a control keeps up to EVENTS_MEMORY_LIMIT of the lab's stream in memory
-  // (200,000 by default, about 180 MB; bench/events.ts alone writes 100,000), which would measure the
+  // Holding few events: a control keeps up to EVENTS_MEMORY_MB of the lab's stream in memory
+  // (64 MB of encoded events by default, about 210 MB of heap; bench/events.ts alone writes 100,000), which would measure the
   // stream's history, not the gathers. The events' own memory is bench/events.ts' figure.
-  const settings = { GATHER_TIMEOUT_MS: '4000', EVENTS_MEMORY_LIMIT: '1000' };
+  const settings = { GATHER_TIMEOUT_MS: '4000', EVENTS_MEMORY_MB: '1' };
   // Compiled, as the image runs control: through tsx its loader adds about 25 MB to the RSS measured here.
   const control = await startControl(settings, { compiled: true });
   const replica = await startControl(settings, { compiled: true });

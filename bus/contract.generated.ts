@@ -14,6 +14,8 @@ export interface components {
         Flag: boolean;
         /** @description a string */
         Text: string;
+        /** @description a string of at most 2000 characters */
+        EventText: string;
         /**
          * Format: date-time
          * @description an ISO 8601 time, e.g. 2026-11-24T10:00:00.000Z
@@ -200,6 +202,7 @@ export interface components {
             dryRun?: components["schemas"]["Flag"];
             leaving?: components["schemas"]["Flag"];
         };
+        /** @description One event, believed only from the broker user that speaks for it (`agent-<host>` for its own host; `antagonist` only for `fault`). At most 262144 bytes encoded; control refuses larger ones. */
         Event: {
             /** @constant */
             kind: "event";
@@ -216,8 +219,8 @@ export interface components {
              * @enum {string}
              */
             action?: "start" | "restart";
-            trigger?: components["schemas"]["Text"];
-            reason?: components["schemas"]["Text"];
+            trigger?: components["schemas"]["EventText"];
+            reason?: components["schemas"]["EventText"];
             /**
              * @description ok, already-running, failed, notified or dry-run (heal; the last two: not done, only told)
              * @enum {string}
@@ -225,8 +228,8 @@ export interface components {
             outcome?: "ok" | "already-running" | "failed" | "notified" | "dry-run";
             durationMs?: components["schemas"]["Milliseconds"];
             until?: components["schemas"]["Time"];
-            from?: components["schemas"]["Text"];
-            to?: components["schemas"]["Text"];
+            from?: components["schemas"]["EventText"];
+            to?: components["schemas"]["EventText"];
             /** @description an integer (death: the exit code) */
             exitCode?: number;
             /**
@@ -234,9 +237,9 @@ export interface components {
              * @enum {string}
              */
             command?: "threshold" | "actives" | "policy" | "mode";
-            detail?: components["schemas"]["Text"];
-            /** @description label (the wrong `watchdog.*` labels of a container, one line each) */
-            problems?: components["schemas"]["Text"][];
+            detail?: components["schemas"]["EventText"];
+            /** @description label (the wrong `watchdog.*` labels of a container, one line each; at most 20) */
+            problems?: components["schemas"]["EventText"][];
             /**
              * @description stop or loss (fault)
              * @enum {string}
@@ -258,6 +261,7 @@ export type ContainerName = components['schemas']['ContainerName'];
 export type Threshold = components['schemas']['Threshold'];
 export type Flag = components['schemas']['Flag'];
 export type Text = components['schemas']['Text'];
+export type EventText = components['schemas']['EventText'];
 export type Time = components['schemas']['Time'];
 export type Count = components['schemas']['Count'];
 export type Percent = components['schemas']['Percent'];
@@ -308,6 +312,11 @@ export const busSchemas: Record<string, object> = {
   "Text": {
     "type": "string",
     "description": "a string"
+  },
+  "EventText": {
+    "type": "string",
+    "maxLength": 2000,
+    "description": "a string of at most 2000 characters"
   },
   "Time": {
     "type": "string",
@@ -896,6 +905,7 @@ export const busSchemas: Record<string, object> = {
   },
   "Event": {
     "type": "object",
+    "description": "One event, believed only from the broker user that speaks for it (`agent-<host>` for its own host; `antagonist` only for `fault`). At most 262144 bytes encoded; control refuses larger ones.",
     "required": [
       "kind",
       "type",
@@ -940,10 +950,10 @@ export const busSchemas: Record<string, object> = {
         "description": "start or restart (heal, backoff)"
       },
       "trigger": {
-        "$ref": "#/components/schemas/Text"
+        "$ref": "#/components/schemas/EventText"
       },
       "reason": {
-        "$ref": "#/components/schemas/Text"
+        "$ref": "#/components/schemas/EventText"
       },
       "outcome": {
         "type": "string",
@@ -963,10 +973,10 @@ export const busSchemas: Record<string, object> = {
         "$ref": "#/components/schemas/Time"
       },
       "from": {
-        "$ref": "#/components/schemas/Text"
+        "$ref": "#/components/schemas/EventText"
       },
       "to": {
-        "$ref": "#/components/schemas/Text"
+        "$ref": "#/components/schemas/EventText"
       },
       "exitCode": {
         "type": "integer",
@@ -983,13 +993,14 @@ export const busSchemas: Record<string, object> = {
         "description": "threshold, actives, policy or mode (command)"
       },
       "detail": {
-        "$ref": "#/components/schemas/Text"
+        "$ref": "#/components/schemas/EventText"
       },
       "problems": {
         "type": "array",
-        "description": "label (the wrong `watchdog.*` labels of a container, one line each)",
+        "maxItems": 20,
+        "description": "label (the wrong `watchdog.*` labels of a container, one line each; at most 20)",
         "items": {
-          "$ref": "#/components/schemas/Text"
+          "$ref": "#/components/schemas/EventText"
         }
       },
       "fault": {

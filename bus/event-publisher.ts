@@ -1,10 +1,12 @@
 /**
  * Publishes events to the events exchange, keeping them in memory while the broker is away (up to
  * a limit; the oldest go first, counted and logged) and sending them, in order, once it is back.
+ * Texts are clipped to the contract's bounds here, at the source, so that a long Docker error or
+ * label value never makes a whole event one that control must refuse.
  */
 import type { ConfirmChannel } from 'amqplib';
 import type { BusLog } from './connection.js';
-import { encode, type Event } from './messages.js';
+import { EVENT_TEXT_MAX, EVENT_PROBLEMS_MAX, encode, type Event } from './messages.js';
 import { EVENTS_EXCHANGE } from './topology.js';
 
 export class EventPublisher {
@@ -20,7 +22,7 @@ export class EventPublisher {
   ) {}
 
   publish(event: Event): void {
-    this.pending.push(event);
+    this.pending.push(withinBounds(event));
     if (this.pending.length > this.limit) {
       this.pending.shift();
       this.dropped += 1;
@@ -53,4 +55,14 @@ export class EventPublisher {
   get waiting(): number {
     return this.pending.length;
   }
+}
+
+const clip = (text: string): string => (text.length > EVENT_TEXT_MAX ? `${text.slice(0, EVENT_TEXT_MAX - 1)}…` : text);
+
+/** The event with every text within EVENT_TEXT_MAX characters and at most EVENT_PROBLEMS_MAX problems. */
+export function withinBounds(event: Event): Event {
+  const bounded: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) bounded[key] = typeof value === 'string' ? clip(value) : value;
+  if (event.problems) bounded['problems'] = event.problems.slice(0, EVENT_PROBLEMS_MAX).map(clip);
+  return bounded as Event;
 }

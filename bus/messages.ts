@@ -111,7 +111,12 @@ export function parseReply(body: Buffer | string): Parsed<Reply> {
   return problem === null ? parsed : { ok: false, reason: problem };
 }
 export const parseHeartbeat = (body: Buffer | string): Parsed<Heartbeat> => parseKinded('Heartbeat', body);
-export const parseEvent = (body: Buffer | string): Parsed<Event> => parseKinded('Event', body);
+/** An event; one larger than EVENT_MAX_BYTES is refused before it is parsed. */
+export function parseEvent(body: Buffer | string): Parsed<Event> {
+  const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  if (bytes > EVENT_MAX_BYTES) return { ok: false, reason: `body: must be at most ${EVENT_MAX_BYTES} bytes (got ${bytes})` };
+  return parseKinded('Event', body);
+}
 
 export const encode = (message: Command | Reply | Heartbeat | Event): Buffer => Buffer.from(JSON.stringify(message));
 
@@ -126,5 +131,10 @@ export function ruleBroken(schemaName: string, value: unknown): string | null {
 
 export const isHostname = (value: unknown): value is string => ruleBroken('Hostname', value) === null;
 export const isContainerName = (value: unknown): value is string => ruleBroken('ContainerName', value) === null;
+/** An event's bounds (asyncapi.yaml): characters of one text, lines of `problems`, and bytes of the whole encoded event. */
+export const EVENT_TEXT_MAX = (busSchemas['EventText'] as { maxLength: number }).maxLength;
+export const EVENT_PROBLEMS_MAX = ((busSchemas['Event'] as { properties: { problems: { maxItems: number } } }).properties.problems).maxItems;
+export const EVENT_MAX_BYTES = 256 * 1024; // a clipped event (texts and problems within bounds) always fits
+
 export const HOSTNAME_RULE = (busSchemas['Hostname'] as { description: string }).description;
 export const CONTAINER_NAME_RULE = (busSchemas['ContainerName'] as { description: string }).description;

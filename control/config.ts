@@ -17,8 +17,8 @@ export interface ControlConfig {
   /** How long the events stream keeps events, as RabbitMQ writes it (7D) and in ms. */
   eventsMaxAge: string;
   eventsMaxAgeMs: number;
-  /** Events control holds in memory for GET /events. */
-  eventsMemoryLimit: number;
+  /** Bytes of events (as encoded on the bus) control holds in memory for GET /events. */
+  eventsMemoryBytes: number;
   /** Webhook targets (WEBHOOKS, or the file WEBHOOKS_FILE), and how they are sent. */
   webhooks: WebhookTarget[];
   webhookRateLimitMs: number;
@@ -41,13 +41,14 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
     prometheusUrl: read.optional('PROMETHEUS_URL'),
     eventsMaxAge: read.string('EVENTS_MAX_AGE', '7D'),
     eventsMaxAgeMs: 0,
-    eventsMemoryLimit: read.integer('EVENTS_MEMORY_LIMIT', 200_000, 1000, 10_000_000),
+    eventsMemoryBytes: read.integer('EVENTS_MEMORY_MB', 64, 1, 65_536) * 1024 * 1024,
     webhooks: readWebhooks(read),
     webhookRateLimitMs: read.integer('WEBHOOK_RATE_LIMIT_MS', 60_000, 0, 86_400_000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
   };
   if (config.prometheusUrl !== undefined) read.check('PROMETHEUS_URL', /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(config.prometheusUrl), 'must be an http:// or https:// URL');
   const age = /^([1-9][0-9]{0,5})([YMDhms])$/.exec(config.eventsMaxAge);
+  read.check('EVENTS_MEMORY_LIMIT', env['EVENTS_MEMORY_LIMIT'] === undefined, 'is no longer read (it counted events, and one event can be large): set EVENTS_MEMORY_MB, the megabytes of events held');
   read.check('EVENTS_MAX_AGE', age !== null, 'must be a number and a unit as RabbitMQ takes it: Y, M, D, h, m or s (e.g. 7D, 12h)');
   config.eventsMaxAgeMs = age ? Number(age[1]) * (AGE_UNIT_MS[age[2] ?? 'D'] ?? 0) : 0;
   read.done();

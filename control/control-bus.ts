@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type BusLog, type Dial } from '../bus/connection.js';
-import { agentUser } from '../bus/identity.js';
+import { Complaints } from '../bus/complaints.js';
+import { ANTAGONIST_USER, agentUser } from '../bus/identity.js';
 import { encode, parseEvent, parseHeartbeat, parseReply, type Command, type Reply } from '../bus/messages.js';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, QUERY_ALL, REPLIES_EXCHANGE, TO_ALL, declareEventStream, declareExchanges, queryHost, toHost } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
@@ -35,8 +36,9 @@ export class ControlBus implements CommandBus, EventSource {
   private caughtUpWaiters: (() => void)[] = [];
   /** This connection's reply queue (server-named, exclusive), sent as each request's replyTo. */
   private replyQueue = '';
-  /** Senders already warned about, so a flood of forged messages is one line each. */
-  private readonly warnedSenders = new Set<string>();
+  /** Malformed and forged messages, logged per sender at a bounded rate (a flood is a line or two a minute). */
+  private readonly complaints = new Complaints();
+  private cancelComplaints: () => void = () => undefined;
 
   constructor(
     url: string,
@@ -57,10 +59,21 @@ export class ControlBus implements CommandBus, EventSource {
 
   start(): void {
     this.connection.start();
+    const tell = (): void => {
+      for (const line of this.complaints.due(this.clock.now())) this.log.warn(line, { kind: 'bus' });
+      this.cancelComplaints = this.clock.setTimeout(tell, 10_000);
+    };
+    this.cancelComplaints = this.clock.setTimeout(tell, 10_000);
   }
 
   close(): Promise<void> {
+    this.cancelComplaints();
     return this.connection.close();
+  }
+
+  private complain(what: string, sender: unknown, line: string, fields: Record<string, unknown> = {}): void {
+    const told = this.complaints.note(`${what} ${String(sender ?? '')}`, line, this.clock.now());
+    if (told !== null) this.log.warn(told, { kind: 'bus', sender: String(sender ?? ''), ...fields });
   }
 
   // Queries go only to live agents' query queues; state-changing commands to the durable command queues.
@@ -164,7 +177,7 @@ export class ControlBus implements CommandBus, EventSource {
     if (!message) return;
     const parsed = parseReply(message.content);
     if (!parsed.ok) {
-      this.log.warn(`dropped a malformed reply: ${parsed.reason}`, { kind: 'bus' });
+      this.complain('malformed reply', message.properties.userId, `dropped a malformed reply from broker user ${String(message.properties.userId ?? '(none)')}: ${parsed.reason}`);
       return;
     }
     if (!this.fromHost(message, parsed.value.hostname, 'reply')) return;
@@ -189,33 +202,37 @@ export class ControlBus implements CommandBus, EventSource {
     }
     const offset = Number((message.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset']);
     const parsed = parseEvent(message.content);
+    const sender = String(message.properties.userId ?? '');
     if (!parsed.ok || !Number.isSafeInteger(offset)) {
-      this.log.warn(`dropped a malformed event: ${parsed.ok ? 'no stream offset' : parsed.reason}`, { kind: 'bus' });
+      this.complain('malformed event', sender, `dropped a malformed event from broker user ${sender || '(none)'}: ${parsed.ok ? 'no stream offset' : parsed.reason}`);
       return;
     }
-    this.events.append(offset, parsed.value, this.clock.now());
+    const event = parsed.value;
+    // Believed only from the sender it names: an agent speaks for its own host, the antagonist only of the faults it injects.
+    if (sender !== agentUser(event.host) && !(sender === ANTAGONIST_USER && event.type === 'fault')) {
+      const rule = event.type === 'fault' ? `only ${agentUser(event.host)} or ${ANTAGONIST_USER}` : `only ${agentUser(event.host)}`;
+      this.complain('forged event', sender, `ignored a ${event.type} event for host ${event.host} from broker user ${sender || '(none)'}: ${rule} speaks for that host`, { hostname: event.host });
+      return;
+    }
+    this.events.append(offset, event, this.clock.now(), message.content.length);
   }
 
   private onHeartbeat(message: ConsumeMessage | null): void {
     if (!message) return;
     const parsed = parseHeartbeat(message.content);
     if (!parsed.ok) {
-      this.log.warn(`dropped a malformed heartbeat: ${parsed.reason}`, { kind: 'bus' });
+      this.complain('malformed heartbeat', message.properties.userId, `dropped a malformed heartbeat from broker user ${String(message.properties.userId ?? '(none)')}: ${parsed.reason}`);
       return;
     }
     if (!this.fromHost(message, parsed.value.hostname, 'heartbeat')) return;
     this.registry.record(parsed.value);
   }
 
-  /** True when the broker vouches that the message comes from the host's own user; else it is dropped (and said once per sender). */
+  /** True when the broker vouches that the message comes from the host's own user; else it is dropped (and said at a bounded rate per sender). */
   private fromHost(message: ConsumeMessage, hostname: string, what: string): boolean {
     const sender = String(message.properties.userId ?? '');
     if (sender === agentUser(hostname)) return true;
-    const key = `${what} ${sender} ${hostname}`;
-    if (!this.warnedSenders.has(key) && this.warnedSenders.size < 1000) {
-      this.warnedSenders.add(key);
-      this.log.warn(`ignored a ${what} for host ${hostname} from broker user ${sender || '(none)'}: only ${agentUser(hostname)} speaks for that host`, { kind: 'bus', sender, hostname });
-    }
+    this.complain(`forged ${what}`, sender, `ignored a ${what} for host ${hostname} from broker user ${sender || '(none)'}: only ${agentUser(hostname)} speaks for that host`, { hostname });
     return false;
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The events of the stream as control holds them: in stream order, each with its stream offset as
  * id, queried newest first with filters and a cursor, and pushed to live subscribers. Fed by the
- * bus adapter; no I/O. Events older than the stream's max age, or beyond the memory limit, are
- * let go (the stream trims the same ones by age).
+ * bus adapter; no I/O. Events older than the stream's max age, or beyond the memory limit (the
+ * bytes of the events as they came off the bus, not their count: one large event weighs what it
+ * is), are let go, oldest first (the stream trims the same ones by age).
  */
 import type { Event } from '../bus/messages.js';
 import type { components, operations } from './api.generated.js';
@@ -16,7 +17,8 @@ export const DEFAULT_LIMIT = 100;
 
 export function toStored(id: number, event: Event): StoredEvent {
   const { kind: _kind, ...rest } = event;
-  return { id: String(id), ...rest };
+  // The stream's offset is the only id: a sender's own `id` field never replaces it.
+  return { ...rest, id: String(id) };
 }
 
 export function matches(event: StoredEvent, filter: EventFilter): boolean {
@@ -29,13 +31,15 @@ export function matches(event: StoredEvent, filter: EventFilter): boolean {
 
 export class EventLog {
   /** Oldest first, by stream offset. */
-  private events: { offset: number; at: number; event: StoredEvent }[] = [];
+  private events: { offset: number; at: number; bytes: number; event: StoredEvent }[] = [];
+  private heldBytes = 0;
   private readonly subscribers = new Set<{ filter: EventFilter; push: (event: StoredEvent) => void }>();
   private lastOffset = -1;
 
   constructor(
     private readonly maxAgeMs: number,
-    private readonly memoryLimit: number,
+    /** Bytes of events (as encoded on the bus) held at most. */
+    private readonly memoryBytes: number,
   ) {}
 
   /** The offset to resume the stream from after a reconnect; null before the first event. */
@@ -47,14 +51,38 @@ export class EventLog {
     return this.events.length;
   }
 
-  append(offset: number, event: Event, now: number): void {
+  /** Bytes of the events held (as encoded on the bus). */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** `bytes`: the event's encoded size as it came off the bus. */
+  append(offset: number, event: Event, now: number, bytes: number): void {
     if (offset <= this.lastOffset) return; // redelivered after a reconnect
     this.lastOffset = offset;
     const stored = toStored(offset, event);
-    this.events.push({ offset, at: Date.parse(event.at), event: stored });
-    if (this.events.length > this.memoryLimit * 1.1) this.events = this.events.slice(this.events.length - this.memoryLimit);
-    if ((this.events[0]?.at ?? now) < now - this.maxAgeMs * 1.1) this.events = this.events.filter((e) => e.at >= now - this.maxAgeMs);
+    this.events.push({ offset, at: Date.parse(event.at), bytes, event: stored });
+    this.heldBytes += bytes;
+    if (this.heldBytes > this.memoryBytes * 1.1) this.letGo((e, kept) => kept + e.bytes <= this.memoryBytes);
+    if ((this.events[0]?.at ?? now) < now - this.maxAgeMs * 1.1) {
+      this.events = this.events.filter((e) => e.at >= now - this.maxAgeMs);
+      this.heldBytes = this.events.reduce((sum, e) => sum + e.bytes, 0);
+    }
     for (const subscriber of this.subscribers) if (matches(stored, subscriber.filter)) subscriber.push(stored);
+  }
+
+  /** Keeps the newest events while `keep(event, bytes kept so far)` holds; lets go of the older ones. */
+  private letGo(keep: (event: { bytes: number }, kept: number) => boolean): void {
+    let kept = 0;
+    let first = this.events.length;
+    while (first > 0) {
+      const e = this.events[first - 1];
+      if (!e || !keep(e, kept)) break;
+      kept += e.bytes;
+      first--;
+    }
+    this.events = this.events.slice(first);
+    this.heldBytes = kept;
   }
 
   /** Newest first (by stream order), filtered; `before` is the id of the last event of the previous page. */

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   if (!config) return;
   const { logger, close } = createLogger({ hostname: 'control' });
   const registry = new HostRegistry(systemClock, config.hostTimeoutMs, HEARTBEAT_INTERVAL_MS);
-  const events = new EventLog(config.eventsMaxAgeMs, config.eventsMemoryLimit);
+  const events = new EventLog(config.eventsMaxAgeMs, config.eventsMemoryBytes);
   const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock, events, { maxAge: config.eventsMaxAge, maxAgeMs: config.eventsMaxAgeMs }, dialWithTls(config.brokerTls));
   bus.start();
   const service = new ControlService(bus, registry, config.gatherTimeoutMs, config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null, bus);

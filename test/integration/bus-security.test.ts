@@ -1,14 +1,15 @@
 /**
  * Who may do what on the bus, against the real broker with the users the lab made from
  * `bus/identity.ts`: an agent's login cannot command any agent (the broker refuses it), a command
- * from anyone but control is dropped and logged by the agent, and a forged heartbeat changes nothing.
+ * from anyone but control is dropped and logged by the agent, a forged heartbeat or event changes
+ * nothing, an oversized event is refused, and a flood of garbage is a line or two in the log.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import amqp from 'amqplib';
 import { agentUser } from '../../bus/identity.js';
 import { encode } from '../../bus/messages.js';
-import { COMMANDS_EXCHANGE, HEARTBEATS_EXCHANGE, agentQueue, toHost } from '../../bus/topology.js';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, HEARTBEATS_EXCHANGE, agentQueue, toHost } from '../../bus/topology.js';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues, withChannel } from '../../lab/broker.js';
 import { agentBrokerUrl, brokerUrl } from '../../lab/broker-users.js';
@@ -28,13 +29,13 @@ const hosts = async () => (await http<{ hostname: string; live: boolean }[]>('GE
 const monitored = async () => (await http<{ name: string; monitored: boolean }[]>('GET', `${control.url}/containers?host=${host}`)).body.find((c) => c.name === name)?.monitored;
 
 /** Publishes one message as `url`'s user; resolves with how the broker took it: 'accepted', or the error that closed the channel. */
-async function publishAs(url: string, exchange: string, routingKey: string, body: Buffer, options: amqp.Options.Publish = {}): Promise<string> {
+async function publishAs(url: string, exchange: string, routingKey: string, body: Buffer | Buffer[], options: amqp.Options.Publish = {}): Promise<string> {
   const connection = await amqp.connect(url);
   connection.on('error', () => undefined);
   try {
     const channel = await connection.createConfirmChannel();
     const closed = new Promise<string>((resolve) => channel.on('error', (error: Error) => resolve(error.message)));
-    channel.publish(exchange, routingKey, body, options);
+    for (const one of Array.isArray(body) ? body : [body]) channel.publish(exchange, routingKey, one, options);
     return await Promise.race([channel.waitForConfirms().then(() => 'accepted'), closed]);
   } catch (error) {
     return (error as Error).message;
@@ -97,5 +98,49 @@ describe('agents and control check who sent what the broker vouches for', () => 
     assert.equal(list.status, 200);
     assert.ok(list.ms < 3000, `GET /containers does not wait for a made-up host (${Math.round(list.ms)} ms)`);
     assert.match(control.output(), new RegExp(`ignored a heartbeat for host ${host} from broker user agent-intruder-[0-9a-f]+: only agent-${host} speaks for that host`));
+  });
+});
+
+describe('control believes events only from the sender they name, and bounds them', () => {
+  type Page = { events: { id: string; type: string; host: string; detail?: string }[]; next?: string };
+  const events = async (query: string) => (await http<Page>('GET', `${control.url}/events?host=${host}&${query}`)).body;
+  const event = (type: string, detail: string, extra: object = {}) => encode({ kind: 'event', type, at: new Date().toISOString(), host, container: name, detail, ...extra } as never);
+
+  it('an event for a host from another host\'s login, or a heal from the antagonist, is not shown; the antagonist\'s fault is', async () => {
+    assert.equal(await publishAs(agentBrokerUrl(intruder), EVENTS_EXCHANGE, '', event('heal', 'forged-by-intruder', { action: 'restart', outcome: 'ok' }), { userId: agentUser(intruder) }), 'accepted');
+    assert.equal(await publishAs(brokerUrl('antagonist'), EVENTS_EXCHANGE, '', event('heal', 'forged-by-antagonist', { action: 'restart', outcome: 'ok' }), { userId: 'antagonist' }), 'accepted');
+    assert.equal(await publishAs(brokerUrl('antagonist'), EVENTS_EXCHANGE, '', event('fault', 'told-by-antagonist', { fault: 'stop' }), { userId: 'antagonist' }), 'accepted');
+    await waitFor('the antagonist\'s fault in /events', async () => (await events('type=fault')).events.some((e) => e.detail === 'told-by-antagonist'), 5_000, 100);
+    const shown = (await events('limit=1000')).events.map((e) => e.detail);
+    assert.ok(!shown.includes('forged-by-intruder') && !shown.includes('forged-by-antagonist'), shown.join(', '));
+    assert.match(control.output(), new RegExp(`ignored a heal event for host ${host} from broker user agent-intruder-[0-9a-f]+: only agent-${host} speaks for that host`));
+  });
+
+  it('an event carrying its own id keeps its stream id, and paging still works', async () => {
+    const asHost = agentBrokerUrl(host);
+    assert.equal(await publishAs(asHost, EVENTS_EXCHANGE, '', [event('command', 'own-id-1', { id: '99999999', command: 'threshold' }), event('command', 'own-id-2', { command: 'threshold' })], { userId: agentUser(host) }), 'accepted');
+    await waitFor('both events in /events', async () => (await events('type=command')).events.filter((e) => e.detail?.startsWith('own-id-')).length === 2, 5_000, 100);
+    const [second, first] = (await events('type=command&limit=2')).events;
+    assert.equal(second?.detail, 'own-id-2');
+    assert.equal(first?.detail, 'own-id-1');
+    assert.notEqual(first?.id, '99999999');
+    assert.equal(Number(second?.id), Number(first?.id) + 1, 'ids are stream offsets, in order');
+    const page = await events(`type=command&limit=1&before=${second?.id ?? ''}`);
+    assert.equal(page.events[0]?.detail, 'own-id-1', 'the next page starts right after');
+  });
+
+  it('an oversized event is refused and said once; a flood of garbage heartbeats is a line or two, not one each', async () => {
+    const asHost = agentBrokerUrl(host);
+    const huge = event('command', 'huge', { command: 'threshold', reason: 'x'.repeat(5 * 1024 * 1024) });
+    const garbage = Array.from({ length: 2000 }, (_, i) => Buffer.from(`{"kind":"heartbeat","hostname":"${host}","junk":${i}}`));
+    assert.equal(await publishAs(asHost, EVENTS_EXCHANGE, '', [huge, event('command', 'after-huge', { command: 'threshold' })], { userId: agentUser(host) }), 'accepted');
+    assert.equal(await publishAs(asHost, HEARTBEATS_EXCHANGE, '', garbage, { userId: agentUser(host) }), 'accepted');
+    await waitFor('the event after the huge one', async () => (await events('type=command')).events.some((e) => e.detail === 'after-huge'), 5_000, 100);
+    assert.ok(!(await events('type=command&limit=1000')).events.some((e) => e.detail === 'huge'));
+    assert.match(control.output(), new RegExp(`dropped a malformed event from broker user agent-${host}: body: must be at most 262144 bytes`));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const lines = control.output().split('\n').filter((l) => l.includes(`dropped a malformed heartbeat from broker user agent-${host}`));
+    assert.equal(lines.length, 1, `2000 garbage heartbeats, logged lines: ${lines.length}`);
+    assert.ok((await hosts()).some((h) => h.hostname === host && h.live), 'the host is still live');
   });
 });

@@ -108,7 +108,7 @@ describe('AgentBus', () => {
     await settle();
     assert.deepEqual(broker.channel?.nacked, [message]);
     assert.deepEqual(replies(), []);
-    assert.ok(log.lines.some((l) => l.message === 'rejected a malformed command: threshold: must be a number from 0 to 100'));
+    assert.ok(log.lines.some((l) => l.message === 'rejected a malformed command from broker user (none): threshold: must be a number from 0 to 100'));
   });
 
   it('applies a command, replies to its sender with the correlation id, then acks it', async () => {
@@ -209,17 +209,28 @@ describe('ControlBus', () => {
     assert.equal(channel.confirms, false);
     const caughtUp = bus.caughtUp(5000);
     const heal = '{"kind":"event","type":"heal","at":"2026-01-01T00:00:00.000Z","host":"h1","container":"web","action":"start","outcome":"ok","durationMs":300}';
-    channel.deliver('watchdog.events.stream', heal, { headers: { 'x-stream-offset': 41 } });
+    channel.deliver('watchdog.events.stream', heal, { userId: 'agent-h1', headers: { 'x-stream-offset': 41 } });
+    // Forged: another host's agent, the antagonist speaking of a heal, nobody.
+    channel.deliver('watchdog.events.stream', heal, { userId: 'agent-h2', headers: { 'x-stream-offset': 45 } });
+    channel.deliver('watchdog.events.stream', heal, { userId: 'antagonist', headers: { 'x-stream-offset': 46 } });
+    channel.deliver('watchdog.events.stream', heal, { headers: { 'x-stream-offset': 47 } });
+    const fault = '{"kind":"event","type":"fault","at":"2026-01-01T00:00:01.000Z","host":"h1","container":"web","fault":"stop"}';
+    channel.deliver('watchdog.events.stream', fault, { userId: 'antagonist', headers: { 'x-stream-offset': 48 } });
     channel.deliver('watchdog.events.stream', '{"kind":"event","type":"explosion","at":"x","host":"h1"}', { headers: { 'x-stream-offset': 42 } });
     const marker = commands.published.find((p) => p.options['type'] === 'marker');
     assert.ok(marker, 'a marker is published to find the end');
     channel.deliver('watchdog.events.stream', '{}', { type: 'marker', messageId: 'another control', headers: { 'x-stream-offset': 43 } });
     channel.deliver('watchdog.events.stream', '{}', { type: 'marker', messageId: marker.options['messageId'], headers: { 'x-stream-offset': 44 } });
     assert.equal(await caughtUp, true);
-    assert.deepEqual(events.query({}).events.map((e) => [e.id, e.type]), [['41', 'heal']], 'the malformed event and the markers are not kept');
-    assert.equal(channel.acked.length, 4, 'every stream message is acked (its credit)');
-    assert.ok(warnings().some((w) => /dropped a malformed event: type: must be heal, backoff/.test(w)), warnings().join('\n'));
-    assert.equal(events.nextOffset, 42, 'a reconnect resumes after the last event kept');
+    assert.deepEqual(events.query({}).events.map((e) => [e.id, e.type]), [['48', 'fault'], ['41', 'heal']], 'the malformed and forged events and the markers are not kept');
+    assert.equal(channel.acked.length, 8, 'every stream message is acked (its credit)');
+    assert.ok(warnings().some((w) => /dropped a malformed event from broker user \(none\): type: must be heal, backoff/.test(w)), warnings().join('\n'));
+    assert.deepEqual(warnings().filter((w) => w.startsWith('ignored')), [
+      'ignored a heal event for host h1 from broker user agent-h2: only agent-h1 speaks for that host',
+      'ignored a heal event for host h1 from broker user antagonist: only agent-h1 speaks for that host',
+      'ignored a heal event for host h1 from broker user (none): only agent-h1 speaks for that host',
+    ]);
+    assert.equal(events.nextOffset, 49, 'a reconnect resumes after the last event kept');
     await bus.close();
   });
 
@@ -249,8 +260,8 @@ describe('ControlBus', () => {
     assert.deepEqual(result.answered, ['h1']);
     assert.deepEqual(result.replies, [{ kind: 'ack', hostname: 'h1', command: 'threshold', ok: true, threshold: 5 }]);
     assert.deepEqual(log.lines.filter((l) => /dropped a malformed/.test(l.message)).map((l) => l.message), [
-      'dropped a malformed heartbeat: leaving: must be true or false',
-      'dropped a malformed reply: error: must be not_found, invalid or failed: why a command was refused (not_found: no such container on this host)',
+      'dropped a malformed heartbeat from broker user agent-h1: leaving: must be true or false',
+      'dropped a malformed reply from broker user agent-h1: error: must be not_found, invalid or failed: why a command was refused (not_found: no such container on this host)',
     ]);
     assert.deepEqual(warnings().filter((w) => w.startsWith('ignored')), [
       'ignored a heartbeat for host h1 from broker user agent-h2: only agent-h1 speaks for that host',

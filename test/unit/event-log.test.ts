@@ -8,12 +8,12 @@ const event = (s: number, type: Event['type'], host = 'h1', container = 'web'): 
 
 describe('EventLog', () => {
   it('answers newest first, filtered by host, container, type (several) and time, with a cursor to the next page', () => {
-    const log = new EventLog(7 * DAY, 1000);
-    log.append(10, event(1, 'fault'), 0);
-    log.append(11, event(2, 'death'), 0);
-    log.append(12, event(3, 'heal'), 0);
-    log.append(13, event(4, 'heal', 'h2'), 0);
-    log.append(14, event(5, 'verdict', 'h1', 'db'), 0);
+    const log = new EventLog(7 * DAY, 300_000);
+    log.append(10, event(1, 'fault'), 0, 300);
+    log.append(11, event(2, 'death'), 0, 300);
+    log.append(12, event(3, 'heal'), 0, 300);
+    log.append(13, event(4, 'heal', 'h2'), 0, 300);
+    log.append(14, event(5, 'verdict', 'h1', 'db'), 0, 300);
     assert.deepEqual(log.query({ host: 'h1', container: 'web' }).events.map((e) => e.id), ['12', '11', '10']);
     assert.deepEqual(log.query({ type: 'heal,fault' }).events.map((e) => e.id), ['13', '12', '10']);
     assert.deepEqual(log.query({ since: new Date(2000).toISOString(), until: new Date(3000).toISOString() }).events.map((e) => e.id), ['12', '11']);
@@ -27,31 +27,42 @@ describe('EventLog', () => {
   });
 
   it('ignores an offset it already has (redelivery after a reconnect) and resumes after the last', () => {
-    const log = new EventLog(7 * DAY, 1000);
+    const log = new EventLog(7 * DAY, 300_000);
     assert.equal(log.nextOffset, null);
-    log.append(5, event(1, 'heal'), 0);
-    log.append(5, event(1, 'heal'), 0);
+    log.append(5, event(1, 'heal'), 0, 300);
+    log.append(5, event(1, 'heal'), 0, 300);
     assert.equal(log.size, 1);
     assert.equal(log.nextOffset, 6);
   });
 
-  it('lets go of events beyond the memory limit and older than the max age', () => {
-    const log = new EventLog(DAY, 100);
-    for (let i = 0; i < 250; i++) log.append(i, event(i, 'heal'), 0);
+  it('lets go of the oldest events beyond the memory limit (in bytes) and of those older than the max age', () => {
+    const log = new EventLog(DAY, 100 * 300);
+    for (let i = 0; i < 250; i++) log.append(i, event(i, 'heal'), 0, 300);
     assert.ok(log.size <= 110 && log.size >= 100, String(log.size));
     assert.equal(log.query({ limit: 1 }).events[0]?.id, '249', 'the newest stay');
-    log.append(1000, event(3 * 86_400, 'heal'), 3 * DAY);
+    log.append(500, event(500, 'heal'), 0, 20 * 300);
+    assert.ok(log.bytes <= 100 * 300 * 1.1, String(log.bytes));
+    assert.ok(log.size <= 100 - 20 + 10, `one large event weighs what it is: ${log.size} held`);
+    log.append(1000, event(3 * 86_400, 'heal'), 3 * DAY, 300);
     assert.deepEqual(log.query({}).events.map((e) => e.id), ['1000']);
   });
 
+  it('gives each event its stream offset as id, whatever id its sender wrote', () => {
+    const log = new EventLog(DAY, 100 * 300);
+    log.append(7, { ...event(1, 'heal'), id: '999999' } as Event, 0, 300);
+    log.append(8, event(2, 'heal'), 0, 300);
+    assert.deepEqual(log.query({}).events.map((e) => e.id), ['8', '7']);
+    assert.deepEqual(log.query({ limit: 1, before: '8' }).events.map((e) => e.id), ['7'], 'paging still works');
+  });
+
   it('pushes new matching events to subscribers until they leave', () => {
-    const log = new EventLog(DAY, 100);
+    const log = new EventLog(DAY, 100 * 300);
     const seen: string[] = [];
     const leave = log.subscribe({ type: 'heal' }, (e) => seen.push(e.id));
-    log.append(1, event(1, 'death'), 0);
-    log.append(2, event(2, 'heal'), 0);
+    log.append(1, event(1, 'death'), 0, 300);
+    log.append(2, event(2, 'heal'), 0, 300);
     leave();
-    log.append(3, event(3, 'heal'), 0);
+    log.append(3, event(3, 'heal'), 0, 300);
     assert.deepEqual(seen, ['2']);
   });
 });

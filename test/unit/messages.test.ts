@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCommand, parseHeartbeat, parseReply } from '../../bus/messages.js';
+import { withinBounds } from '../../bus/event-publisher.js';
+import { EVENT_MAX_BYTES, encode, parseCommand, parseEvent, parseHeartbeat, parseReply, type Event } from '../../bus/messages.js';
 
 const reason = (parsed: { ok: boolean; reason?: string }): string => (parsed.ok ? 'ok' : (parsed.reason ?? ''));
 
@@ -55,5 +56,24 @@ describe('parseReply and parseHeartbeat', () => {
   });
   it('ignores fields it does not know (a newer peer\'s additions)', () => {
     assert.equal(parseHeartbeat('{"kind":"heartbeat","hostname":"h1","sentAt":"2026-01-01T00:00:00Z","threshold":60,"monitored":2,"version":"2"}').ok, true);
+  });
+});
+
+describe('parseEvent and the bounds of an event', () => {
+  const heal: Event = { kind: 'event', type: 'heal', at: '2026-01-01T00:00:00.000Z', host: 'h1', container: 'web', action: 'start', outcome: 'ok', reason: 'container is exited' };
+
+  it('refuses an event with a text over 2000 characters, too many problems, or over the byte bound', () => {
+    assert.equal(reason(parseEvent(encode(heal))), 'ok');
+    assert.equal(reason(parseEvent(encode({ ...heal, reason: 'x'.repeat(2001) }))), 'reason: must be a string of at most 2000 characters');
+    assert.match(reason(parseEvent(encode({ ...heal, type: 'label', problems: Array.from({ length: 21 }, () => 'p') }))), /^problems: must be/);
+    const huge = JSON.stringify({ ...heal, junk: 'x'.repeat(5 * 1024 * 1024) });
+    assert.equal(reason(parseEvent(huge)), `body: must be at most ${EVENT_MAX_BYTES} bytes (got ${Buffer.byteLength(huge)})`);
+  });
+
+  it('clips what an agent sends to the bounds, so its own long texts never make an event control refuses', () => {
+    const long = withinBounds({ ...heal, reason: '€'.repeat(5000), type: 'label', problems: Array.from({ length: 40 }, () => '€'.repeat(5000)) });
+    assert.equal(long.reason?.length, 2000);
+    assert.equal(long.problems?.length, 20);
+    assert.equal(reason(parseEvent(encode(long))), 'ok', 'the worst clipped event is still accepted');
   });
 });
