@@ -132,9 +132,11 @@ export class AgentBus {
         const outcome = reply === null ? 'ignored' : reply.kind === 'ack' && !reply.ok ? `refused: ${reply.message}` : 'done';
         this.log.info(`command ${command.kind}: ${outcome}`, { kind: 'command', command: command.kind, correlationId, commandId: messageId, outcome, ...commandFields(command) });
         if (reply && replyTo) this.reply(channel, replyTo, correlationId, reply);
-        if (reply?.kind === 'ack' && reply.ok && command.kind !== 'list_request') {
+        if (reply?.kind === 'ack' && command.kind !== 'list_request') {
+          // Applied or refused, the outcome is told as an event naming the command's id: a caller whose answer came too late (504) reads it there.
           const container = command.kind === 'actives' || command.kind === 'policy' ? { container: command.name } : {};
-          this.publishEvent({ kind: 'event', type: 'command', at: new Date(this.clock.now()).toISOString(), host: this.hostname, command: command.kind, detail: describeCommand(command), ...container });
+          const refused = reply.ok ? {} : { outcome: 'failed' as const, reason: reply.message ?? reply.error ?? 'refused' };
+          this.publishEvent({ kind: 'event', type: 'command', at: new Date(this.clock.now()).toISOString(), host: this.hostname, command: command.kind, detail: describeCommand(command), ...container, ...refused, ...(messageId ? { commandId: messageId } : {}) });
         }
       } catch (error) {
         this.log.error(`command ${command.kind} failed: ${errorMessage(error)}`, { kind: 'command', command: command.kind, correlationId });

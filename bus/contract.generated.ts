@@ -222,7 +222,7 @@ export interface components {
             trigger?: components["schemas"]["EventText"];
             reason?: components["schemas"]["EventText"];
             /**
-             * @description ok, already-running, failed, notified or dry-run (heal; the last two: not done, only told)
+             * @description ok, already-running, failed, notified or dry-run (heal; the last two: not done, only told; command: failed when the agent refused it, with the reason)
              * @enum {string}
              */
             outcome?: "ok" | "already-running" | "failed" | "notified" | "dry-run";
@@ -238,6 +238,8 @@ export interface components {
              */
             command?: "threshold" | "actives" | "policy" | "mode";
             detail?: components["schemas"]["EventText"];
+            /** @description the command's id, its message id (command; an API answer that could not confirm it names the same id) */
+            commandId?: string;
             /** @description label (the wrong `watchdog.*` labels of a container, one line each; at most 20) */
             problems?: components["schemas"]["EventText"][];
             /**
@@ -964,7 +966,7 @@ export const busSchemas: Record<string, object> = {
           "notified",
           "dry-run"
         ],
-        "description": "ok, already-running, failed, notified or dry-run (heal; the last two: not done, only told)"
+        "description": "ok, already-running, failed, notified or dry-run (heal; the last two: not done, only told; command: failed when the agent refused it, with the reason)"
       },
       "durationMs": {
         "$ref": "#/components/schemas/Milliseconds"
@@ -994,6 +996,11 @@ export const busSchemas: Record<string, object> = {
       },
       "detail": {
         "$ref": "#/components/schemas/EventText"
+      },
+      "commandId": {
+        "type": "string",
+        "maxLength": 64,
+        "description": "the command's id, its message id (command; an API answer that could not confirm it names the same id)"
       },
       "problems": {
         "type": "array",

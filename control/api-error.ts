@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The command this answer is about, when it may have been or may yet be applied: its `command` event names it. */
+    readonly commandId?: string,
   ) {
     super(message);
   }

@@ -451,7 +451,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
+             * @description heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command (or refused it: outcome failed, with the reason), naming its commandId; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
              * @enum {string}
              */
             type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget";
@@ -497,6 +497,11 @@ export interface components {
             problems?: string[];
             /** @example threshold 80% */
             detail?: string;
+            /**
+             * @description command: the command's id; an answer that could not confirm a command (504 not_confirmed, 503 after it was handed to RabbitMQ) names the same id.
+             * @example 3b0c4c3e-5f1e-4a47-9a55-0c2b7f1d2e11
+             */
+            commandId?: string;
             /** @enum {string} */
             fault?: "stop" | "loss";
             /** @description fault: the loss injected (%). */
@@ -604,10 +609,12 @@ export interface components {
             liveHosts: number;
         };
         Error: {
-            /** @description A stable code, e.g. invalid_request, unauthorized, unknown_host, unknown_container, not_found, method_not_allowed, too_large, headers_too_large, agent_failed, bus_unavailable, not_confirmed. */
+            /** @description A stable code, e.g. invalid_request, unauthorized, unknown_host, unknown_container, not_found, method_not_allowed, too_large, headers_too_large, agent_failed, bus_unavailable, no_live_agent, not_confirmed. */
             error: string;
             /** @description What was wrong, for people. */
             message: string;
+            /** @description The command this answer is about when it may have been applied, or may yet be (504 not_confirmed; 503 bus_unavailable when the connection closed after the command was handed to RabbitMQ): GET /events?type=command shows the command event with this commandId once an agent applied or refused it. */
+            commandId?: string;
             details?: {
                 field?: string;
                 rule?: string;
@@ -651,7 +658,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description RabbitMQ confirmed the command but the host's agent did not answer before the deadline. The command waits in the host's durable queue and is applied when its agent reads it. */
+        /** @description RabbitMQ confirmed the command but no host asked answered before the deadline. The command waits in the host's durable queue or is being applied; `commandId` names it, and its outcome (applied, or refused with the reason) shows in GET /events?type=command as the command event with that commandId. */
         NotConfirmed: {
             headers: {
                 [name: string]: unknown;
@@ -669,7 +676,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description This control service is not connected to RabbitMQ right now (it reconnects by itself), and nothing was sent; or RabbitMQ did not confirm the command before the deadline, so it may not be queued (`message` says which). Sending it again is safe, every command sets a state. */
+        /** @description Nobody could be asked, and nothing was sent: this control service is not connected to RabbitMQ right now (`bus_unavailable`; it reconnects by itself), or no agent is live (`no_live_agent`, for a command to every host). Or the command was handed to RabbitMQ but not confirmed (no confirm before the deadline, or the connection closed first): it may or may not have been queued, and `commandId` names it so its command event can be looked for. `message` says which. Sending it again is safe: every command sets a state. */
         BusUnavailable: {
             headers: {
                 [name: string]: unknown;
@@ -933,7 +940,7 @@ export interface operations {
                     "application/json": components["schemas"]["DryRunResult"];
                 };
             };
-            /** @description Some hosts did not confirm before the deadline (`unconfirmed`); it waits in their durable queues. */
+            /** @description Some hosts did not confirm before the deadline (`unconfirmed`); it waits in their durable queues. When none confirmed, the answer is 504 instead. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -956,6 +963,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             503: components["responses"]["BusUnavailable"];
+            504: components["responses"]["NotConfirmed"];
         };
     };
     setThreshold: {
@@ -983,7 +991,8 @@ export interface operations {
             };
             /**
              * @description Some live hosts did not confirm before the deadline (listed in `unconfirmed`). The
-             *     command waits in their durable queues and is applied when their agents read it. A host
+             *     command waits in their durable queues and is applied when their agents read it. When
+             *     none confirmed, the answer is 504; when no agent is live, 503 and nothing is sent. A host
              *     that read it and refused it (e.g. its state file cannot be written) makes the answer
              *     502 instead, naming the host and its reason.
              */
@@ -1000,6 +1009,7 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             502: components["responses"]["AgentFailed"];
             503: components["responses"]["BusUnavailable"];
+            504: components["responses"]["NotConfirmed"];
         };
     };
     listHosts: {

@@ -183,7 +183,7 @@ export async function createApp(service: ControlService, options: { apiToken: st
     ),
   );
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof ApiError) return sendError(res, error.status, { error: error.code, message: error.message });
+    if (error instanceof ApiError) return sendError(res, error.status, { error: error.code, message: error.message, ...(error.commandId ? { commandId: error.commandId } : {}) });
     const status = (error as { status?: number; type?: string }).status;
     if (status === 413) return sendError(res, 413, { error: 'too_large', message: `the body is larger than ${BODY_LIMIT}` });
     if (status && status >= 400 && status < 500) return sendError(res, status, { error: 'invalid_request', message: (error as Error).message });

@@ -101,18 +101,22 @@ export class ControlBus implements CommandBus, EventSource {
       this.gatherer.abandon(correlationId);
       throw error;
     }
-    return gathered;
+    return { ...(await gathered), commandId: correlationId };
   }
 
   private publishConfirmed(channel: ConfirmChannel, routingKey: string, command: Command, id: string, options: Pick<SendOptions, 'timeoutMs' | 'persistent'>): Promise<void> {
     return new Promise((resolve, reject) => {
-      const cancel = this.clock.setTimeout(
-        () => reject(new BusUnavailableError(`RabbitMQ did not confirm the ${command.kind} command within ${options.timeoutMs} ms, so it may not be queued; send it again (applying it twice changes nothing)`)),
-        options.timeoutMs,
-      );
+      const maybe =
+        command.kind === 'list_request'
+          ? 'ask again'
+          : `it may or may not have been queued (and applied): GET /events?type=command shows a command event with commandId ${id} once an agent applied or refused it; sending it again is safe (applying it twice changes nothing)`;
+      const idOf = command.kind === 'list_request' ? undefined : id;
+      const cancel = this.clock.setTimeout(() => reject(new BusUnavailableError(`RabbitMQ did not confirm the ${command.kind} command within ${options.timeoutMs} ms: ${maybe}`, idOf)), options.timeoutMs);
       const confirmed = (error: unknown): void => {
         cancel();
-        if (error) reject(new BusUnavailableError(`RabbitMQ refused the ${command.kind} command (${describe(error)}); nothing was queued`));
+        // amqplib: 'message nacked' is the broker's refusal (nothing routed); anything else is the channel closing before the confirm came.
+        if (error && describe(error) === 'message nacked') reject(new BusUnavailableError(`RabbitMQ refused the ${command.kind} command; nothing was queued`));
+        else if (error) reject(new BusUnavailableError(`the connection to RabbitMQ closed before it confirmed the ${command.kind} command: ${maybe}`, idOf));
         else resolve();
       };
       try {

@@ -12,7 +12,7 @@ import { historyWindow, promql, toHistory, type History, type HistoryQuery } fro
 import type { HostRegistry } from './host-registry.js';
 import type { EventFilter, EventPage, EventQuery, StoredEvent } from './event-log.js';
 import { scorecard, type Scorecard } from './scorecard.js';
-import { BusUnavailableError, type CommandBus, type EventSource, type MetricsStore } from './ports.js';
+import { BusUnavailableError, type CommandBus, type EventSource, type Gathered, type MetricsStore } from './ports.js';
 
 const CATCH_UP_WAIT_MS = 5000;
 
@@ -149,6 +149,24 @@ export class ControlService {
     return new ApiError(404, 'unknown_host', `no live agent on host ${hostname}; live hosts: ${live.length ? live.join(', ') : 'none'}`);
   }
 
+  /** A command for every host needs at least one live host to confirm it: else nothing is sent (503, never a 200 that nobody confirmed). */
+  private someoneToAsk(): void {
+    if (this.registry.live().length > 0) return;
+    if (!this.bus.connected) throw new ApiError(503, 'bus_unavailable', 'not connected to RabbitMQ, so no agent could be asked; nothing was sent, it reconnects by itself');
+    const silent = this.registry.list().filter((h) => !h.live).map((h) => h.hostname);
+    throw new ApiError(503, 'no_live_agent', `no agent is live, so none could confirm; nothing was sent${silent.length ? ` (silent: ${silent.join(', ')})` : ''}. Send it again once an agent is live (GET /hosts)`);
+  }
+
+  /** Live hosts were asked and none answered before the deadline. */
+  private nobodyConfirmed(gathered: Gathered): ApiError {
+    return new ApiError(
+      504,
+      'not_confirmed',
+      `no host confirmed within ${this.gatherTimeoutMs} ms (asked: ${gathered.silent.join(', ')}). RabbitMQ confirmed the command: it waits in their queues or is being applied, and each host's outcome shows in GET /events?type=command as the command event with commandId ${gathered.commandId}`,
+      gathered.commandId,
+    );
+  }
+
   async setMonitored(hostname: string, name: string, monitored: boolean): Promise<Container> {
     const ack = await this.commandContainer(hostname, name, { kind: 'actives', hostname, name, monitored });
     return ack.container ?? { hostname, name, status: 'unknown', monitored };
@@ -162,7 +180,12 @@ export class ControlService {
     const gathered = await this.send(() => this.bus.toHost(hostname, command, { timeoutMs: this.gatherTimeoutMs, persistent: true }));
     const ack = gathered.replies.find((r): r is Ack => r.kind === 'ack' && r.hostname === hostname);
     if (!ack) {
-      throw new ApiError(504, 'not_confirmed', `host ${hostname} did not confirm within ${this.gatherTimeoutMs} ms; RabbitMQ confirmed the command, which waits in the host's queue and is applied when its agent reads it`);
+      throw new ApiError(
+        504,
+        'not_confirmed',
+        `host ${hostname} did not confirm within ${this.gatherTimeoutMs} ms. RabbitMQ confirmed the command: it waits in the host's queue or is being applied, and its outcome (applied or refused) shows in GET /events?type=command&host=${hostname} as the command event with commandId ${gathered.commandId}`,
+        gathered.commandId,
+      );
     }
     if (!ack.ok) {
       if (ack.error === 'not_found') throw new ApiError(404, 'unknown_container', ack.message ?? `no container named ${name} on host ${hostname}`);
@@ -199,10 +222,12 @@ export class ControlService {
     this.listings.clear();
     await this.registry.settled();
     if (hostname !== undefined && !this.registry.isLive(hostname)) throw this.unknownHost(hostname);
+    if (hostname === undefined) this.someoneToAsk();
     const command = hostname === undefined ? ({ kind: 'mode', dryRun } as const) : ({ kind: 'mode', hostname, dryRun } as const);
     const options = { timeoutMs: this.gatherTimeoutMs, persistent: true };
     const gathered = await this.send(() => (hostname === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(hostname, command, options)));
     const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack' && (hostname === undefined || r.hostname === hostname));
+    if (acks.length === 0) throw this.nobodyConfirmed(gathered);
     return {
       dryRun,
       confirmed: acks.filter((a) => a.ok).map((a) => a.hostname).sort(),
@@ -214,8 +239,10 @@ export class ControlService {
   async setThreshold(threshold: number): Promise<ThresholdResult> {
     this.listings.clear(); // a listing after this command must show it
     await this.registry.settled();
+    this.someoneToAsk();
     const gathered = await this.send(() => this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }));
     const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack');
+    if (acks.length === 0) throw this.nobodyConfirmed(gathered);
     const confirmed = acks.filter((r) => r.ok).map((r) => r.hostname).sort();
     const refused = acks.filter((r) => !r.ok);
     if (refused.length > 0) {
@@ -240,7 +267,7 @@ export class ControlService {
     try {
       return await request();
     } catch (error) {
-      if (error instanceof BusUnavailableError) throw new ApiError(503, 'bus_unavailable', error.message);
+      if (error instanceof BusUnavailableError) throw new ApiError(503, 'bus_unavailable', error.message, error.commandId);
       throw error;
     }
   }

@@ -7,6 +7,8 @@ import type { Reply } from '../bus/messages.js';
 import type { Clock } from '../shared/clock.js';
 import type { Gathered } from './ports.js';
 
+export type GatheredReplies<T> = Omit<Gathered<T>, 'commandId'>;
+
 interface Pending {
   expected: Set<string>;
   /** What is kept of each host's reply. */
@@ -23,7 +25,7 @@ export class ReplyGatherer {
   constructor(private readonly clock: Clock) {}
 
   /** Waits for the replies of `expected`; `digest` makes what is kept of each as it arrives (default: the reply). */
-  gather<T = Reply>(correlationId: string, expected: readonly string[], timeoutMs: number, digest: (reply: Reply) => T = whole as (reply: Reply) => T): Promise<Gathered<T>> {
+  gather<T = Reply>(correlationId: string, expected: readonly string[], timeoutMs: number, digest: (reply: Reply) => T = whole as (reply: Reply) => T): Promise<GatheredReplies<T>> {
     return new Promise((resolve) => {
       const replies = new Map<string, T>();
       const expectedSet = new Set(expected);

@@ -14,6 +14,8 @@ export interface Gathered<T = Reply> {
   answered: string[];
   /** Expected hosts that did not answer before the deadline. */
   silent: string[];
+  /** The command's id (its message id): agents apply it at most once and name it in its `command` event. */
+  commandId: string;
 }
 
 export interface SendOptions<T = Reply> {
@@ -36,7 +38,11 @@ export interface CommandBus {
 }
 
 export class BusUnavailableError extends Error {
-  constructor(message = 'not connected to RabbitMQ right now; it reconnects by itself') {
+  constructor(
+    message = 'not connected to RabbitMQ right now; it reconnects by itself',
+    /** Set when the command was handed to the broker and may have been queued (and applied): its id. */
+    readonly commandId?: string,
+  ) {
     super(message);
   }
 }

@@ -66,3 +66,24 @@ it('while the engine hangs, queries and the threshold are answered at once and a
   const again = await http<{ monitored: boolean }>('POST', `${control.url}/containers/${host}/${other}`);
   assert.equal(again.status, 200, 'with the engine back, the same command is applied');
 });
+
+it('with control\'s default 4 s deadline, the 504 names the command, and the agent\'s later refusal is an event with that id (issue 26)', async () => {
+  const quick = await startControl();
+  process.kill(dockerd(), 'SIGSTOP');
+  try {
+    const post = await http<{ error: string; message: string; commandId?: string }>('POST', `${quick.url}/containers/${host}/${other}`);
+    assert.equal(post.status, 504, JSON.stringify(post.body));
+    assert.equal(post.body.error, 'not_confirmed');
+    const id = post.body.commandId ?? '';
+    assert.match(id, /^[0-9a-f-]{36}$/);
+    assert.match(post.body.message, new RegExp(`GET /events\\?type=command&host=${host} as the command event with commandId ${id}`));
+    type Page = { events: { commandId?: string; outcome?: string; reason?: string; container?: string }[] };
+    const told = await waitFor('the refusal as a command event', async () => (await http<Page>('GET', `${quick.url}/events?type=command&host=${host}`)).body.events.find((e) => e.commandId === id), 10_000, 200);
+    assert.equal(told.outcome, 'failed');
+    assert.equal(told.container, other);
+    assert.match(told.reason ?? '', /did not answer .* \(hung\?\)/);
+  } finally {
+    process.kill(dockerd(), 'SIGCONT');
+    await quick.stop();
+  }
+});

@@ -224,7 +224,8 @@ describe('REST API: every status code', () => {
     const post = await http<ErrorBody>('POST', `${control.url}/containers/${ghost}/${target}`, { headers: auth });
     assert.equal(post.status, 504);
     assert.equal(post.body.error, 'not_confirmed');
-    assert.match(post.body.message, /RabbitMQ confirmed the command, which waits in the host's queue/);
+    assert.match(post.body.message, /RabbitMQ confirmed the command: it waits in the host's queue or is being applied/);
+    assert.match(String((post.body as { commandId?: string }).commandId), /^[0-9a-f-]{36}$/, 'the id its command event will carry');
     assert.ok(post.ms >= 1400, `waited ${post.ms.toFixed(0)} ms for the 1500 ms deadline`);
     assert.equal(await ghostQueueDepth(), depth + 1, 'the command is queued for the host');
 

@@ -36,19 +36,23 @@ export class FakeChannel extends EventEmitter {
   }
   /** While false, publishes are not confirmed (a hung broker); a confirm callback waits until it is true. */
   confirming = true;
-  private unconfirmed: (() => void)[] = [];
+  private unconfirmed: ((error: Error | null) => void)[] = [];
   publish(exchange: string, routingKey: string, content: Buffer, options: Record<string, unknown> = {}, confirmed?: (error: Error | null) => void): boolean {
     this.published.push({ exchange, routingKey, body: content.toString(), options });
     if (confirmed) {
       if (this.confirming) queueMicrotask(() => confirmed(null));
-      else this.unconfirmed.push(() => confirmed(null));
+      else this.unconfirmed.push(confirmed);
     }
     return true;
   }
   /** The broker confirms again, and confirms what waited. */
   resumeConfirms(): void {
     this.confirming = true;
-    for (const confirm of this.unconfirmed.splice(0)) confirm();
+    for (const confirm of this.unconfirmed.splice(0)) confirm(null);
+  }
+  /** What waits for a confirm fails as amqplib fails it: 'message nacked' (the broker refused) or 'channel closed'. */
+  failConfirms(reason: 'message nacked' | 'channel closed'): void {
+    for (const confirm of this.unconfirmed.splice(0)) confirm(new Error(reason));
   }
   sendToQueue(queue: string, content: Buffer, options: Record<string, unknown> = {}): boolean {
     this.sent.push({ queue, body: content.toString(), options });

@@ -9,6 +9,7 @@ import { agentQueries, agentQueue } from '../../bus/topology.js';
 import { ControlBus } from '../../control/control-bus.js';
 import { HostRegistry } from '../../control/host-registry.js';
 import { EventLog } from '../../control/event-log.js';
+import type { BusUnavailableError } from '../../control/ports.js';
 import { FakeBroker } from '../support/fake-amqp.js';
 import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
 
@@ -288,7 +289,23 @@ describe('ControlBus', () => {
     const sent = bus.toHost('h1', { kind: 'threshold', threshold: 5 }, { timeoutMs: 4000, persistent: true });
     const outcome = sent.then(() => 'gathered', (error: Error) => error.message);
     clock.advance(4000);
-    assert.match(await outcome, /RabbitMQ did not confirm the threshold command within 4000 ms, so it may not be queued/);
+    const id = String(channel.published.at(-1)?.options['messageId']);
+    assert.equal(await outcome, `RabbitMQ did not confirm the threshold command within 4000 ms: it may or may not have been queued (and applied): GET /events?type=command shows a command event with commandId ${id} once an agent applied or refused it; sending it again is safe (applying it twice changes nothing)`);
+    await bus.close();
+  });
+
+  it('says "nothing was queued" only when the broker refused the command; a connection lost before the confirm may have queued it', async () => {
+    const { bus, channel } = await startControlBus();
+    channel.confirming = false;
+    const refused = bus.toHost('h1', { kind: 'threshold', threshold: 5 }, { timeoutMs: 4000, persistent: true }).then(() => null, (error: BusUnavailableError) => error);
+    channel.failConfirms('message nacked');
+    assert.equal((await refused)?.message, 'RabbitMQ refused the threshold command; nothing was queued');
+    assert.equal((await refused)?.commandId, undefined);
+    const lost = bus.toHost('h1', { kind: 'threshold', threshold: 5 }, { timeoutMs: 4000, persistent: true }).then(() => null, (error: BusUnavailableError) => error);
+    const id = String(channel.published.at(-1)?.options['messageId']);
+    channel.failConfirms('channel closed');
+    assert.match((await lost)?.message ?? '', /^the connection to RabbitMQ closed before it confirmed the threshold command: it may or may not have been queued/);
+    assert.equal((await lost)?.commandId, id, 'the id a client can look for in the events');
     await bus.close();
   });
 });

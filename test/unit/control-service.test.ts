@@ -33,7 +33,7 @@ class FakeBus implements CommandBus {
       .filter((r): r is Reply => r !== null)
       .sort((a, b) => (a.hostname < b.hostname ? -1 : 1));
     const digest = options.digest ?? ((reply: Reply) => reply as T);
-    return { replies: replies.map(digest), answered: replies.map((r) => r.hostname), silent: expected.filter((h) => !replies.some((r) => r.hostname === h)) };
+    return { replies: replies.map(digest), answered: replies.map((r) => r.hostname), silent: expected.filter((h) => !replies.some((r) => r.hostname === h)), commandId: `cmd-${this.sent.length}` };
   }
 }
 
@@ -100,7 +100,24 @@ describe('ControlService', () => {
     assert.deepEqual([failed.status, failed.code, failed.message], [502, 'agent_failed', 'disk full']);
     bus.answer = () => null;
     const silent = await refusal(service.setMonitored('h1', 'web', true));
-    assert.deepEqual([silent.status, silent.code], [504, 'not_confirmed']);
+    assert.deepEqual([silent.status, silent.code, silent.commandId], [504, 'not_confirmed', 'cmd-3']);
+    assert.match(silent.message, /its outcome \(applied or refused\) shows in GET \/events\?type=command&host=h1 as the command event with commandId cmd-3$/);
+  });
+
+  it('never answers 200 that nobody confirmed: no live agent is 503 with nothing sent, no confirm at all is 504 (issue 26)', async () => {
+    bus.answer = () => null;
+    const none = await refusal(service.setThreshold(30));
+    assert.deepEqual([none.status, none.code, none.commandId], [504, 'not_confirmed', 'cmd-1']);
+    assert.match(none.message, /^no host confirmed within 4000 ms \(asked: h1, h2\)/);
+    assert.deepEqual([(await refusal(service.setDryRun(true))).status], [504]);
+    clock.advance(6001); // both hosts fall silent
+    const sent = bus.sent.length;
+    for (const call of [service.setThreshold(30), service.setDryRun(true)]) {
+      const refused = await refusal(call);
+      assert.deepEqual([refused.status, refused.code], [503, 'no_live_agent']);
+      assert.match(refused.message, /^no agent is live, so none could confirm; nothing was sent \(silent: h1, h2\)/);
+    }
+    assert.equal(bus.sent.length, sent, 'nothing sent');
   });
 
   it('sets the threshold on every live host; a host that did not answer is unconfirmed, one that refused is a failure', async () => {
