@@ -12,8 +12,9 @@ export interface paths {
          * Every container of every live host
          * @description Asks every live host's agent for its containers and answers as soon as all of them have
          *     replied, at the latest after the gather deadline (`GATHER_TIMEOUT_MS`, 4 s by default).
-         *     Hosts that did not answer in time are named in `X-Silent-Hosts`; their containers are
-         *     missing from the list. A monitored name with no container on its host is listed with
+         *     Hosts that did not answer in time, and hosts heard from before whose heartbeats stopped
+         *     (a frozen or cut-off agent), are named in `X-Silent-Hosts`; their containers are missing
+         *     from the list, so an empty list with silent hosts means "nobody answered", not "no containers". A monitored name with no container on its host is listed with
          *     status `absent`. Concurrent calls share one gather in flight begun less than a second
          *     before (single flight), so agents answer once however many callers ask; a call made
          *     after a command (monitor, unmonitor, threshold) never joins a gather begun before it.
@@ -187,7 +188,7 @@ export interface paths {
         };
         /**
          * Whether this control service can reach the bus
-         * @description 200 while connected to RabbitMQ, 503 while not; for load balancers and health checkers (which may use `HEAD`).
+         * @description 200 while RabbitMQ answers (each call, or one within the last second, makes a round trip to it, at most 1 s), 503 while not connected or while the broker does not answer; for load balancers and health checkers (which may use `HEAD`).
          */
         get: operations["getHealth"];
         put?: never;
@@ -604,8 +605,11 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ok" | "degraded";
-            /** @enum {string} */
-            bus: "connected" | "disconnected";
+            /**
+             * @description connected: RabbitMQ answered a round trip within 1 s; disconnected: no connection (it reconnects by itself); unresponsive: connected, but the broker did not answer (frozen, or overloaded)
+             * @enum {string}
+             */
+            bus: "connected" | "disconnected" | "unresponsive";
             liveHosts: number;
         };
         Error: {
@@ -727,7 +731,7 @@ export interface operations {
                 headers: {
                     /** @description Comma-separated hosts that answered. */
                     "X-Answered-Hosts"?: string;
-                    /** @description Comma-separated live hosts that did not answer before the deadline (empty when all did). */
+                    /** @description Comma-separated hosts whose containers are missing, sorted; live hosts that did not answer before the deadline, and (without `host`) hosts heard from before that fell silent. Empty when every known host answered. */
                     "X-Silent-Hosts"?: string;
                     [name: string]: unknown;
                 };
@@ -1042,7 +1046,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Connected to RabbitMQ. */
+            /** @description Connected to RabbitMQ, and it answered. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1052,7 +1056,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description Not connected to RabbitMQ (it reconnects by itself). */
+            /** @description Not connected to RabbitMQ (it reconnects by itself), or connected to a broker that did not answer within 1 s (`bus` says which). */
             503: {
                 headers: {
                     [name: string]: unknown;

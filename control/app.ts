@@ -114,8 +114,8 @@ export async function createApp(service: ControlService, options: { apiToken: st
         if (!options.metrics) return sendError(res, 404, { error: 'not_found', message: 'metrics are not enabled in this process' });
         res.status(200).type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
       },
-      getHealth: (_c: Context, _req: Request, res: Response) => {
-        const health = service.health();
+      getHealth: async (_c: Context, _req: Request, res: Response) => {
+        const health = await service.health();
         res.status(health.bus === 'connected' ? 200 : 503).json(health);
       },
       validationFail: (c: Context, _req: Request, res: Response) => {

@@ -76,6 +76,34 @@ export class ControlBus implements CommandBus, EventSource {
     if (told !== null) this.log.warn(told, { kind: 'bus', sender: String(sender ?? ''), ...fields });
   }
 
+  private probe: { at: number; answer: Promise<boolean> } | null = null;
+
+  /**
+   * A round trip to the broker: an empty message to a routing key no queue binds, which RabbitMQ
+   * confirms without delivering. Shared by callers within a second (health checkers poll).
+   */
+  responsive(timeoutMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    if (this.probe && now - this.probe.at < 1000) return this.probe.answer;
+    const channel = this.connection.channel;
+    const answer = !channel
+      ? Promise.resolve(false)
+      : new Promise<boolean>((resolve) => {
+          const cancel = this.clock.setTimeout(() => resolve(false), timeoutMs);
+          try {
+            channel.publish(COMMANDS_EXCHANGE, 'control.ping', Buffer.alloc(0), { userId: this.connection.user, expiration: '1' }, (error) => {
+              cancel();
+              resolve(!error);
+            });
+          } catch {
+            cancel();
+            resolve(false);
+          }
+        });
+    this.probe = { at: now, answer };
+    return answer;
+  }
+
   // Queries go only to live agents' query queues; state-changing commands to the durable command queues.
   toAll<T = Reply>(command: Command, expected: readonly string[], options: SendOptions<T>): Promise<Gathered<T>> {
     return this.request(command, command.kind === 'list_request' ? QUERY_ALL : TO_ALL, expected, options);

@@ -15,6 +15,8 @@ import { scorecard, type Scorecard } from './scorecard.js';
 import { BusUnavailableError, type CommandBus, type EventSource, type Gathered, type MetricsStore } from './ports.js';
 
 const CATCH_UP_WAIT_MS = 5000;
+/** How long /health waits for the broker's round trip. */
+const HEALTH_PROBE_MS = 1000;
 
 export { ApiError };
 
@@ -139,7 +141,9 @@ export class ControlService {
     const options = { timeoutMs: this.gatherTimeoutMs, persistent: false, digest: part };
     const gathered = await this.send(() => (host === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(host, command, options)));
     const parts = gathered.replies.filter((p) => p.json !== '').sort((a, b) => a.hostname.localeCompare(b.hostname));
-    return { parts: parts.map((p) => p.json), answered: gathered.answered, silent: gathered.silent };
+    // Silent: the live hosts that did not answer in time, and (for the whole fleet) the hosts heard from before that fell silent.
+    const silent = host === undefined ? [...new Set([...gathered.silent, ...this.registry.silent()])].sort() : gathered.silent;
+    return { parts: parts.map((p) => p.json), answered: gathered.answered, silent };
   }
 
   /** A host that is not live; while the bus is down nobody could be asked, so that is the answer (503, not 404: clients retry a 503). */
@@ -153,7 +157,7 @@ export class ControlService {
   private someoneToAsk(): void {
     if (this.registry.live().length > 0) return;
     if (!this.bus.connected) throw new ApiError(503, 'bus_unavailable', 'not connected to RabbitMQ, so no agent could be asked; nothing was sent, it reconnects by itself');
-    const silent = this.registry.list().filter((h) => !h.live).map((h) => h.hostname);
+    const silent = this.registry.silent();
     throw new ApiError(503, 'no_live_agent', `no agent is live, so none could confirm; nothing was sent${silent.length ? ` (silent: ${silent.join(', ')})` : ''}. Send it again once an agent is live (GET /hosts)`);
   }
 
@@ -258,9 +262,10 @@ export class ControlService {
     return this.registry.list();
   }
 
-  health(): Health {
-    const connected = this.bus.connected;
-    return { status: connected ? 'ok' : 'degraded', bus: connected ? 'connected' : 'disconnected', liveHosts: this.registry.live().length };
+  /** Ok only while the broker answers: a connection to a frozen broker is `unresponsive`, not `connected`. */
+  async health(): Promise<Health> {
+    const bus = !this.bus.connected ? 'disconnected' : (await this.bus.responsive(HEALTH_PROBE_MS)) ? 'connected' : 'unresponsive';
+    return { status: bus === 'connected' ? 'ok' : 'degraded', bus, liveHosts: this.registry.live().length };
   }
 
   private async send<T>(request: () => Promise<T>): Promise<T> {

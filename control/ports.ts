@@ -31,6 +31,8 @@ export interface SendOptions<T = Reply> {
 
 export interface CommandBus {
   readonly connected: boolean;
+  /** True when the broker answers a round trip (a publish it confirms) within `timeoutMs`: a frozen broker keeps the connection but answers nothing. */
+  responsive(timeoutMs: number): Promise<boolean>;
   /** Sends to every agent and gathers the replies of `expected` hosts. Throws BusUnavailableError when it cannot send. */
   toAll<T = Reply>(command: Command, expected: readonly string[], options: SendOptions<T>): Promise<Gathered<T>>;
   /** Sends to one host's agent and gathers its reply. Throws BusUnavailableError when it cannot send. */

@@ -56,7 +56,13 @@ describe('a broker that hangs, then dies', () => {
     assert.equal(before.status, 200);
     assert.ok(before.body.confirmed.includes(host));
 
+    const healthy = await http<{ status: string; bus: string }>('GET', `${control.url}/health`);
+    assert.deepEqual([healthy.status, healthy.body.bus], [200, 'connected']);
     proxy.hang();
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the health answer's one-second reuse
+    const health = await http<{ status: string; bus: string }>('GET', `${control.url}/health`);
+    assert.deepEqual([health.status, health.body.status, health.body.bus], [503, 'degraded', 'unresponsive'], '/health on a frozen broker (issue 26)');
+    assert.ok(health.ms < 2000, `answered within its 1 s probe (${Math.round(health.ms)} ms)`);
     const put = await http<ErrorBody>('PUT', `${control.url}/threshold`, { body: '41' });
     assert.equal(put.status, 503, `PUT while the broker hangs: ${JSON.stringify(put.body)}`);
     assert.equal(put.body.error, 'bus_unavailable');

@@ -294,6 +294,18 @@ describe('ControlBus', () => {
     await bus.close();
   });
 
+  it('is responsive while the broker confirms a round trip to an unbound key, not while it hangs', async () => {
+    const { bus, channel } = await startControlBus();
+    assert.equal(await bus.responsive(1000), true);
+    assert.equal(channel.published.at(-1)?.routingKey, 'control.ping');
+    clock.advance(1000);
+    channel.confirming = false;
+    const answer = bus.responsive(1000);
+    clock.advance(1000);
+    assert.equal(await answer, false);
+    await bus.close();
+  });
+
   it('says "nothing was queued" only when the broker refused the command; a connection lost before the confirm may have queued it', async () => {
     const { bus, channel } = await startControlBus();
     channel.confirming = false;

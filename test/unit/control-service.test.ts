@@ -10,10 +10,16 @@ import { FakeClock } from '../support/fakes.js';
 /** A bus whose agents answer with whatever the test scripted; hosts without a script stay silent. */
 class FakeBus implements CommandBus {
   connected = true;
+  /** Whether the broker answers a round trip (false: frozen). */
+  answers = true;
   readonly sent: { to: string; command: Command; options: Pick<SendOptions, 'timeoutMs' | 'persistent'> }[] = [];
   answer: (hostname: string, command: Command) => Reply | null = () => null;
   /** While set, gathers wait for it (replies still in flight). */
   held: Promise<void> | null = null;
+
+  responsive(): Promise<boolean> {
+    return Promise.resolve(this.connected && this.answers);
+  }
 
   async toAll<T = Reply>(command: Command, expected: readonly string[], options: SendOptions<T>): Promise<Gathered<T>> {
     this.sent.push({ to: 'all', command, options: { timeoutMs: options.timeoutMs, persistent: options.persistent } });
@@ -72,6 +78,15 @@ describe('ControlService', () => {
     assert.deepEqual(containersOf(list).map((c) => c.name), ['a', 'b']);
     assert.deepEqual(list.silent, ['h1']);
     assert.deepEqual(bus.sent[0]?.options, { timeoutMs: 4000, persistent: false }, 'a list request expires at the deadline');
+  });
+
+  it('names the hosts that fell silent (frozen agents) too: an empty list is never "no containers" when nobody answered (issue 26)', async () => {
+    bus.answer = () => null;
+    clock.advance(6001);
+    registry.record(heartbeat('h3'));
+    bus.answer = (hostname) => ({ kind: 'list_response', hostname, containers: [] });
+    const list = await service.listContainers();
+    assert.deepEqual([list.answered, list.silent], [['h3'], ['h1', 'h2']]);
   });
 
   it('monitors a container through its host only, persistently, and returns what the agent confirmed', async () => {
@@ -136,11 +151,17 @@ describe('ControlService', () => {
     assert.match(refused.message, /policy the API had set for that name is removed/);
   });
 
+  it('is healthy only while the broker answers: a connection to a frozen broker is unresponsive (issue 26)', async () => {
+    assert.deepEqual(await service.health(), { status: 'ok', bus: 'connected', liveHosts: 2 });
+    bus.answers = false;
+    assert.deepEqual(await service.health(), { status: 'degraded', bus: 'unresponsive', liveHosts: 2 });
+  });
+
   it('answers 503 while the bus is down, and says so in its health', async () => {
     bus.connected = false;
     const error = await refusal(service.listContainers());
     assert.deepEqual([error.status, error.code], [503, 'bus_unavailable']);
-    assert.deepEqual(service.health(), { status: 'degraded', bus: 'disconnected', liveHosts: 2 });
+    assert.deepEqual(await service.health(), { status: 'degraded', bus: 'disconnected', liveHosts: 2 });
     clock.advance(6001); // no heartbeat reaches a control without a bus: every host looks silent
     const sentBefore = bus.sent.length;
     for (const call of [service.setMonitored('h1', 'web', true), service.setPolicy('h1', 'web', { threshold: 10 }), service.listContainers({ host: 'h1' })]) {

@@ -57,7 +57,7 @@ describe('toHistory', () => {
 
 describe('ControlService.history without Prometheus', () => {
   it('is a 503 that says how to enable it', async () => {
-    const service = new ControlService({ connected: true, toAll: () => Promise.reject(new Error('unused')), toHost: () => Promise.reject(new Error('unused')) }, {} as never, 4000, null);
+    const service = new ControlService({ connected: true, responsive: () => Promise.resolve(true), toAll: () => Promise.reject(new Error('unused')), toHost: () => Promise.reject(new Error('unused')) }, {} as never, 4000, null);
     await assert.rejects(service.history({ metric: 'loss' }), (e: Error & { status?: number; code?: string }) => e.status === 503 && e.code === 'history_unavailable' && /PROMETHEUS_URL=/.test(e.message));
   });
 });
