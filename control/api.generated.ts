@@ -530,8 +530,13 @@ export interface components {
                  */
                 kind: string;
                 faults: number;
+                /** @description Answered by a heal that explains it: a start for a stop, a restart for loss. */
                 healed: number;
+                /** @description Loss faults no agent judged lossy (at or under the container's threshold): they need no heal. */
+                tolerated: number;
+                /** @description Older than a minute and not answered: a stop never followed by a start, or loss judged lossy and never restarted. */
                 neverHealed: number;
+                /** @description Younger than a minute and not answered yet. */
                 pending: number;
                 timeToHealMs?: {
                     median: number;

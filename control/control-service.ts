@@ -80,7 +80,7 @@ export class ControlService {
     const since = query.since === undefined ? now - 3600_000 : Date.parse(query.since);
     if (Number.isNaN(since)) throw new ApiError(400, 'invalid_request', 'since: must be a date-time such as 2026-11-25T11:00:00Z');
     if (since > now) throw new ApiError(400, 'invalid_request', 'since: must not be in the future');
-    const filter = { type: 'fault,heal', ...(query.host === undefined ? {} : { host: query.host }) };
+    const filter = { type: 'fault,heal,verdict', ...(query.host === undefined ? {} : { host: query.host }) };
     return scorecard(source.events.all(filter, since), since, now);
   }
 

@@ -1,6 +1,7 @@
 /**
  * The chaos scorecard: every fault the antagonist injected, matched to the heal that answered it
- * (the first successful heal of that container that ended after the fault), per host and kind of fault;
+ * (control/fault-match.ts: the first heal of that container that explains it and ended after it),
+ * per host and kind of fault; loss faults no agent judged lossy are tolerated (within the policy);
  * and the restarts no fault explains. No I/O; events and `now` come from the caller.
  */
 import type { components } from './api.generated.js';
@@ -15,15 +16,15 @@ export const PENDING_MS = 60_000;
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 
 export function scorecard(events: readonly StoredEvent[], since: number, now: number): Scorecard {
-  const rows = new Map<string, { host: string; kind: string; faults: number; healed: number; neverHealed: number; pending: number; times: number[] }>();
+  const rows = new Map<string, { host: string; kind: string; faults: number; healed: number; tolerated: number; neverHealed: number; pending: number; times: number[] }>();
   const rowOf = (fault: StoredEvent) => {
     const kind = fault.fault ?? 'unknown';
     const key = `${fault.host}\u0000${kind}`;
     let row = rows.get(key);
-    if (!row) rows.set(key, (row = { host: fault.host, kind, faults: 0, healed: 0, neverHealed: 0, pending: 0, times: [] }));
+    if (!row) rows.set(key, (row = { host: fault.host, kind, faults: 0, healed: 0, tolerated: 0, neverHealed: 0, pending: 0, times: [] }));
     return row;
   };
-  const { heals, open } = matchFaults(events.filter((e) => Date.parse(e.at) >= since));
+  const { heals, open, judgedLossy } = matchFaults(events.filter((e) => Date.parse(e.at) >= since));
   const falseRestarts: Scorecard['falseRestarts'] = [];
   for (const { heal, faults } of heals) {
     if (faults.length === 0) falseRestarts.push({ host: heal.host, container: heal.container ?? '', at: heal.at, reason: heal.reason ?? '' });
@@ -38,6 +39,7 @@ export function scorecard(events: readonly StoredEvent[], since: number, now: nu
     const row = rowOf(fault);
     row.faults += 1;
     if (now - Date.parse(fault.at) < PENDING_MS) row.pending += 1;
+    else if (fault.fault === 'loss' && !judgedLossy.has(fault.id)) row.tolerated += 1; // no agent judged it over its threshold
     else row.neverHealed += 1;
   }
   return {

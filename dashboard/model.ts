@@ -65,12 +65,19 @@ export interface TimelineEntry {
   healedBy?: Event;
   timeToHealMs?: number;
   answers?: Event[];
+  /** For a loss fault no heal answered: no agent judged it lossy, so it is within the container's policy (so far). */
+  tolerated?: boolean;
 }
 
 /** Newest first; each fault joined to the heal that answered it (the scorecard's rule, control/fault-match.ts). */
 export function timeline(events: readonly Event[]): TimelineEntry[] {
   const entries = new Map<string, TimelineEntry>(events.map((e) => [e.id, { event: e }]));
-  for (const { heal, faults } of matchFaults(events).heals) {
+  const { heals, open, judgedLossy } = matchFaults(events);
+  for (const fault of open) {
+    const f = entries.get(fault.id);
+    if (f && fault.fault === 'loss' && !judgedLossy.has(fault.id)) f.tolerated = true;
+  }
+  for (const { heal, faults } of heals) {
     const entry = entries.get(heal.id);
     if (entry && faults.length > 0) entry.answers = faults;
     for (const fault of faults) {

@@ -11,6 +11,15 @@ const KEEP = 500;
 
 /** What the timeline shows: heals and what they answer, and the host-level changes that held heals back. */
 const SHOWN: readonly Event['type'][] = ['heal', 'fault', 'death', 'backoff', 'host-network', 'host-budget'];
+/** Also read, not shown: verdicts tell whether a loss fault needed a heal at all. */
+const READ: readonly Event['type'][] = [...SHOWN, 'verdict'];
+
+/** What became of a fault: healed (and how long it took), within the policy (loss no agent judged lossy), or not yet. */
+function faultOutcome(healedBy: Event | undefined, timeToHealMs: number | undefined, tolerated: boolean | undefined): HTMLElement {
+  if (healedBy) return el('span', { class: 'joined' }, `healed after ${formatDuration(timeToHealMs ?? 0)}`);
+  if (tolerated) return el('span', { class: 'tolerated', title: 'No agent judged this loss over the container\'s threshold: it needs no heal' }, 'within policy');
+  return el('span', { class: 'open' }, 'not healed yet');
+}
 
 export class TimelineView {
   readonly root = el('section', { class: 'timeline-view', 'aria-label': 'Timeline' });
@@ -24,33 +33,33 @@ export class TimelineView {
 
   async load(): Promise<void> {
     const since = new Date(Date.now() - 3_600_000).toISOString();
-    const [page, card] = await Promise.all([api.events({ type: SHOWN.join(','), since, limit: KEEP }), api.scorecard(since)]);
+    const [page, card] = await Promise.all([api.events({ type: READ.join(','), since, limit: KEEP }), api.scorecard(since)]);
     this.events = page.body.events;
     this.renderList();
     this.renderCard(card.body);
   }
 
   add(event: Event): void {
-    if (!SHOWN.includes(event.type) || this.events.some((e) => e.id === event.id)) return;
+    if (!READ.includes(event.type) || this.events.some((e) => e.id === event.id)) return;
     this.events = [event, ...this.events].slice(0, KEEP);
     this.renderList();
   }
 
   private renderList(): void {
-    const items = timeline(this.events).map(({ event, healedBy, timeToHealMs, answers }) =>
+    const items = timeline(this.events).filter(({ event }) => SHOWN.includes(event.type)).map(({ event, healedBy, timeToHealMs, answers, tolerated }) =>
       el('li', { class: `event-${event.type}`, 'data-id': event.id },
         el('time', { datetime: event.at }, new Date(event.at).toLocaleTimeString()),
         el('span', { class: 'who' }, event.container === undefined ? event.host : `${event.host}/${event.container}`), // host events name no container
         el('span', { class: 'what' }, describe(event)),
-        event.type === 'fault' ? el('span', { class: healedBy ? 'joined' : 'open' }, healedBy ? `healed after ${formatDuration(timeToHealMs ?? 0)}` : 'not healed yet') : null,
+        event.type === 'fault' ? faultOutcome(healedBy, timeToHealMs, tolerated) : null,
         answers ? el('span', { class: 'joined' }, `answers ${answers.length} fault${answers.length > 1 ? 's' : ''}`) : null,
       ));
     this.list.replaceChildren(...(items.length ? items : [el('li', {}, 'Nothing has happened in the last hour.')]));
   }
 
   private renderCard(card: Scorecard): void {
-    const head = el('tr', {}, ...['Host', 'Fault', 'Faults', 'Healed', 'Never healed', 'Pending', 'Median', 'p95', 'Max'].map((h) => el('th', { scope: 'col' }, h)));
-    const rows = card.rows.map((r) => el('tr', {}, ...[r.host, r.kind, r.faults, r.healed, r.neverHealed, r.pending].map((v) => el('td', {}, String(v))),
+    const head = el('tr', {}, ...['Host', 'Fault', 'Faults', 'Healed', 'Tolerated', 'Never healed', 'Pending', 'Median', 'p95', 'Max'].map((h) => el('th', { scope: 'col' }, h)));
+    const rows = card.rows.map((r) => el('tr', {}, ...[r.host, r.kind, r.faults, r.healed, r.tolerated, r.neverHealed, r.pending].map((v) => el('td', {}, String(v))),
       ...[r.timeToHealMs?.median, r.timeToHealMs?.p95, r.timeToHealMs?.max].map((v) => el('td', { class: 'num' }, v === undefined ? '–' : formatDuration(v)))));
     this.card.replaceChildren(
       rows.length ? el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)) : el('p', {}, 'No faults injected in the last hour (the antagonist publishes them when it has AMQP_URL).'),

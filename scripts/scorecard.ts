@@ -20,8 +20,8 @@ function sinceOf(text: string | undefined): string | undefined {
 const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`);
 
 export function table(card: Scorecard): string {
-  const header = ['host', 'fault', 'faults', 'healed', 'never healed', 'pending', 'median', 'p95', 'max'];
-  const rows = card.rows.map((r) => [r.host, r.kind, String(r.faults), String(r.healed), String(r.neverHealed), String(r.pending), seconds(r.timeToHealMs?.median), seconds(r.timeToHealMs?.p95), seconds(r.timeToHealMs?.max)]);
+  const header = ['host', 'fault', 'faults', 'healed', 'tolerated', 'never healed', 'pending', 'median', 'p95', 'max'];
+  const rows = card.rows.map((r) => [r.host, r.kind, String(r.faults), String(r.healed), String(r.tolerated), String(r.neverHealed), String(r.pending), seconds(r.timeToHealMs?.median), seconds(r.timeToHealMs?.p95), seconds(r.timeToHealMs?.max)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const out = [`Chaos scorecard ${card.since} .. ${card.until}`, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];

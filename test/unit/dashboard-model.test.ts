@@ -29,12 +29,20 @@ describe('the fleet table', () => {
 describe('the timeline', () => {
   const e = (id: number, type: Event['type'], at: string, extra: Partial<Event> = {}): Event => ({ id: String(id), type, at: `2026-11-25T12:00:${at}Z`, host: 'h1', container: 'web', ...extra });
   it('joins each fault to the heal that ended after it, with the time from fault to running again; newest first', () => {
-    const entries = timeline([e(1, 'fault', '00.000', { fault: 'stop' }), e(2, 'death', '00.500'), e(3, 'heal', '00.600', { outcome: 'ok', durationMs: 400 }), e(4, 'fault', '10.000', { container: 'db' })]);
+    const entries = timeline([e(1, 'fault', '00.000', { fault: 'stop' }), e(2, 'death', '00.500'), e(3, 'heal', '00.600', { action: 'start', outcome: 'ok', durationMs: 400 }), e(4, 'fault', '10.000', { container: 'db' })]);
     assert.deepEqual(entries.map((x) => x.event.id), ['4', '3', '2', '1']);
     assert.equal(entries[3]?.healedBy?.id, '3');
     assert.equal(entries[3]?.timeToHealMs, 1000);
     assert.deepEqual(entries[1]?.answers?.map((f) => f.id), ['1']);
     assert.equal(entries[0]?.healedBy, undefined, 'the db fault is not healed yet');
+  });
+
+  it('marks a loss fault no agent judged lossy as within policy, and does not join it to a heal of another fault', () => {
+    const entries = timeline([e(1, 'fault', '00.000', { fault: 'loss', lossPercent: 50 }), e(2, 'fault', '40.000', { fault: 'stop' }), e(3, 'heal', '40.500', { action: 'start', outcome: 'ok', durationMs: 300 })]);
+    const loss = entries.find((x) => x.event.id === '1');
+    assert.equal(loss?.healedBy, undefined);
+    assert.equal(loss?.tolerated, true);
+    assert.equal(entries.find((x) => x.event.id === '2')?.healedBy?.id, '3');
   });
 });
 
