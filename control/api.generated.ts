@@ -618,7 +618,7 @@ export interface components {
             liveHosts: number;
         };
         Error: {
-            /** @description A stable code, e.g. invalid_request, unauthorized, unknown_host, unknown_container, not_found, method_not_allowed, too_large, headers_too_large, agent_failed, bus_unavailable, no_live_agent, not_confirmed. */
+            /** @description A stable code, e.g. invalid_request, unauthorized, unknown_host, unknown_container, not_found, method_not_allowed, too_large, headers_too_large, agent_failed, bus_unavailable, no_live_agent, not_confirmed, unsupported_media_type. */
             error: string;
             /** @description What was wrong, for people. */
             message: string;
@@ -631,6 +631,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description `unsupported_media_type`: a body sent with a Content-Type other than application/json. Nothing changed. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Invalid input (body, path or query, including a path segment that is not valid percent-encoding or an unknown query parameter); `details` names each field and rule. Nothing changed. */
         BadRequest: {
             headers: {
@@ -640,7 +649,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `too_large`: the body is larger than 16 KB. Nothing changed. */
+        /** @description `too_large`: the body is larger than 16 KB (on any method; a GET has no use for a body). Nothing changed. */
         TooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -913,6 +922,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["AgentFailed"];
             503: components["responses"]["BusUnavailable"];
             504: components["responses"]["NotConfirmed"];
@@ -971,6 +981,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["BusUnavailable"];
             504: components["responses"]["NotConfirmed"];
         };
@@ -1016,6 +1027,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["AgentFailed"];
             503: components["responses"]["BusUnavailable"];
             504: components["responses"]["NotConfirmed"];

@@ -19,6 +19,8 @@ import { SpecRoutes } from './spec-routes.js';
 export const specPath = new URL('../openapi.yaml', import.meta.url).pathname;
 
 const BODY_LIMIT = '16kb';
+/** A date-time as RFC 3339 writes it (2026-11-25T11:00:00Z, with an optional fraction and offset): not whatever Date.parse accepts ("1" is 2001). */
+const RFC3339 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
 const SSE_KEEPALIVE_MS = 15_000;
 
 type PathOf<Operation extends keyof operations> = operations[Operation]['parameters']['path'];
@@ -47,7 +49,7 @@ export async function createApp(service: ControlService, options: { apiToken: st
     definition: structuredClone(definition), // init() mutates it; Swagger UI gets its own copy
     strict: true,
     validate: true,
-    ajvOpts: { allErrors: true, formats: { 'date-time': true } },
+    ajvOpts: { allErrors: true, formats: { 'date-time': RFC3339 } },
     handlers: {
       listContainers: async (c: Context, _req: Request, res: Response) => {
         const list = await service.listContainers(containerQuery(c.request.query as Record<string, string | undefined>));
@@ -95,10 +97,11 @@ export async function createApp(service: ControlService, options: { apiToken: st
         res.status(200).json(await service.events({ ...(query as EventQuery), ...limit }));
       },
       streamEvents: (c: Context, req: Request, res: Response) => {
+        res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+        if (req.method === 'HEAD') return void res.end(); // the headers a GET would get, and no endless body
         const unsubscribe = service.subscribeEvents(c.request.query as EventFilter, (event) => {
           res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         });
-        res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
         res.flushHeaders();
         res.write(': watching the events stream\n\n');
         const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), SSE_KEEPALIVE_MS);
@@ -156,16 +159,39 @@ export async function createApp(service: ControlService, options: { apiToken: st
       next();
     });
   }
+  app.use((req, res, next) => {
+    // Node keeps the first of two Authorization headers and drops the rest: which one counts must not be a guess.
+    if (req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i]?.toLowerCase() === 'authorization').length > 1) {
+      return sendError(res, 400, { error: 'invalid_request', message: 'Authorization: must be sent once', details: [{ field: 'Authorization', rule: 'must be sent once' }] });
+    }
+    // One spelling per path: /hosts/ is not /hosts (only / and Swagger UI's /docs/ end in a slash).
+    if (req.path.length > 1 && req.path.endsWith('/') && req.path !== '/docs/') {
+      return sendError(res, 404, { error: 'not_found', message: `no such path: ${req.method} ${req.path} (the API's paths do not end in /: ${req.path.replace(/\/+$/, '')})` });
+    }
+    next();
+  });
   app.use(express.text({ type: () => true, limit: BODY_LIMIT }));
   serveDashboard(app);
   app.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(specText);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(definition as object));
+  // Swagger UI: its page at /docs and /docs/, its own files beside it, nothing else under /docs.
+  const docsPage = swaggerUi.setup(definition as object);
+  app.use('/docs', docsHeaders, swaggerUi.serve);
+  app.get(['/docs', '/docs/'], docsHeaders, docsPage);
+  app.use('/docs', (req, res) => sendError(res, 404, { error: 'not_found', message: `no such path: ${req.method} ${req.originalUrl.split('?')[0] ?? ''}` }));
   app.use((req, res, next) => {
     // openapi-backend's router would throw a URIError (a 500) on a broken percent escape.
     const broken = routes.brokenEscape(req.path);
     if (broken) return sendError(res, 400, { error: 'invalid_request', message: `${broken.field}: ${broken.rule}`, details: [broken] });
+    // Numbers in the query as people write them: 0x3 and 1e3 are not integers here, though JavaScript would take them.
+    const numbers = routes.queryNumberProblems(req.method === 'HEAD' ? 'GET' : req.method, req.path, req.query as Record<string, unknown>);
+    if (numbers.length > 0) return sendError(res, 400, { error: 'invalid_request', message: numbers.map((d) => `${d.field}: ${d.rule}`).join('; '), details: numbers });
+    // A JSON body is JSON: sent as anything else it is refused, not guessed at.
+    const type = req.headers['content-type'];
+    if (typeof req.body === 'string' && req.body !== '' && routes.takesBody(req.method, req.path) && !/^application\/json\s*(;|$)/i.test(type ?? '')) {
+      return sendError(res, 415, { error: 'unsupported_media_type', message: `the body must be sent with Content-Type: application/json (got ${type ?? 'none'})` });
+    }
     next();
   });
   app.use((req, res) =>
@@ -183,10 +209,13 @@ export async function createApp(service: ControlService, options: { apiToken: st
     ),
   );
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof ApiError) return sendError(res, error.status, { error: error.code, message: error.message, ...(error.commandId ? { commandId: error.commandId } : {}) });
+    if (error instanceof ApiError) {
+      const details = error.status === 400 ? { details: [fieldAndRule(error.message)] } : {};
+      return sendError(res, error.status, { error: error.code, message: error.message, ...details, ...(error.commandId ? { commandId: error.commandId } : {}) });
+    }
     const status = (error as { status?: number; type?: string }).status;
     if (status === 413) return sendError(res, 413, { error: 'too_large', message: `the body is larger than ${BODY_LIMIT}` });
-    if (status && status >= 400 && status < 500) return sendError(res, status, { error: 'invalid_request', message: (error as Error).message });
+    if (status && status >= 400 && status < 500) return sendError(res, 400, { error: 'invalid_request', message: `body: ${(error as Error).message}`, details: [{ field: 'body', rule: (error as Error).message }] });
     console.error(error);
     return sendError(res, 500, { error: 'internal', message: 'internal error' });
   });
@@ -202,8 +231,9 @@ export const dashboardDir = new URL('../dashboard/dist/', import.meta.url).pathn
  */
 function serveDashboard(app: express.Express): void {
   const strict = (_req: Request, res: Response, next: NextFunction): void => {
-    res.set('Content-Security-Policy', "default-src 'self'");
+    res.set('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'");
     res.set('X-Content-Type-Options', 'nosniff');
+    res.set('Referrer-Policy', 'no-referrer');
     next();
   };
   app.get('/', strict, (_req, res) => {
@@ -213,7 +243,23 @@ function serveDashboard(app: express.Express): void {
     }
     res.sendFile(`${dashboardDir}index.html`, { headers: { 'Cache-Control': 'no-cache' } });
   });
-  app.use('/assets', strict, express.static(`${dashboardDir}assets`, { fallthrough: false, maxAge: 0 }));
+  app.use('/assets', strict, express.static(`${dashboardDir}assets`, { maxAge: 0 }));
+  // A file that is not there (or a path that would leave the folder): 404, naming only what was asked for.
+  app.use('/assets', (req, res) => sendError(res, 404, { error: 'not_found', message: `no such file: ${req.originalUrl.split('?')[0] ?? ''}` }));
+}
+
+/** Swagger UI's page and files: its own scripts and styles (and the inline styles it sets), never in a frame. */
+function docsHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+  res.set('X-Content-Type-Options', 'nosniff');
+  res.set('Referrer-Policy', 'no-referrer');
+  next();
+}
+
+/** "field: rule" as a 400's detail; a message with no field is about the request. */
+function fieldAndRule(message: string): { field: string; rule: string } {
+  const at = message.indexOf(': ');
+  return at > 0 && !message.slice(0, at).includes(' ') ? { field: message.slice(0, at), rule: message.slice(at + 2) } : { field: 'request', rule: message };
 }
 
 /**
@@ -254,6 +300,7 @@ function describeError(error: { instancePath: string; keyword: string; message?:
       ? { field: `query.${extra}`, rule: 'is not a parameter of this call' }
       : { field: [field, extra].filter(Boolean).join('.'), rule: 'is not a known field' };
   }
+  if (error.keyword === 'format' && error.params['format'] === 'date-time') return { field: field || 'request', rule: 'must be a date-time as RFC 3339 writes it, e.g. 2026-11-25T11:00:00Z' };
   return { field: field || 'request', rule: error.message ?? error.keyword };
 }
 

@@ -3,6 +3,7 @@
  * JSON error for every bad request, never a 500, and nothing changed by a rejected call.
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { agentQueue } from '../../bus/topology.js';
 import { agentBrokerUrl } from '../../lab/broker-users.js';
@@ -256,5 +257,76 @@ describe('REST API: every status code', () => {
 
   it('refuses to start on a bad environment value and names it', async () => {
     await assert.rejects(startControl({ PORT: 'eighty', GATHER_TIMEOUT_MS: '-5' }), /PORT="eighty" must be an integer[\s\S]*GATHER_TIMEOUT_MS="-5"/);
+  });
+});
+
+/** One request with the headers exactly as given (a name twice sends two lines), as a raw client would. */
+function raw(url: string, method: string, headers: Record<string, string | string[]>, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    for (const [name, value] of Object.entries(headers)) req.setHeader(name, value);
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('REST API: the edges an independent fuzzer found (issue 26 #6)', () => {
+  it('HEAD /events/live answers the stream\'s headers and ends, instead of holding the connection', async () => {
+    const head = await http('HEAD', `${control.url}/events/live`);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    assert.ok(head.ms < 3000, `ended in ${Math.round(head.ms)} ms`);
+  });
+
+  it('a dashboard file that is not there is 404 not_found naming only the path asked for; so is a path out of the folder', async () => {
+    const missing = await http<ErrorBody>('GET', `${control.url}/assets/nope.js`);
+    assert.deepEqual([missing.status, missing.body.error, missing.body.message], [404, 'not_found', 'no such file: /assets/nope.js']);
+    const out = await raw(`${control.url}/assets/%2e%2e/%2e%2e/etc/passwd`, 'GET', {});
+    assert.equal(out.status, 404, out.body);
+    assert.doesNotMatch(out.body, /\/work|\/app|dist|ENOENT/, 'no server path in the answer');
+  });
+
+  it('dates, integers and repeated parameters are read strictly: since=1, limit=0x3, step=1e3, limit twice are 400 with details', async () => {
+    for (const [path, field] of [['/events?since=1', 'since'], ['/events?until=2026-12-07', 'until'], ['/events?limit=0x3', 'limit'], ['/events?limit=1&limit=2', 'limit'], ['/history?metric=loss&step=1e3', 'step'], ['/scorecard?since=yesterday', 'since']] as const) {
+      const answer = await http<ErrorBody>('GET', `${control.url}${path}`);
+      assert.equal(answer.status, 400, `${path}: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.body.details?.[0]?.field, field, `${path}: ${JSON.stringify(answer.body)}`);
+    }
+    assert.equal((await http('GET', `${control.url}/events?since=2026-01-01T00:00:00Z&limit=3`)).status, 200, 'the plain forms still work');
+  });
+
+  it('a JSON body sent as text/plain is 415, and nothing changes', async () => {
+    const before = await threshold(host);
+    const put = await raw(`${control.url}/threshold`, 'PUT', { 'Content-Type': 'text/plain', ...auth }, '17');
+    assert.equal(put.status, 415, put.body);
+    assert.equal((JSON.parse(put.body) as ErrorBody).error, 'unsupported_media_type');
+    assert.equal(await thresholdAfterNextHeartbeat(host), before);
+  });
+
+  it('two Authorization headers are 400, whichever comes first', async () => {
+    for (const pair of [['Bearer wrong', `Bearer ${TOKEN}`], [`Bearer ${TOKEN}`, 'Bearer wrong']]) {
+      const put = await raw(`${control.url}/threshold`, 'PUT', { 'Content-Type': 'application/json', Authorization: pair }, '17');
+      assert.equal(put.status, 400, put.body);
+      assert.match(put.body, /Authorization: must be sent once/);
+    }
+  });
+
+  it('a trailing slash is another path: 404, saying the right one', async () => {
+    const hosts = await http<ErrorBody>('GET', `${control.url}/hosts/`);
+    assert.equal(hosts.status, 404);
+    assert.match(hosts.body.message, /the API's paths do not end in \/: \/hosts/);
+  });
+
+  it('/ and /docs/ forbid framing and allow only control\'s own files; /docs/<anything> is 404', async () => {
+    const root = await fetch(`${control.url}/`);
+    assert.match(root.headers.get('content-security-policy') ?? '', /default-src 'self'.*frame-ancestors 'none'/);
+    const docs = await fetch(`${control.url}/docs/`);
+    assert.match(docs.headers.get('content-security-policy') ?? '', /default-src 'self'.*frame-ancestors 'none'/);
+    assert.equal((await http('GET', `${control.url}/docs/anything`)).status, 404);
+    assert.equal((await fetch(`${control.url}/docs/swagger-ui.css`)).status, 200, 'its own files still load');
   });
 });
