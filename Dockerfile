@@ -36,7 +36,7 @@ COPY --from=build /src/dist dist
 FROM runtime AS control
 LABEL watchdog.role=control
 USER node
-ENV PORT=8080
+ENV PORT=8080 LISTEN_ADDRESS=0.0.0.0
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/control/main.js"]

@@ -37,6 +37,8 @@ export interface AgentConfig {
   verdictSettings: { delta: number; falseRate: number; missRate: number; steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number; budgetPerSecond: number; canary: string };
   /** Port of the Prometheus /metrics endpoint; undefined: none. */
   metricsPort: number | undefined;
+  /** The address /metrics listens on: loopback unless told (the compose agent says 0.0.0.0, for Prometheus through the host gateway). */
+  metricsAddress: string;
   stopTimeoutSec: number;
   restartPolicy: RestartPolicy;
   /** Restarts in flight at once on the host; the others wait their turn, oldest first. */
@@ -91,6 +93,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
       canary: read.string('PROBE_CANARY', '127.0.0.1'),
     },
     metricsPort: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
+    metricsAddress: read.address('METRICS_ADDRESS', '127.0.0.1'),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
     dryRun: read.boolean('DRY_RUN', false),
     restartConcurrency: read.integer('RESTART_CONCURRENCY', 4, 1, 1000),

@@ -75,10 +75,11 @@ async function main(): Promise<void> {
     config.metricsPort === undefined
       ? null
       : await serveMetrics(agentMetrics(config.hostname, watchdog, bus), config.metricsPort, (error) =>
-          logger.error(`metrics: cannot listen on port ${config.metricsPort}: ${error.message}; the agent goes on without /metrics`, { kind: 'agent' }),
+          logger.error(`metrics: cannot listen on ${config.metricsAddress} port ${config.metricsPort}: ${error.message}; the agent goes on without /metrics`, { kind: 'agent' }),
+          config.metricsAddress,
         );
   const metricsPort = metrics?.listening ? (metrics.address() as { port: number }).port : undefined;
-  if (metricsPort !== undefined) logger.info(`metrics on http://localhost:${metricsPort}/metrics`, { kind: 'agent', metricsPort });
+  if (metricsPort !== undefined) logger.info(`metrics on http://${config.metricsAddress.includes(':') ? `[${config.metricsAddress}]` : config.metricsAddress}:${metricsPort}/metrics`, { kind: 'agent', metricsPort, metricsAddress: config.metricsAddress });
   if (watchdog.dryRun) logger.warn(`observe only (${config.dryRun ? 'DRY_RUN=true' : 'switched on through the API'}): every start and restart is logged and published, none is done`, { kind: 'agent', dryRun: true });
   logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}] and containers labelled watchdog.monitor=true, threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, ${config.verdict === 'sequential' ? `sequential verdict (delta ${config.verdictSettings.delta}, false ${config.verdictSettings.falseRate}/h, miss ${config.verdictSettings.missRate}, every ${config.verdictSettings.steadyPeriodMs} ms within ${config.verdictSettings.budgetPerSecond} probes/s, ${config.verdictSettings.fastPeriodMs} ms under suspicion)` : `classic verdict (${config.pingCount} pings per cycle)`}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
     kind: 'agent',

@@ -9,6 +9,8 @@ export interface ControlConfig {
   /** TLS files for an amqps:// broker. */
   brokerTls: BrokerTls;
   port: number;
+  /** The address the API listens on: loopback unless told (the image says 0.0.0.0: a container's port is published by Docker). */
+  listenAddress: string;
   gatherTimeoutMs: number;
   hostTimeoutMs: number;
   apiToken: string | undefined;
@@ -35,6 +37,7 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
     amqpUrl,
     brokerTls: readBrokerTls(read, amqpUrl),
     port: read.integer('PORT', 8080, 0, 65535),
+    listenAddress: read.address('LISTEN_ADDRESS', '127.0.0.1'),
     gatherTimeoutMs: read.integer('GATHER_TIMEOUT_MS', 4000, 100, 60_000),
     hostTimeoutMs: read.integer('HOST_TIMEOUT_MS', 6000, 1000, 600_000),
     apiToken: read.optional('API_TOKEN'),

@@ -62,16 +62,18 @@ async function main(): Promise<void> {
   const service = new ControlService(bus, registry, config.gatherTimeoutMs, config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null, bus);
   const notifications = notifyFromEvents(config, events, registry, logger);
   const app = await createApp(service, { apiToken: config.apiToken, metrics: controlMetrics(() => registry.list(), bus) });
-  const server = app.listen(config.port);
+  const server = app.listen(config.port, config.listenAddress);
   server.on('clientError', answerClientError);
   server.on('error', (error) => {
-    logger.error(`cannot listen on port ${config.port}: ${error.message}`);
+    logger.error(`cannot listen on ${config.listenAddress} port ${config.port}: ${error.message}`);
     process.exitCode = 1;
     void bus.close().then(() => close());
   });
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
-    logger.info(`control listening on http://localhost:${port} (Swagger UI: http://localhost:${port}/docs), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? ', API token required for changes' : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`, { kind: 'control', port });
+    const any = config.listenAddress === '0.0.0.0' || config.listenAddress === '::';
+    const base = `http://${any ? 'localhost' : config.listenAddress.includes(':') ? `[${config.listenAddress}]` : config.listenAddress}:${port}`;
+    logger.info(`control listening on ${base} (${any ? 'every interface' : 'this address only: LISTEN_ADDRESS'}; Swagger UI: ${base}/docs/), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? ', API token required for changes' : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`, { kind: 'control', port });
     if (!config.apiToken) logger.warn(`API_TOKEN is not set: anyone who can reach port ${port} may change thresholds, monitoring and policies (npm start makes one)`, { kind: 'control' });
   });
 

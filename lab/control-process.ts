@@ -15,9 +15,9 @@ export interface ControlProcess {
 /** `compiled`: as the image runs it (node on the compiled JavaScript, NODE_ENV=production), for benchmarks of its memory and CPU. */
 export async function startControl(env: Record<string, string> = {}, { compiled = false } = {}): Promise<ControlProcess> {
   const control = runEntry('control/main.ts', { AMQP_URL: brokerUrl('control'), PORT: '0', ...(compiled ? { NODE_ENV: 'production' } : {}), ...env }, { compiled });
-  const port = await waitFor('control to listen', () => {
+  const base = await waitFor('control to listen', () => {
     if (control.child.exitCode !== null) throw new StopWaiting(`control exited with ${control.child.exitCode}:\n${control.output()}`);
-    return /listening on http:\/\/localhost:(\d+)/.exec(control.output())?.[1];
+    return /listening on (http:\/\/[^\s/]+:\d+)/.exec(control.output())?.[1];
   }, 20_000);
-  return { ...control, url: `http://localhost:${port}` };
+  return { ...control, url: base };
 }

@@ -1,4 +1,6 @@
 /** Reading typed values from environment variables; every failure names the variable and the rule. */
+import { isIP } from 'node:net';
+
 export type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {
@@ -16,6 +18,13 @@ export class EnvReader {
   string(name: string, fallback: string): string {
     const raw = this.env[name]?.trim();
     return raw ? raw : fallback;
+  }
+
+  /** An address to listen on: an IPv4 or IPv6 literal (0.0.0.0 or :: for every interface). */
+  address(name: string, fallback: string): string {
+    const value = this.string(name, fallback);
+    this.check(name, isIP(value) !== 0, 'must be an IP address to listen on, e.g. 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or ::');
+    return value;
   }
 
   optional(name: string): string | undefined {

@@ -33,7 +33,7 @@ export function gauge(registry: Registry, name: string, help: string, labelNames
 }
 
 /** A bare HTTP server for Prometheus: GET /metrics in the text exposition format, 404 elsewhere. */
-export function serveMetrics(registry: Registry, port: number, onError: (error: Error) => void): Promise<Server> {
+export function serveMetrics(registry: Registry, port: number, onError: (error: Error) => void, address = '127.0.0.1'): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url?.split('?')[0] !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('only GET /metrics here\n');
@@ -49,6 +49,6 @@ export function serveMetrics(registry: Registry, port: number, onError: (error: 
       onError(error);
       resolve(server);
     });
-    server.listen(port, () => resolve(server));
+    server.listen(port, address, () => resolve(server));
   });
 }

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { agentQueue } from '../../bus/topology.js';
 import { agentBrokerUrl } from '../../lab/broker-users.js';
@@ -328,5 +329,18 @@ describe('REST API: the edges an independent fuzzer found (issue 26 #6)', () => 
     assert.match(docs.headers.get('content-security-policy') ?? '', /default-src 'self'.*frame-ancestors 'none'/);
     assert.equal((await http('GET', `${control.url}/docs/anything`)).status, 404);
     assert.equal((await fetch(`${control.url}/docs/swagger-ui.css`)).status, 200, 'its own files still load');
+  });
+});
+
+describe('exposure (issue 26 #7)', () => {
+  it('control listens on loopback by default: the machine\'s other addresses (a container\'s way in through the bridge) are refused', async () => {
+    const port = new URL(control.url).port;
+    const others = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a?.address ?? '');
+    assert.ok(others.length > 0, 'the lab machine has a non-loopback address (its Docker bridge at least)');
+    for (const address of others) {
+      const outcome = await fetch(`http://${address}:${port}/health`).then((r) => `answered ${r.status}`, (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message);
+      assert.equal(outcome, 'ECONNREFUSED', `http://${address}:${port}`);
+    }
+    assert.equal((await http('GET', `${control.url}/hosts`)).status, 200, 'and loopback answers');
   });
 });

@@ -52,3 +52,21 @@ describe('agent configuration: a cluster', () => {
     assert.doesNotMatch(message, /secret/);
   });
 });
+
+describe('listen addresses: loopback unless told (issue 26 #7)', () => {
+  it('the agent\'s /metrics and control\'s API listen on 127.0.0.1 by default; another address must be an IP', async () => {
+    const { readControlConfig } = await import('../../control/config.js');
+    assert.equal(readAgentConfig({ ...base, AMQP_URL: 'amqp://agent-h1:x@broker' }).metricsAddress, '127.0.0.1');
+    assert.equal(readAgentConfig({ ...base, AMQP_URL: 'amqp://agent-h1:x@broker', METRICS_ADDRESS: '0.0.0.0' }).metricsAddress, '0.0.0.0');
+    assert.match(refusal({ AMQP_URL: 'amqp://agent-h1:x@broker', METRICS_ADDRESS: 'everywhere' }), /METRICS_ADDRESS.*must be an IP address to listen on/);
+    assert.equal(readControlConfig({}).listenAddress, '127.0.0.1');
+    assert.equal(readControlConfig({ LISTEN_ADDRESS: '::' }).listenAddress, '::');
+    assert.throws(() => readControlConfig({ LISTEN_ADDRESS: 'localhost:8080' }), /LISTEN_ADDRESS.*must be an IP address to listen on/);
+  });
+
+  it('control refuses EVENTS_MEMORY_LIMIT (a count), naming what replaced it', async () => {
+    const { readControlConfig } = await import('../../control/config.js');
+    assert.throws(() => readControlConfig({ EVENTS_MEMORY_LIMIT: '1000' }), /EVENTS_MEMORY_LIMIT.*set EVENTS_MEMORY_MB/);
+    assert.equal(readControlConfig({ EVENTS_MEMORY_MB: '2' }).eventsMemoryBytes, 2 * 1024 * 1024);
+  });
+});
