@@ -15,9 +15,15 @@ export class HostRegistry {
     private readonly heartbeatMs: number,
   ) {}
 
-  /** Heartbeats flow again (the bus connected): until one period has passed, the picture is incomplete. */
+  /**
+   * Heartbeats flow again (the bus connected). When what the registry knows is stale (first
+   * connect, or an outage longer than a host stays live), the picture is incomplete until one
+   * heartbeat period has passed; after a short reconnect it is still true, and calls go on at once.
+   */
   listening(): void {
-    this.listeningSince = this.clock.now();
+    let lastHeard = -Infinity;
+    for (const host of this.hosts.values()) lastHeard = Math.max(lastHeard, host.seenAt);
+    this.listeningSince = this.clock.now() - lastHeard < this.liveForMs ? null : this.clock.now();
   }
 
   /** Resolves once every live agent has had the chance to send a heartbeat since the bus connected. */

@@ -171,7 +171,18 @@ describe('ControlService', () => {
     assert.equal(bus.sent.length, sentBefore, 'nothing sent');
   });
 
-  it('waits one heartbeat period after the bus (re)connects, so every live host is known', async () => {
+  it('after a short reconnect, calls go on at once: the hosts heard from within HOST_TIMEOUT_MS are still known (issue 26 #7)', async () => {
+    clock.advance(3000);
+    registry.listening();
+    let done = false;
+    const listing = service.listContainers().then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(done, true, 'no wait');
+    await listing;
+  });
+
+  it('waits one heartbeat period after the bus (re)connects with a stale picture (first connect, long outage), so every live host is known', async () => {
+    clock.advance(6001);
     registry.listening();
     let done = false;
     const listing = service.listContainers().then(() => (done = true));
