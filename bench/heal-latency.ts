@@ -22,7 +22,7 @@ interface DockerEvent {
 }
 
 /** Collects die→start gaps per container name from the engine's event stream. */
-async function watchGaps(docker: Docker, onDie: (name: string) => void = () => undefined) {
+export async function watchGaps(docker: Docker, onDie: (name: string) => void = () => undefined) {
   const gaps = new Map<string, number[]>();
   const diedAt = new Map<string, number>();
   const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['die', 'start'] } })) as NodeJS.ReadableStream & { destroy(): void };
@@ -48,7 +48,7 @@ async function watchGaps(docker: Docker, onDie: (name: string) => void = () => u
   return { gaps: (name: string) => gaps.get(name) ?? [], close: () => stream.destroy() };
 }
 
-async function killAndWaitForRestart(docker: Docker, name: string, gaps: () => number[]): Promise<void> {
+export async function killAndWaitForRestart(docker: Docker, name: string, gaps: () => number[]): Promise<void> {
   const before = gaps().length;
   process.kill((await docker.getContainer(name).inspect()).State.Pid, 'SIGKILL');
   await waitFor(`${name} to start again`, () => gaps().length > before, 15_000, 5);

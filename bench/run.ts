@@ -15,6 +15,7 @@ import { soak } from './soak.js';
 import { starvedBench } from './starved.js';
 import { stormBench } from './storm.js';
 import { hostFaultBench } from './host-fault.js';
+import { hostileBench } from './hostile.js';
 import { verdictBench } from './verdict.js';
 import { markdownTable, writeResults, type BenchResult } from './stats.js';
 
@@ -32,6 +33,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   starved: () => starvedBench(),
   storm: () => stormBench(),
   'host-fault': () => hostFaultBench(),
+  hostile: () => hostileBench(),
 };
 
 /** Long; only when asked for by name: npm run bench -- soak */

@@ -69,6 +69,7 @@ it('while the engine hangs, queries and the threshold are answered at once and a
 
 it('with control\'s default 4 s deadline, the 504 names the command, and the agent\'s later refusal is an event with that id (issue 26)', async () => {
   const quick = await startControl();
+  await waitFor('the second control to see the agent', async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${quick.url}/hosts`)).body.some((h) => h.hostname === host && h.live), 20_000, 100);
   process.kill(dockerd(), 'SIGSTOP');
   try {
     const post = await http<{ error: string; message: string; commandId?: string }>('POST', `${quick.url}/containers/${host}/${other}`);

@@ -1,0 +1,89 @@
+/**
+ * Heal latency under hostile input (issue 26): a monitored container is killed (SIGKILL to its
+ * main process) while 50 callers hammer control with the worst it accepts (GET /containers with a
+ * 128-character filter of stars and question marks, which every agent applies; PUT /threshold
+ * with a 16 KB body, the largest allowed), and, interleaved in the same run, while nobody calls.
+ * Death to running again on the engine's clock (die event to start event). Target: under attack
+ * within 1.2x of quiet, median and p95.
+ */
+import { agentBrokerUrl } from '../lab/broker-users.js';
+import { startAgent } from '../lab/agent-process.js';
+import { deleteAgentQueues } from '../lab/broker.js';
+import { startControl } from '../lab/control-process.js';
+import { createTarget, engine, removeRunContainers, runId, uniqueName } from '../lab/docker.js';
+import { waitFor } from '../lab/wait.js';
+import { killAndWaitForRestart, watchGaps } from './heal-latency.js';
+import { ms, ratio, summarize, type BenchResult } from './stats.js';
+
+const CALLERS = 50;
+const WORST_FILTER = '*?'.repeat(64); // 128 characters, the most the spec allows
+const LARGEST_THRESHOLD_BODY = `60${' '.repeat(16 * 1024 - 3)}`; // valid JSON, just under 16 KB
+
+export async function hostileBench(kills = Number(process.env['BENCH_KILLS'] ?? 15)): Promise<BenchResult> {
+  const docker = engine();
+  const host = `hostile-${runId}`;
+  const watched = uniqueName('bench-hostile');
+  await createTarget(watched);
+  // Some company for the filter: every container of the engine is matched against it.
+  for (let i = 0; i < 20; i++) await createTarget(uniqueName('bench-crowd'));
+  const token = `bench-${runId}`;
+  const control = await startControl({ API_TOKEN: token });
+  const agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, MONITORED: watched, CHECK_INTERVAL_MS: '1000', RESTART_LIMIT: '1000', LOSS_THRESHOLD: '60' });
+  const events = await watchGaps(docker);
+  const quiet: number[] = [];
+  const attacked: number[] = [];
+  let calls = 0;
+  let failed = 0;
+  try {
+    await waitFor('the agent to be live', async () => ((await (await fetch(`${control.url}/hosts`)).json()) as { hostname: string; live: boolean }[]).some((h) => h.hostname === host && h.live), 20_000, 100);
+    const caller = async (i: number, stop: () => boolean): Promise<void> => {
+      while (!stop()) {
+        const response =
+          i % 2 === 0
+            ? await fetch(`${control.url}/containers?name=${encodeURIComponent(WORST_FILTER)}`)
+            : await fetch(`${control.url}/threshold`, { method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: LARGEST_THRESHOLD_BODY });
+        await response.arrayBuffer();
+        calls += 1;
+        if (!response.ok && response.status !== 202) failed += 1;
+      }
+    };
+    for (let round = 0; round < kills; round++) {
+      // Interleaved, so drift on the machine touches both alike.
+      await killAndWaitForRestart(docker, watched, () => events.gaps(watched));
+      quiet.push(events.gaps(watched).at(-1) ?? NaN);
+      let stopped = false;
+      const attack = Array.from({ length: CALLERS }, (_, i) => caller(i, () => stopped));
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the attack in full swing
+      await killAndWaitForRestart(docker, watched, () => events.gaps(watched));
+      attacked.push(events.gaps(watched).at(-1) ?? NaN);
+      stopped = true;
+      await Promise.all(attack);
+    }
+  } finally {
+    events.close();
+    await Promise.all([agent.stop(), control.stop()]);
+    await deleteAgentQueues([host]);
+    await removeRunContainers(docker);
+  }
+  const q = summarize(quiet);
+  const a = summarize(attacked);
+  console.log('death to running again (die event to start event, engine clock):');
+  console.log(`  quiet                                  median ${ms(q.median)}  p95 ${ms(q.p95)}  (n=${q.n})`);
+  console.log(`  ${CALLERS} hostile callers (${calls} calls, ${failed} not ok)  median ${ms(a.median)}  p95 ${ms(a.p95)}  (n=${a.n})`);
+  console.log(`  ratio attacked / quiet: median ${ratio(a.median, q.median)}, p95 ${ratio(a.p95, q.p95)} (target <= 1.2x)`);
+  return {
+    name: 'hostile',
+    rows: [
+      { figure: `death to running under ${CALLERS} hostile callers, median (${a.n} kills)`, value: ms(a.median), reference: 'quiet, same run', referenceValue: ms(q.median), ratio: ratio(a.median, q.median), target: '<= 1.2x', met: a.median <= 1.2 * q.median },
+      { figure: `death to running under ${CALLERS} hostile callers, p95`, value: ms(a.p95), reference: 'quiet, same run', referenceValue: ms(q.p95), ratio: ratio(a.p95, q.p95), target: '<= 1.2x', met: a.p95 <= 1.2 * q.p95 },
+    ],
+    raw: { quietMs: quiet, attackedMs: attacked, calls, failed },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  hostileBench().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
