@@ -300,7 +300,7 @@ function describeError(error: { instancePath: string; keyword: string; message?:
       ? { field: `query.${extra}`, rule: 'is not a parameter of this call' }
       : { field: [field, extra].filter(Boolean).join('.'), rule: 'is not a known field' };
   }
-  if (error.keyword === 'format' && error.params['format'] === 'date-time') return { field: field || 'request', rule: 'must be a date-time as RFC 3339 writes it, e.g. 2026-11-25T11:00:00Z' };
+  if (error.keyword === 'format' && error.params['format'] === 'date-time') return { field: field || 'request', rule: 'must be a date-time such as 2026-11-25T11:00:00Z (RFC 3339)' };
   return { field: field || 'request', rule: error.message ?? error.keyword };
 }
 

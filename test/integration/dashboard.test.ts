@@ -74,7 +74,7 @@ const row = (h: (typeof hosts)[0]) => page.locator(`[role="row"][data-key="${h.h
 it("loads without a console error and lists both hosts' containers, with what was measured", async () => {
   const response = await page.goto(control.url);
   assert.equal(response?.status(), 200);
-  assert.equal(response?.headers()['content-security-policy'], "default-src 'self'");
+  assert.equal(response?.headers()['content-security-policy'], "default-src 'self'; frame-ancestors 'none'");
   await row(one).waitFor({ timeout: 15_000 });
   await row(two).waitFor({ timeout: 15_000 });
   await waitFor('the loss of both to be listed', async () => (await page.locator('[data-col="lossPercent"]', { hasText: '0 %' }).count()) >= 2, 15_000, 200);
