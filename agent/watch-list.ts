@@ -84,10 +84,17 @@ export class WatchList {
     return this.change((current) => ({ ...current, dryRun }));
   }
 
+  /** What this list last wrote to the store (none yet: the first change is always written, whatever the start-up state came from). */
+  private lastSaved: string | null = null;
+
   private change(next: (state: Required<AgentState>) => Required<AgentState>): Promise<AgentState> {
     const apply = async (): Promise<AgentState> => {
       const state = next(this.state);
+      // A change to what was last saved costs no write (the same threshold again, a policy set twice): a flood of them costs no fsyncs a heal would queue behind.
+      const text = JSON.stringify(saved(state));
+      if (text === this.lastSaved) return this.snapshot;
       await this.store.save(saved(state));
+      this.lastSaved = text;
       this.state = state;
       this.names = new Set(state.monitored);
       this.unmonitoredNames = new Set(state.unmonitored);

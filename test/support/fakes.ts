@@ -137,6 +137,7 @@ export class FakeProber implements Prober {
 export class MemoryStore implements StateStore {
   saved: AgentState | null = null;
   failSave: Error | null = null;
+  saves = 0;
 
   async load(): Promise<AgentState | null> {
     return this.saved;
@@ -144,6 +145,7 @@ export class MemoryStore implements StateStore {
 
   async save(state: AgentState): Promise<void> {
     if (this.failSave) throw this.failSave;
+    this.saves += 1;
     this.saved = structuredClone(state);
   }
 }

@@ -26,6 +26,18 @@ describe('WatchList', () => {
     assert.deepEqual(await list.setThreshold(5), { monitored: ['a'], threshold: 5 });
   });
 
+  it('writes a change only when it differs from what it last wrote: a flood of the same threshold is one fsync, not one each', async () => {
+    const store = new MemoryStore();
+    const list = new WatchList(store, { monitored: ['a'], threshold: 60 });
+    await list.setThreshold(60);
+    assert.equal(store.saves, 1, 'the first change is written, whatever the start-up state came from');
+    await Promise.all(Array.from({ length: 100 }, () => list.setThreshold(60)));
+    assert.equal(store.saves, 1);
+    await list.setThreshold(61);
+    await list.setThreshold(60);
+    assert.equal(store.saves, 3);
+  });
+
   it('hands out copies: a caller cannot change the list behind its back', () => {
     const list = new WatchList(new MemoryStore(), { monitored: ['a'], threshold: 60 });
     list.snapshot.monitored.push('x');
