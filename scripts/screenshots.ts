@@ -1,5 +1,5 @@
 /**
- * `npm run screenshots`: the README's two pictures of the dashboard, taken in headless Chromium
+ * `npm run screenshots`: the two pictures of the dashboard in README.md and docs/dashboard.md, taken in headless Chromium
  * from a running stack (CONTROL_URL, default http://localhost:8080; let it run a few minutes
  * under chaos first): docs/screenshots/fleet.png and container.png (the container with the most
  * restarts, over the last 15 minutes).

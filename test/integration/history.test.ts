@@ -88,8 +88,8 @@ it('without PROMETHEUS_URL, GET /history is a 503 that says how to enable it', a
   }
 });
 
-it("the README's PromQL queries run on Prometheus and find the agent's series", async () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+it("the documented PromQL queries (docs/measurements.md) run on Prometheus and find the agent's series", async () => {
+  const readme = readFileSync(new URL('../../docs/measurements.md', import.meta.url), 'utf8');
   const block = /```promql\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
   const queries = block.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
   assert.equal(queries.length, 3, block);
