@@ -631,6 +631,16 @@ export interface components {
         };
     };
     responses: {
+        /** @description `unauthorized`: only when control runs with `API_READ_TOKEN`, and the call has no `Authorization: Bearer <API_READ_TOKEN or API_TOKEN>`. Without it, reads need no token. */
+        ReadUnauthorized: {
+            headers: {
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description `unsupported_media_type`: a body sent with a Content-Type other than application/json. Nothing changed. */
         UnsupportedMediaType: {
             headers: {
@@ -754,6 +764,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
             /** @description `unknown_host`: the `host` query names no host with a live agent; the message lists the live ones. (While control is not connected to RabbitMQ, no agent could be asked: 503 `bus_unavailable` instead.) */
             404: {
                 headers: {
@@ -872,6 +883,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["BusUnavailable"];
             504: components["responses"]["NotConfirmed"];
@@ -1052,6 +1064,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
         };
     };
     getHealth: {
@@ -1126,6 +1139,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
             /** @description `prometheus_failed`: Prometheus did not answer or refused the query; `message` says what it said. */
             502: {
                 headers: {
@@ -1183,6 +1197,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
             503: components["responses"]["BusUnavailable"];
         };
     };
@@ -1214,6 +1229,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
         };
     };
     getScorecard: {
@@ -1239,6 +1255,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
             503: components["responses"]["BusUnavailable"];
         };
     };
@@ -1261,6 +1278,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
         };
     };
 }

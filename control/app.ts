@@ -42,7 +42,7 @@ const sendError = (res: Response, status: number, body: ErrorBody): void => {
   res.status(status).json(body);
 };
 
-export async function createApp(service: ControlService, options: { apiToken: string | undefined; metrics?: ControlMetrics }): Promise<express.Express> {
+export async function createApp(service: ControlService, options: { apiToken: string | undefined; apiReadToken?: string | undefined; metrics?: ControlMetrics }): Promise<express.Express> {
   const specText = readFileSync(specPath, 'utf8');
   const definition = parse(specText) as Document;
   const api = new OpenAPIBackend({
@@ -163,6 +163,15 @@ export async function createApp(service: ControlService, options: { apiToken: st
     // Node keeps the first of two Authorization headers and drops the rest: which one counts must not be a guess.
     if (req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i]?.toLowerCase() === 'authorization').length > 1) {
       return sendError(res, 400, { error: 'invalid_request', message: 'Authorization: must be sent once', details: [{ field: 'Authorization', rule: 'must be sent once' }] });
+    }
+    // With API_READ_TOKEN, the API's reads need a token too (either token); /health stays open for health checkers, the page and its files for the browser.
+    const readToken = options.apiReadToken;
+    if (readToken && (req.method === 'GET' || req.method === 'HEAD') && routes.isRead(req.path) && req.path !== '/health') {
+      const header = req.headers['authorization'];
+      if (!hasToken(header, readToken) && !(options.apiToken && hasToken(header, options.apiToken))) {
+        res.set('WWW-Authenticate', 'Bearer');
+        return sendError(res, 401, { error: 'unauthorized', message: 'this control needs a token for reads too (API_READ_TOKEN): send the header Authorization: Bearer <API_READ_TOKEN or API_TOKEN>' });
+      }
     }
     // One spelling per path: /hosts/ is not /hosts (only / and Swagger UI's /docs/ end in a slash).
     if (req.path.length > 1 && req.path.endsWith('/') && req.path !== '/docs/') {

@@ -14,6 +14,8 @@ export interface ControlConfig {
   gatherTimeoutMs: number;
   hostTimeoutMs: number;
   apiToken: string | undefined;
+  /** When set, reads need a token too: this one, or API_TOKEN (which also allows changes). */
+  apiReadToken: string | undefined;
   /** Prometheus, for GET /history; undefined: not available. */
   prometheusUrl: string | undefined;
   /** How long the events stream keeps events, as RabbitMQ writes it (7D) and in ms. */
@@ -41,6 +43,7 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
     gatherTimeoutMs: read.integer('GATHER_TIMEOUT_MS', 4000, 100, 60_000),
     hostTimeoutMs: read.integer('HOST_TIMEOUT_MS', 6000, 1000, 600_000),
     apiToken: read.optional('API_TOKEN'),
+    apiReadToken: read.optional('API_READ_TOKEN'),
     prometheusUrl: read.optional('PROMETHEUS_URL'),
     eventsMaxAge: read.string('EVENTS_MAX_AGE', '7D'),
     eventsMaxAgeMs: 0,
@@ -51,6 +54,7 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
   };
   if (config.prometheusUrl !== undefined) read.check('PROMETHEUS_URL', /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(config.prometheusUrl), 'must be an http:// or https:// URL');
   const age = /^([1-9][0-9]{0,5})([YMDhms])$/.exec(config.eventsMaxAge);
+  read.check('API_READ_TOKEN', config.apiReadToken === undefined || config.apiToken !== undefined, 'needs API_TOKEN set too (reads closed while changes are open would be backwards)');
   read.check('EVENTS_MEMORY_LIMIT', env['EVENTS_MEMORY_LIMIT'] === undefined, 'is no longer read (it counted events, and one event can be large): set EVENTS_MEMORY_MB, the megabytes of events held');
   read.check('EVENTS_MAX_AGE', age !== null, 'must be a number and a unit as RabbitMQ takes it: Y, M, D, h, m or s (e.g. 7D, 12h)');
   config.eventsMaxAgeMs = age ? Number(age[1]) * (AGE_UNIT_MS[age[2] ?? 'D'] ?? 0) : 0;

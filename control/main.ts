@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   bus.start();
   const service = new ControlService(bus, registry, config.gatherTimeoutMs, config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null, bus);
   const notifications = notifyFromEvents(config, events, registry, logger);
-  const app = await createApp(service, { apiToken: config.apiToken, metrics: controlMetrics(() => registry.list(), bus) });
+  const app = await createApp(service, { apiToken: config.apiToken, apiReadToken: config.apiReadToken, metrics: controlMetrics(() => registry.list(), bus) });
   const server = app.listen(config.port, config.listenAddress);
   server.on('clientError', answerClientError);
   server.on('error', (error) => {
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     const { port } = server.address() as AddressInfo;
     const any = config.listenAddress === '0.0.0.0' || config.listenAddress === '::';
     const base = `http://${any ? 'localhost' : config.listenAddress.includes(':') ? `[${config.listenAddress}]` : config.listenAddress}:${port}`;
-    logger.info(`control listening on ${base} (${any ? 'every interface' : 'this address only: LISTEN_ADDRESS'}; Swagger UI: ${base}/docs/), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? ', API token required for changes' : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`, { kind: 'control', port });
+    logger.info(`control listening on ${base} (${any ? 'every interface' : 'this address only: LISTEN_ADDRESS'}; Swagger UI: ${base}/docs/), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? `, API token required for changes${config.apiReadToken ? ' and reads' : ''}` : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`, { kind: 'control', port });
     if (!config.apiToken) logger.warn(`API_TOKEN is not set: anyone who can reach port ${port} may change thresholds, monitoring and policies (npm start makes one)`, { kind: 'control' });
   });
 

@@ -39,6 +39,11 @@ export class SpecRoutes {
     });
   }
 
+  /** Whether a GET of this path is one of the API's operations (not the page, Swagger UI or an unknown path). */
+  isRead(path: string): boolean {
+    return this.operation('GET', path) !== undefined;
+  }
+
   /** Whether the operation at this method and path has a request body (a JSON one, in this API). */
   takesBody(method: string, path: string): boolean {
     return this.operation(method, path)?.takesBody ?? false;

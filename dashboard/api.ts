@@ -1,6 +1,7 @@
 /**
- * Control's REST API as the page uses it: the same calls as curl and Swagger UI. Changes carry the
- * bearer token when one was given; a 401 asks the user for it once, then the call is tried again.
+ * Control's REST API as the page uses it: the same calls as curl and Swagger UI. Every call carries
+ * the bearer token when one was given (changes need it with API_TOKEN, reads too with
+ * API_READ_TOKEN); a 401 asks the user for it once, then the call is tried again.
  */
 import type { Container, Event, Host } from './model.js';
 import type { components } from '../control/api.generated.js';
@@ -34,7 +35,7 @@ async function call<T>(method: string, path: string, body?: unknown, retried = f
     // A request that never answers must not hold the page's refresh forever (seen in Chromium right after control started).
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     method,
-    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token && method !== 'GET' ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...authorization(token) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const parsed = (await response.json().catch(() => undefined)) as T | ErrorBody | undefined;
@@ -43,11 +44,21 @@ async function call<T>(method: string, path: string, body?: unknown, retried = f
   return { status: response.status, body: parsed as T, headers: response.headers };
 }
 
+const authorization = (token: string | null): Record<string, string> => (token ? { Authorization: `Bearer ${token}` } : {});
+
+/** One dialog at a time, however many calls were refused at once. */
+let asking: Promise<boolean> | null = null;
+
 /** Asks for the API token in a dialog; false when the user cancels. */
 function askForToken(): Promise<boolean> {
+  asking ??= ask().finally(() => (asking = null));
+  return asking;
+}
+
+function ask(): Promise<boolean> {
   return new Promise((resolve) => {
     const dialog = document.createElement('dialog');
-    dialog.innerHTML = `<form method="dialog"><h2>API token</h2><p>This control needs a token for changes (<code>API_TOKEN</code>).</p>
+    dialog.innerHTML = `<form method="dialog"><h2>API token</h2><p>This control needs a token (<code>API_TOKEN</code> for changes; <code>API_READ_TOKEN</code> or <code>API_TOKEN</code> to read, when it runs with a read token).</p>
       <label>Token <input name="token" type="password" autocomplete="off" required></label>
       <menu><button value="cancel" formnovalidate>Cancel</button><button value="ok">Use it</button></menu></form>`;
     document.body.append(dialog);
@@ -80,12 +91,38 @@ export const api = {
   monitor: (host: string, name: string, monitored: boolean) => call<Container>(monitored ? 'POST' : 'DELETE', `containers/${encodeURIComponent(host)}/${encodeURIComponent(name)}`),
 };
 
-/** New events as they happen (Server-Sent Events); reconnects by itself. */
+/**
+ * New events as they happen (Server-Sent Events), read with fetch so that the token goes along
+ * (EventSource cannot send a header); reconnects by itself after 2 s, and asks for the token on a 401.
+ */
 export function liveEvents(onEvent: (event: Event) => void, onState: (open: boolean) => void): () => void {
-  const source = new EventSource('events/live');
-  const handle = (message: MessageEvent<string>): void => onEvent(JSON.parse(message.data) as Event);
-  for (const type of ['heal', 'backoff', 'verdict', 'death', 'command', 'fault', 'label', 'host-network', 'host-budget']) source.addEventListener(type, handle);
-  source.onopen = () => onState(true);
-  source.onerror = () => onState(false);
-  return () => source.close();
+  const controller = new AbortController();
+  const connect = async (): Promise<void> => {
+    try {
+      const response = await fetch('events/live', { signal: controller.signal, headers: { Accept: 'text/event-stream', ...authorization(sessionStorage.getItem(TOKEN_KEY)) } });
+      if (response.status === 401 && (await askForToken())) return void connect();
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+      onState(true);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        const messages = buffer.split('\n\n');
+        buffer = messages.pop() ?? '';
+        for (const message of messages) {
+          const data = message.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+          if (data) onEvent(JSON.parse(data) as Event);
+        }
+      }
+      throw new Error('the stream ended');
+    } catch {
+      if (controller.signal.aborted) return;
+      onState(false);
+      setTimeout(() => void connect(), 2000);
+    }
+  };
+  void connect();
+  return () => controller.abort();
 }

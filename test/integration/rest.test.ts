@@ -344,3 +344,26 @@ describe('exposure (issue 26 #7)', () => {
     assert.equal((await http('GET', `${control.url}/hosts`)).status, 200, 'and loopback answers');
   });
 });
+
+describe('reads behind a token (API_READ_TOKEN, issue 26 #7)', () => {
+  it('with API_READ_TOKEN, every read needs either token; /health, the page and Swagger UI stay open; the read token changes nothing', async () => {
+    const READ = 'read-only-token';
+    const closed = await startControl({ API_TOKEN: TOKEN, API_READ_TOKEN: READ, GATHER_TIMEOUT_MS: '1500' });
+    try {
+      for (const path of ['/containers', '/hosts', '/events', '/scorecard', `/containers/${host}/${target}/policy`, '/metrics', '/history?metric=loss']) {
+        const anonymous = await http<ErrorBody>('GET', `${closed.url}${path}`);
+        assert.equal(anonymous.status, 401, `${path} without a token`);
+        assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer');
+        assert.match(anonymous.body.message, /API_READ_TOKEN/);
+        for (const token of [READ, TOKEN]) assert.notEqual((await http('GET', `${closed.url}${path}`, { headers: { Authorization: `Bearer ${token}` } })).status, 401, `${path} with a token`);
+      }
+      assert.equal((await http('HEAD', `${closed.url}/events/live`)).status, 401);
+      assert.equal((await http('GET', `${closed.url}/health`)).status === 401, false, '/health stays open for health checkers');
+      assert.equal((await fetch(`${closed.url}/docs/`)).status, 200);
+      const put = await http<ErrorBody>('PUT', `${closed.url}/threshold`, { body: '33', headers: { Authorization: `Bearer ${READ}` } });
+      assert.equal(put.status, 401, 'the read token does not change anything');
+    } finally {
+      await closed.stop();
+    }
+  });
+});

@@ -64,6 +64,12 @@ describe('listen addresses: loopback unless told (issue 26 #7)', () => {
     assert.throws(() => readControlConfig({ LISTEN_ADDRESS: 'localhost:8080' }), /LISTEN_ADDRESS.*must be an IP address to listen on/);
   });
 
+  it('control refuses API_READ_TOKEN without API_TOKEN (reads closed, changes open)', async () => {
+    const { readControlConfig } = await import('../../control/config.js');
+    assert.throws(() => readControlConfig({ API_READ_TOKEN: 'r' }), /API_READ_TOKEN="\*\*\*" needs API_TOKEN set too/);
+    assert.equal(readControlConfig({ API_READ_TOKEN: 'r', API_TOKEN: 'w' }).apiReadToken, 'r');
+  });
+
   it('control refuses EVENTS_MEMORY_LIMIT (a count), naming what replaced it', async () => {
     const { readControlConfig } = await import('../../control/config.js');
     assert.throws(() => readControlConfig({ EVENTS_MEMORY_LIMIT: '1000' }), /EVENTS_MEMORY_LIMIT.*set EVENTS_MEMORY_MB/);
