@@ -76,6 +76,7 @@ export class FleetView {
         el('span', {}, `threshold ${h.threshold ?? '–'} %`),
         el('span', {}, `${h.running}/${h.containers} running, ${h.monitored ?? 0} monitored`),
         h.inBackoff > 0 ? el('span', { class: 'backoff' }, `${h.inBackoff} in backoff`) : null,
+        h.dryRun ? el('span', { class: 'observe-only', title: 'Observe only (PUT /dry-run or DRY_RUN): the agent says what it would do and does none of it' }, 'observe only') : null,
       ));
     this.hostList.replaceChildren(...items);
   }
@@ -94,6 +95,7 @@ export class FleetView {
     const now = Date.now();
     const shown = visibleContainers(this.containers, this.query);
     const silent = new Set(this.hosts.filter((h) => !h.live).map((h) => h.hostname));
+    const observing = new Set(this.hosts.filter((h) => h.dryRun).map((h) => h.hostname));
     const keep = new Set(shown.map(keyOf));
     for (const [key, parts] of this.rows) if (!keep.has(key)) {
       parts.row.remove();
@@ -107,7 +109,7 @@ export class FleetView {
         parts = this.newRow(c);
         this.rows.set(key, parts);
       }
-      fillRow(parts, c, now, silent.has(c.hostname));
+      fillRow(parts, c, now, silent.has(c.hostname), observing.has(c.hostname));
       const row = parts.row;
       const expected: Element | null = previous ? previous.nextElementSibling : this.tbody.firstElementChild;
       if (expected !== row) {
@@ -161,7 +163,7 @@ interface RowParts {
   button: HTMLButtonElement;
 }
 
-function fillRow({ row, cells, link, button }: RowParts, c: Container, now: number, hostSilent: boolean): void {
+function fillRow({ row, cells, link, button }: RowParts, c: Container, now: number, hostSilent: boolean, observeOnly: boolean): void {
   const backoff = inBackoff(c, now);
   setText(cells.hostname, c.hostname);
   setText(link, c.name);
@@ -183,6 +185,8 @@ function fillRow({ row, cells, link, button }: RowParts, c: Container, now: numb
     button.textContent = action;
     button.setAttribute('aria-label', `${action} ${c.name} on ${c.hostname}`);
   }
-  const classes = `status-${c.status}${c.monitored ? ' monitored' : ''}${backoff ? ' in-backoff' : ''}${hostSilent ? ' host-silent' : ''}${(c.lossPercent ?? 0) > 0 ? ' lossy' : ''}`;
+  const observing = observeOnly ? 'observe only: the agent of this host heals nothing, it only says what it would do' : '';
+  if (cells.hostname.title !== observing) cells.hostname.title = observing;
+  const classes = `status-${c.status}${c.monitored ? ' monitored' : ''}${backoff ? ' in-backoff' : ''}${hostSilent ? ' host-silent' : ''}${observeOnly ? ' observe-only' : ''}${(c.lossPercent ?? 0) > 0 ? ' lossy' : ''}`;
   if (row.className !== classes) row.className = classes;
 }
