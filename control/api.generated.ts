@@ -233,8 +233,9 @@ export interface paths {
          * What happened, newest first, from the events stream
          * @description Heals, held-back heals (backoff), verdict changes (ok to lossy and back), deaths of
          *     monitored containers, applied commands and the antagonist's faults, as kept in RabbitMQ's
-         *     stream `watchdog.events.stream` (7 days by default). Newest first; when more match than
-         *     `limit`, `next` is the cursor for the following page (`before=<next>`). Just after control
+         *     stream `watchdog.events.stream` (7 days by default). Newest first; a page holds at most
+         *     `limit` events and about 1 MB of them (at least one); when more match, `next` is the
+         *     cursor for the following page (`before=<next>`). Just after control
          *     starts, the call waits (up to 5 s) until control has read the stream to its end.
          */
         get: operations["listEvents"];

@@ -14,6 +14,8 @@ export type EventFilter = Pick<EventQuery, 'host' | 'container' | 'type'>;
 export type EventPage = components['schemas']['EventPage'];
 
 export const DEFAULT_LIMIT = 100;
+/** A page holds at most this many bytes of events (as encoded on the bus), however large its limit: at least one event. */
+export const PAGE_BYTES = 1024 * 1024;
 
 export function toStored(id: number, event: Event): StoredEvent {
   const { kind: _kind, ...rest } = event;
@@ -92,16 +94,18 @@ export class EventLog {
     const until = query.until === undefined ? Infinity : Date.parse(query.until);
     const before = query.before === undefined ? Infinity : Number(query.before);
     const page: StoredEvent[] = [];
+    let bytes = 0;
     let more = false;
     for (let i = this.events.length - 1; i >= 0; i--) {
       const e = this.events[i];
       if (!e || e.offset >= before) continue;
       if (e.at < since || e.at > until || !matches(e.event, query)) continue;
-      if (page.length === limit) {
+      if (page.length === limit || (page.length > 0 && bytes + e.bytes > PAGE_BYTES)) {
         more = true;
         break;
       }
       page.push(e.event);
+      bytes += e.bytes;
     }
     const last = page.at(-1);
     return { events: page, ...(more && last ? { next: last.id } : {}) };

@@ -55,6 +55,15 @@ describe('EventLog', () => {
     assert.deepEqual(log.query({ limit: 1, before: '8' }).events.map((e) => e.id), ['7'], 'paging still works');
   });
 
+  it('ends a page at about a megabyte of events, however large its limit, with a cursor to the rest', () => {
+    const log = new EventLog(DAY, 64 * 1024 * 1024);
+    for (let i = 0; i < 10; i++) log.append(i, event(i, 'heal'), 0, 250 * 1024);
+    const first = log.query({ limit: 1000 });
+    assert.equal(first.events.length, 4, '4 x 250 KiB fit in 1 MiB');
+    assert.equal(first.next, '6');
+    assert.equal(log.query({ limit: 1000, before: first.next ?? '' }).events.length, 4);
+  });
+
   it('pushes new matching events to subscribers until they leave', () => {
     const log = new EventLog(DAY, 100 * 300);
     const seen: string[] = [];
