@@ -1027,7 +1027,7 @@ export const busSchemas: Record<string, object> = {
 
 /** Every channel's address: exchange and queue names ({hostname} is a parameter). */
 export const channelAddresses = {
-  "commands": "watchdog.commands",
+  "commands": "watchdog.commands.topic",
   "agentQueue": "watchdog.agent.{hostname}.commands",
   "agentQueries": "watchdog.agent.{hostname}.queries",
   "replies": "watchdog.replies",

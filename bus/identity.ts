@@ -8,6 +8,8 @@
  * control's user, control accepts a host's heartbeats and replies only from that host's user. No I/O.
  */
 
+import { COMMANDS_EXCHANGE } from './topology.js';
+
 export const CONTROL_USER = 'control';
 export const ANTAGONIST_USER = 'antagonist';
 /** The broker user that speaks for one agent host. */
@@ -34,7 +36,7 @@ const NOTHING = '^$';
 /** Control: declares the topology and its own server-named queues, publishes commands (and its stream marker). */
 export const CONTROL_PERMISSIONS: Permissions = {
   configure: '^(watchdog\\..*|amq\\.gen-.*)$',
-  write: '^(watchdog\\.commands|watchdog\\.events|watchdog\\.events\\.stream|amq\\.gen-.*)$',
+  write: `^(${escape(COMMANDS_EXCHANGE)}|watchdog\\.events|watchdog\\.events\\.stream|amq\\.gen-.*)$`,
   read: '^(watchdog\\.(heartbeats|events|events\\.stream|replies)|amq\\.gen-.*)$',
 };
 
@@ -44,8 +46,21 @@ export function agentPermissions(hostname: string): Permissions {
   return {
     configure: `^${own}(\\.commands|\\.queries)?$`,
     write: `^(${own}\\.(commands|queries)|watchdog\\.(replies|heartbeats|events))$`,
-    read: `^(${own}\\.(commands|queries)|watchdog\\.commands)$`,
+    read: `^(${own}\\.(commands|queries)|${escape(COMMANDS_EXCHANGE)})$`,
   };
+}
+
+/** RabbitMQ topic permissions: on one topic exchange, the routing keys a user may publish with (write) and bind with (read). */
+export interface TopicPermissions {
+  exchange: string;
+  write: string;
+  read: string;
+}
+
+/** One agent may bind only its own keys on the commands exchange (all, host.<it>, query.all, query.host.<it>), and publish none. */
+export function agentTopicPermissions(hostname: string): TopicPermissions {
+  const host = escape(hostname);
+  return { exchange: COMMANDS_EXCHANGE, write: NOTHING, read: `^(all|host\\.${host}|query\\.all|query\\.host\\.${host})$` };
 }
 
 /** The antagonist tells each fault to the events exchange, nothing else. */

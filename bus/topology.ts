@@ -2,7 +2,7 @@
 import type { Channel } from 'amqplib';
 import { channelAddresses } from './contract.generated.js';
 
-/** Commands from control to agents (direct exchange, durable). */
+/** Commands from control to agents (topic exchange, durable: topic permissions keep each agent to its own routing keys). */
 export const COMMANDS_EXCHANGE = channelAddresses.commands;
 /** Agents' heartbeats to every control replica (fanout exchange, durable). */
 export const HEARTBEATS_EXCHANGE = channelAddresses.heartbeats;
@@ -54,7 +54,7 @@ export const HEARTBEAT_INTERVAL_MS = 2000;
  * (the stack's and the lab's) hold them, so agents, which may not configure exchanges, find them.
  */
 export async function declareExchanges(channel: Channel): Promise<void> {
-  await channel.assertExchange(COMMANDS_EXCHANGE, 'direct', { durable: true });
+  await channel.assertExchange(COMMANDS_EXCHANGE, 'topic', { durable: true });
   await channel.assertExchange(REPLIES_EXCHANGE, 'direct', { durable: true });
   await channel.assertExchange(HEARTBEATS_EXCHANGE, 'fanout', { durable: true });
   await channel.assertExchange(EVENTS_EXCHANGE, 'fanout', { durable: true });

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { agentPermissions, agentUser } from '../bus/identity.js';
+import { agentPermissions, agentTopicPermissions, agentUser } from '../bus/identity.js';
 
 export const BROKER_SECRETS = '/var/lib/watchdog-lab/broker';
 const MANAGEMENT = 'http://127.0.0.1:15672/api';
@@ -28,6 +28,7 @@ export function agentBrokerUrl(hostname: string, port = 5672): string {
     const calls = [
       ['PUT', `/users/${encodeURIComponent(agentUser(hostname))}`, { password: agentPassword(hostname), tags: '' }],
       ['PUT', `/permissions/%2F/${encodeURIComponent(agentUser(hostname))}`, agentPermissions(hostname)],
+      ['PUT', `/topic-permissions/%2F/${encodeURIComponent(agentUser(hostname))}`, agentTopicPermissions(hostname)],
     ];
     management(calls);
     made.add(hostname);

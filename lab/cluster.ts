@@ -7,7 +7,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
-import { agentPermissions, agentUser } from '../bus/identity.js';
+import { agentPermissions, agentTopicPermissions, agentUser } from '../bus/identity.js';
 import { agentQueue } from '../bus/topology.js';
 import { agentBrokerUrl, brokerUrl } from './broker-users.js';
 
@@ -40,6 +40,8 @@ export function clusterAgentUrl(host: string, ports: readonly number[] = CLUSTER
     }
     const p = agentPermissions(host);
     ctl('set_permissions', agentUser(host), p.configure, p.write, p.read);
+    const t = agentTopicPermissions(host);
+    ctl('set_topic_permissions', agentUser(host), t.exchange, t.write, t.read);
     made.add(host);
   }
   return urls.join(',');

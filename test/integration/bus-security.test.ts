@@ -61,7 +61,7 @@ describe('the broker refuses what a login may not do', () => {
   it('an agent\'s login cannot publish a command, through the commands exchange or straight into a queue', async () => {
     const unmonitor = encode({ kind: 'actives', hostname: host, name, monitored: false });
     const viaExchange = await publishAs(agentBrokerUrl(intruder), COMMANDS_EXCHANGE, toHost(host), unmonitor, { userId: agentUser(intruder) });
-    assert.match(viaExchange, /ACCESS_REFUSED - access to exchange 'watchdog.commands' in vhost '\/' refused for user 'agent-intruder-/);
+    assert.match(viaExchange, /ACCESS_REFUSED - access to exchange 'watchdog.commands.topic' in vhost '\/' refused for user 'agent-intruder-/);
     const intoQueue = await publishAs(agentBrokerUrl(intruder), '', agentQueue(host), unmonitor, { userId: agentUser(intruder) });
     assert.match(intoQueue, /ACCESS_REFUSED - access to exchange 'amq.default' in vhost '\/' refused for user 'agent-intruder-/);
     const consume = await withChannel(async (channel) => {
@@ -72,6 +72,29 @@ describe('the broker refuses what a login may not do', () => {
     const impersonate = await publishAs(agentBrokerUrl(intruder), HEARTBEATS_EXCHANGE, '', encode({ kind: 'heartbeat', hostname: host, sentAt: new Date().toISOString(), threshold: 1, monitored: 0, leaving: true }), { userId: agentUser(host) });
     assert.match(impersonate, /PRECONDITION_FAILED - user_id property set to 'agent-sec-[0-9a-f]+' but authenticated user was 'agent-intruder-[0-9a-f]+'/);
     assert.equal(await monitored(), true);
+  });
+});
+
+describe('an agent\'s login reads only its own commands (topic permissions, issue 26 #4)', () => {
+  it('binding its own queue to another host\'s routing key (or a wildcard) is refused; its own keys are allowed', async () => {
+    const bind = async (key: string): Promise<string> => {
+      const connection = await amqp.connect(agentBrokerUrl(intruder));
+      connection.on('error', () => undefined);
+      try {
+        const channel = await connection.createChannel();
+        channel.on('error', () => undefined);
+        const queue = agentQueue(intruder);
+        await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-expires': 7 * 24 * 3600 * 1000, 'x-max-length': 1000 } });
+        await channel.bindQueue(queue, COMMANDS_EXCHANGE, key);
+        return 'bound';
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        await connection.close().catch(() => undefined);
+      }
+    };
+    assert.equal(await bind(toHost(intruder)), 'bound', 'its own key');
+    for (const key of [toHost(host), 'host.#', '#']) assert.match(await bind(key), /ACCESS_REFUSED - access to topic '.*' in exchange 'watchdog.commands.topic' in vhost '\/' refused for user 'agent-intruder-/, key);
   });
 });
 
