@@ -176,7 +176,8 @@ function fillRow({ row, cells, link, button }: RowParts, c: Container, now: numb
   setText(cells.cpuPercent, formatNumber(c.cpuPercent, ' %'));
   setText(cells.memoryBytes, formatBytes(c.memoryBytes));
   setText(cells.restarts, c.restarts === undefined ? '–' : String(c.restarts));
-  setText(cells.backoffUntil, backoff ? `until ${new Date(c.backoffUntil ?? '').toLocaleTimeString()}` : '');
+  // The column of heals held back: a backoff's end, or the host's observe-only mode (it heals nothing).
+  setText(cells.backoffUntil, backoff ? `until ${new Date(c.backoffUntil ?? '').toLocaleTimeString()}` : observeOnly ? 'observe only' : '');
   const lastHeal = c.lastHeal ? `${c.lastHeal.action} ${formatAgo(c.lastHeal.at, now)}: ${c.lastHeal.reason}` : '';
   setText(cells.lastHeal, lastHeal);
   if (cells.lastHeal.title !== lastHeal) cells.lastHeal.title = lastHeal; // the whole text where the column cuts it
@@ -186,7 +187,7 @@ function fillRow({ row, cells, link, button }: RowParts, c: Container, now: numb
     button.setAttribute('aria-label', `${action} ${c.name} on ${c.hostname}`);
   }
   const observing = observeOnly ? 'observe only: the agent of this host heals nothing, it only says what it would do' : '';
-  if (cells.hostname.title !== observing) cells.hostname.title = observing;
+  if (cells.backoffUntil.title !== observing) cells.backoffUntil.title = observing;
   const classes = `status-${c.status}${c.monitored ? ' monitored' : ''}${backoff ? ' in-backoff' : ''}${hostSilent ? ' host-silent' : ''}${observeOnly ? ' observe-only' : ''}${(c.lossPercent ?? 0) > 0 ? ' lossy' : ''}`;
   if (row.className !== classes) row.className = classes;
 }

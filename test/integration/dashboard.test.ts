@@ -180,6 +180,44 @@ it('with API_TOKEN, asks for the token once and sends it with every change', asy
   }
 });
 
+it('with API_READ_TOKEN, asks for the token once, then lists, updates live and changes with it', async () => {
+  const closed = await startControl({ API_TOKEN: 'w-token', API_READ_TOKEN: 'r-token', PROMETHEUS_URL: prometheus.url });
+  const tab = await browser.newPage();
+  try {
+    await waitFor('the closed control to list the container', async () => {
+      const list = await http<{ hostname: string; name: string }[]>('GET', `${closed.url}/containers`, { headers: { Authorization: 'Bearer w-token' } }).catch(() => null);
+      return list?.status === 200 && list.body.some((c) => c.hostname === one.hostname && c.name === one.target);
+    }, 20_000, 200);
+    await tab.goto(closed.url);
+    const dialog = tab.locator('dialog[open]');
+    await dialog.waitFor({ timeout: 10_000 });
+    await dialog.locator('input[name="token"]').fill('w-token');
+    await dialog.getByRole('button', { name: 'Use it' }).click();
+    await tab.locator(`[role="row"][data-key="${one.hostname}/${one.target}"]`).waitFor({ timeout: 15_000 });
+    await tab.locator('.live.on').waitFor({ timeout: 10_000 }); // the live events stream, with the token
+    assert.equal(await tab.locator('dialog').count(), 0, 'asked only once');
+    await tab.screenshot({ path: `${shots}read-token.png` });
+  } finally {
+    await tab.close();
+    await closed.stop();
+  }
+});
+
+it('marks an observe-only host on its card and on its rows', async () => {
+  await page.goto(control.url);
+  const on = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: true, hostname: one.hostname }) });
+  assert.deepEqual(on.body.confirmed, [one.hostname]);
+  try {
+    await page.locator(`li.host[data-host="${one.hostname}"] .observe-only`).waitFor({ timeout: 15_000 });
+    await row(one).and(page.locator('.observe-only')).waitFor({ timeout: 15_000 });
+    assert.equal(await row(one).locator('[data-col="backoffUntil"]').textContent(), 'observe only', 'said where held-back heals show');
+    assert.equal(await page.locator(`li.host[data-host="${two.hostname}"] .observe-only`).count(), 0, 'the other host is not');
+    await page.screenshot({ path: `${shots}observe-only.png` });
+  } finally {
+    await http('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: false, hostname: one.hostname }) });
+  }
+});
+
 it('marks a host whose agent went silent', async () => {
   await page.goto(control.url);
   agents[1]?.child.kill('SIGKILL');
