@@ -20,6 +20,7 @@ import { startControl, type ControlProcess } from '../../lab/control-process.js'
 import { createTarget, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { http, type HttpResult } from '../../lab/http.js';
 import { waitFor } from '../../lab/wait.js';
+import { seeded } from '../support/seeded.js';
 
 const TOKEN = `fuzz-${runId}`;
 const host = `fuzz-${runId}`;
@@ -56,18 +57,7 @@ const operations: Operation[] = Object.entries(spec.paths).flatMap(([path, item]
 const changes = operations.filter((o) => o.method !== 'GET');
 const reads = operations.filter((o) => o.method === 'GET');
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed with FUZZ_SEED. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = generator(SEED);
+const random = seeded(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const chance = (p: number): boolean => random() < p;
 const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));

@@ -5,18 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { freshTest, lossTestBounds, observe, wilson, type LossTestBounds } from '../../agent/loss-test.js';
+import { seeded } from '../support/seeded.js';
 
-/** mulberry32: a small seeded generator, so every run sees the same "random" losses. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RATE = 20;
 const bounds = lossTestBounds({ threshold: 60, delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: RATE });
