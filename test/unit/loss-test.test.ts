@@ -7,7 +7,6 @@ import { describe, it } from 'node:test';
 import { freshTest, lossTestBounds, observe, wilson, type LossTestBounds } from '../../agent/loss-test.js';
 import { seeded } from '../support/seeded.js';
 
-
 const RATE = 20;
 const bounds = lossTestBounds({ threshold: 60, delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: RATE });
 
