@@ -88,6 +88,23 @@ describe('a broker that hangs, then dies', () => {
   });
 });
 
+describe('a short reconnect (issue 26 #7)', () => {
+  it('calls go on as soon as control is connected again: the live hosts are still known', async () => {
+    await waitFor('the agent to be live', () => isLive(host), 20_000, 100);
+    const cutAt = Date.now();
+    proxy.cut();
+    proxy.resume();
+    await waitFor('control to reconnect', async () => (await http<{ bus: string }>('GET', `${control.url}/health`)).body.bus === 'connected', 20_000, 50);
+    const reconnectedMs = Date.now() - cutAt;
+    const put = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '45' });
+    console.log(`short reconnect: connected again after ${reconnectedMs} ms; the next PUT /threshold answered in ${Math.round(put.ms)} ms`);
+    assert.equal(put.status, 200);
+    assert.ok(put.body.confirmed.includes(host));
+    // Before, every reconnect made calls wait a heartbeat period and more (2.25 s) for a fresh picture.
+    assert.ok(put.ms < 1500, `answered in ${Math.round(put.ms)} ms, not after a wait for heartbeats`);
+  });
+});
+
 describe('a command delivered twice', () => {
   it('is applied once and answered both times', async () => {
     const command = Buffer.from('{"kind":"threshold","threshold":44}');
