@@ -8,7 +8,7 @@
  * control's user, control accepts a host's heartbeats and replies only from that host's user. No I/O.
  */
 
-import { COMMANDS_EXCHANGE } from './topology.js';
+import { COMMANDS_EXCHANGE, QUERY_ALL, TO_ALL, queryHost, toHost } from './topology.js';
 
 export const CONTROL_USER = 'control';
 export const ANTAGONIST_USER = 'antagonist';
@@ -59,8 +59,8 @@ export interface TopicPermissions {
 
 /** One agent may bind only its own keys on the commands exchange (all, host.<it>, query.all, query.host.<it>), and publish none. */
 export function agentTopicPermissions(hostname: string): TopicPermissions {
-  const host = escape(hostname);
-  return { exchange: COMMANDS_EXCHANGE, write: NOTHING, read: `^(all|host\\.${host}|query\\.all|query\\.host\\.${host})$` };
+  const keys = [TO_ALL, toHost(hostname), QUERY_ALL, queryHost(hostname)].map(escape);
+  return { exchange: COMMANDS_EXCHANGE, write: NOTHING, read: `^(${keys.join('|')})$` };
 }
 
 /** The antagonist tells each fault to the events exchange, nothing else. */
