@@ -53,6 +53,8 @@ before(async () => {
     const listed = (await http<{ hostname: string; name: string }[]>('GET', `${control.url}/containers`)).body;
     return hosts.every((h) => listed.some((c) => c.hostname === h.hostname && c.name === h.target));
   }, 20_000, 200);
+  // And once it has read the events stream's history (GET /events answers then): a live event comes after it.
+  await http('GET', `${control.url}/events?limit=1`);
   page = browser.pages()[0] ?? (await browser.newPage());
   // ERR_NETWORK_CHANGED is Chromium aborting a request because an interface came or went: here the
   // browser shares the host's network with the containers the tests restart (each start adds a veth).

@@ -44,6 +44,9 @@ after(async () => {
 let killedAt = 0;
 
 it('GET /events/live pushes the heal of a killed container within 1 s of it', async () => {
+  // A control that just started first reads the stream's history (7 days of it on a lab that ran
+  // floods); a new event comes after that. GET /events answers once it has read to the end.
+  await events('limit=1');
   const abort = new AbortController();
   const response = await fetch(`${control.url}/events/live?host=${hostname}&type=heal`, { signal: abort.signal });
   assert.equal(response.status, 200);
@@ -92,7 +95,11 @@ it('the events survive a restart of control and of the agent', async () => {
   await control.stop();
   control = await startControl();
   agent = startAgent(agentEnv, agent.dir);
-  const after = await events(`container=${name}&type=heal,death`);
+  // GET /events waits at most 5 s for control to read the stream's history; on a lab with a long one, ask until it has.
+  const after = await waitFor('the events read again', async () => {
+    const found = await events(`container=${name}&type=heal,death`);
+    return found.length >= before.length ? found : undefined;
+  }, 30_000, 200);
   assert.deepEqual(after.slice(-before.length), before, 'the same events, the same ids');
 });
 
