@@ -50,6 +50,15 @@ export function agentPermissions(hostname: string): Permissions {
   };
 }
 
+/**
+ * Who may tell an event: the agent of the host it names, and the antagonist for a fault it
+ * injected. Null when `sender` may; else the rule, for the log.
+ */
+export function eventSenderProblem(sender: string, event: { type: string; host: string }): string | null {
+  if (sender === agentUser(event.host) || (sender === ANTAGONIST_USER && event.type === 'fault')) return null;
+  return `${event.type === 'fault' ? `only ${agentUser(event.host)} or ${ANTAGONIST_USER}` : `only ${agentUser(event.host)}`} speaks for that host`;
+}
+
 /** RabbitMQ topic permissions: on one topic exchange, the routing keys a user may publish with (write) and bind with (read). */
 export interface TopicPermissions {
   exchange: string;

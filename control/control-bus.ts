@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type BusLog, type Dial } from '../bus/connection.js';
 import { Complaints } from '../bus/complaints.js';
-import { ANTAGONIST_USER, agentUser } from '../bus/identity.js';
+import { agentUser, eventSenderProblem } from '../bus/identity.js';
 import { encode, parseEvent, parseHeartbeat, parseReply, type Command, type Reply } from '../bus/messages.js';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, QUERY_ALL, REPLIES_EXCHANGE, TO_ALL, declareEventStream, declareExchanges, queryHost, toHost } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
@@ -71,9 +71,9 @@ export class ControlBus implements CommandBus, EventSource {
     return this.connection.close();
   }
 
-  private complain(what: string, sender: unknown, line: string, fields: Record<string, unknown> = {}): void {
-    const told = this.complaints.note(`${what} ${String(sender ?? '')}`, line, this.clock.now());
-    if (told !== null) this.log.warn(told, { kind: 'bus', sender: String(sender ?? ''), ...fields });
+  private complain(what: string, sender: string, line: string, fields: Record<string, unknown> = {}): void {
+    const told = this.complaints.note(`${what} ${sender}`, line, this.clock.now());
+    if (told !== null) this.log.warn(told, { kind: 'bus', sender, ...fields });
   }
 
   private probe: { at: number; answer: Promise<boolean> } | null = null;
@@ -209,7 +209,7 @@ export class ControlBus implements CommandBus, EventSource {
     if (!message) return;
     const parsed = parseReply(message.content);
     if (!parsed.ok) {
-      this.complain('malformed reply', message.properties.userId, `dropped a malformed reply from broker user ${String(message.properties.userId ?? '(none)')}: ${parsed.reason}`);
+      this.complain('malformed reply', senderOf(message), `dropped a malformed reply from broker user ${senderOf(message) || '(none)'}: ${parsed.reason}`);
       return;
     }
     if (!this.fromHost(message, parsed.value.hostname, 'reply')) return;
@@ -234,16 +234,15 @@ export class ControlBus implements CommandBus, EventSource {
     }
     const offset = Number((message.properties.headers as Record<string, unknown> | undefined)?.['x-stream-offset']);
     const parsed = parseEvent(message.content);
-    const sender = String(message.properties.userId ?? '');
+    const sender = senderOf(message);
     if (!parsed.ok || !Number.isSafeInteger(offset)) {
       this.complain('malformed event', sender, `dropped a malformed event from broker user ${sender || '(none)'}: ${parsed.ok ? 'no stream offset' : parsed.reason}`);
       return;
     }
     const event = parsed.value;
-    // Believed only from the sender it names: an agent speaks for its own host, the antagonist only of the faults it injects.
-    if (sender !== agentUser(event.host) && !(sender === ANTAGONIST_USER && event.type === 'fault')) {
-      const rule = event.type === 'fault' ? `only ${agentUser(event.host)} or ${ANTAGONIST_USER}` : `only ${agentUser(event.host)}`;
-      this.complain('forged event', sender, `ignored a ${event.type} event for host ${event.host} from broker user ${sender || '(none)'}: ${rule} speaks for that host`, { hostname: event.host });
+    const forged = eventSenderProblem(sender, event);
+    if (forged) {
+      this.complain('forged event', sender, `ignored a ${event.type} event for host ${event.host} from broker user ${sender || '(none)'}: ${forged}`, { hostname: event.host });
       return;
     }
     this.events.append(offset, event, this.clock.now(), message.content.length);
@@ -253,7 +252,7 @@ export class ControlBus implements CommandBus, EventSource {
     if (!message) return;
     const parsed = parseHeartbeat(message.content);
     if (!parsed.ok) {
-      this.complain('malformed heartbeat', message.properties.userId, `dropped a malformed heartbeat from broker user ${String(message.properties.userId ?? '(none)')}: ${parsed.reason}`);
+      this.complain('malformed heartbeat', senderOf(message), `dropped a malformed heartbeat from broker user ${senderOf(message) || '(none)'}: ${parsed.reason}`);
       return;
     }
     if (!this.fromHost(message, parsed.value.hostname, 'heartbeat')) return;
@@ -262,11 +261,14 @@ export class ControlBus implements CommandBus, EventSource {
 
   /** True when the broker vouches that the message comes from the host's own user; else it is dropped (and said at a bounded rate per sender). */
   private fromHost(message: ConsumeMessage, hostname: string, what: string): boolean {
-    const sender = String(message.properties.userId ?? '');
+    const sender = senderOf(message);
     if (sender === agentUser(hostname)) return true;
     this.complain(`forged ${what}`, sender, `ignored a ${what} for host ${hostname} from broker user ${sender || '(none)'}: only ${agentUser(hostname)} speaks for that host`, { hostname });
     return false;
   }
 }
+
+/** The broker user RabbitMQ vouches sent the message (its user_id); '' when it names none. */
+const senderOf = (message: ConsumeMessage): string => String(message.properties.userId ?? '');
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { brokerDefinitions, deploymentUsers } from '../../bus/definitions.js';
-import { agentTopicPermissions } from '../../bus/identity.js';
+import { agentTopicPermissions, eventSenderProblem } from '../../bus/identity.js';
 import { COMMANDS_EXCHANGE, QUERY_ALL, TO_ALL, queryHost, toHost } from '../../bus/topology.js';
 
 describe('who may bind what on the commands exchange (issue 26 #4)', () => {
@@ -21,5 +21,15 @@ describe('who may bind what on the commands exchange (issue 26 #4)', () => {
     };
     assert.equal(defs.exchanges.find((e) => e.name === COMMANDS_EXCHANGE)?.type, 'topic');
     assert.deepEqual(defs.topic_permissions.map((p) => [p.user, p.exchange]), [['agent-h1', COMMANDS_EXCHANGE], ['agent-h2', COMMANDS_EXCHANGE]]);
+  });
+});
+
+describe('who may tell an event (issue 26 #4)', () => {
+  it('the agent of the host it names; the antagonist only for a fault; nobody else', () => {
+    assert.equal(eventSenderProblem('agent-h1', { type: 'heal', host: 'h1' }), null);
+    assert.equal(eventSenderProblem('antagonist', { type: 'fault', host: 'h1' }), null);
+    assert.equal(eventSenderProblem('agent-h2', { type: 'heal', host: 'h1' }), 'only agent-h1 speaks for that host');
+    assert.equal(eventSenderProblem('antagonist', { type: 'heal', host: 'h1' }), 'only agent-h1 speaks for that host');
+    assert.equal(eventSenderProblem('', { type: 'fault', host: 'h1' }), 'only agent-h1 or antagonist speaks for that host');
   });
 });
