@@ -100,6 +100,8 @@ export class ProbeLedger {
   private highestHeard = -1;
   /** Every target is settled up to this round: settleAll has nothing to do until a later round is heard. */
   private settledUpTo = -1;
+  /** The latest round fping printed a line for (reply or timeout, any address): it was sent. */
+  private highestSent = -1;
 
   constructor(
     targets: readonly string[],
@@ -116,6 +118,7 @@ export class ProbeLedger {
 
   /** A line from the process (read at `now`). Only replies matter: timeouts settle nothing. */
   record(line: LoopLine, now: number): void {
+    this.highestSent = Math.max(this.highestSent, line.round);
     if (line.lost) return;
     if (line.ip === this.canary) {
       this.heard.set(line.round, (line.at ?? now) - (line.rttMs ?? 0));
@@ -136,6 +139,20 @@ export class ProbeLedger {
     for (const ip of this.next.keys()) this.settle(ip, upTo, settled);
     for (const round of this.heard.keys()) if (round < upTo - 64) this.heard.delete(round);
     return settled;
+  }
+
+  /**
+   * The process is given up (deaf, or gone): every round it printed but never settled is a gap for
+   * each target, replies included (keeping only them would bias the tests).
+   */
+  abandon(): ProbeGap[] {
+    const gaps: ProbeGap[] = [];
+    for (const [ip, next] of this.next) {
+      if (this.highestSent >= next) gaps.push({ ip, probes: this.highestSent - next + 1 });
+      this.next.set(ip, this.highestSent + 1);
+      this.replies.get(ip)?.clear();
+    }
+    return gaps;
   }
 
   private settle(ip: string, upTo: number, into: Settled): void {
@@ -255,9 +272,12 @@ class FpingProcess {
     this.lines?.close();
   }
 
-  /** Ended other than by stop(): the pool is told, and starts its targets again. */
+  /** Ended other than by stop(): what it sent and could not settle is a gap; the pool starts its targets again. */
   private exited(message: string): void {
-    if (!this.stopped) this.onExit(message);
+    if (!this.stopped) {
+      for (const gap of this.ledger.abandon()) this.sink.gap?.(gap);
+      this.onExit(message);
+    }
     this.stop();
   }
 

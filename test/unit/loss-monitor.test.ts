@@ -225,6 +225,18 @@ describe('probe ledger', () => {
     assert.deepEqual(ledger.settleAll(), { outcomes: [], gaps: [] });
   });
 
+  it('counts every round a given-up process sent and never settled as a gap, replies included, once', () => {
+    const ledger = new ProbeLedger(['a', 'b'], 1, CANARY);
+    for (const round of [0, 1, 2]) ledger.record(reply(CANARY, round), 1000);
+    ledger.record(reply('a', 0), 1000);
+    assert.equal(ledger.settleAll().outcomes.length, 4, 'rounds 0-1 settled for both');
+    // Deaf from round 3: only timeout lines (and a stray reply) come until the process is given up.
+    for (let round = 3; round < 9; round++) ledger.record(timeout(CANARY, round), 1000);
+    ledger.record(reply('b', 4), 1000);
+    assert.deepEqual(ledger.abandon(), [{ ip: 'a', probes: 7 }, { ip: 'b', probes: 7 }], 'rounds 2-8 of each target');
+    assert.deepEqual(ledger.abandon(), [], 'each probe is counted once');
+  });
+
   it('ignores timeout lines (they stop coming from fping after restarts) and a late reply for a settled round', () => {
     const ledger = new ProbeLedger(['a', 'b'], 2, CANARY);
     ledger.record(timeout('b', 0), 1000);
