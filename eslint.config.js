@@ -52,7 +52,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^\\.\\./(?!control/(api\\.generated|fault-match)\\.js$)[a-z-]+/',
-              message: 'dashboard/ runs in the browser: it may import only control/api.generated.js (the REST contract) and control/fault-match.js (ARCHITECTURE.md, "Rooms").',
+              message:
+                'dashboard/ runs in the browser: it may import only control/api.generated.js (the REST contract) and control/fault-match.js (ARCHITECTURE.md, "Rooms").',
             },
           ],
         },

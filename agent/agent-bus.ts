@@ -9,7 +9,15 @@ import { Complaints } from '../bus/complaints.js';
 import { EventPublisher } from '../bus/event-publisher.js';
 import { encode, parseCommand, type Command, type Event, type Heartbeat, type Reply } from '../bus/messages.js';
 import { CONTROL_USER } from '../bus/identity.js';
-import { HEARTBEAT_INTERVAL_MS, HEARTBEATS_EXCHANGE, REPLIES_EXCHANGE, agentQueries, agentQueue, declareAgentQueues, legacyAgentQueue } from '../bus/topology.js';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEATS_EXCHANGE,
+  REPLIES_EXCHANGE,
+  agentQueries,
+  agentQueue,
+  declareAgentQueues,
+  legacyAgentQueue,
+} from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Log } from './ports.js';
@@ -104,16 +112,29 @@ export class AgentBus {
     if (!parsed.ok) {
       // Rejected without requeue: a poison message is dropped (or dead-lettered), never redelivered in a loop.
       const sender = String(message.properties.userId ?? '(none)');
-      const line = this.complaints.note(`malformed ${sender}`, `rejected a malformed command from broker user ${sender}: ${parsed.reason}`, this.clock.now());
+      const line = this.complaints.note(
+        `malformed ${sender}`,
+        `rejected a malformed command from broker user ${sender}: ${parsed.reason}`,
+        this.clock.now(),
+      );
       if (line) this.log.warn(line, { kind: 'bus', reason: parsed.reason, body: message.content.toString('utf8').slice(0, 200) });
       settle(channel, message, false);
       return;
     }
     const command = parsed.value;
-    const { correlationId, replyTo, messageId, userId } = message.properties as { correlationId?: string; replyTo?: string; messageId?: string; userId?: string };
+    const { correlationId, replyTo, messageId, userId } = message.properties as {
+      correlationId?: string;
+      replyTo?: string;
+      messageId?: string;
+      userId?: string;
+    };
     if (userId !== this.controlUser) {
       // Only control commands agents: the broker checked user_id against the sender's login.
-      const line = this.complaints.note(`foreign ${userId ?? ''}`, `dropped a command (${command.kind}) from broker user ${userId ?? '(none)'}: only ${this.controlUser} may command agents`, this.clock.now());
+      const line = this.complaints.note(
+        `foreign ${userId ?? ''}`,
+        `dropped a command (${command.kind}) from broker user ${userId ?? '(none)'}: only ${this.controlUser} may command agents`,
+        this.clock.now(),
+      );
       if (line) this.log.warn(line, { kind: 'bus', command: command.kind, sender: userId ?? null });
       settle(channel, message, false);
       return;
@@ -123,20 +144,43 @@ export class AgentBus {
         const before = messageId ? this.recent.applied(messageId) : null;
         if (before) {
           // A redelivery (its first ack was lost with a connection): answer again, apply nothing.
-          this.log.info(`command ${command.kind} ${messageId ?? ''} was applied already: answered again, not applied again`, { kind: 'command', command: command.kind, correlationId, commandId: messageId, outcome: 'duplicate' });
+          this.log.info(`command ${command.kind} ${messageId ?? ''} was applied already: answered again, not applied again`, {
+            kind: 'command',
+            command: command.kind,
+            correlationId,
+            commandId: messageId,
+            outcome: 'duplicate',
+          });
           if (before.reply && replyTo) this.reply(channel, replyTo, correlationId, before.reply);
           return;
         }
         const reply = await this.handler.handle(command);
         if (messageId && command.kind !== 'list_request') this.recent.record(messageId, reply);
         const outcome = reply === null ? 'ignored' : reply.kind === 'ack' && !reply.ok ? `refused: ${reply.message}` : 'done';
-        this.log.info(`command ${command.kind}: ${outcome}`, { kind: 'command', command: command.kind, correlationId, commandId: messageId, outcome, ...commandFields(command) });
+        this.log.info(`command ${command.kind}: ${outcome}`, {
+          kind: 'command',
+          command: command.kind,
+          correlationId,
+          commandId: messageId,
+          outcome,
+          ...commandFields(command),
+        });
         if (reply && replyTo) this.reply(channel, replyTo, correlationId, reply);
         if (reply?.kind === 'ack' && command.kind !== 'list_request') {
           // Applied or refused, the outcome is told as an event naming the command's id: a caller whose answer came too late (504) reads it there.
           const container = command.kind === 'actives' || command.kind === 'policy' ? { container: command.name } : {};
           const refused = reply.ok ? {} : { outcome: 'failed' as const, reason: reply.message ?? reply.error ?? 'refused' };
-          this.publishEvent({ kind: 'event', type: 'command', at: new Date(this.clock.now()).toISOString(), host: this.hostname, command: command.kind, detail: describeCommand(command), ...container, ...refused, ...(messageId ? { commandId: messageId } : {}) });
+          this.publishEvent({
+            kind: 'event',
+            type: 'command',
+            at: new Date(this.clock.now()).toISOString(),
+            host: this.hostname,
+            command: command.kind,
+            detail: describeCommand(command),
+            ...container,
+            ...refused,
+            ...(messageId ? { commandId: messageId } : {}),
+          });
         }
       } catch (error) {
         this.log.error(`command ${command.kind} failed: ${errorMessage(error)}`, { kind: 'command', command: command.kind, correlationId });
@@ -160,7 +204,11 @@ export class AgentBus {
 
   /** To the replies exchange, routed by the requester's reply queue name (agents may publish nowhere else but heartbeats and events). */
   private reply(channel: Channel, replyTo: string, correlationId: string | undefined, reply: Reply): void {
-    channel.publish(REPLIES_EXCHANGE, replyTo, encode(reply), { correlationId, contentType: 'application/json', userId: this.connection.user });
+    channel.publish(REPLIES_EXCHANGE, replyTo, encode(reply), {
+      correlationId,
+      contentType: 'application/json',
+      userId: this.connection.user,
+    });
   }
 
   private sendHeartbeat(leaving: boolean): void {
@@ -171,9 +219,21 @@ export class AgentBus {
   private publishHeartbeat(channel: Channel, leaving: boolean): void {
     const { threshold } = this.watchdog.snapshot;
     const dryRun = this.watchdog.dryRun;
-    const heartbeat: Heartbeat = { kind: 'heartbeat', hostname: this.hostname, sentAt: new Date(this.clock.now()).toISOString(), threshold, monitored: this.watchdog.monitoredNames().length, ...(dryRun ? { dryRun } : {}), ...(leaving ? { leaving } : {}) };
+    const heartbeat: Heartbeat = {
+      kind: 'heartbeat',
+      hostname: this.hostname,
+      sentAt: new Date(this.clock.now()).toISOString(),
+      threshold,
+      monitored: this.watchdog.monitoredNames().length,
+      ...(dryRun ? { dryRun } : {}),
+      ...(leaving ? { leaving } : {}),
+    };
     try {
-      channel.publish(HEARTBEATS_EXCHANGE, '', encode(heartbeat), { contentType: 'application/json', userId: this.connection.user, expiration: String(3 * HEARTBEAT_INTERVAL_MS) });
+      channel.publish(HEARTBEATS_EXCHANGE, '', encode(heartbeat), {
+        contentType: 'application/json',
+        userId: this.connection.user,
+        expiration: String(3 * HEARTBEAT_INTERVAL_MS),
+      });
     } catch (error) {
       this.log.warn(`heartbeat not sent: ${errorMessage(error)}`, { kind: 'bus' });
     }
@@ -211,7 +271,11 @@ function describeCommand(command: Exclude<Command, { kind: 'list_request' }>): s
     case 'actives':
       return `${command.monitored ? 'monitor' : 'unmonitor'} ${command.name}`;
     case 'policy':
-      return Object.keys(command.policy).length === 0 ? `policy of ${command.name} removed` : `policy of ${command.name}: ${Object.entries(command.policy).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`;
+      return Object.keys(command.policy).length === 0
+        ? `policy of ${command.name} removed`
+        : `policy of ${command.name}: ${Object.entries(command.policy)
+            .map(([k, v]) => `${k} ${String(v)}`)
+            .join(', ')}`;
     case 'mode':
       return command.dryRun ? 'observe only (dry run)' : 'heal (dry run off)';
   }

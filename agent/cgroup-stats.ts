@@ -48,7 +48,10 @@ class ContainerCounters {
   private net: { pid: number; file: CounterFile } | null = null;
   private readonly inactive: RegExp;
 
-  constructor(private readonly layout: Layout, private readonly proc: string) {
+  constructor(
+    private readonly layout: Layout,
+    private readonly proc: string,
+  ) {
     const opened: CounterFile[] = [];
     try {
       for (const path of [layout.cpu.file, layout.memory.usage, layout.memory.stat]) opened.push(new CounterFile(path));
@@ -90,7 +93,10 @@ export class CgroupStatsSource implements StatsSource {
   readonly name = 'cgroup';
   private counters = new Map<string, ContainerCounters>();
 
-  constructor(private readonly root = '/sys/fs/cgroup', private readonly proc = '/proc') {}
+  constructor(
+    private readonly root = '/sys/fs/cgroup',
+    private readonly proc = '/proc',
+  ) {}
 
   /**
    * Synchronous reads in batches: for tiny kernel files a plain read costs a fraction of a
@@ -142,15 +148,27 @@ export class CgroupStatsSource implements StatsSource {
 
   /** cgroup v1 (cgroupfs or systemd driver), else v2. */
   private find(id: string): Layout {
-    const v1Cpu = firstExisting([`${this.root}/cpuacct/docker/${id}/cpuacct.usage`, `${this.root}/cpu,cpuacct/docker/${id}/cpuacct.usage`, `${this.root}/cpuacct/system.slice/docker-${id}.scope/cpuacct.usage`]);
-    const v1Memory = firstExisting([`${this.root}/memory/docker/${id}`, `${this.root}/memory/system.slice/docker-${id}.scope`].map((d) => `${d}/memory.usage_in_bytes`));
+    const v1Cpu = firstExisting([
+      `${this.root}/cpuacct/docker/${id}/cpuacct.usage`,
+      `${this.root}/cpu,cpuacct/docker/${id}/cpuacct.usage`,
+      `${this.root}/cpuacct/system.slice/docker-${id}.scope/cpuacct.usage`,
+    ]);
+    const v1Memory = firstExisting(
+      [`${this.root}/memory/docker/${id}`, `${this.root}/memory/system.slice/docker-${id}.scope`].map((d) => `${d}/memory.usage_in_bytes`),
+    );
     if (v1Cpu && v1Memory) {
-      return { cpu: { file: v1Cpu, unit: 'ns' }, memory: { usage: v1Memory, stat: v1Memory.replace(/memory\.usage_in_bytes$/, 'memory.stat'), inactiveKey: 'total_inactive_file' } };
+      return {
+        cpu: { file: v1Cpu, unit: 'ns' },
+        memory: { usage: v1Memory, stat: v1Memory.replace(/memory\.usage_in_bytes$/, 'memory.stat'), inactiveKey: 'total_inactive_file' },
+      };
     }
     const v2 = firstExisting([`${this.root}/system.slice/docker-${id}.scope`, `${this.root}/docker/${id}`].map((d) => `${d}/cpu.stat`));
     if (!v2) throw new Error(`no cgroup found for container ${id.slice(0, 12)} under ${this.root}`);
     const dir = v2.replace(/\/cpu\.stat$/, '');
-    return { cpu: { file: v2, unit: 'usec-stat' }, memory: { usage: `${dir}/memory.current`, stat: `${dir}/memory.stat`, inactiveKey: 'inactive_file' } };
+    return {
+      cpu: { file: v2, unit: 'usec-stat' },
+      memory: { usage: `${dir}/memory.current`, stat: `${dir}/memory.stat`, inactiveKey: 'inactive_file' },
+    };
   }
 }
 
@@ -174,7 +192,10 @@ export function parseNetDev(text: string): { rxBytes: number; txBytes: number } 
 export class FallbackStats implements StatsSource {
   readonly name: string;
 
-  constructor(private readonly primary: StatsSource, private readonly fallback: StatsSource) {
+  constructor(
+    private readonly primary: StatsSource,
+    private readonly fallback: StatsSource,
+  ) {
     this.name = `${primary.name}, else ${fallback.name}`;
   }
 

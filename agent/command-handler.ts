@@ -64,7 +64,9 @@ export class CommandHandler {
       if (!present.has(name) && wanted(absent)) containers.push(absent);
     }
     containers.sort((a, b) => a.name.localeCompare(b.name));
-    return table ? { kind: 'list_response', hostname: this.hostname, containers, policies: table.policies } : { kind: 'list_response', hostname: this.hostname, containers };
+    return table
+      ? { kind: 'list_response', hostname: this.hostname, containers, policies: table.policies }
+      : { kind: 'list_response', hostname: this.hostname, containers };
   }
 
   private async setThreshold(threshold: number): Promise<Ack> {
@@ -72,19 +74,36 @@ export class CommandHandler {
       const state = await this.watchdog.setThreshold(threshold);
       return { kind: 'ack', hostname: this.hostname, command: 'threshold', ok: true, threshold: state.threshold };
     } catch (error) {
-      return { kind: 'ack', hostname: this.hostname, command: 'threshold', ok: false, error: 'failed', message: `could not save the threshold: ${errorMessage(error)}` };
+      return {
+        kind: 'ack',
+        hostname: this.hostname,
+        command: 'threshold',
+        ok: false,
+        error: 'failed',
+        message: `could not save the threshold: ${errorMessage(error)}`,
+      };
     }
   }
 
   /** The container a command is about; a refusal when Docker cannot say, or when it must exist and does not. */
-  private async containerFor(command: 'actives' | 'policy', name: string, mustExist: boolean): Promise<{ container: ContainerInfo | null } | { refused: Ack }> {
-    const refuse = (error: Ack['error'], message: string) => ({ refused: { kind: 'ack', hostname: this.hostname, command, ok: false, error, message } as Ack });
+  private async containerFor(
+    command: 'actives' | 'policy',
+    name: string,
+    mustExist: boolean,
+  ): Promise<{ container: ContainerInfo | null } | { refused: Ack }> {
+    const refuse = (error: Ack['error'], message: string) => ({
+      refused: { kind: 'ack', hostname: this.hostname, command, ok: false, error, message } as Ack,
+    });
     let container: ContainerInfo | null;
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), this.engineDeadlineMs)));
     try {
       const answer = await Promise.race([this.runtime.inspect(name), hung]);
-      if (answer === 'hung') return refuse('failed', `the Docker engine did not answer about ${name} within ${this.engineDeadlineMs / 1000} s (hung?); nothing changed`);
+      if (answer === 'hung')
+        return refuse(
+          'failed',
+          `the Docker engine did not answer about ${name} within ${this.engineDeadlineMs / 1000} s (hung?); nothing changed`,
+        );
       container = answer;
     } catch (error) {
       return refuse('failed', `could not ask Docker about ${name}: ${errorMessage(error)}`);
@@ -96,7 +115,14 @@ export class CommandHandler {
   }
 
   private async setMonitored(name: string, monitored: boolean): Promise<Ack> {
-    const refuse = (error: Ack['error'], message: string): Ack => ({ kind: 'ack', hostname: this.hostname, command: 'actives', ok: false, error, message });
+    const refuse = (error: Ack['error'], message: string): Ack => ({
+      kind: 'ack',
+      hostname: this.hostname,
+      command: 'actives',
+      ok: false,
+      error,
+      message,
+    });
     // Unmonitoring a name with no container is allowed: it may have been removed.
     const found = await this.containerFor('actives', name, monitored);
     if ('refused' in found) return found.refused;
@@ -106,13 +132,22 @@ export class CommandHandler {
     } catch (error) {
       return refuse('failed', `could not save the monitored list: ${errorMessage(error)}`);
     }
-    const status: ContainerStatus = container ? this.describe(container, monitored) : { hostname: this.hostname, name, status: 'absent', monitored };
+    const status: ContainerStatus = container
+      ? this.describe(container, monitored)
+      : { hostname: this.hostname, name, status: 'absent', monitored };
     return { kind: 'ack', hostname: this.hostname, command: 'actives', ok: true, container: status };
   }
 
   /** Replaces the container's API policy; refused for a name with no container here, like monitoring one. */
   private async setPolicy(name: string, policy: Policy): Promise<Ack> {
-    const refuse = (error: Ack['error'], message: string): Ack => ({ kind: 'ack', hostname: this.hostname, command: 'policy', ok: false, error, message });
+    const refuse = (error: Ack['error'], message: string): Ack => ({
+      kind: 'ack',
+      hostname: this.hostname,
+      command: 'policy',
+      ok: false,
+      error,
+      message,
+    });
     // Removing a policy ({}) is allowed for a name with no container.
     const found = await this.containerFor('policy', name, Object.keys(policy).length > 0);
     if ('refused' in found) return found.refused;
@@ -122,18 +157,34 @@ export class CommandHandler {
     } catch (error) {
       return refuse('failed', `could not save the policy: ${errorMessage(error)}`);
     }
-    const status: ContainerStatus = container ? this.describe(container, this.watchdog.isMonitored(name, container), true) : { hostname: this.hostname, name, status: 'absent', monitored: this.watchdog.isMonitored(name) };
+    const status: ContainerStatus = container
+      ? this.describe(container, this.watchdog.isMonitored(name, container), true)
+      : { hostname: this.hostname, name, status: 'absent', monitored: this.watchdog.isMonitored(name) };
     return { kind: 'ack', hostname: this.hostname, command: 'policy', ok: true, container: status };
   }
 
   private async setDryRun(dryRun: boolean): Promise<Ack> {
     if (!dryRun && this.dryRunByEnvironment) {
-      return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: false, error: 'invalid', message: `host ${this.hostname} runs with DRY_RUN=true: it observes only until restarted without it` };
+      return {
+        kind: 'ack',
+        hostname: this.hostname,
+        command: 'mode',
+        ok: false,
+        error: 'invalid',
+        message: `host ${this.hostname} runs with DRY_RUN=true: it observes only until restarted without it`,
+      };
     }
     try {
       await this.watchdog.setDryRun(dryRun);
     } catch (error) {
-      return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: false, error: 'failed', message: `could not save the mode: ${errorMessage(error)}` };
+      return {
+        kind: 'ack',
+        hostname: this.hostname,
+        command: 'mode',
+        ok: false,
+        error: 'failed',
+        message: `could not save the mode: ${errorMessage(error)}`,
+      };
     }
     return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: true, dryRun: this.watchdog.dryRun };
   }
@@ -166,7 +217,12 @@ export class CommandHandler {
       networkRxBytes: result?.rxBytes,
       networkTxBytes: result?.txBytes,
       restarts: result?.restarts,
-      lastHeal: lastHeal && { at: new Date(lastHeal.at).toISOString(), action: lastHeal.action, reason: lastHeal.reason, outcome: lastHeal.outcome },
+      lastHeal: lastHeal && {
+        at: new Date(lastHeal.at).toISOString(),
+        action: lastHeal.action,
+        reason: lastHeal.reason,
+        outcome: lastHeal.outcome,
+      },
       lossVerdict: result?.verdictDetail,
       policy: policy && !table ? policy.effective : undefined,
       policyIndex: policy && table ? table.indexOf(policy.effective) : undefined,

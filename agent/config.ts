@@ -34,7 +34,16 @@ export interface AgentConfig {
   stats: 'auto' | 'cgroup' | 'docker' | 'off';
   /** sequential: continuous probing and a sequential test; classic: PING_COUNT pings per cycle. */
   verdict: 'sequential' | 'classic';
-  verdictSettings: { delta: number; falseRate: number; missRate: number; steadyPeriodMs: number; fastPeriodMs: number; timeoutMs: number; budgetPerSecond: number; canary: string };
+  verdictSettings: {
+    delta: number;
+    falseRate: number;
+    missRate: number;
+    steadyPeriodMs: number;
+    fastPeriodMs: number;
+    timeoutMs: number;
+    budgetPerSecond: number;
+    canary: string;
+  };
   /** Port of the Prometheus /metrics endpoint; undefined: none. */
   metricsPort: number | undefined;
   /** The address /metrics listens on: loopback unless told (the compose agent says 0.0.0.0, for Prometheus through the host gateway). */
@@ -57,13 +66,24 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
   const read = new EnvReader(env);
   const hostname = read.string('AGENT_HOSTNAME', machineHostname());
   read.check('AGENT_HOSTNAME', isHostname(hostname), `must be ${HOSTNAME_RULE}`);
-  const monitored = (read.optional('MONITORED') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const monitored = (read.optional('MONITORED') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const badNames = monitored.filter((n) => !isContainerName(n));
-  read.check('MONITORED', badNames.length === 0, `must be comma-separated container names, each ${CONTAINER_NAME_RULE}; bad: ${badNames.join(', ')}`);
+  read.check(
+    'MONITORED',
+    badNames.length === 0,
+    `must be comma-separated container names, each ${CONTAINER_NAME_RULE}; bad: ${badNames.join(', ')}`,
+  );
   const amqpUrl = read.optional('AMQP_URL');
   if (amqpUrl !== undefined && checkBrokerUrls(read, amqpUrl)) {
     const user = userOf(brokerUrls(amqpUrl)[0] ?? amqpUrl);
-    read.check('AMQP_URL', user === agentUser(hostname), `must log in as the broker user ${agentUser(hostname)} (control believes this host's heartbeats and answers only from that user), not ${user}`);
+    read.check(
+      'AMQP_URL',
+      user === agentUser(hostname),
+      `must log in as the broker user ${agentUser(hostname)} (control believes this host's heartbeats and answers only from that user), not ${user}`,
+    );
   }
   const config: AgentConfig = {
     hostname,
@@ -111,8 +131,16 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
       maxBackoffMs: read.integer('BACKOFF_MAX_MS', 300_000, 100, 86_400_000),
     },
   };
-  read.check('PATH_CANARY', config.pathCanary === undefined || isContainerName(config.pathCanary), `must be a container name, ${CONTAINER_NAME_RULE}`);
-  read.check('PROBE_CANARY', isIPv4(config.verdictSettings.canary), 'must be an IPv4 address that always answers ping while the prober works (loopback by default): its replies prove the prober could hear');
+  read.check(
+    'PATH_CANARY',
+    config.pathCanary === undefined || isContainerName(config.pathCanary),
+    `must be a container name, ${CONTAINER_NAME_RULE}`,
+  );
+  read.check(
+    'PROBE_CANARY',
+    isIPv4(config.verdictSettings.canary),
+    'must be an IPv4 address that always answers ping while the prober works (loopback by default): its replies prove the prober could hear',
+  );
   config.verdict = readVerdict(read, config.prober);
   read.done();
   return config;
@@ -121,7 +149,11 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
 /** auto: sequential where fping can probe continuously, else classic. */
 function readVerdict(read: EnvReader, prober: 'ping' | 'fping'): AgentConfig['verdict'] {
   const verdict = read.string('VERDICT', 'auto');
-  read.check('VERDICT', ['auto', 'sequential', 'classic'].includes(verdict), 'must be auto, sequential (continuous probing, sequential test) or classic (PING_COUNT pings per cycle)');
+  read.check(
+    'VERDICT',
+    ['auto', 'sequential', 'classic'].includes(verdict),
+    'must be auto, sequential (continuous probing, sequential test) or classic (PING_COUNT pings per cycle)',
+  );
   read.check('VERDICT', !(verdict === 'sequential' && prober !== 'fping'), 'sequential needs fping (PROBER=fping, installed)');
   if (verdict === 'auto') return prober === 'fping' ? 'sequential' : 'classic';
   return verdict === 'sequential' ? 'sequential' : 'classic';
@@ -130,7 +162,11 @@ function readVerdict(read: EnvReader, prober: 'ping' | 'fping'): AgentConfig['ve
 function readStats(read: EnvReader): AgentConfig['stats'] {
   const stats = read.string('STATS', 'auto');
   const allowed = ['auto', 'cgroup', 'docker', 'off'] as const;
-  read.check('STATS', (allowed as readonly string[]).includes(stats), 'must be auto (cgroup files, else the engine), cgroup, docker or off');
+  read.check(
+    'STATS',
+    (allowed as readonly string[]).includes(stats),
+    'must be auto (cgroup files, else the engine), cgroup, docker or off',
+  );
   return allowed.find((a) => a === stats) ?? 'auto';
 }
 

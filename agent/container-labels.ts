@@ -55,6 +55,14 @@ export class ContainerLabels {
     const before = this.byName.get(event.name);
     const label = readLabels(event.labels);
     if (before && JSON.stringify(before.policy) === JSON.stringify(label.policy) && before.monitor === label.monitor) return;
-    this.see({ id: event.id, name: event.name, running: false, status: '', ip: null, startedAt: '', ...(event.labels ? { labels: event.labels } : {}) });
+    this.see({
+      id: event.id,
+      name: event.name,
+      running: false,
+      status: '',
+      ip: null,
+      startedAt: '',
+      ...(event.labels ? { labels: event.labels } : {}),
+    });
   }
 }

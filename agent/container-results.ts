@@ -85,9 +85,17 @@ export class ContainerResults {
   recordProbe(name: string, probe: ProbeResult, verdict: string, at: number, reason = ''): void {
     const { result } = this.entry(name);
     const from = result.verdict;
-    if (from !== undefined && from !== verdict) for (const listener of this.verdictListeners) listener({ name, from, to: verdict, reason, at });
+    if (from !== undefined && from !== verdict)
+      for (const listener of this.verdictListeners) listener({ name, from, to: verdict, reason, at });
     // No reply: no round-trip time, not the old one.
-    Object.assign(result, { checkedAt: at, verdict, lossPercent: probe.lossPercent, rttMs: probe.rttMs ?? undefined, rttMinMs: probe.rttMinMs ?? undefined, rttMaxMs: probe.rttMaxMs ?? undefined });
+    Object.assign(result, {
+      checkedAt: at,
+      verdict,
+      lossPercent: probe.lossPercent,
+      rttMs: probe.rttMs ?? undefined,
+      rttMinMs: probe.rttMinMs ?? undefined,
+      rttMaxMs: probe.rttMaxMs ?? undefined,
+    });
   }
 
   recordVerdictDetail(name: string, detail: VerdictDetail): void {
@@ -96,13 +104,22 @@ export class ContainerResults {
 
   recordSample(name: string, sample: ResourceSample, at: number): void {
     const { result } = this.entry(name);
-    const previous = result.sampledAt === undefined || result.cpuNs === undefined ? undefined : { at: result.sampledAt, cpuNs: result.cpuNs };
-    Object.assign(result, { cpuPercent: cpuPercent(previous, { at, cpuNs: sample.cpuNs }) ?? undefined, sampledAt: at, cpuNs: sample.cpuNs, memoryBytes: sample.memoryBytes, rxBytes: sample.rxBytes, txBytes: sample.txBytes });
+    const previous =
+      result.sampledAt === undefined || result.cpuNs === undefined ? undefined : { at: result.sampledAt, cpuNs: result.cpuNs };
+    Object.assign(result, {
+      cpuPercent: cpuPercent(previous, { at, cpuNs: sample.cpuNs }) ?? undefined,
+      sampledAt: at,
+      cpuNs: sample.cpuNs,
+      memoryBytes: sample.memoryBytes,
+      rxBytes: sample.rxBytes,
+      txBytes: sample.txBytes,
+    });
   }
 
   recordHeal(record: HealRecord): void {
     const entry = this.entry(record.name);
-    if (record.outcome !== 'backoff') entry.result.lastHeal = { at: record.at, action: record.action, reason: record.reason, outcome: record.outcome };
+    if (record.outcome !== 'backoff')
+      entry.result.lastHeal = { at: record.at, action: record.action, reason: record.reason, outcome: record.outcome };
     if (record.outcome === 'ok') entry.result.restarts = entry.healedAt.push(record.at);
     for (const listener of this.healListeners) listener(record);
   }

@@ -40,21 +40,24 @@ export function judgeProbe(probe: ProbeResult, threshold: number): Verdict {
 export function confirmSameInstance(judged: Verdict, probedStartedAt: string, now: ContainerInfo | null, healing: boolean): Verdict {
   if (judged.action !== 'restart') return judged;
   if (healing || !now?.running || now.startedAt !== probedStartedAt) {
-    return { verdict: 'changed', action: 'none', reason: `${judged.reason}, but it was restarted during the probe; judged afresh next cycle` };
+    return {
+      verdict: 'changed',
+      action: 'none',
+      reason: `${judged.reason}, but it was restarted during the probe; judged afresh next cycle`,
+    };
   }
   return judged;
 }
 
 export type EventReaction =
-  | { react: 'ensure-running'; trigger: string }
-  | { react: 'restart'; trigger: string; reason: string }
-  | { react: 'ignore' };
+  { react: 'ensure-running'; trigger: string } | { react: 'restart'; trigger: string; reason: string } | { react: 'ignore' };
 
 /** A monitored container that died is started if it is still down; one reported unhealthy is restarted. */
 export function reactToEvent(event: RuntimeEvent, monitored: boolean): EventReaction {
   if (!monitored) return { react: 'ignore' };
   if (event.action === 'die') return { react: 'ensure-running', trigger: 'event: die' };
-  if (event.action === 'health_status: unhealthy') return { react: 'restart', trigger: 'event: unhealthy', reason: 'health check reports unhealthy' };
+  if (event.action === 'health_status: unhealthy')
+    return { react: 'restart', trigger: 'event: unhealthy', reason: 'health check reports unhealthy' };
   return { react: 'ignore' };
 }
 

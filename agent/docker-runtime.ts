@@ -154,7 +154,14 @@ export function parseEvent(line: string): { action: string; name: string; id: st
     const name = event.Actor?.Attributes?.name;
     if (event.Type !== 'container' || !event.Action || !name) return null;
     const exitCode = Number(event.Actor?.Attributes?.['exitCode'] ?? NaN);
-    return { action: event.Action, name, id: event.Actor?.ID ?? '', time: event.time ?? 0, ...(Number.isInteger(exitCode) ? { exitCode } : {}), ...withLabels(event.Actor?.Attributes) };
+    return {
+      action: event.Action,
+      name,
+      id: event.Actor?.ID ?? '',
+      time: event.time ?? 0,
+      ...(Number.isInteger(exitCode) ? { exitCode } : {}),
+      ...withLabels(event.Actor?.Attributes),
+    };
   } catch {
     return null;
   }

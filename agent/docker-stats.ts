@@ -22,7 +22,9 @@ export class EngineStatsSource implements StatsSource {
     await Promise.all(
       containers.map(async (c) => {
         try {
-          const stats = (await this.docker.getContainer(c.id).stats({ stream: false, 'one-shot': true } as { stream: false })) as EngineStats;
+          const stats = (await this.docker
+            .getContainer(c.id)
+            .stats({ stream: false, 'one-shot': true } as { stream: false })) as EngineStats;
           results.set(c.name, fromDockerStats(stats));
         } catch (error) {
           results.set(c.name, error instanceof Error ? error : new Error(String(error)));
@@ -42,5 +44,10 @@ export function fromDockerStats(stats: EngineStats): ResourceSample {
     rxBytes += network.rx_bytes ?? 0;
     txBytes += network.tx_bytes ?? 0;
   }
-  return { cpuNs: stats.cpu_stats?.cpu_usage?.total_usage ?? 0, memoryBytes: Math.max(0, (memory.usage ?? 0) - inactive), rxBytes, txBytes };
+  return {
+    cpuNs: stats.cpu_stats?.cpu_usage?.total_usage ?? 0,
+    memoryBytes: Math.max(0, (memory.usage ?? 0) - inactive),
+    rxBytes,
+    txBytes,
+  };
 }

@@ -9,22 +9,56 @@
 import type { Event } from '../bus/messages.js';
 import type { Watchdog } from './watchdog.js';
 
-export function publishWatchdogEvents(hostname: string, watchdog: Watchdog, publish: (event: Event) => void, now: () => number = Date.now): void {
+export function publishWatchdogEvents(
+  hostname: string,
+  watchdog: Watchdog,
+  publish: (event: Event) => void,
+  now: () => number = Date.now,
+): void {
   const base = (at: number, container: string) => ({ kind: 'event' as const, at: new Date(at).toISOString(), host: hostname, container });
   watchdog.results.onHeal((heal) => {
     if (heal.outcome === 'backoff') {
       const until = watchdog.backoffUntil(heal.name);
-      publish({ ...base(heal.at, heal.name), type: 'backoff', action: heal.action, trigger: heal.trigger, reason: heal.reason, ...(until === null ? {} : { until: new Date(until).toISOString() }) });
+      publish({
+        ...base(heal.at, heal.name),
+        type: 'backoff',
+        action: heal.action,
+        trigger: heal.trigger,
+        reason: heal.reason,
+        ...(until === null ? {} : { until: new Date(until).toISOString() }),
+      });
     } else {
-      publish({ ...base(heal.at, heal.name), type: 'heal', action: heal.action, trigger: heal.trigger, reason: heal.reason, outcome: heal.outcome, durationMs: heal.durationMs });
+      publish({
+        ...base(heal.at, heal.name),
+        type: 'heal',
+        action: heal.action,
+        trigger: heal.trigger,
+        reason: heal.reason,
+        outcome: heal.outcome,
+        durationMs: heal.durationMs,
+      });
     }
   });
-  watchdog.results.onVerdictChange((change) => publish({ ...base(change.at, change.name), type: 'verdict', from: change.from, to: change.to, reason: change.reason }));
+  watchdog.results.onVerdictChange((change) =>
+    publish({ ...base(change.at, change.name), type: 'verdict', from: change.from, to: change.to, reason: change.reason }),
+  );
   watchdog.onLabelProblems((name, problems) => publish({ ...base(now(), name), type: 'label', problems }));
   watchdog.onHostChange(({ kind, change }, at) => {
     const when = { kind: 'event' as const, at: new Date(at).toISOString(), host: hostname };
-    if (kind === 'host-network') publish(change.to === 'broken' ? { ...when, type: kind, to: 'broken', reason: change.reason } : { ...when, type: kind, to: 'ok', durationMs: change.brokenForMs });
-    else publish(change.to === 'paused' ? { ...when, type: kind, to: 'paused', reason: `${change.restarts} loss restarts within the window` } : { ...when, type: kind, to: 'resumed', durationMs: change.pausedForMs });
+    if (kind === 'host-network')
+      publish(
+        change.to === 'broken'
+          ? { ...when, type: kind, to: 'broken', reason: change.reason }
+          : { ...when, type: kind, to: 'ok', durationMs: change.brokenForMs },
+      );
+    else
+      publish(
+        change.to === 'paused'
+          ? { ...when, type: kind, to: 'paused', reason: `${change.restarts} loss restarts within the window` }
+          : { ...when, type: kind, to: 'resumed', durationMs: change.pausedForMs },
+      );
   });
-  watchdog.onDeath((death) => publish({ ...base(now(), death.name), type: 'death', ...(death.exitCode === undefined ? {} : { exitCode: death.exitCode }) }));
+  watchdog.onDeath((death) =>
+    publish({ ...base(now(), death.name), type: 'death', ...(death.exitCode === undefined ? {} : { exitCode: death.exitCode }) }),
+  );
 }

@@ -70,7 +70,9 @@ export function parseLoopLine(line: string): LoopLine | null {
   if (!match?.[2]) return null;
   const round = Number(match[3]);
   const at = match[1] === undefined ? {} : { at: Math.round(Number(match[1]) * 1000) };
-  return match[5] ? { ip: match[2], round, lost: true, rttMs: null, ...at } : { ip: match[2], round, lost: false, rttMs: Number(match[4]), ...at };
+  return match[5]
+    ? { ip: match[2], round, lost: true, rttMs: null, ...at }
+    : { ip: match[2], round, lost: false, rttMs: Number(match[4]), ...at };
 }
 
 /** What one settling of a ledger gives: evidence, and the probes that are none. */
@@ -189,7 +191,11 @@ export interface PoolPlan {
  * get one new process; the pool is compacted into one process when that would exceed
  * `maxProcesses`, or when most of what it probes is no longer wanted.
  */
-export function planPool(running: readonly (readonly string[])[], wanted: ReadonlySet<string>, limits: { maxProcesses: number; compactAllowed: boolean; settled?: boolean }): PoolPlan {
+export function planPool(
+  running: readonly (readonly string[])[],
+  wanted: ReadonlySet<string>,
+  limits: { maxProcesses: number; compactAllowed: boolean; settled?: boolean },
+): PoolPlan {
   const stop: number[] = [];
   const covered = new Set<string>();
   let live = 0;
@@ -247,7 +253,20 @@ class FpingProcess {
     // (fping's default 10 ms, or 1 ms, caps a process at 100 or 1,000 probes a second: measured, 240 targets at
     // 4/s and 150 at 20/s each got a fraction of their rate); -D: each line says when fping printed it.
     this.lines = openLineFifo(sink);
-    const args = ['-l', '-D', '-p', String(periodMs), '-t', String(timeoutMs), '-r', '0', '-i', '0.1', canary, ...targets.filter((ip) => ip !== canary)];
+    const args = [
+      '-l',
+      '-D',
+      '-p',
+      String(periodMs),
+      '-t',
+      String(timeoutMs),
+      '-r',
+      '0',
+      '-i',
+      '0.1',
+      canary,
+      ...targets.filter((ip) => ip !== canary),
+    ];
     this.child = spawn('fping', args, { stdio: ['ignore', this.lines?.childEnd ?? 'pipe', 'pipe'] });
     this.lines?.childStarted();
     if (!this.lines) createInterface({ input: this.child.stdout! }).on('line', (text) => this.line(text));
@@ -298,7 +317,10 @@ class FpingProcess {
       return this.exited(`fping's output could not be read: ${errorMessage(error)}`);
     }
     if (this.stopped) return;
-    if (Date.now() - this.lastHeardAt > STALL_MS) return this.exited(`fping heard nothing from its canary ${this.ledger.canary} for ${STALL_MS / 1000} s (no loss is counted meanwhile)`);
+    if (Date.now() - this.lastHeardAt > STALL_MS)
+      return this.exited(
+        `fping heard nothing from its canary ${this.ledger.canary} for ${STALL_MS / 1000} s (no loss is counted meanwhile)`,
+      );
     const { outcomes, gaps } = this.ledger.settleAll();
     for (const outcome of outcomes) this.sink.outcome(outcome);
     for (const gap of gaps) this.sink.gap?.(gap);
@@ -371,10 +393,20 @@ class FpingPool {
     this.processes = this.processes.filter((p) => p.running);
     const now = Date.now();
     const settled = now - this.lastChange >= SETTLED_MS;
-    const plan = planPool(this.processes.map((p) => p.targets), this.wanted, { maxProcesses: this.options.maxProcesses, compactAllowed: now - this.lastCompaction >= this.options.compactEveryMs, settled });
+    const plan = planPool(
+      this.processes.map((p) => p.targets),
+      this.wanted,
+      { maxProcesses: this.options.maxProcesses, compactAllowed: now - this.lastCompaction >= this.options.compactEveryMs, settled },
+    );
     if (plan.compact) this.lastCompaction = now;
     // The new process first, then the old ones go: no gap in probing.
-    const started = plan.start ? [new FpingProcess(plan.start, this.options.periodMs, this.options.timeoutMs, this.options.canary, this.sink, (message) => this.exited(message))] : [];
+    const started = plan.start
+      ? [
+          new FpingProcess(plan.start, this.options.periodMs, this.options.timeoutMs, this.options.canary, this.sink, (message) =>
+            this.exited(message),
+          ),
+        ]
+      : [];
     const stopping = new Set(plan.stop);
     for (const index of stopping) this.processes[index]!.stop();
     this.processes = [...this.processes.filter((_, index) => !stopping.has(index)), ...started];
@@ -425,13 +457,18 @@ export class FpingLoopProber implements LoopProber {
   ) {
     this.steadyPeriodMs = options.steadyPeriodMs;
     this.steady = this.steadyPool();
-    this.fast = new FpingPool({ periodMs: options.fastPeriodMs, timeoutMs: options.timeoutMs, canary: options.canary, maxProcesses: 6, compactEveryMs: 1000 }, sink);
+    this.fast = new FpingPool(
+      { periodMs: options.fastPeriodMs, timeoutMs: options.timeoutMs, canary: options.canary, maxProcesses: 6, compactEveryMs: 1000 },
+      sink,
+    );
   }
 
   setTargets(steady: readonly string[], fast: readonly string[]): void {
     const period = steadyPeriodFor(steady.length, this.options.steadyPeriodMs, this.options.budgetPerSecond, this.steadyPeriodMs);
     if (period !== this.steadyPeriodMs) {
-      this.sink.info?.(`probing ${steady.length} container(s) every ${period} ms, not ${this.steadyPeriodMs} ms (probe budget ${this.options.budgetPerSecond}/s)`);
+      this.sink.info?.(
+        `probing ${steady.length} container(s) every ${period} ms, not ${this.steadyPeriodMs} ms (probe budget ${this.options.budgetPerSecond}/s)`,
+      );
       this.steadyPeriodMs = period;
       this.steady.close();
       this.steady = this.steadyPool();
@@ -446,6 +483,15 @@ export class FpingLoopProber implements LoopProber {
   }
 
   private steadyPool(): FpingPool {
-    return new FpingPool({ periodMs: this.steadyPeriodMs, timeoutMs: this.options.timeoutMs, canary: this.options.canary, maxProcesses: 3, compactEveryMs: 2000 }, this.sink);
+    return new FpingPool(
+      {
+        periodMs: this.steadyPeriodMs,
+        timeoutMs: this.options.timeoutMs,
+        canary: this.options.canary,
+        maxProcesses: 3,
+        compactEveryMs: 2000,
+      },
+      this.sink,
+    );
   }
 }

@@ -31,12 +31,17 @@ export class FpingProber implements Prober {
 /** -C: per-ping results; -p 200: 0.2 s between pings of one address; -i 0.1: 0.1 ms between packets (a round of 1,000 in 0.1 s); -t 1000: 1 s timeout. */
 function runFping(ips: string[], count: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('fping', ['-C', String(count), '-p', '200', '-i', '0.1', '-t', '1000', '-r', '0', '-q', ...ips], { timeout: 30_000 }, (error, _stdout, stderr) => {
-      // Exit 1 means some address did not answer: a result, not a failure.
-      const code = (error as { code?: number | string } | null)?.code;
-      if (error && code !== 1) reject(new Error(`fping failed: ${stderr.trim().split('\n')[0] || error.message}`));
-      else resolve(stderr);
-    });
+    execFile(
+      'fping',
+      ['-C', String(count), '-p', '200', '-i', '0.1', '-t', '1000', '-r', '0', '-q', ...ips],
+      { timeout: 30_000 },
+      (error, _stdout, stderr) => {
+        // Exit 1 means some address did not answer: a result, not a failure.
+        const code = (error as { code?: number | string } | null)?.code;
+        if (error && code !== 1) reject(new Error(`fping failed: ${stderr.trim().split('\n')[0] || error.message}`));
+        else resolve(stderr);
+      },
+    );
   });
 }
 

@@ -39,7 +39,11 @@ export class Healer {
     /** Told of every heal's outcome (the results cache, metrics). */
     private readonly record: (heal: HealRecord) => void = () => undefined,
     /** The container's policy; without one, the host's settings and heals are done. */
-    private readonly policyOf: (name: string) => HealPolicy = () => ({ stopTimeoutSec: options.stopTimeoutSec, restartLimit: options.restartPolicy.maxRestarts, mode: 'act' }),
+    private readonly policyOf: (name: string) => HealPolicy = () => ({
+      stopTimeoutSec: options.stopTimeoutSec,
+      restartLimit: options.restartPolicy.maxRestarts,
+      mode: 'act',
+    }),
     /**
      * The budgets of a previous run, and where to save them whenever they change: a start or
      * restart is ordered only once the save that counts it has settled (write-ahead), so an agent
@@ -121,7 +125,8 @@ export class Healer {
     if (this.isHealing(name)) return;
     const startedAt = this.clock.now();
     const fields = { kind: 'action', container: name, action, reason, trigger };
-    const record = (outcome: HealRecord['outcome'], durationMs: number): void => this.record({ name, action, trigger, reason, outcome, at: startedAt, durationMs });
+    const record = (outcome: HealRecord['outcome'], durationMs: number): void =>
+      this.record({ name, action, trigger, reason, outcome, at: startedAt, durationMs });
     const policy = this.policyOf(name);
     if (policy.mode === 'none') return;
     if (policy.mode !== 'act') {
@@ -152,26 +157,45 @@ export class Healer {
       calledAt = this.clock.now();
       return this.act(name, action, policy.stopTimeoutSec);
     };
-    const work = saved.then(() => this.lane.run(action, call)).then(
-      (done) => {
-        const durationMs = this.clock.now() - startedAt;
-        const waitedMs = calledAt - startedAt;
-        const waited = waitedMs >= 100 ? `, ${waitedMs} ms of it waiting for its turn` : '';
-        if (done) this.log.info(`${name}: ${action}ed in ${durationMs} ms${waited} (${trigger}: ${reason})`, { ...fields, outcome: 'ok', durationMs, waitedMs });
-        else {
-          this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, { ...fields, outcome: 'already-running', durationMs, waitedMs });
-          // Nothing was done: it does not count against the restart budget (a container caught between create and start).
-          this.guard.undo(name, startedAt);
-          void this.saveBudgets().catch(() => undefined);
-        }
-        record(done ? 'ok' : 'already-running', durationMs);
-      },
-      (error: unknown) => {
-        const durationMs = this.clock.now() - startedAt;
-        this.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, { ...fields, outcome: 'failed', error: errorMessage(error), durationMs, waitedMs: calledAt - startedAt });
-        record('failed', durationMs);
-      },
-    );
+    const work = saved
+      .then(() => this.lane.run(action, call))
+      .then(
+        (done) => {
+          const durationMs = this.clock.now() - startedAt;
+          const waitedMs = calledAt - startedAt;
+          const waited = waitedMs >= 100 ? `, ${waitedMs} ms of it waiting for its turn` : '';
+          if (done)
+            this.log.info(`${name}: ${action}ed in ${durationMs} ms${waited} (${trigger}: ${reason})`, {
+              ...fields,
+              outcome: 'ok',
+              durationMs,
+              waitedMs,
+            });
+          else {
+            this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, {
+              ...fields,
+              outcome: 'already-running',
+              durationMs,
+              waitedMs,
+            });
+            // Nothing was done: it does not count against the restart budget (a container caught between create and start).
+            this.guard.undo(name, startedAt);
+            void this.saveBudgets().catch(() => undefined);
+          }
+          record(done ? 'ok' : 'already-running', durationMs);
+        },
+        (error: unknown) => {
+          const durationMs = this.clock.now() - startedAt;
+          this.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, {
+            ...fields,
+            outcome: 'failed',
+            error: errorMessage(error),
+            durationMs,
+            waitedMs: calledAt - startedAt,
+          });
+          record('failed', durationMs);
+        },
+      );
     this.underway.set(name, work);
     try {
       await work;

@@ -8,7 +8,8 @@ import type { Clock } from '../shared/clock.js';
 import { HostPath, HostRestartBudget, type BudgetChange, type PathChange, type PathEvidence, type PathRule } from './host-path.js';
 import type { Log } from './ports.js';
 
-export type HostChange = { kind: 'host-network'; change: NonNullable<PathChange> } | { kind: 'host-budget'; change: NonNullable<BudgetChange> };
+export type HostChange =
+  { kind: 'host-network'; change: NonNullable<PathChange> } | { kind: 'host-budget'; change: NonNullable<BudgetChange> };
 
 export class HostGuard {
   private readonly path: HostPath;
@@ -43,9 +44,17 @@ export class HostGuard {
     const now = this.clock.now();
     const change = this.path.assess(evidence, now);
     if (!change) return;
-    if (change.to === 'broken') this.log.error(`host network path looks broken: ${change.reason}; loss restarts are held (containers that are down are still started)`, { kind: 'host-network', to: 'broken', reason: change.reason });
+    if (change.to === 'broken')
+      this.log.error(
+        `host network path looks broken: ${change.reason}; loss restarts are held (containers that are down are still started)`,
+        { kind: 'host-network', to: 'broken', reason: change.reason },
+      );
     else {
-      this.log.warn(`host network path whole again after ${Math.round(change.brokenForMs / 1000)} s; loss restarts resume`, { kind: 'host-network', to: 'ok', brokenForMs: change.brokenForMs });
+      this.log.warn(`host network path whole again after ${Math.round(change.brokenForMs / 1000)} s; loss restarts resume`, {
+        kind: 'host-network',
+        to: 'ok',
+        brokenForMs: change.brokenForMs,
+      });
       this.heldForPath.clear();
     }
     this.tell({ kind: 'host-network', change }, now);
@@ -62,9 +71,17 @@ export class HostGuard {
     if (inBackoff) return true;
     const now = this.clock.now();
     const { admitted, change } = this.budget.admit(now);
-    if (change?.to === 'paused') this.log.error(`host restart budget spent (${change.restarts} loss restarts in ${this.windowMs} ms): loss restarts pause until the window has room (containers that are down are still started)`, { kind: 'host-budget', to: 'paused', restarts: change.restarts });
+    if (change?.to === 'paused')
+      this.log.error(
+        `host restart budget spent (${change.restarts} loss restarts in ${this.windowMs} ms): loss restarts pause until the window has room (containers that are down are still started)`,
+        { kind: 'host-budget', to: 'paused', restarts: change.restarts },
+      );
     if (change?.to === 'resumed') {
-      this.log.warn(`host restart budget has room again after ${Math.round(change.pausedForMs / 1000)} s: loss restarts resume`, { kind: 'host-budget', to: 'resumed', pausedForMs: change.pausedForMs });
+      this.log.warn(`host restart budget has room again after ${Math.round(change.pausedForMs / 1000)} s: loss restarts resume`, {
+        kind: 'host-budget',
+        to: 'resumed',
+        pausedForMs: change.pausedForMs,
+      });
       this.heldForBudget.clear();
     }
     if (change) this.tell({ kind: 'host-budget', change }, now);
@@ -72,7 +89,8 @@ export class HostGuard {
   }
 
   private hold(said: Set<string>, name: string, why: string, reason: string): false {
-    if (!said.has(name)) this.log.warn(`${name}: restart held: ${why}`, { kind: 'action', container: name, action: 'restart', outcome: 'held', reason });
+    if (!said.has(name))
+      this.log.warn(`${name}: restart held: ${why}`, { kind: 'action', container: name, action: 'restart', outcome: 'held', reason });
     said.add(name);
     return false;
   }

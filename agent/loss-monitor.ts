@@ -7,7 +7,16 @@
 import type { Clock } from '../shared/clock.js';
 import type { LoopProber, ProbeGap, ProbeOutcome } from './fping-loop.js';
 import type { PathEvidence } from './host-path.js';
-import { freshTest, lossTestBounds, observe, observeGap, type LossExplanation, type LossTestBounds, type LossTestSettings, type LossTestState } from './loss-test.js';
+import {
+  freshTest,
+  lossTestBounds,
+  observe,
+  observeGap,
+  type LossExplanation,
+  type LossTestBounds,
+  type LossTestSettings,
+  type LossTestState,
+} from './loss-test.js';
 
 export interface Watched {
   name: string;
@@ -87,7 +96,15 @@ export class LossMonitor {
   watchOne(target: Watched): void {
     const entry = this.byName.get(target.name);
     if (entry) this.drop(target.name, entry);
-    const fresh: Entry = { ...target, state: freshTest(this.clock.now()), fastUntil: 0, rtts: [], watchedAt: this.clock.now(), decided: false, answered: false };
+    const fresh: Entry = {
+      ...target,
+      state: freshTest(this.clock.now()),
+      fastUntil: 0,
+      rtts: [],
+      watchedAt: this.clock.now(),
+      decided: false,
+      answered: false,
+    };
     this.byName.set(target.name, fresh);
     this.byIp.set(target.ip, fresh);
     this.applyRates(true);
@@ -120,7 +137,9 @@ export class LossMonitor {
         startedAt: entry.startedAt,
         decision: result.decision,
         explanation: result.explanation,
-        rtt: rtts.length ? { mean: round3(rtts.reduce((a, b) => a + b, 0) / rtts.length), min: Math.min(...rtts), max: Math.max(...rtts) } : null,
+        rtt: rtts.length
+          ? { mean: round3(rtts.reduce((a, b) => a + b, 0) / rtts.length), min: Math.min(...rtts), max: Math.max(...rtts) }
+          : null,
       });
     }
     // The fast set is looked at again when this container joins it, and a few times a second for
@@ -188,7 +207,10 @@ export class LossMonitor {
   private applyRates(targetsChanged: boolean): void {
     const now = this.clock.now();
     this.lastSweep = now;
-    const fast = [...this.byIp.values()].filter((e) => e.fastUntil > now).map((e) => e.ip).sort();
+    const fast = [...this.byIp.values()]
+      .filter((e) => e.fastUntil > now)
+      .map((e) => e.ip)
+      .sort();
     const key = fast.join(' ');
     if (!targetsChanged && key === this.fastKey) return;
     this.fastKey = key;

@@ -87,14 +87,21 @@ export interface LossTestState {
   gaps: number;
 }
 
-export const freshTest = (now: number): LossTestState => ({ llr: 0, probes: 0, lost: 0, lostRun: 0, runStartedAt: now, startedAt: now, gaps: 0 });
+export const freshTest = (now: number): LossTestState => ({
+  llr: 0,
+  probes: 0,
+  lost: 0,
+  lostRun: 0,
+  runStartedAt: now,
+  startedAt: now,
+  gaps: 0,
+});
 
 /** Probes the prober did not hear: counted, nothing else. */
 export const observeGap = (state: LossTestState, probes: number): LossTestState => ({ ...state, gaps: state.gaps + probes });
 
 export type LossDecision =
-  | { decision: 'undecided'; state: LossTestState }
-  | { decision: 'ok' | 'lossy'; state: LossTestState; explanation: LossExplanation };
+  { decision: 'undecided'; state: LossTestState } | { decision: 'ok' | 'lossy'; state: LossTestState; explanation: LossExplanation };
 
 export interface LossExplanation {
   /** Why: the sequential test crossed a boundary, or total silence. */
@@ -122,7 +129,11 @@ export function observe(bounds: LossTestBounds, state: LossTestState, lost: bool
   };
   if (next.lostRun >= bounds.silenceRun) {
     // Explained by the run itself: that many probes, none answered.
-    return { decision: 'lossy', state: freshTest(now), explanation: explain({ ...next, probes: next.lostRun, lost: next.lostRun, startedAt: next.runStartedAt }, now, 'silence') };
+    return {
+      decision: 'lossy',
+      state: freshTest(now),
+      explanation: explain({ ...next, probes: next.lostRun, lost: next.lostRun, startedAt: next.runStartedAt }, now, 'silence'),
+    };
   }
   if (next.llr >= bounds.upper) return { decision: 'lossy', state: freshTest(now), explanation: explain(next, now, 'sequential') };
   if (next.llr <= bounds.lower) return { decision: 'ok', state: freshTest(now), explanation: explain(next, now, 'sequential') };
@@ -131,7 +142,15 @@ export function observe(bounds: LossTestBounds, state: LossTestState, lost: bool
 
 function explain(state: LossTestState, now: number, rule: LossExplanation['rule']): LossExplanation {
   const { low, high } = wilson(state.lost, state.probes);
-  return { rule, lossPercent: round((state.lost / state.probes) * 100), low: round(low * 100), high: round(high * 100), probes: state.probes, decidedInMs: now - state.startedAt, gaps: state.gaps };
+  return {
+    rule,
+    lossPercent: round((state.lost / state.probes) * 100),
+    low: round(low * 100),
+    high: round(high * 100),
+    probes: state.probes,
+    decidedInMs: now - state.startedAt,
+    gaps: state.gaps,
+  };
 }
 
 /** The Wilson score interval for k successes in n trials, at 95 %. */

@@ -64,30 +64,55 @@ async function main(): Promise<void> {
   );
   watchdog.start();
   const bus = config.amqpUrl
-    ? new AgentBus(config.amqpUrl, config.hostname, new CommandHandler(config.hostname, watchdog, runtime, inventory, config.dryRun), watchdog, logger, systemClock, dialWithTls(config.brokerTls), config.controlUser)
+    ? new AgentBus(
+        config.amqpUrl,
+        config.hostname,
+        new CommandHandler(config.hostname, watchdog, runtime, inventory, config.dryRun),
+        watchdog,
+        logger,
+        systemClock,
+        dialWithTls(config.brokerTls),
+        config.controlUser,
+      )
     : null;
   if (bus) {
     publishWatchdogEvents(config.hostname, watchdog, (event) => bus.publishEvent(event));
     bus.start();
-  }
-  else logger.warn('AMQP_URL is not set: the agent runs alone, without admin commands', { kind: 'agent' });
+  } else logger.warn('AMQP_URL is not set: the agent runs alone, without admin commands', { kind: 'agent' });
   const metrics =
     config.metricsPort === undefined
       ? null
-      : await serveMetrics(agentMetrics(config.hostname, watchdog, bus), config.metricsPort, (error) =>
-          logger.error(`metrics: cannot listen on ${config.metricsAddress} port ${config.metricsPort}: ${error.message}; the agent goes on without /metrics`, { kind: 'agent' }),
+      : await serveMetrics(
+          agentMetrics(config.hostname, watchdog, bus),
+          config.metricsPort,
+          (error) =>
+            logger.error(
+              `metrics: cannot listen on ${config.metricsAddress} port ${config.metricsPort}: ${error.message}; the agent goes on without /metrics`,
+              { kind: 'agent' },
+            ),
           config.metricsAddress,
         );
   const metricsPort = metrics?.listening ? (metrics.address() as { port: number }).port : undefined;
-  if (metricsPort !== undefined) logger.info(`metrics on http://${config.metricsAddress.includes(':') ? `[${config.metricsAddress}]` : config.metricsAddress}:${metricsPort}/metrics`, { kind: 'agent', metricsPort, metricsAddress: config.metricsAddress });
-  if (watchdog.dryRun) logger.warn(`observe only (${config.dryRun ? 'DRY_RUN=true' : 'switched on through the API'}): every start and restart is logged and published, none is done`, { kind: 'agent', dryRun: true });
-  logger.info(`agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}] and containers labelled watchdog.monitor=true, threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, ${config.verdict === 'sequential' ? `sequential verdict (delta ${config.verdictSettings.delta}, false ${config.verdictSettings.falseRate}/h, miss ${config.verdictSettings.missRate}, every ${config.verdictSettings.steadyPeriodMs} ms within ${config.verdictSettings.budgetPerSecond} probes/s, ${config.verdictSettings.fastPeriodMs} ms under suspicion)` : `classic verdict (${config.pingCount} pings per cycle)`}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`, {
-    kind: 'agent',
-    monitored: initial.monitored,
-    threshold: initial.threshold,
-    checkIntervalMs: config.checkIntervalMs,
-    stateFile: config.stateFile,
-  });
+  if (metricsPort !== undefined)
+    logger.info(
+      `metrics on http://${config.metricsAddress.includes(':') ? `[${config.metricsAddress}]` : config.metricsAddress}:${metricsPort}/metrics`,
+      { kind: 'agent', metricsPort, metricsAddress: config.metricsAddress },
+    );
+  if (watchdog.dryRun)
+    logger.warn(
+      `observe only (${config.dryRun ? 'DRY_RUN=true' : 'switched on through the API'}): every start and restart is logged and published, none is done`,
+      { kind: 'agent', dryRun: true },
+    );
+  logger.info(
+    `agent started on ${config.hostname}: monitoring [${initial.monitored.join(', ')}] and containers labelled watchdog.monitor=true, threshold ${initial.threshold}%, every ${config.checkIntervalMs} ms, probing with ${config.prober}, ${config.verdict === 'sequential' ? `sequential verdict (delta ${config.verdictSettings.delta}, false ${config.verdictSettings.falseRate}/h, miss ${config.verdictSettings.missRate}, every ${config.verdictSettings.steadyPeriodMs} ms within ${config.verdictSettings.budgetPerSecond} probes/s, ${config.verdictSettings.fastPeriodMs} ms under suspicion)` : `classic verdict (${config.pingCount} pings per cycle)`}, resource use from ${stats?.name ?? 'nowhere (STATS=off)'}`,
+    {
+      kind: 'agent',
+      monitored: initial.monitored,
+      threshold: initial.threshold,
+      checkIntervalMs: config.checkIntervalMs,
+      stateFile: config.stateFile,
+    },
+  );
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -107,8 +132,23 @@ async function main(): Promise<void> {
 
 function continuousProbing(s: AgentConfig['verdictSettings']): NonNullable<WatchdogDeps['continuous']> {
   return {
-    settings: { delta: s.delta, falseRate: s.falseRate, missRate: s.missRate, fastRatePerSecond: 1000 / s.fastPeriodMs + 1000 / s.steadyPeriodMs },
-    prober: (sink) => new FpingLoopProber({ steadyPeriodMs: s.steadyPeriodMs, fastPeriodMs: s.fastPeriodMs, timeoutMs: s.timeoutMs, budgetPerSecond: s.budgetPerSecond, canary: s.canary }, sink),
+    settings: {
+      delta: s.delta,
+      falseRate: s.falseRate,
+      missRate: s.missRate,
+      fastRatePerSecond: 1000 / s.fastPeriodMs + 1000 / s.steadyPeriodMs,
+    },
+    prober: (sink) =>
+      new FpingLoopProber(
+        {
+          steadyPeriodMs: s.steadyPeriodMs,
+          fastPeriodMs: s.fastPeriodMs,
+          timeoutMs: s.timeoutMs,
+          budgetPerSecond: s.budgetPerSecond,
+          canary: s.canary,
+        },
+        sink,
+      ),
   };
 }
 
@@ -131,12 +171,17 @@ async function loadState(store: FileStateStore, config: AgentConfig, log: Log): 
   } catch (error) {
     const aside = `${store.path}.corrupt-${Date.now()}`;
     await rename(store.path, aside).catch(() => undefined);
-    log.error(`state file ${store.path} is unusable (${errorMessage(error)}); moved it to ${aside} and started from MONITORED and LOSS_THRESHOLD`, { kind: 'agent' });
+    log.error(
+      `state file ${store.path} is unusable (${errorMessage(error)}); moved it to ${aside} and started from MONITORED and LOSS_THRESHOLD`,
+      { kind: 'agent' },
+    );
   }
   try {
     await store.save(seed);
   } catch (error) {
-    log.error(`cannot write state file ${store.path}: ${errorMessage(error)}; changes will not survive a restart until it is writable`, { kind: 'agent' });
+    log.error(`cannot write state file ${store.path}: ${errorMessage(error)}; changes will not survive a restart until it is writable`, {
+      kind: 'agent',
+    });
   }
   return seed;
 }

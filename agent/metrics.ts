@@ -10,7 +10,12 @@ import type { CycleReport, Watchdog } from './watchdog.js';
 /** The first word of a heal's trigger (`check`, `event`, `reconcile`, `recheck`): a label with few values. */
 export const triggerKind = (trigger: string): string => /^[a-z]+/.exec(trigger)?.[0] ?? 'other';
 
-export function agentMetrics(hostname: string, watchdog: Watchdog, bus: { readonly connected: boolean } | null, now: () => number = Date.now): Registry {
+export function agentMetrics(
+  hostname: string,
+  watchdog: Watchdog,
+  bus: { readonly connected: boolean } | null,
+  now: () => number = Date.now,
+): Registry {
   const registry = defaultRegistry();
   const host = { host: hostname };
   const monitored = (): string[] => watchdog.monitoredNames();
@@ -36,7 +41,8 @@ export function agentMetrics(hostname: string, watchdog: Watchdog, bus: { readon
   });
   watchdog.results.onHeal((heal) => {
     heals.inc({ ...host, name: heal.name, action: heal.action, trigger: triggerKind(heal.trigger), outcome: heal.outcome });
-    if (heal.outcome === 'ok' || heal.outcome === 'already-running' || heal.outcome === 'failed') healDuration.observe({ ...host, action: heal.action }, heal.durationMs / 1000);
+    if (heal.outcome === 'ok' || heal.outcome === 'already-running' || heal.outcome === 'failed')
+      healDuration.observe({ ...host, action: heal.action }, heal.durationMs / 1000);
   });
 
   const cycleDuration = new Histogram({
@@ -59,13 +65,29 @@ export function agentMetrics(hostname: string, watchdog: Watchdog, bus: { readon
     },
   });
 
-  gauge(registry, 'watchdog_loss_threshold_ratio', 'Packet loss above which a container is restarted (0.6 = 60 %).', ['host'], (set) => set(host, watchdog.snapshot.threshold / 100));
+  gauge(registry, 'watchdog_loss_threshold_ratio', 'Packet loss above which a container is restarted (0.6 = 60 %).', ['host'], (set) =>
+    set(host, watchdog.snapshot.threshold / 100),
+  );
   gauge(registry, 'watchdog_monitored_containers', 'Containers this agent monitors.', ['host'], (set) => set(host, monitored().length));
-  gauge(registry, 'watchdog_bus_connected', '1 while the agent is connected to the broker, else 0 (also 0 without AMQP_URL).', ['host'], (set) => set(host, bus?.connected ? 1 : 0));
-  gauge(registry, 'watchdog_container_backoff', '1 while the watchdog holds back restarts of the container after a restart storm, else 0.', ['host', 'name'], (set) => {
-    for (const name of monitored()) set({ ...host, name }, (watchdog.backoffUntil(name) ?? 0) > now() ? 1 : 0);
-  });
-  gauge(registry, 'watchdog_container_restarts_24h', 'Starts and restarts by the watchdog in the last 24 h.', ['host', 'name'], (set) => eachResult((r, l) => set(l, r.restarts)));
+  gauge(
+    registry,
+    'watchdog_bus_connected',
+    '1 while the agent is connected to the broker, else 0 (also 0 without AMQP_URL).',
+    ['host'],
+    (set) => set(host, bus?.connected ? 1 : 0),
+  );
+  gauge(
+    registry,
+    'watchdog_container_backoff',
+    '1 while the watchdog holds back restarts of the container after a restart storm, else 0.',
+    ['host', 'name'],
+    (set) => {
+      for (const name of monitored()) set({ ...host, name }, (watchdog.backoffUntil(name) ?? 0) > now() ? 1 : 0);
+    },
+  );
+  gauge(registry, 'watchdog_container_restarts_24h', 'Starts and restarts by the watchdog in the last 24 h.', ['host', 'name'], (set) =>
+    eachResult((r, l) => set(l, r.restarts)),
+  );
   gauge(registry, 'watchdog_container_packet_loss_ratio', 'Packet loss of the last probe (0..1).', ['host', 'name'], (set) =>
     eachResult((r, l) => r.lossPercent !== undefined && set(l, r.lossPercent / 100)),
   );
@@ -78,12 +100,34 @@ export function agentMetrics(hostname: string, watchdog: Watchdog, bus: { readon
       eachResult((r, l) => r[key] !== undefined && set(l, (r[key] ?? 0) / 1000)),
     );
   }
-  gauge(registry, 'container_memory_working_set_bytes', 'Current working set of the container in bytes (as cAdvisor).', ['host', 'name'], (set) =>
-    eachResult((r, l) => r.memoryBytes !== undefined && set(l, r.memoryBytes)),
+  gauge(
+    registry,
+    'container_memory_working_set_bytes',
+    'Current working set of the container in bytes (as cAdvisor).',
+    ['host', 'name'],
+    (set) => eachResult((r, l) => r.memoryBytes !== undefined && set(l, r.memoryBytes)),
   );
-  counterOf(registry, 'container_cpu_usage_seconds_total', 'Cumulative cpu time consumed in seconds (as cAdvisor).', (r) => (r.cpuNs === undefined ? undefined : r.cpuNs / 1e9), eachResult);
-  counterOf(registry, 'container_network_receive_bytes_total', 'Cumulative count of bytes received (as cAdvisor, all interfaces).', (r) => r.rxBytes, eachResult);
-  counterOf(registry, 'container_network_transmit_bytes_total', 'Cumulative count of bytes transmitted (as cAdvisor, all interfaces).', (r) => r.txBytes, eachResult);
+  counterOf(
+    registry,
+    'container_cpu_usage_seconds_total',
+    'Cumulative cpu time consumed in seconds (as cAdvisor).',
+    (r) => (r.cpuNs === undefined ? undefined : r.cpuNs / 1e9),
+    eachResult,
+  );
+  counterOf(
+    registry,
+    'container_network_receive_bytes_total',
+    'Cumulative count of bytes received (as cAdvisor, all interfaces).',
+    (r) => r.rxBytes,
+    eachResult,
+  );
+  counterOf(
+    registry,
+    'container_network_transmit_bytes_total',
+    'Cumulative count of bytes transmitted (as cAdvisor, all interfaces).',
+    (r) => r.txBytes,
+    eachResult,
+  );
   return registry;
 }
 

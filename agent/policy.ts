@@ -103,11 +103,13 @@ export function policyProblem(value: unknown): string | null {
   const fields = value as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
     if (key === 'action') {
-      if (!POLICY_ACTIONS.includes(fields[key] as PolicyAction)) return `action: must be restart, notify or none (got ${JSON.stringify(fields[key])})`;
+      if (!POLICY_ACTIONS.includes(fields[key] as PolicyAction))
+        return `action: must be restart, notify or none (got ${JSON.stringify(fields[key])})`;
     } else if (key in POLICY_RULES) {
       const rule = POLICY_RULES[key as keyof typeof POLICY_RULES];
       const v = fields[key];
-      if (typeof v !== 'number' || v < rule.min || v > rule.max || (rule.integer && !Number.isInteger(v))) return `${key}: must be ${rule.text} (got ${JSON.stringify(v)})`;
+      if (typeof v !== 'number' || v < rule.min || v > rule.max || (rule.integer && !Number.isInteger(v)))
+        return `${key}: must be ${rule.text} (got ${JSON.stringify(v)})`;
     } else {
       return `${key}: not a policy field (threshold, stopTimeoutSec, restartLimit, action)`;
     }
@@ -123,8 +125,16 @@ function numberWithin(text: string, rule: { min: number; max: number; integer: b
 }
 
 /** Each value from the first place that sets it: API, then label, then (stop grace) the container's own, then the host. */
-export function effectivePolicy(api: Policy | undefined, labels: Policy, containerStopTimeoutSec: number | undefined, host: HostDefaults): EffectivePolicy {
-  const containerOrHost: Sourced<number> = containerStopTimeoutSec === undefined ? { value: host.stopTimeoutSec, source: 'host' } : { value: containerStopTimeoutSec, source: 'container' };
+export function effectivePolicy(
+  api: Policy | undefined,
+  labels: Policy,
+  containerStopTimeoutSec: number | undefined,
+  host: HostDefaults,
+): EffectivePolicy {
+  const containerOrHost: Sourced<number> =
+    containerStopTimeoutSec === undefined
+      ? { value: host.stopTimeoutSec, source: 'host' }
+      : { value: containerStopTimeoutSec, source: 'container' };
   return {
     threshold: pick(api?.threshold, labels.threshold, { value: host.threshold, source: 'host' }),
     stopTimeoutSec: pick(api?.stopTimeoutSec, labels.stopTimeoutSec, containerOrHost),

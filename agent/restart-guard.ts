@@ -12,9 +12,7 @@ export interface RestartPolicy {
   maxBackoffMs: number;
 }
 
-export type Admission =
-  | { admitted: true }
-  | { admitted: false; until: number; enteredBackoff: boolean; backoffMs: number };
+export type Admission = { admitted: true } | { admitted: false; until: number; enteredBackoff: boolean; backoffMs: number };
 
 interface History {
   restarts: number[];
@@ -32,7 +30,13 @@ export interface SavedBudget {
 }
 
 /** What to log when the guard holds a heal back: the message and the backoff's end as an ISO time. */
-export function backoffNotice(name: string, action: string, held: Extract<Admission, { admitted: false }>, policy: RestartPolicy, maxRestarts = policy.maxRestarts): { message: string; until: string } {
+export function backoffNotice(
+  name: string,
+  action: string,
+  held: Extract<Admission, { admitted: false }>,
+  policy: RestartPolicy,
+  maxRestarts = policy.maxRestarts,
+): { message: string; until: string } {
   const until = new Date(held.until).toISOString();
   const message = held.enteredBackoff
     ? `${name}: too many restarts (${maxRestarts} in ${policy.windowMs} ms); backing off ${held.backoffMs} ms, until ${until}`
@@ -44,8 +48,17 @@ export class RestartGuard {
   private readonly histories = new Map<string, History>();
 
   /** `saved`: the budgets of a previous run, so an agent restarted during a restart storm does not start it over. */
-  constructor(private readonly policy: RestartPolicy, saved: Record<string, SavedBudget> = {}) {
-    for (const [name, b] of Object.entries(saved)) this.histories.set(name, { restarts: [...b.restarts], lastRestartAt: b.lastRestartAt ?? -Infinity, level: b.level, blockedUntil: b.blockedUntil });
+  constructor(
+    private readonly policy: RestartPolicy,
+    saved: Record<string, SavedBudget> = {},
+  ) {
+    for (const [name, b] of Object.entries(saved))
+      this.histories.set(name, {
+        restarts: [...b.restarts],
+        lastRestartAt: b.lastRestartAt ?? -Infinity,
+        level: b.level,
+        blockedUntil: b.blockedUntil,
+      });
   }
 
   /** The budgets that still matter at `now` (a restart within the window, a backoff not over, a level not yet reset), to be saved. */
@@ -53,7 +66,12 @@ export class RestartGuard {
     const out: Record<string, SavedBudget> = {};
     for (const [name, h] of this.histories) {
       if (now - h.lastRestartAt >= this.policy.windowMs && now >= h.blockedUntil) continue;
-      out[name] = { restarts: h.restarts.filter((at) => at > now - this.policy.windowMs), ...(Number.isFinite(h.lastRestartAt) ? { lastRestartAt: h.lastRestartAt } : {}), level: h.level, blockedUntil: h.blockedUntil };
+      out[name] = {
+        restarts: h.restarts.filter((at) => at > now - this.policy.windowMs),
+        ...(Number.isFinite(h.lastRestartAt) ? { lastRestartAt: h.lastRestartAt } : {}),
+        level: h.level,
+        blockedUntil: h.blockedUntil,
+      };
     }
     return out;
   }
@@ -71,7 +89,8 @@ export class RestartGuard {
     }
     history.restarts = history.restarts.filter((at) => at > now - this.policy.windowMs);
     // Quiet for a whole window while it could have been restarted: the next storm starts from the first step.
-    if (history.restarts.length === 0 && now - Math.max(history.lastRestartAt, history.blockedUntil) >= this.policy.windowMs) history.level = 0;
+    if (history.restarts.length === 0 && now - Math.max(history.lastRestartAt, history.blockedUntil) >= this.policy.windowMs)
+      history.level = 0;
     if (history.restarts.length >= maxRestarts) {
       const backoffEnds = now + Math.min(this.policy.baseBackoffMs * 2 ** history.level, this.policy.maxBackoffMs);
       const windowHasRoom = (history.restarts[history.restarts.length - maxRestarts] ?? now) + this.policy.windowMs;

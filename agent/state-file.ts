@@ -31,7 +31,9 @@ export class FileStateStore implements StateStore {
   private async removeStaleTemporaries(): Promise<void> {
     const prefix = `${basename(this.path)}.`;
     const names = await readdir(dirname(this.path)).catch(() => [] as string[]);
-    const stale = names.filter((n) => n.startsWith(prefix) && /^\d+\.tmp$/.test(n.slice(prefix.length)) && n !== basename(this.temporary()));
+    const stale = names.filter(
+      (n) => n.startsWith(prefix) && /^\d+\.tmp$/.test(n.slice(prefix.length)) && n !== basename(this.temporary()),
+    );
     await Promise.all(stale.map((n) => unlink(join(dirname(this.path), n)).catch(() => undefined)));
   }
 
@@ -68,7 +70,8 @@ export function parseState(value: unknown): AgentState {
     throw new Error(`"unmonitored" must be a list of names, each ${CONTAINER_NAME_RULE}`);
   }
   if (policies !== undefined) {
-    if (typeof policies !== 'object' || policies === null || Array.isArray(policies)) throw new Error('"policies" must be an object of policies by container name');
+    if (typeof policies !== 'object' || policies === null || Array.isArray(policies))
+      throw new Error('"policies" must be an object of policies by container name');
     for (const [name, policy] of Object.entries(policies)) {
       const broken = isContainerName(name) ? policyProblem(policy) : `not a container name (${CONTAINER_NAME_RULE})`;
       if (broken) throw new Error(`"policies.${name}": ${broken}`);
@@ -76,15 +79,30 @@ export function parseState(value: unknown): AgentState {
   }
   if (dryRun !== undefined && typeof dryRun !== 'boolean') throw new Error('"dryRun" must be true or false');
   const { restartBudgets } = state;
-  if (restartBudgets !== undefined && !isBudgets(restartBudgets)) throw new Error('"restartBudgets" must be an object of {restarts, level, blockedUntil} by container name');
-  return { monitored: state.monitored, threshold, ...(unmonitored ? { unmonitored } : {}), ...(policies ? { policies } : {}), ...(dryRun ? { dryRun } : {}), ...(restartBudgets ? { restartBudgets } : {}) };
+  if (restartBudgets !== undefined && !isBudgets(restartBudgets))
+    throw new Error('"restartBudgets" must be an object of {restarts, level, blockedUntil} by container name');
+  return {
+    monitored: state.monitored,
+    threshold,
+    ...(unmonitored ? { unmonitored } : {}),
+    ...(policies ? { policies } : {}),
+    ...(dryRun ? { dryRun } : {}),
+    ...(restartBudgets ? { restartBudgets } : {}),
+  };
 }
 
 function isBudgets(value: unknown): value is Record<string, SavedBudget> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const number = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
   return Object.values(value as Record<string, Record<string, unknown>>).every(
-    (b) => typeof b === 'object' && b !== null && Array.isArray(b['restarts']) && b['restarts'].every(number) && number(b['level']) && number(b['blockedUntil']) && (b['lastRestartAt'] === undefined || number(b['lastRestartAt'])),
+    (b) =>
+      typeof b === 'object' &&
+      b !== null &&
+      Array.isArray(b['restarts']) &&
+      b['restarts'].every(number) &&
+      number(b['level']) &&
+      number(b['blockedUntil']) &&
+      (b['lastRestartAt'] === undefined || number(b['lastRestartAt'])),
   );
 }
 

@@ -18,7 +18,14 @@ export class WatchList {
     private readonly store: StateStore,
     initial: AgentState,
   ) {
-    this.state = { monitored: [...new Set(initial.monitored)], threshold: initial.threshold, unmonitored: [...new Set(initial.unmonitored ?? [])], policies: { ...initial.policies }, dryRun: initial.dryRun === true, restartBudgets: { ...initial.restartBudgets } };
+    this.state = {
+      monitored: [...new Set(initial.monitored)],
+      threshold: initial.threshold,
+      unmonitored: [...new Set(initial.unmonitored ?? [])],
+      policies: { ...initial.policies },
+      dryRun: initial.dryRun === true,
+      restartBudgets: { ...initial.restartBudgets },
+    };
     this.names = new Set(this.state.monitored);
     this.unmonitoredNames = new Set(this.state.unmonitored);
   }
@@ -61,7 +68,11 @@ export class WatchList {
     return this.change((current) => {
       const others = current.monitored.filter((n) => n !== name);
       const unmonitored = current.unmonitored.filter((n) => n !== name);
-      return { ...current, monitored: monitored ? [...others, name] : others, unmonitored: monitored ? unmonitored : [...unmonitored, name] };
+      return {
+        ...current,
+        monitored: monitored ? [...others, name] : others,
+        unmonitored: monitored ? unmonitored : [...unmonitored, name],
+      };
     });
   }
 

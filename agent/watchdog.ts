@@ -19,7 +19,18 @@ import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-m
 import { HostGuard, type HostChange } from './host-guard.js';
 import { DEFAULT_PATH_RULE, type PathEvidence, type PathRule } from './host-path.js';
 import { describeExplanation, type LossTestSettings } from './loss-test.js';
-import type { AgentState, ContainerInfo, ContainerRuntime, InventoryView, Log, Prober, ProbeResult, RuntimeEvent, StateStore, StatsSource } from './ports.js';
+import type {
+  AgentState,
+  ContainerInfo,
+  ContainerRuntime,
+  InventoryView,
+  Log,
+  Prober,
+  ProbeResult,
+  RuntimeEvent,
+  StateStore,
+  StatsSource,
+} from './ports.js';
 import type { RestartPolicy } from './restart-guard.js';
 import { Scheduler } from './scheduler.js';
 import { WatchList } from './watch-list.js';
@@ -115,23 +126,48 @@ export class Watchdog {
     initial: AgentState,
   ) {
     this.watchList = new WatchList(deps.store, initial);
-    this.hostGuard = new HostGuard(deps.clock, deps.log, options.pathRule ?? DEFAULT_PATH_RULE, options.hostRestartLimit ?? Infinity, options.restartPolicy.windowMs);
+    this.hostGuard = new HostGuard(
+      deps.clock,
+      deps.log,
+      options.pathRule ?? DEFAULT_PATH_RULE,
+      options.hostRestartLimit ?? Infinity,
+      options.restartPolicy.windowMs,
+    );
     this.labels = new ContainerLabels((name, problems) => {
-      deps.log.warn(`${name}: wrong watchdog labels, ignored (the host's defaults apply instead): ${problems.join('; ')}`, { kind: 'label', container: name, problems });
+      deps.log.warn(`${name}: wrong watchdog labels, ignored (the host's defaults apply instead): ${problems.join('; ')}`, {
+        kind: 'label',
+        container: name,
+        problems,
+      });
       for (const listener of this.labelListeners) listener(name, problems);
     });
-    this.healer = new Healer(deps.runtime, deps.clock, deps.log, options, (heal) => this.results.recordHeal(heal), (name) => this.healPolicy(name), {
-      ...(initial.restartBudgets ? { saved: initial.restartBudgets } : {}),
-      // Saved before the heal is ordered, so that an agent killed during a restart storm does not start the storm over.
-      // A save that fails (a full disk) does not stop the heal: the budget still holds while this agent runs.
-      changed: (budgets) =>
-        this.watchList.setRestartBudgets(budgets).then(
-          () => undefined,
-          (error: unknown) => deps.log.error(`restart budgets not saved (healing goes on; a restarted agent would not know these restarts): ${errorMessage(error)}`, { kind: 'agent' }),
-        ),
-    });
-    this.scheduler = new Scheduler(deps.clock, options.checkIntervalMs, () => this.checkAll(), (error) =>
-      deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' }),
+    this.healer = new Healer(
+      deps.runtime,
+      deps.clock,
+      deps.log,
+      options,
+      (heal) => this.results.recordHeal(heal),
+      (name) => this.healPolicy(name),
+      {
+        ...(initial.restartBudgets ? { saved: initial.restartBudgets } : {}),
+        // Saved before the heal is ordered, so that an agent killed during a restart storm does not start the storm over.
+        // A save that fails (a full disk) does not stop the heal: the budget still holds while this agent runs.
+        changed: (budgets) =>
+          this.watchList.setRestartBudgets(budgets).then(
+            () => undefined,
+            (error: unknown) =>
+              deps.log.error(
+                `restart budgets not saved (healing goes on; a restarted agent would not know these restarts): ${errorMessage(error)}`,
+                { kind: 'agent' },
+              ),
+          ),
+      },
+    );
+    this.scheduler = new Scheduler(
+      deps.clock,
+      options.checkIntervalMs,
+      () => this.checkAll(),
+      (error) => deps.log.error(`check cycle failed: ${String(error)}`, { kind: 'cycle' }),
     );
     if (deps.continuous) {
       const { settings, prober } = deps.continuous;
@@ -145,7 +181,13 @@ export class Watchdog {
         error: (message) => deps.log.warn(`continuous probing: ${message}`, { kind: 'probe' }),
         info: (message) => deps.log.info(`continuous probing: ${message}`, { kind: 'probe' }),
       });
-      this.lossMonitor = new LossMonitor(settings, (name) => this.thresholdOf(name), deps.clock, loop, (verdict) => void this.onVerdict(verdict));
+      this.lossMonitor = new LossMonitor(
+        settings,
+        (name) => this.thresholdOf(name),
+        deps.clock,
+        loop,
+        (verdict) => void this.onVerdict(verdict),
+      );
     }
   }
 
@@ -194,9 +236,17 @@ export class Watchdog {
   /** What applies to a container now, each value with its source; and its labels' problems. */
   policyOf(name: string): { effective: EffectivePolicy; api: Policy; labelProblems: string[] } {
     const label = this.labels.get(name);
-    const host = { threshold: this.watchList.threshold, stopTimeoutSec: this.options.stopTimeoutSec, restartLimit: this.options.restartPolicy.maxRestarts };
+    const host = {
+      threshold: this.watchList.threshold,
+      stopTimeoutSec: this.options.stopTimeoutSec,
+      restartLimit: this.options.restartPolicy.maxRestarts,
+    };
     const api = this.watchList.policyOf(name);
-    return { effective: effectivePolicy(api, label?.policy ?? {}, label?.stopTimeoutSec, host), api: { ...api }, labelProblems: label?.problems ?? [] };
+    return {
+      effective: effectivePolicy(api, label?.policy ?? {}, label?.stopTimeoutSec, host),
+      api: { ...api },
+      labelProblems: label?.problems ?? [],
+    };
   }
 
   /** Saved before it applies; applies at once (the next probe, the next heal). */
@@ -285,13 +335,17 @@ export class Watchdog {
     const monitored = this.monitoredNames();
     await mapWithConcurrency(monitored, this.options.concurrency, async (name) => {
       const found = await this.look(name, fromInventory);
-      if (found?.verdict.action === 'probe') running.push({ name, id: found.id, pid: found.pid, ip: found.verdict.ip, startedAt: found.startedAt });
+      if (found?.verdict.action === 'probe')
+        running.push({ name, id: found.id, pid: found.pid, ip: found.verdict.ip, startedAt: found.startedAt });
       else if (found?.verdict.action === 'start') heals.push(this.healer.heal(name, 'start', found.verdict.reason, 'check'));
     });
     if (this.lossMonitor) {
       // Sequential verdict: the cycle only tells the monitor which instances run where; probing goes on between cycles.
       const canary = await this.pathCanary(fromInventory);
-      this.lossMonitor.watch([...running.map((r): Watched => ({ name: r.name, ip: r.ip, startedAt: r.startedAt })), ...(canary ? [canary] : [])]);
+      this.lossMonitor.watch([
+        ...running.map((r): Watched => ({ name: r.name, ip: r.ip, startedAt: r.startedAt })),
+        ...(canary ? [canary] : []),
+      ]);
       this.hostGuard.assessPath(this.pathEvidence());
       await this.sampleAll(running);
     } else if (running.length > 0) {
@@ -355,11 +409,18 @@ export class Watchdog {
 
   private healPolicy(name: string): HealPolicy {
     const { effective } = this.policyOf(name);
-    return { stopTimeoutSec: effective.stopTimeoutSec.value, restartLimit: effective.restartLimit.value, mode: healMode(effective.action.value, this.dryRun) };
+    return {
+      stopTimeoutSec: effective.stopTimeoutSec.value,
+      restartLimit: effective.restartLimit.value,
+      mode: healMode(effective.action.value, this.dryRun),
+    };
   }
 
   /** What Docker says about one container, logged unless it is running (its probe is logged then). */
-  private async look(name: string, fromInventory: boolean): Promise<{ verdict: Verdict; id: string; pid: number | undefined; startedAt: string } | null> {
+  private async look(
+    name: string,
+    fromInventory: boolean,
+  ): Promise<{ verdict: Verdict; id: string; pid: number | undefined; startedAt: string } | null> {
     try {
       const healing = this.healer.isHealing(name);
       const container = healing ? null : await this.current(name, fromInventory);
@@ -404,7 +465,11 @@ export class Watchdog {
         if (sample instanceof Error) failed.push(`${name} (${sample.message})`);
         else this.results.recordSample(name, sample, at);
       }
-      if (failed.length > 0) this.deps.log.warn(`resource use not measured for ${failed.length} container(s) with ${stats.name}: ${failed.slice(0, 3).join(', ')}`, { kind: 'stats', source: stats.name });
+      if (failed.length > 0)
+        this.deps.log.warn(
+          `resource use not measured for ${failed.length} container(s) with ${stats.name}: ${failed.slice(0, 3).join(', ')}`,
+          { kind: 'stats', source: stats.name },
+        );
     } catch (error) {
       this.deps.log.warn(`resource use not measured: ${errorMessage(error)}`, { kind: 'stats', source: stats.name });
     }
@@ -430,25 +495,58 @@ export class Watchdog {
   private async onVerdict(v: LossVerdict): Promise<void> {
     const { name, explanation: e } = v;
     if (name === this.options.pathCanary && !this.isMonitored(name)) {
-      if (v.decision === 'lossy') this.deps.log.warn(`path canary ${name}: ${describeExplanation(e)}`, { kind: 'host-network', container: name });
+      if (v.decision === 'lossy')
+        this.deps.log.warn(`path canary ${name}: ${describeExplanation(e)}`, { kind: 'host-network', container: name });
       return this.hostGuard.assessPath(this.pathEvidence());
     }
     const threshold = this.thresholdOf(name);
     const reason = `${describeExplanation(e)}: ${v.decision === 'lossy' ? 'over' : 'within'} threshold ${threshold}%`;
     const now = this.deps.clock.now();
     const lost = Math.round((e.lossPercent / 100) * e.probes);
-    this.results.recordProbe(name, { sent: e.probes, received: e.probes - lost, lossPercent: e.lossPercent, rttMs: v.rtt?.mean ?? null, rttMinMs: v.rtt?.min ?? null, rttMaxMs: v.rtt?.max ?? null }, v.decision, now, reason);
-    this.results.recordVerdictDetail(name, { rule: e.rule, lossLowPercent: e.low, lossHighPercent: e.high, probes: e.probes, decidedInMs: e.decidedInMs });
+    this.results.recordProbe(
+      name,
+      {
+        sent: e.probes,
+        received: e.probes - lost,
+        lossPercent: e.lossPercent,
+        rttMs: v.rtt?.mean ?? null,
+        rttMinMs: v.rtt?.min ?? null,
+        rttMaxMs: v.rtt?.max ?? null,
+      },
+      v.decision,
+      now,
+      reason,
+    );
+    this.results.recordVerdictDetail(name, {
+      rule: e.rule,
+      lossLowPercent: e.low,
+      lossHighPercent: e.high,
+      probes: e.probes,
+      decidedInMs: e.decidedInMs,
+    });
     const changed = this.lastDecision.get(name) !== v.decision;
     this.lastDecision.set(name, v.decision);
     if (changed || v.decision === 'lossy') {
-      this.logCheck(name, v.decision, reason, { lossPercent: e.lossPercent, lossLowPercent: e.low, lossHighPercent: e.high, probes: e.probes, decidedInMs: e.decidedInMs, rule: e.rule, rttMs: v.rtt?.mean ?? null });
+      this.logCheck(name, v.decision, reason, {
+        lossPercent: e.lossPercent,
+        lossLowPercent: e.low,
+        lossHighPercent: e.high,
+        probes: e.probes,
+        decidedInMs: e.decidedInMs,
+        rule: e.rule,
+        rttMs: v.rtt?.mean ?? null,
+      });
     }
     if (v.decision !== 'lossy') return;
     try {
       const healing = this.healer.isHealing(name);
       // From the inventory when it can say (no engine call during a restart storm), else from the engine.
-      const judged = confirmSameInstance({ verdict: 'lossy', action: 'restart', reason }, v.startedAt, healing ? null : await this.current(name, true), healing);
+      const judged = confirmSameInstance(
+        { verdict: 'lossy', action: 'restart', reason },
+        v.startedAt,
+        healing ? null : await this.current(name, true),
+        healing,
+      );
       if (judged.action !== 'restart') {
         this.lossMonitor?.forget(name);
         this.logCheck(name, judged.verdict, reasonOf(judged));
@@ -460,7 +558,8 @@ export class Watchdog {
       await this.healer.heal(name, 'restart', reason, 'verdict');
       // Watch the new instance now rather than at the next cycle.
       const after = await this.deps.runtime.inspect(name);
-      if (after?.running && after.ip && this.isMonitored(name, after)) this.lossMonitor?.watchOne({ name, ip: after.ip, startedAt: after.startedAt });
+      if (after?.running && after.ip && this.isMonitored(name, after))
+        this.lossMonitor?.watchOne({ name, ip: after.ip, startedAt: after.startedAt });
     } catch (error) {
       this.logError(name, error);
     }
@@ -473,7 +572,8 @@ export class Watchdog {
     // A dead instance has no loss verdict to give: its probes go unanswered because it is gone.
     if (event.action === 'die') this.lossMonitor?.forget(event.name);
     // A die during the watchdog's own restart is that restart, not a death to report.
-    if (event.action === 'die' && monitored && !this.healer.isHealing(event.name)) for (const listener of this.deathListeners) listener(event);
+    if (event.action === 'die' && monitored && !this.healer.isHealing(event.name))
+      for (const listener of this.deathListeners) listener(event);
     if (reaction.react === 'ensure-running') void this.healer.ensureRunning(event.name, reaction.trigger);
     else if (reaction.react === 'restart') void this.healer.heal(event.name, 'restart', reaction.reason, reaction.trigger);
   }
@@ -487,7 +587,8 @@ export class Watchdog {
     const intervalMs = this.options.checkIntervalMs;
     const overran = durationMs > intervalMs;
     const fields = { kind: 'cycle', checked, probed, durationMs, intervalMs, overran };
-    if (overran) this.deps.log.warn(`cycle took ${durationMs} ms, longer than the ${intervalMs} ms interval; the next one starts now`, fields);
+    if (overran)
+      this.deps.log.warn(`cycle took ${durationMs} ms, longer than the ${intervalMs} ms interval; the next one starts now`, fields);
     else this.deps.log.info(`cycle checked ${checked} container(s) in ${durationMs} ms`, fields);
     const report = { checked, probed, durationMs, overran };
     for (const listener of this.cycleListeners) listener(report);
@@ -499,6 +600,11 @@ export class Watchdog {
   }
 
   private logError(name: string, error: unknown): void {
-    this.deps.log.error(`${name}: check failed: ${errorMessage(error)}`, { kind: 'check', container: name, verdict: 'error', reason: errorMessage(error) });
+    this.deps.log.error(`${name}: check failed: ${errorMessage(error)}`, {
+      kind: 'check',
+      container: name,
+      verdict: 'error',
+      reason: errorMessage(error),
+    });
   }
 }

@@ -21,8 +21,16 @@ import { chooseFault, type Candidate, type FaultKind, type Targeting } from './c
 function readConfig() {
   const read = new EnvReader(process.env);
   const host = read.string('ANTAGONIST_HOSTNAME', hostname());
-  const kinds = read.string('FAULTS', 'stop,loss').split(',').map((k) => k.trim()).filter(Boolean);
-  read.check('FAULTS', kinds.length > 0 && kinds.every((k) => k === 'stop' || k === 'loss'), 'must be a comma-separated list of stop, loss');
+  const kinds = read
+    .string('FAULTS', 'stop,loss')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  read.check(
+    'FAULTS',
+    kinds.length > 0 && kinds.every((k) => k === 'stop' || k === 'loss'),
+    'must be a comma-separated list of stop, loss',
+  );
   const patternText = read.optional('TARGET_PATTERN');
   let pattern: RegExp | null = null;
   try {
@@ -43,7 +51,11 @@ function readConfig() {
     loss: { min: read.number('LOSS_MIN', 20, 0, 100), max: read.number('LOSS_MAX', 100, 0, 100) },
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 1, 0, 300),
     faultLog: read.string('FAULT_LOG', `logs/antagonist-${host}.log`),
-    targeting: { label, pattern, ownId: process.env['HOSTNAME'] && /^[0-9a-f]{12,64}$/.test(process.env['HOSTNAME']) ? process.env['HOSTNAME'] : null } satisfies Targeting,
+    targeting: {
+      label,
+      pattern,
+      ownId: process.env['HOSTNAME'] && /^[0-9a-f]{12,64}$/.test(process.env['HOSTNAME']) ? process.env['HOSTNAME'] : null,
+    } satisfies Targeting,
   };
   read.check('LOSS_MAX', config.loss.max >= config.loss.min, 'must not be below LOSS_MIN');
   read.done();
@@ -55,16 +67,38 @@ async function main(): Promise<void> {
   if (!config) return;
   const { logger, close } = createLogger({ hostname: config.host, logFile: config.faultLog });
   const docker = new Docker({ ...config.docker, timeout: 30_000 });
-  const bus = config.amqpUrl ? new BusConnection(config.amqpUrl, `antagonist ${config.host}`, async () => undefined, logger, systemClock, dialWithTls(config.brokerTls)) : null;
+  const bus = config.amqpUrl
+    ? new BusConnection(
+        config.amqpUrl,
+        `antagonist ${config.host}`,
+        async () => undefined,
+        logger,
+        systemClock,
+        dialWithTls(config.brokerTls),
+      )
+    : null;
   bus?.start();
   const events = bus ? new EventPublisher(() => bus.channel, logger, bus.user) : null;
-  const tell = (event: Omit<Event, 'kind' | 'type' | 'host'>): void => events?.publish({ kind: 'event', type: 'fault', host: config.host, ...event });
-  const targetsText = [config.targeting.label && `label ${config.targeting.label}`, config.targeting.pattern && `names matching ${config.targeting.pattern.source}`].filter(Boolean).join(' and ');
-  logger.info(`antagonist on ${config.host}: every ${config.intervalMs} ms, ${config.kinds.join('/')} on containers with ${targetsText}`, { kind: 'antagonist' });
+  const tell = (event: Omit<Event, 'kind' | 'type' | 'host'>): void =>
+    events?.publish({ kind: 'event', type: 'fault', host: config.host, ...event });
+  const targetsText = [
+    config.targeting.label && `label ${config.targeting.label}`,
+    config.targeting.pattern && `names matching ${config.targeting.pattern.source}`,
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  logger.info(`antagonist on ${config.host}: every ${config.intervalMs} ms, ${config.kinds.join('/')} on containers with ${targetsText}`, {
+    kind: 'antagonist',
+  });
 
   const strike = async (): Promise<void> => {
     const listed = await docker.listContainers({ all: false });
-    const candidates: Candidate[] = listed.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), running: c.State === 'running', labels: c.Labels ?? {} }));
+    const candidates: Candidate[] = listed.map((c) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? '').replace(/^\//, ''),
+      running: c.State === 'running',
+      labels: c.Labels ?? {},
+    }));
     const fault = chooseFault(candidates, config.targeting, config.kinds, config.loss, Math.random);
     if (!fault) {
       logger.info('no running target container; nothing to do', { kind: 'idle' });
@@ -80,7 +114,12 @@ async function main(): Promise<void> {
       const pid = (await docker.getContainer(fault.target.id).inspect()).State.Pid;
       const lossPercent = fault.lossPercent ?? 100;
       const method = await setPacketLoss((command, args) => run('nsenter', ['-t', String(pid), '-n', command, ...args]), lossPercent);
-      logger.info(`${lossPercent}% outgoing packet loss on ${target} with ${method}`, { kind: 'loss', target, injectedAt, parameter: { lossPercent, method } });
+      logger.info(`${lossPercent}% outgoing packet loss on ${target} with ${method}`, {
+        kind: 'loss',
+        target,
+        injectedAt,
+        parameter: { lossPercent, method },
+      });
       tell({ at: injectedAt, container: target, fault: 'loss', lossPercent });
     }
   };

@@ -28,15 +28,37 @@ function fleet(round: number): { containers: Container[]; hosts: Host[] } {
     for (let i = 0; i < PER_HOST; i++) {
       const down = (i + round) % 97 === 0;
       containers.push({
-        hostname: `host${h}`, name: `svc-${String(i).padStart(3, '0')}`, status: down ? 'exited' : 'running', monitored: i % 10 !== 0,
-        checkedAt: new Date(now).toISOString(), lossPercent: (i * 7 + round * 20) % 100 < 5 ? 20 : 0, rttMs: 0.05 + ((i + round) % 13) / 100,
-        cpuPercent: ((i * 3 + round) % 50) / 10, memoryBytes: 10_000_000 + i * 1000 + round, restarts: (i + round) % 4,
+        hostname: `host${h}`,
+        name: `svc-${String(i).padStart(3, '0')}`,
+        status: down ? 'exited' : 'running',
+        monitored: i % 10 !== 0,
+        checkedAt: new Date(now).toISOString(),
+        lossPercent: (i * 7 + round * 20) % 100 < 5 ? 20 : 0,
+        rttMs: 0.05 + ((i + round) % 13) / 100,
+        cpuPercent: ((i * 3 + round) % 50) / 10,
+        memoryBytes: 10_000_000 + i * 1000 + round,
+        restarts: (i + round) % 4,
         ...(i % 50 === 0 ? { backoffUntil: new Date(now + 60_000).toISOString() } : {}),
-        ...(i % 5 === 0 ? { lastHeal: { at: new Date(now - i * 1000).toISOString(), action: 'restart', reason: 'loss 80% > threshold 60%', outcome: 'ok' } } : {}),
+        ...(i % 5 === 0
+          ? {
+              lastHeal: {
+                at: new Date(now - i * 1000).toISOString(),
+                action: 'restart',
+                reason: 'loss 80% > threshold 60%',
+                outcome: 'ok',
+              },
+            }
+          : {}),
       });
     }
   }
-  const hosts = Array.from({ length: HOSTS }, (_, h): Host => ({ hostname: `host${h + 1}`, live: true, lastSeen: new Date(now).toISOString(), threshold: 60, monitored: PER_HOST * 0.9 }));
+  const hosts = Array.from({ length: HOSTS }, (_, h): Host => ({
+    hostname: `host${h + 1}`,
+    live: true,
+    lastSeen: new Date(now).toISOString(),
+    threshold: 60,
+    monitored: PER_HOST * 0.9,
+  }));
   return { containers, hosts };
 }
 
@@ -44,7 +66,8 @@ export async function dashboardBench(): Promise<BenchResult> {
   const { gzipBytes } = await buildDashboard();
   let round = 0;
   const live = new Set<ServerResponse>();
-  const json = (res: ServerResponse, body: unknown): void => void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  const json = (res: ServerResponse, body: unknown): void =>
+    void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/containers') return json(res, fleet(round).containers);
@@ -66,7 +89,9 @@ export async function dashboardBench(): Promise<BenchResult> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
   const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
-    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 800 },
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
     args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'],
   });
   const rows: Row[] = [];
@@ -86,34 +111,83 @@ export async function dashboardBench(): Promise<BenchResult> {
       firsts.push((await painted())[0] ?? NaN);
       // One live update: new figures, a heal event pushed on the stream makes the page refresh at once.
       round = run + 1;
-      for (const res of live) res.write(`id: ${run}\nevent: heal\ndata: ${JSON.stringify({ id: String(run), type: 'heal', at: new Date().toISOString(), host: 'host1', container: 'svc-001', action: 'start', outcome: 'ok', durationMs: 200 })}\n\n`);
+      for (const res of live)
+        res.write(
+          `id: ${run}\nevent: heal\ndata: ${JSON.stringify({ id: String(run), type: 'heal', at: new Date().toISOString(), host: 'host1', container: 'svc-001', action: 'start', outcome: 'ok', durationMs: 200 })}\n\n`,
+        );
       await page.waitForFunction(() => performance.getEntriesByName('fleet-painted').length >= 2, undefined, { timeout: 20_000 });
       updates.push((await painted())[1] ?? NaN);
       scripts.push((await page.evaluate(() => performance.getEntriesByName('fleet-updated').map((e) => e.duration)))[1] ?? NaN);
-      heapMb = Math.max(heapMb, await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 1e6));
+      heapMb = Math.max(
+        heapMb,
+        await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 1e6),
+      );
       // The reference: the same 1,500 rows as one innerHTML table, timed to the next frame in the same page.
-      references.push(await page.evaluate(async () => {
-        const data = (await (await fetch('containers')).json()) as { hostname: string; name: string; status: string; lossPercent?: number; cpuPercent?: number; memoryBytes?: number }[];
-        const started = performance.now();
-        const box = document.createElement('div');
-        box.innerHTML = `<table>${data.map((c) => `<tr><td>${c.hostname}</td><td>${c.name}</td><td>${c.status}</td><td>${c.lossPercent ?? ''}</td><td>${c.cpuPercent ?? ''}</td><td>${c.memoryBytes ?? ''}</td></tr>`).join('')}</table>`;
-        document.body.append(box);
-        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-        const took = performance.now() - started;
-        box.remove();
-        return took;
-      }));
+      references.push(
+        await page.evaluate(async () => {
+          const data = (await (await fetch('containers')).json()) as {
+            hostname: string;
+            name: string;
+            status: string;
+            lossPercent?: number;
+            cpuPercent?: number;
+            memoryBytes?: number;
+          }[];
+          const started = performance.now();
+          const box = document.createElement('div');
+          box.innerHTML = `<table>${data.map((c) => `<tr><td>${c.hostname}</td><td>${c.name}</td><td>${c.status}</td><td>${c.lossPercent ?? ''}</td><td>${c.cpuPercent ?? ''}</td><td>${c.memoryBytes ?? ''}</td></tr>`).join('')}</table>`;
+          document.body.append(box);
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+          const took = performance.now() - started;
+          box.remove();
+          return took;
+        }),
+      );
       await page.close();
     }
     const f = summarize(firsts);
     const u = summarize(updates);
     const r = summarize(references);
     console.log(`live update: our script ${ms(summarize(scripts).median)} of it, the rest is the browser's style, layout and paint`);
-    console.log(`first render ${ms(f.median)} (max ${ms(f.max)}), live update ${ms(u.median)} (max ${ms(u.max)}), plain innerHTML table ${ms(r.median)}; heap ${heapMb.toFixed(1)} MB; bundle ${(gzipBytes / 1024).toFixed(1)} KB gzipped`);
-    rows.push({ figure: `dashboard first render, ${HOSTS} x ${PER_HOST} containers, data in to painted (median / max of 5)`, value: `${ms(f.median)} / ${ms(f.max)}`, reference: 'one innerHTML table of the same rows', referenceValue: ms(r.median), ratio: `${(f.median / r.median).toFixed(2)}x`, target: '< 1000 ms', met: f.max < 1000 });
-    rows.push({ figure: 'dashboard live update (a heal arrives), data in to painted (median / max)', value: `${ms(u.median)} / ${ms(u.max)}`, reference: 'one innerHTML table of the same rows', referenceValue: ms(r.median), ratio: `${(u.median / r.median).toFixed(2)}x`, target: '< 100 ms', met: u.max < 100 });
-    rows.push({ figure: 'dashboard JS heap with 1,500 containers', value: `${heapMb.toFixed(1)} MB`, reference: '-', referenceValue: '-', ratio: '-', target: '-', met: null });
-    rows.push({ figure: "dashboard's own bundle (JS + CSS + HTML), gzipped", value: `${(gzipBytes / 1024).toFixed(1)} KB`, reference: '-', referenceValue: '-', ratio: '-', target: '< 150 KB', met: gzipBytes < 150 * 1024 });
+    console.log(
+      `first render ${ms(f.median)} (max ${ms(f.max)}), live update ${ms(u.median)} (max ${ms(u.max)}), plain innerHTML table ${ms(r.median)}; heap ${heapMb.toFixed(1)} MB; bundle ${(gzipBytes / 1024).toFixed(1)} KB gzipped`,
+    );
+    rows.push({
+      figure: `dashboard first render, ${HOSTS} x ${PER_HOST} containers, data in to painted (median / max of 5)`,
+      value: `${ms(f.median)} / ${ms(f.max)}`,
+      reference: 'one innerHTML table of the same rows',
+      referenceValue: ms(r.median),
+      ratio: `${(f.median / r.median).toFixed(2)}x`,
+      target: '< 1000 ms',
+      met: f.max < 1000,
+    });
+    rows.push({
+      figure: 'dashboard live update (a heal arrives), data in to painted (median / max)',
+      value: `${ms(u.median)} / ${ms(u.max)}`,
+      reference: 'one innerHTML table of the same rows',
+      referenceValue: ms(r.median),
+      ratio: `${(u.median / r.median).toFixed(2)}x`,
+      target: '< 100 ms',
+      met: u.max < 100,
+    });
+    rows.push({
+      figure: 'dashboard JS heap with 1,500 containers',
+      value: `${heapMb.toFixed(1)} MB`,
+      reference: '-',
+      referenceValue: '-',
+      ratio: '-',
+      target: '-',
+      met: null,
+    });
+    rows.push({
+      figure: "dashboard's own bundle (JS + CSS + HTML), gzipped",
+      value: `${(gzipBytes / 1024).toFixed(1)} KB`,
+      reference: '-',
+      referenceValue: '-',
+      ratio: '-',
+      target: '< 150 KB',
+      met: gzipBytes < 150 * 1024,
+    });
     Object.assign(raw, { firsts, updates, references, heapMb, gzipBytes });
   } finally {
     await browser.close();
@@ -125,7 +199,10 @@ export async function dashboardBench(): Promise<BenchResult> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   dashboardBench().then(
-    (r) => console.log(r.rows.map((row) => `${row.figure}: ${row.value} (ref ${row.referenceValue}, ${row.ratio}; target ${row.target})`).join('\n')),
+    (r) =>
+      console.log(
+        r.rows.map((row) => `${row.figure}: ${row.value} (ref ${row.referenceValue}, ${row.ratio}; target ${row.target})`).join('\n'),
+      ),
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;

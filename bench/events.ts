@@ -28,11 +28,38 @@ function eventNumber(i: number, now: number): Event {
   const container = `c${Math.floor(i / 100) % 20}`;
   const at = new Date(now - (100_000 - i) * 30).toISOString(); // spread over the last ~50 minutes
   switch (i % 5) {
-    case 0: return { kind: 'event', type: 'fault', at, host, container, fault: 'stop' };
-    case 1: return { kind: 'event', type: 'death', at, host, container, exitCode: 137 };
-    case 2: return { kind: 'event', type: 'heal', at, host, container, action: 'start', trigger: 'event: die', reason: 'container is exited', outcome: 'ok', durationMs: 291 };
-    case 3: return { kind: 'event', type: 'verdict', at, host, container, from: 'ok', to: 'lossy', reason: 'loss 80% > threshold 60%' };
-    default: return { kind: 'event', type: 'heal', at, host, container, action: 'restart', trigger: 'check', reason: 'loss 80% > threshold 60%', outcome: 'ok', durationMs: 2300 };
+    case 0:
+      return { kind: 'event', type: 'fault', at, host, container, fault: 'stop' };
+    case 1:
+      return { kind: 'event', type: 'death', at, host, container, exitCode: 137 };
+    case 2:
+      return {
+        kind: 'event',
+        type: 'heal',
+        at,
+        host,
+        container,
+        action: 'start',
+        trigger: 'event: die',
+        reason: 'container is exited',
+        outcome: 'ok',
+        durationMs: 291,
+      };
+    case 3:
+      return { kind: 'event', type: 'verdict', at, host, container, from: 'ok', to: 'lossy', reason: 'loss 80% > threshold 60%' };
+    default:
+      return {
+        kind: 'event',
+        type: 'heal',
+        at,
+        host,
+        container,
+        action: 'restart',
+        trigger: 'check',
+        reason: 'loss 80% > threshold 60%',
+        outcome: 'ok',
+        durationMs: 2300,
+      };
   }
 }
 
@@ -78,7 +105,9 @@ export async function eventsBench(count = 100_000): Promise<BenchResult> {
     const publishMs = performance.now() - publishStarted;
     await connection.close();
     const streamBytes = bytesOf(dir) - emptyBytes;
-    console.log(`published ${count} events in ${ms(publishMs)} (${Math.round(count / (publishMs / 1000))}/s); stream grew ${(streamBytes / 1e6).toFixed(1)} MB, JSON ${(jsonBytes / 1e6).toFixed(1)} MB`);
+    console.log(
+      `published ${count} events in ${ms(publishMs)} (${Math.round(count / (publishMs / 1000))}/s); stream grew ${(streamBytes / 1e6).toFixed(1)} MB, JSON ${(jsonBytes / 1e6).toFixed(1)} MB`,
+    );
 
     const started = performance.now();
     const control = await startControl({ AMQP_URL: url });
@@ -94,15 +123,55 @@ export async function eventsBench(count = 100_000): Promise<BenchResult> {
     for (const [label, query] of Object.entries(queries)) {
       const s = summarize(await timed(query, 200));
       console.log(`GET /events, ${label}: median ${ms(s.median)} p95 ${ms(s.p95)} (GET /hosts ${ms(floor.median)})`);
-      rows.push({ figure: `GET /events over ${count / 1000}k events, ${label} (median / p95)`, value: `${ms(s.median)} / ${ms(s.p95)}`, reference: 'GET /hosts (HTTP floor)', referenceValue: ms(floor.median), ratio: `${(s.median / floor.median).toFixed(1)}x`, target: '< 50 ms p95', met: s.p95 < 50 });
+      rows.push({
+        figure: `GET /events over ${count / 1000}k events, ${label} (median / p95)`,
+        value: `${ms(s.median)} / ${ms(s.p95)}`,
+        reference: 'GET /hosts (HTTP floor)',
+        referenceValue: ms(floor.median),
+        ratio: `${(s.median / floor.median).toFixed(1)}x`,
+        target: '< 50 ms p95',
+        met: s.p95 < 50,
+      });
       raw[label] = s;
     }
     const { rssMaxMb } = usage.stop();
     await control.stop();
-    rows.push({ figure: `control start to first GET /events answer, ${count / 1000}k events to read`, value: ms(catchUp), reference: '-', referenceValue: '-', ratio: '-', target: '-', met: null });
-    rows.push({ figure: `control RSS holding ${count / 1000}k events`, value: `${rssMaxMb.toFixed(0)} MB`, reference: '-', referenceValue: '-', ratio: '-', target: '< 200 MB', met: rssMaxMb < 200 });
-    rows.push({ figure: 'stream disk use per 1,000 events', value: `${(streamBytes / (count / 1000) / 1024).toFixed(0)} KB`, reference: 'their JSON bodies', referenceValue: `${(jsonBytes / (count / 1000) / 1024).toFixed(0)} KB`, ratio: `${(streamBytes / jsonBytes).toFixed(2)}x`, target: '-', met: null });
-    rows.push({ figure: 'publishing events, confirmed', value: `${Math.round(count / (publishMs / 1000))} events/s`, reference: '-', referenceValue: '-', ratio: '-', target: '-', met: null });
+    rows.push({
+      figure: `control start to first GET /events answer, ${count / 1000}k events to read`,
+      value: ms(catchUp),
+      reference: '-',
+      referenceValue: '-',
+      ratio: '-',
+      target: '-',
+      met: null,
+    });
+    rows.push({
+      figure: `control RSS holding ${count / 1000}k events`,
+      value: `${rssMaxMb.toFixed(0)} MB`,
+      reference: '-',
+      referenceValue: '-',
+      ratio: '-',
+      target: '< 200 MB',
+      met: rssMaxMb < 200,
+    });
+    rows.push({
+      figure: 'stream disk use per 1,000 events',
+      value: `${(streamBytes / (count / 1000) / 1024).toFixed(0)} KB`,
+      reference: 'their JSON bodies',
+      referenceValue: `${(jsonBytes / (count / 1000) / 1024).toFixed(0)} KB`,
+      ratio: `${(streamBytes / jsonBytes).toFixed(2)}x`,
+      target: '-',
+      met: null,
+    });
+    rows.push({
+      figure: 'publishing events, confirmed',
+      value: `${Math.round(count / (publishMs / 1000))} events/s`,
+      reference: '-',
+      referenceValue: '-',
+      ratio: '-',
+      target: '-',
+      met: null,
+    });
     Object.assign(raw, { catchUpMs: catchUp, rssMaxMb, streamBytes, jsonBytes, publishMs });
   } finally {
     execFileSync('rabbitmqctl', ['-q', 'delete_vhost', vhost]);
@@ -112,7 +181,10 @@ export async function eventsBench(count = 100_000): Promise<BenchResult> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   eventsBench(Number(process.argv[2] ?? 100_000)).then(
-    (r) => console.log(r.rows.map((row) => `${row.figure}: ${row.value} (ref ${row.referenceValue}, ${row.ratio}; target ${row.target})`).join('\n')),
+    (r) =>
+      console.log(
+        r.rows.map((row) => `${row.figure}: ${row.value} (ref ${row.referenceValue}, ${row.ratio}; target ${row.target})`).join('\n'),
+      ),
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;

@@ -20,7 +20,15 @@ class MemoryRuntime implements ContainerRuntime {
   constructor(hostIndex: number, count: number) {
     for (let i = 0; i < count; i++) {
       const name = `app-${i}`;
-      this.containers.set(name, { id: `${hostIndex}-${i}`, name, running: true, status: 'running', ip: `10.${hostIndex >> 8}.${hostIndex & 255}.${i + 2}`, startedAt: '2026-11-25T00:00:00Z', pid: 0 });
+      this.containers.set(name, {
+        id: `${hostIndex}-${i}`,
+        name,
+        running: true,
+        status: 'running',
+        ip: `10.${hostIndex >> 8}.${hostIndex & 255}.${i + 2}`,
+        startedAt: '2026-11-25T00:00:00Z',
+        pid: 0,
+      });
     }
   }
 
@@ -74,7 +82,8 @@ class SimulatedHandler extends CommandHandler {
   }
 
   override async handle(command: Command): Promise<Reply | null> {
-    const plain = command.kind === 'list_request' && command.filter === undefined && command.policies === undefined && command.sharedPolicies === true;
+    const plain =
+      command.kind === 'list_request' && command.filter === undefined && command.policies === undefined && command.sharedPolicies === true;
     if (this.recorded && plain) return this.recorded;
     return super.handle(command);
   }
@@ -98,7 +107,13 @@ export async function startSimulatedHosts(prefix: string, from: number, hosts: n
     const monitored = (await runtime.list()).map((c) => c.name);
     const watchdog = new Watchdog(
       { runtime, prober: answering, store: new MemoryStore({ monitored, threshold: 60 }), clock: systemClock, log: quiet },
-      { checkIntervalMs: 3_600_000, pingCount: 5, concurrency: 100, stopTimeoutSec: 2, restartPolicy: { maxRestarts: 5, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 300_000 } },
+      {
+        checkIntervalMs: 3_600_000,
+        pingCount: 5,
+        concurrency: 100,
+        stopTimeoutSec: 2,
+        restartPolicy: { maxRestarts: 5, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 300_000 },
+      },
       { monitored, threshold: 60 },
     );
     await watchdog.runCycle();
@@ -128,6 +143,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   let recorded = false;
   process.on('SIGUSR2', () => {
     recorded = !recorded;
-    void Promise.all(hosts.map((h) => h.handler.record(recorded))).then(() => console.log(`recorded list replies ${recorded ? 'on' : 'off'}`));
+    void Promise.all(hosts.map((h) => h.handler.record(recorded))).then(() =>
+      console.log(`recorded list replies ${recorded ? 'on' : 'off'}`),
+    );
   });
 }

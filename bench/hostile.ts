@@ -66,9 +66,20 @@ export async function hostileBench(kills = Number(process.env['BENCH_KILLS'] ?? 
   for (let i = 0; i < 20; i++) await createTarget(uniqueName('bench-crowd'));
   const token = `bench-${runId}`;
   const control = await startControl({ API_TOKEN: token });
-  const agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, MONITORED: watched, CHECK_INTERVAL_MS: '1000', RESTART_LIMIT: '1000', LOSS_THRESHOLD: '60' });
+  const agent = startAgent({
+    AMQP_URL: agentBrokerUrl(host),
+    AGENT_HOSTNAME: host,
+    MONITORED: watched,
+    CHECK_INTERVAL_MS: '1000',
+    RESTART_LIMIT: '1000',
+    LOSS_THRESHOLD: '60',
+  });
   const events = await watchGaps(docker, (name) => {
-    if (name === bare) void docker.getContainer(bare).start().catch(() => undefined);
+    if (name === bare)
+      void docker
+        .getContainer(bare)
+        .start()
+        .catch(() => undefined);
   });
   type Condition = 'quiet' | 'anonymous' | 'authorized';
   const CONDITIONS: Condition[] = ['quiet', 'anonymous', 'authorized'];
@@ -79,11 +90,26 @@ export async function hostileBench(kills = Number(process.env['BENCH_KILLS'] ?? 
   // on this 2-core machine their own loops must not be what slows the engine (their calls' cost to
   // control, the broker and the agent is what is measured).
   const attackers = spawn('nice', ['-n', '19', process.execPath, '--input-type=module', '-e', CALLERS_PROGRAM], {
-    env: { ...process.env, CONTROL_URL: control.url, TOKEN: token, CALLERS: String(CALLERS), FILTER: WORST_FILTER, BODY: LARGEST_THRESHOLD_BODY },
+    env: {
+      ...process.env,
+      CONTROL_URL: control.url,
+      TOKEN: token,
+      CALLERS: String(CALLERS),
+      FILTER: WORST_FILTER,
+      BODY: LARGEST_THRESHOLD_BODY,
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   try {
-    await waitFor('the agent to be live', async () => ((await (await fetch(`${control.url}/hosts`)).json()) as { hostname: string; live: boolean }[]).some((h) => h.hostname === host && h.live), 20_000, 100);
+    await waitFor(
+      'the agent to be live',
+      async () =>
+        ((await (await fetch(`${control.url}/hosts`)).json()) as { hostname: string; live: boolean }[]).some(
+          (h) => h.hostname === host && h.live,
+        ),
+      20_000,
+      100,
+    );
     for (let round = 0; round < kills; round++) {
       // Interleaved, so drift on the machine touches every condition alike.
       for (const condition of CONDITIONS) {
@@ -115,15 +141,37 @@ export async function hostileBench(kills = Number(process.env['BENCH_KILLS'] ?? 
   const f = (c: Condition): Summary => summarize(floor[c]);
   const q = w('quiet');
   console.log('death to running again (die event to start event, engine clock):');
-  for (const c of CONDITIONS) console.log(`  ${c.padEnd(10)} watchdog median ${ms(w(c).median)} p95 ${ms(w(c).p95)}; floor (bare start() at the die event) median ${ms(f(c).median)} p95 ${ms(f(c).p95)}  (n=${w(c).n})`);
+  for (const c of CONDITIONS)
+    console.log(
+      `  ${c.padEnd(10)} watchdog median ${ms(w(c).median)} p95 ${ms(w(c).p95)}; floor (bare start() at the die event) median ${ms(f(c).median)} p95 ${ms(f(c).p95)}  (n=${w(c).n})`,
+    );
   console.log(`  ${CALLERS} callers: ${tally?.calls ?? '?'} calls, ${tally?.failed ?? '?'} answered otherwise than expected`);
   const rows: Row[] = [];
   for (const c of ['anonymous', 'authorized'] as const) {
     const a = w(c);
-    const who = c === 'anonymous' ? `${CALLERS} callers without the token (worst filter, largest body)` : `${CALLERS} callers with the token (worst filter, largest body as PUT /threshold)`;
+    const who =
+      c === 'anonymous'
+        ? `${CALLERS} callers without the token (worst filter, largest body)`
+        : `${CALLERS} callers with the token (worst filter, largest body as PUT /threshold)`;
     rows.push(
-      { figure: `death to running under ${who}, median / p95 (${a.n} kills)`, value: `${ms(a.median)} / ${ms(a.p95)}`, reference: 'quiet, same run', referenceValue: `${ms(q.median)} / ${ms(q.p95)}`, ratio: `${ratio(a.median, q.median)} / ${ratio(a.p95, q.p95)}`, target: c === 'anonymous' ? '<= 1.2x' : '-', met: c === 'anonymous' ? a.median <= 1.2 * q.median && a.p95 <= 1.2 * q.p95 : null },
-      { figure: `the floor (bare start()) under the same, median; watchdog / floor`, value: ms(f(c).median), reference: 'the floor, quiet', referenceValue: ms(f('quiet').median), ratio: `${ratio(f(c).median, f('quiet').median)}; ${ratio(a.median, f(c).median)}`, target: '-', met: null },
+      {
+        figure: `death to running under ${who}, median / p95 (${a.n} kills)`,
+        value: `${ms(a.median)} / ${ms(a.p95)}`,
+        reference: 'quiet, same run',
+        referenceValue: `${ms(q.median)} / ${ms(q.p95)}`,
+        ratio: `${ratio(a.median, q.median)} / ${ratio(a.p95, q.p95)}`,
+        target: c === 'anonymous' ? '<= 1.2x' : '-',
+        met: c === 'anonymous' ? a.median <= 1.2 * q.median && a.p95 <= 1.2 * q.p95 : null,
+      },
+      {
+        figure: `the floor (bare start()) under the same, median; watchdog / floor`,
+        value: ms(f(c).median),
+        reference: 'the floor, quiet',
+        referenceValue: ms(f('quiet').median),
+        ratio: `${ratio(f(c).median, f('quiet').median)}; ${ratio(a.median, f(c).median)}`,
+        target: '-',
+        met: null,
+      },
     );
   }
   return { name: 'hostile', rows, raw: { watchdogMs: watchdog, floorMs: floor, ...tally } };

@@ -39,7 +39,11 @@ export async function lossLatency(rounds = 10, intervalMs = 2000): Promise<Bench
       await dropOutgoing(name, []);
       await waitFor('the restart', async () => (await docker.getContainer(name).inspect()).State.StartedAt !== startedAt, 20_000, 10);
       samples.push(Date.now() - injected);
-      await agent.waitForLog('a healthy check after the restart', (e) => e.container === name && e.verdict === 'ok' && Date.parse(e.time) > injected + 100, 20_000);
+      await agent.waitForLog(
+        'a healthy check after the restart',
+        (e) => e.container === name && e.verdict === 'ok' && Date.parse(e.time) > injected + 100,
+        20_000,
+      );
     }
   } finally {
     await agent.stop();
@@ -49,13 +53,31 @@ export async function lossLatency(rounds = 10, intervalMs = 2000): Promise<Bench
   const probe = summarize(silentProbe);
   const healthy = summarize(healthyProbe);
   const bound = intervalMs + probe.median;
-  console.log(`100 % loss to restarted (${rounds} rounds, interval ${intervalMs} ms): median ${ms(heal.median)}  p95 ${ms(heal.p95)}  max ${ms(heal.max)}`);
+  console.log(
+    `100 % loss to restarted (${rounds} rounds, interval ${intervalMs} ms): median ${ms(heal.median)}  p95 ${ms(heal.p95)}  max ${ms(heal.max)}`,
+  );
   console.log(`  probe time: silent container ${ms(probe.median)}, healthy ${ms(healthy.median)}; bound interval + probe = ${ms(bound)}`);
   return {
     name: 'loss-latency',
     rows: [
-      { figure: `100 % loss to restarted, median / p95 (interval ${intervalMs} ms)`, value: `${ms(heal.median)} / ${ms(heal.p95)}`, reference: 'interval + probe of a silent container', referenceValue: ms(bound), ratio: ratio(heal.p95, bound), target: 'p95 within interval + probe (+ restart)', met: heal.p95 <= bound + 500 },
-      { figure: 'probe time, silent / healthy container', value: `${ms(probe.median)} / ${ms(healthy.median)}`, reference: '-', referenceValue: '-', ratio: '-', target: '-', met: null },
+      {
+        figure: `100 % loss to restarted, median / p95 (interval ${intervalMs} ms)`,
+        value: `${ms(heal.median)} / ${ms(heal.p95)}`,
+        reference: 'interval + probe of a silent container',
+        referenceValue: ms(bound),
+        ratio: ratio(heal.p95, bound),
+        target: 'p95 within interval + probe (+ restart)',
+        met: heal.p95 <= bound + 500,
+      },
+      {
+        figure: 'probe time, silent / healthy container',
+        value: `${ms(probe.median)} / ${ms(healthy.median)}`,
+        reference: '-',
+        referenceValue: '-',
+        ratio: '-',
+        target: '-',
+        met: null,
+      },
     ],
     raw: { healMs: samples, silentProbeMs: silentProbe, healthyProbeMs: healthyProbe },
   };

@@ -42,12 +42,23 @@ export async function measureCost(size = 500): Promise<BenchResult> {
       { label: 'nothing measured (STATS=off, no /metrics)', env: { STATS: 'off', VERDICT: 'classic' }, scrape: false },
       { label: 'cgroup files, no /metrics', env: { STATS: 'cgroup', VERDICT: 'classic' }, scrape: false },
       { label: 'cgroup files + /metrics scraped every 5 s', env: { STATS: 'cgroup', METRICS_PORT: '0', VERDICT: 'classic' }, scrape: true },
-      { label: "engine's one-shot stats + /metrics scraped every 5 s", env: { STATS: 'docker', METRICS_PORT: '0', VERDICT: 'classic' }, scrape: true },
-      { label: 'sequential verdict (continuous probing, 4/s each) + cgroup files + /metrics', env: { STATS: 'cgroup', METRICS_PORT: '0', VERDICT: 'sequential' }, scrape: true },
+      {
+        label: "engine's one-shot stats + /metrics scraped every 5 s",
+        env: { STATS: 'docker', METRICS_PORT: '0', VERDICT: 'classic' },
+        scrape: true,
+      },
+      {
+        label: 'sequential verdict (continuous probing, 4/s each) + cgroup files + /metrics',
+        env: { STATS: 'cgroup', METRICS_PORT: '0', VERDICT: 'sequential' },
+        scrape: true,
+      },
     ];
     let reference: { cpu: number; rss: number } | null = null;
     for (const variant of variants) {
-      const agent = startAgent({ MONITORED: names.join(','), CHECK_INTERVAL_MS: String(INTERVAL_MS), PROBER: 'fping', ...variant.env }, mkdtempSync(join(tmpdir(), 'cost-')));
+      const agent = startAgent(
+        { MONITORED: names.join(','), CHECK_INTERVAL_MS: String(INTERVAL_MS), PROBER: 'fping', ...variant.env },
+        mkdtempSync(join(tmpdir(), 'cost-')),
+      );
       await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 60_000);
       const port = agent.log().find((e) => typeof e['metricsPort'] === 'number')?.['metricsPort'];
       const scrapes: number[] = [];
@@ -69,10 +80,17 @@ export async function measureCost(size = 500): Promise<BenchResult> {
       if (scraper) clearInterval(scraper);
       const log = agent.log();
       await agent.stop();
-      const cycles = summarize(log.filter((e) => e.kind === 'cycle').slice(1).map((e) => Number(e['durationMs'])));
+      const cycles = summarize(
+        log
+          .filter((e) => e.kind === 'cycle')
+          .slice(1)
+          .map((e) => Number(e['durationMs'])),
+      );
       const measured = log.filter((e) => e.kind === 'stats').length;
       const s = summarize(scrapes);
-      console.log(`${variant.label}: agent CPU ${usage.cpuPercent.toFixed(1)} %, RSS ${usage.rssMaxMb.toFixed(0)} MB; engine CPU ${engineCpu.toFixed(1)} %; cycle median ${ms(cycles.median)} max ${ms(cycles.max)}; scrape ${scrapes.length ? `${ms(s.median)} for ${(bytes / 1024).toFixed(0)} KB` : '-'}; sampling warnings ${measured}`);
+      console.log(
+        `${variant.label}: agent CPU ${usage.cpuPercent.toFixed(1)} %, RSS ${usage.rssMaxMb.toFixed(0)} MB; engine CPU ${engineCpu.toFixed(1)} %; cycle median ${ms(cycles.median)} max ${ms(cycles.max)}; scrape ${scrapes.length ? `${ms(s.median)} for ${(bytes / 1024).toFixed(0)} KB` : '-'}; sampling warnings ${measured}`,
+      );
       reference ??= { cpu: usage.cpuPercent, rss: usage.rssMaxMb };
       rows.push({
         figure: `agent CPU / RSS, ${size} monitored, ${variant.label}`,
@@ -83,8 +101,25 @@ export async function measureCost(size = 500): Promise<BenchResult> {
         target: '< 20 % / 150 MB',
         met: usage.cpuPercent < 20 && usage.rssMaxMb < 150,
       });
-      rows.push({ figure: `engine CPU and cycle median / max, ${variant.label}`, value: `${engineCpu.toFixed(1)} %, ${ms(cycles.median)} / ${ms(cycles.max)}`, reference: 'the interval', referenceValue: ms(INTERVAL_MS), ratio: (cycles.max / INTERVAL_MS).toFixed(2), target: '< interval', met: cycles.max < INTERVAL_MS });
-      if (variant.scrape) rows.push({ figure: `/metrics scrape, ${size} containers, ${variant.label.split(' +')[0]}`, value: `${ms(s.median)} median, ${(bytes / 1024).toFixed(0)} KB`, reference: '-', referenceValue: '-', ratio: '-', target: '-', met: null });
+      rows.push({
+        figure: `engine CPU and cycle median / max, ${variant.label}`,
+        value: `${engineCpu.toFixed(1)} %, ${ms(cycles.median)} / ${ms(cycles.max)}`,
+        reference: 'the interval',
+        referenceValue: ms(INTERVAL_MS),
+        ratio: (cycles.max / INTERVAL_MS).toFixed(2),
+        target: '< interval',
+        met: cycles.max < INTERVAL_MS,
+      });
+      if (variant.scrape)
+        rows.push({
+          figure: `/metrics scrape, ${size} containers, ${variant.label.split(' +')[0]}`,
+          value: `${ms(s.median)} median, ${(bytes / 1024).toFixed(0)} KB`,
+          reference: '-',
+          referenceValue: '-',
+          ratio: '-',
+          target: '-',
+          met: null,
+        });
       raw[variant.label] = { usage, engineCpu, cycles, scrapes, bytes, samplingWarnings: measured };
     }
   } finally {
@@ -95,7 +130,15 @@ export async function measureCost(size = 500): Promise<BenchResult> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   measureCost(Number(process.argv[2] ?? 500)).then(
-    (r) => console.log(r.rows.map((row) => `${row.figure}: ${row.value} (ref ${row.referenceValue}, ${row.ratio}; target ${row.target}: ${row.met === null ? '-' : row.met ? 'met' : 'NOT met'})`).join('\n')),
+    (r) =>
+      console.log(
+        r.rows
+          .map(
+            (row) =>
+              `${row.figure}: ${row.value} (ref ${row.referenceValue}, ${row.ratio}; target ${row.target}: ${row.met === null ? '-' : row.met ? 'met' : 'NOT met'})`,
+          )
+          .join('\n'),
+      ),
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;

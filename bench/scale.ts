@@ -42,7 +42,10 @@ interface Variant {
 export const VARIANTS: Variant[] = [
   { name: 'inspect per container, sequential verdict', env: { PROBER: 'fping', VERDICT: 'sequential', INVENTORY_RESYNC_MS: '0' } },
   { name: 'inventory, sequential verdict (the default)', env: { PROBER: 'fping', VERDICT: 'sequential' }, target: true },
-  { name: 'inventory, sequential verdict, no probe budget (every container 4/s)', env: { PROBER: 'fping', VERDICT: 'sequential', PROBE_BUDGET: '1000000' } },
+  {
+    name: 'inventory, sequential verdict, no probe budget (every container 4/s)',
+    env: { PROBER: 'fping', VERDICT: 'sequential', PROBE_BUDGET: '1000000' },
+  },
   { name: 'inventory, classic verdict', env: { PROBER: 'fping', VERDICT: 'classic' } },
 ];
 
@@ -53,7 +56,13 @@ export async function scale(sizes = [100, 500, 1000], variants = VARIANTS): Prom
   console.log(`creating ${most} containers`);
   let created = 0;
   await mapWithConcurrency(names, 8, async (name) => {
-    const c = await docker.createContainer({ name, Image: TARGET_IMAGE, Cmd: ['sleep', 'infinity'], Labels: { [RUN_LABEL]: runId }, HostConfig: { NetworkMode: 'bridge' } });
+    const c = await docker.createContainer({
+      name,
+      Image: TARGET_IMAGE,
+      Cmd: ['sleep', 'infinity'],
+      Labels: { [RUN_LABEL]: runId },
+      HostConfig: { NetworkMode: 'bridge' },
+    });
     await c.start();
     if (++created % 250 === 0) console.log(`  ${created} running`);
   });
@@ -69,7 +78,12 @@ export async function scale(sizes = [100, 500, 1000], variants = VARIANTS): Prom
     // How fast this machine is right now: fping alone probing every container once a second, the
     // default's probing at 1,000 containers. Figures on a shared 2-core lab move by a factor of 2-3
     // from one hour to the next; the ratio to this reference moves far less.
-    const ips = (await docker.listContainers({ filters: { label: [`${RUN_LABEL}=${runId}`] } })).flatMap((c) => Object.values(c.NetworkSettings?.Networks ?? {}).map((n) => n.IPAddress).filter(Boolean).slice(0, 1));
+    const ips = (await docker.listContainers({ filters: { label: [`${RUN_LABEL}=${runId}`] } })).flatMap((c) =>
+      Object.values(c.NetworkSettings?.Networks ?? {})
+        .map((n) => n.IPAddress)
+        .filter(Boolean)
+        .slice(0, 1),
+    );
     const fpingAlone = spawn('fping', ['-l', '-p', '1000', '-t', '100', '-r', '0', '-i', '0.1', ...ips], { stdio: 'ignore' });
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const probing = await usageOf(fpingAlone.pid ?? 0, SAMPLE_CYCLES * INTERVAL_MS);
@@ -82,12 +96,21 @@ export async function scale(sizes = [100, 500, 1000], variants = VARIANTS): Prom
         // At this size the budget does not bind: "no budget" would be the default again.
         if (variant.env['PROBE_BUDGET'] && size * 4 <= DEFAULT_BUDGET) continue; // 4 probes a second each (PROBE_PERIOD_MS 250)
         const monitored = names.slice(0, size);
-        const agent = startAgent({ MONITORED: monitored.join(','), CHECK_INTERVAL_MS: String(INTERVAL_MS), ...variant.env }, mkdtempSync(join(tmpdir(), 'scale-')));
+        const agent = startAgent(
+          { MONITORED: monitored.join(','), CHECK_INTERVAL_MS: String(INTERVAL_MS), ...variant.env },
+          mkdtempSync(join(tmpdir(), 'scale-')),
+        );
         await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 120_000);
         // Past the start: every container's first verdict (the sequential test's first ok after
         // about 10 probes; the classic check of the first cycle), so the quiet window shows the steady cost.
-        const judged = (): number => new Set(agent.log().filter((e) => e.container !== undefined && e.verdict !== undefined).map((e) => e.container)).size;
-        await waitFor('every container\'s first verdict', () => judged() >= size || undefined, 120_000, 1000);
+        const judged = (): number =>
+          new Set(
+            agent
+              .log()
+              .filter((e) => e.container !== undefined && e.verdict !== undefined)
+              .map((e) => e.container),
+          ).size;
+        await waitFor("every container's first verdict", () => judged() >= size || undefined, 120_000, 1000);
         const quiet = await usageOf(agent.child.pid ?? 0, SAMPLE_CYCLES * INTERVAL_MS);
         const sampling = usageOf(agent.child.pid ?? 0, SAMPLE_CYCLES * INTERVAL_MS);
         // A few real faults, so healing is shown to work at this size: each must be started again.
@@ -98,22 +121,65 @@ export async function scale(sizes = [100, 500, 1000], variants = VARIANTS): Prom
         await new Promise((resolve) => setTimeout(resolve, 2000));
         const log = agent.log();
         await agent.stop();
-        const healed = new Set(log.filter((e) => e.kind === 'action' && e.outcome === 'ok' && killed.includes(String(e.container))).map((e) => e.container));
+        const healed = new Set(
+          log.filter((e) => e.kind === 'action' && e.outcome === 'ok' && killed.includes(String(e.container))).map((e) => e.container),
+        );
         const falseRestarts = log.filter((e) => e.kind === 'action' && !killed.includes(String(e.container))).length;
         const cycles = log.filter((e) => e.kind === 'cycle').map((e) => Number(e['durationMs']));
         const [resync = NaN, ...rest] = cycles; // the first cycle is a full resync
         const c = summarize(rest);
         const times = (u: { cpuPercent: number }): string => `${(u.cpuPercent / probing.cpuPercent).toFixed(1)}x fping alone`;
-        console.log(`${String(size).padStart(4)} monitored, ${variant.name}: CPU ${quiet.cpuPercent.toFixed(1)} % (${times(quiet)}), RSS ${quiet.rssMaxMb.toFixed(0)} MB; with 3 kills ${usage.cpuPercent.toFixed(1)} % (${times(usage)}), RSS ${usage.rssMaxMb.toFixed(0)} MB; cycle median ${ms(c.median)} max ${ms(c.max)}, first (full) ${ms(resync)}; killed ${killed.length}, healed ${healed.size}; false restarts ${falseRestarts}`);
+        console.log(
+          `${String(size).padStart(4)} monitored, ${variant.name}: CPU ${quiet.cpuPercent.toFixed(1)} % (${times(quiet)}), RSS ${quiet.rssMaxMb.toFixed(0)} MB; with 3 kills ${usage.cpuPercent.toFixed(1)} % (${times(usage)}), RSS ${usage.rssMaxMb.toFixed(0)} MB; cycle median ${ms(c.median)} max ${ms(c.max)}, first (full) ${ms(resync)}; killed ${killed.length}, healed ${healed.size}; false restarts ${falseRestarts}`,
+        );
         const isTarget = variant.target === true && size === 1000;
         const rssMax = Math.max(quiet.rssMaxMb, usage.rssMaxMb);
-        rows.push({ figure: `agent CPU / RSS, ${size} monitored, ${variant.name}`, value: `${quiet.cpuPercent.toFixed(1)} % / ${rssMax.toFixed(0)} MB`, reference: `bare Node process; fping alone, ${ips.length} targets at 1/s`, referenceValue: `${refText}; ${probing.cpuPercent.toFixed(1)} %`, ratio: times(quiet), target: isTarget ? '< 10 % / 150 MB' : '-', met: isTarget ? quiet.cpuPercent < 10 && rssMax < 150 : null });
-        rows.push({ figure: `agent CPU while ${KILLED} containers are killed and healed, ${size} monitored, ${variant.name}`, value: `${usage.cpuPercent.toFixed(1)} %`, reference: `fping alone, ${ips.length} targets at 1/s`, referenceValue: `${probing.cpuPercent.toFixed(1)} %`, ratio: times(usage), target: '-', met: null });
-        rows.push({ figure: `cycle duration, ${size} monitored, ${variant.name} (median / max; first, a full resync)`, value: `${ms(c.median)} / ${ms(c.max)}; ${ms(resync)}`, reference: 'the interval', referenceValue: ms(INTERVAL_MS), ratio: (c.max / INTERVAL_MS).toFixed(2), target: '< interval', met: c.max < INTERVAL_MS });
-        rows.push({ figure: `false restarts / killed containers healed, ${size} monitored, ${variant.name}`, value: `${falseRestarts} / ${healed.size} of ${killed.length}`, reference: '-', referenceValue: '-', ratio: '-', target: `0 / ${killed.length} of ${killed.length}`, met: falseRestarts === 0 && healed.size === killed.length });
+        rows.push({
+          figure: `agent CPU / RSS, ${size} monitored, ${variant.name}`,
+          value: `${quiet.cpuPercent.toFixed(1)} % / ${rssMax.toFixed(0)} MB`,
+          reference: `bare Node process; fping alone, ${ips.length} targets at 1/s`,
+          referenceValue: `${refText}; ${probing.cpuPercent.toFixed(1)} %`,
+          ratio: times(quiet),
+          target: isTarget ? '< 10 % / 150 MB' : '-',
+          met: isTarget ? quiet.cpuPercent < 10 && rssMax < 150 : null,
+        });
+        rows.push({
+          figure: `agent CPU while ${KILLED} containers are killed and healed, ${size} monitored, ${variant.name}`,
+          value: `${usage.cpuPercent.toFixed(1)} %`,
+          reference: `fping alone, ${ips.length} targets at 1/s`,
+          referenceValue: `${probing.cpuPercent.toFixed(1)} %`,
+          ratio: times(usage),
+          target: '-',
+          met: null,
+        });
+        rows.push({
+          figure: `cycle duration, ${size} monitored, ${variant.name} (median / max; first, a full resync)`,
+          value: `${ms(c.median)} / ${ms(c.max)}; ${ms(resync)}`,
+          reference: 'the interval',
+          referenceValue: ms(INTERVAL_MS),
+          ratio: (c.max / INTERVAL_MS).toFixed(2),
+          target: '< interval',
+          met: c.max < INTERVAL_MS,
+        });
+        rows.push({
+          figure: `false restarts / killed containers healed, ${size} monitored, ${variant.name}`,
+          value: `${falseRestarts} / ${healed.size} of ${killed.length}`,
+          reference: '-',
+          referenceValue: '-',
+          ratio: '-',
+          target: `0 / ${killed.length} of ${killed.length}`,
+          met: falseRestarts === 0 && healed.size === killed.length,
+        });
         raw[`${size}-${variant.name}`] = { cycles, quiet, usage, falseRestarts, killed, healed: [...healed] };
         // Killed ones are running again (healed); start any that were not, for the next variant.
-        await Promise.all(killed.map((name) => docker.getContainer(name).start().catch(() => undefined)));
+        await Promise.all(
+          killed.map((name) =>
+            docker
+              .getContainer(name)
+              .start()
+              .catch(() => undefined),
+          ),
+        );
       }
     }
   } finally {

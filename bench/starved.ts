@@ -45,7 +45,10 @@ export async function starvedBench(): Promise<BenchResult> {
       value: describeLevel(r),
       reference: 'unstarved, same level, same run',
       referenceValue: reference ? describeLevel(reference) : '-',
-      ratio: reference && Number.isFinite(r.ordered.median) && Number.isFinite(reference.ordered.median) ? `${(r.ordered.median / reference.ordered.median).toFixed(2)}x` : '-',
+      ratio:
+        reference && Number.isFinite(r.ordered.median) && Number.isFinite(reference.ordered.median)
+          ? `${(r.ordered.median / reference.ordered.median).toFixed(2)}x`
+          : '-',
       target: target?.[0] ?? '-',
       met: target?.[1] ?? null,
     };

@@ -40,7 +40,9 @@ export function markdownTable(results: BenchResult[]): string {
   const lines = ['| figure | value | reference (same run) | reference value | ratio | target | met |', '|---|---|---|---|---|---|---|'];
   for (const result of results) {
     for (const r of result.rows) {
-      lines.push(`| ${r.figure} | ${r.value} | ${r.reference} | ${r.referenceValue} | ${r.ratio} | ${r.target} | ${r.met === null ? '-' : r.met ? 'yes' : 'no'} |`);
+      lines.push(
+        `| ${r.figure} | ${r.value} | ${r.reference} | ${r.referenceValue} | ${r.ratio} | ${r.target} | ${r.met === null ? '-' : r.met ? 'yes' : 'no'} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -51,5 +53,8 @@ export function writeResults(results: BenchResult[], name = 'latest', dir = new 
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString();
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ measuredAt: stamp, results }, null, 2)}\n`);
-  writeFileSync(join(dir, `${name}.md`), `Measured ${stamp} on ${process.platform}/${process.arch}, Node ${process.version}.\n\n${markdownTable(results)}`);
+  writeFileSync(
+    join(dir, `${name}.md`),
+    `Measured ${stamp} on ${process.platform}/${process.arch}, Node ${process.version}.\n\n${markdownTable(results)}`,
+  );
 }

@@ -47,27 +47,61 @@ export async function stormBench(size = Number(process.env['STORM_SIZE'] ?? 60))
     const [bestConcurrency, best] = [...reference.entries()].sort((a, b) => a[1] - b[1])[0]!;
     const variants = (process.env['STORM_CONCURRENCY'] ?? `default,1,8,${size}`).split(',');
     for (const variant of variants) {
-      const env: Record<string, string> = { MONITORED: names.join(','), PATH_CANARY: canary, CHECK_INTERVAL_MS: '5000', RESTART_LIMIT: '1000', STOP_TIMEOUT_S: String(STOP_GRACE_S), AGENT_HOSTNAME: `storm-${variant}` };
+      const env: Record<string, string> = {
+        MONITORED: names.join(','),
+        PATH_CANARY: canary,
+        CHECK_INTERVAL_MS: '5000',
+        RESTART_LIMIT: '1000',
+        STOP_TIMEOUT_S: String(STOP_GRACE_S),
+        AGENT_HOSTNAME: `storm-${variant}`,
+      };
       if (variant !== 'default') env['RESTART_CONCURRENCY'] = variant;
       const agent = startAgent(env, mkdtempSync(join(tmpdir(), 'storm-')));
       try {
         await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 60_000);
-        await waitFor('a first verdict for every container', () => names.every((n) => agent.log().some((e) => e.kind === 'check' && e.container === n && e.verdict === 'ok')), 60_000, 200);
+        await waitFor(
+          'a first verdict for every container',
+          () => names.every((n) => agent.log().some((e) => e.kind === 'check' && e.container === n && e.verdict === 'ok')),
+          60_000,
+          200,
+        );
         const before = new Map(await Promise.all(names.map(async (n) => [n, (await state(n)).startedAt] as const)));
         const pids = await Promise.all(names.map(async (n) => (await state(n)).pid));
         const lossAt = Date.now();
-        await Promise.all(pids.map((pid) => execFileSync('nsenter', ['-t', String(pid), '-n', 'iptables', '-A', 'OUTPUT', '-p', 'icmp', '-j', 'DROP'])));
-        await waitFor('every container running again', async () => (await Promise.all(names.map(async (n) => { const s = await state(n); return s.running && s.startedAt !== before.get(n); }))).every(Boolean), 180_000, 200);
+        await Promise.all(
+          pids.map((pid) => execFileSync('nsenter', ['-t', String(pid), '-n', 'iptables', '-A', 'OUTPUT', '-p', 'icmp', '-j', 'DROP'])),
+        );
+        await waitFor(
+          'every container running again',
+          async () =>
+            (
+              await Promise.all(
+                names.map(async (n) => {
+                  const s = await state(n);
+                  return s.running && s.startedAt !== before.get(n);
+                }),
+              )
+            ).every(Boolean),
+          180_000,
+          200,
+        );
         // The log line of a heal comes just after the container runs again: wait for every one.
         const healLines = () => agent.log().filter((e) => e.kind === 'action' && e.outcome === 'ok' && names.includes(e.container ?? ''));
-        const heals = await waitFor('a heal line for every container', () => (healLines().length >= size ? healLines() : null), 30_000, 200).catch(() => healLines());
+        const heals = await waitFor(
+          'a heal line for every container',
+          () => (healLines().length >= size ? healLines() : null),
+          30_000,
+          200,
+        ).catch(() => healLines());
         const ordered = heals.map((e) => Date.parse(e.time) - Number(e['durationMs']));
         const firstOrder = Math.min(...ordered);
         const fromOrder = heals.map((e) => Date.parse(e.time) - firstOrder);
         const fromLoss = heals.map((e) => Date.parse(e.time) - lossAt);
         const p95 = summarize(fromOrder).p95;
         const failed = agent.log().filter((e) => e.kind === 'action' && e.outcome === 'failed').length;
-        console.log(`agent, RESTART_CONCURRENCY ${variant}: running again p95 ${ms(p95)} after the first restart was ordered (${ms(summarize(fromLoss).p95)} after the loss); ${heals.length} heals, ${failed} failed`);
+        console.log(
+          `agent, RESTART_CONCURRENCY ${variant}: running again p95 ${ms(p95)} after the first restart was ordered (${ms(summarize(fromLoss).p95)} after the loss); ${heals.length} heals, ${failed} failed`,
+        );
         raw[`agent-${variant}`] = { fromOrder, fromLoss, failed };
         rows.push({
           figure: `${size} containers at total loss at once, agent RESTART_CONCURRENCY ${variant}: running again p95 from the first restart ordered (from the loss); failed restarts`,
@@ -82,7 +116,15 @@ export async function stormBench(size = Number(process.env['STORM_SIZE'] ?? 60))
         await agent.stop();
       }
     }
-    rows.unshift({ figure: `docker restart of ${size} containers, p95 by concurrency`, value: [...reference.entries()].map(([c, p]) => `${c}: ${ms(p)}`).join(', '), reference: '-', referenceValue: '-', ratio: '-', target: '-', met: null });
+    rows.unshift({
+      figure: `docker restart of ${size} containers, p95 by concurrency`,
+      value: [...reference.entries()].map(([c, p]) => `${c}: ${ms(p)}`).join(', '),
+      reference: '-',
+      referenceValue: '-',
+      ratio: '-',
+      target: '-',
+      met: null,
+    });
   } finally {
     await removeRunContainers(docker);
   }

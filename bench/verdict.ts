@@ -31,7 +31,12 @@ async function injectLoss(pid: number, percent: number): Promise<void> {
 }
 
 type VerdictKind = 'sequential' | 'classic';
-interface Target { name: string; level: number; verdict: VerdictKind; injectedAt: number }
+interface Target {
+  name: string;
+  level: number;
+  verdict: VerdictKind;
+  injectedAt: number;
+}
 
 export interface TrialOptions {
   levels: number[];
@@ -61,7 +66,9 @@ export async function verdictTrial(o: TrialOptions): Promise<LevelOutcome[]> {
   const docker = engine();
   const targets: Target[] = [];
   for (const verdict of o.verdicts) {
-    for (const level of o.levels) for (let i = 0; i < o.perLevel; i++) targets.push({ name: `v-${runId}-${o.tag}${verdict.slice(0, 3)}-${level}-${i}`, level, verdict, injectedAt: 0 });
+    for (const level of o.levels)
+      for (let i = 0; i < o.perLevel; i++)
+        targets.push({ name: `v-${runId}-${o.tag}${verdict.slice(0, 3)}-${level}-${i}`, level, verdict, injectedAt: 0 });
   }
   const canary = `v-${runId}-${o.tag}canary`;
   console.log(`creating ${targets.length} containers and the path canary`);
@@ -73,12 +80,24 @@ export async function verdictTrial(o: TrialOptions): Promise<LevelOutcome[]> {
   const out: LevelOutcome[] = [];
   try {
     for (const verdict of o.verdicts) {
-      agents[verdict] = startAgent({
-        // Half the host's containers turn lossy within a minute here: the host's restart budget would pause
-        // that (as it should on a real host); this bench measures the verdict, so the budget is lifted.
-        AGENT_HOSTNAME: `verdict-${o.tag}${verdict}`, VERDICT: verdict, LOSS_THRESHOLD: '60', CHECK_INTERVAL_MS: '5000', RESTART_LIMIT: '1000', HOST_RESTART_LIMIT: '100000', PATH_CANARY: canary,
-        MONITORED: targets.filter((t) => t.verdict === verdict).map((t) => t.name).join(','),
-      }, mkdtempSync(join(tmpdir(), `verdict-${verdict}-`)));
+      agents[verdict] = startAgent(
+        {
+          // Half the host's containers turn lossy within a minute here: the host's restart budget would pause
+          // that (as it should on a real host); this bench measures the verdict, so the budget is lifted.
+          AGENT_HOSTNAME: `verdict-${o.tag}${verdict}`,
+          VERDICT: verdict,
+          LOSS_THRESHOLD: '60',
+          CHECK_INTERVAL_MS: '5000',
+          RESTART_LIMIT: '1000',
+          HOST_RESTART_LIMIT: '100000',
+          PATH_CANARY: canary,
+          MONITORED: targets
+            .filter((t) => t.verdict === verdict)
+            .map((t) => t.name)
+            .join(','),
+        },
+        mkdtempSync(join(tmpdir(), `verdict-${verdict}-`)),
+      );
     }
     for (const agent of Object.values(agents)) await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 120_000);
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -95,11 +114,14 @@ export async function verdictTrial(o: TrialOptions): Promise<LevelOutcome[]> {
       calls.push(t.injectedAt - started);
     });
     const c = summarize(calls);
-    console.log(`loss injected in ${(Date.now() - Math.min(...targets.map((t) => t.injectedAt))) / 1000} s; one iptables call: median ${c.median} ms, max ${c.max} ms`);
+    console.log(
+      `loss injected in ${(Date.now() - Math.min(...targets.map((t) => t.injectedAt))) / 1000} s; one iptables call: median ${c.median} ms, max ${c.max} ms`,
+    );
     await new Promise((resolve) => setTimeout(resolve, o.durationMs));
     for (const verdict of o.verdicts) {
       const log = agents[verdict]?.log() ?? [];
-      if (o.dump) writeFileSync(`${o.dump}-${o.tag}${verdict}.json`, JSON.stringify({ targets: targets.filter((t) => t.verdict === verdict), log }));
+      if (o.dump)
+        writeFileSync(`${o.dump}-${o.tag}${verdict}.json`, JSON.stringify({ targets: targets.filter((t) => t.verdict === verdict), log }));
       const firstRestart = new Map<string, { ordered: number; done: number }>();
       for (const e of log) {
         if (e.kind === 'action' && e.outcome === 'ok' && e.container && !firstRestart.has(e.container)) {
@@ -109,8 +131,19 @@ export async function verdictTrial(o: TrialOptions): Promise<LevelOutcome[]> {
       for (const level of o.levels) {
         const mine = targets.filter((t) => t.verdict === verdict && t.level === level);
         const orderedMs = mine.map((t) => (firstRestart.get(t.name)?.ordered ?? NaN) - t.injectedAt).filter((ms) => Number.isFinite(ms));
-        const running = summarize(mine.map((t) => (firstRestart.get(t.name)?.done ?? NaN) - t.injectedAt).filter((ms) => Number.isFinite(ms)));
-        out.push({ verdict, level, containers: mine.length, restarted: orderedMs.length, ordered: summarize(orderedMs), running, orderedMs, within30: orderedMs.filter((ms) => ms <= 30_000).length });
+        const running = summarize(
+          mine.map((t) => (firstRestart.get(t.name)?.done ?? NaN) - t.injectedAt).filter((ms) => Number.isFinite(ms)),
+        );
+        out.push({
+          verdict,
+          level,
+          containers: mine.length,
+          restarted: orderedMs.length,
+          ordered: summarize(orderedMs),
+          running,
+          orderedMs,
+          within30: orderedMs.filter((ms) => ms <= 30_000).length,
+        });
       }
     }
   } finally {
@@ -136,10 +169,20 @@ export function levelTarget(r: LevelOutcome, p95At100Ms: number): [string, boole
   return null;
 }
 
-export async function verdictBench(perLevel = Number(process.env['VERDICT_BENCH_PER_LEVEL'] ?? 30), durationMs = Number(process.env['VERDICT_BENCH_MS'] ?? 600_000)): Promise<BenchResult> {
+export async function verdictBench(
+  perLevel = Number(process.env['VERDICT_BENCH_PER_LEVEL'] ?? 30),
+  durationMs = Number(process.env['VERDICT_BENCH_MS'] ?? 600_000),
+): Promise<BenchResult> {
   const levels = (process.env['VERDICT_BENCH_LEVELS'] ?? '0,30,50,55,65,70,90,100').split(',').map(Number);
   const verdicts = (process.env['VERDICT_BENCH_VERDICTS'] ?? 'sequential,classic').split(',') as VerdictKind[];
-  const outcomes = await verdictTrial({ levels, verdicts, perLevel, durationMs, tag: '', ...(process.env['VERDICT_BENCH_DUMP'] ? { dump: process.env['VERDICT_BENCH_DUMP'] } : {}) });
+  const outcomes = await verdictTrial({
+    levels,
+    verdicts,
+    perLevel,
+    durationMs,
+    tag: '',
+    ...(process.env['VERDICT_BENCH_DUMP'] ? { dump: process.env['VERDICT_BENCH_DUMP'] } : {}),
+  });
   const rows: Row[] = [];
   for (const r of outcomes) {
     const target = r.verdict === 'sequential' ? levelTarget(r, 1500) : null;
@@ -155,12 +198,24 @@ export async function verdictBench(perLevel = Number(process.env['VERDICT_BENCH_
       met: target?.[1] ?? null,
     });
   }
-  return { name: 'verdict', rows, raw: Object.fromEntries(outcomes.map((r) => [`${r.verdict}-${r.level}`, { restartedMs: r.orderedMs, containers: r.containers }])) };
+  return {
+    name: 'verdict',
+    rows,
+    raw: Object.fromEntries(outcomes.map((r) => [`${r.verdict}-${r.level}`, { restartedMs: r.orderedMs, containers: r.containers }])),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   verdictBench().then(
-    (r) => console.log(r.rows.map((row) => `${row.figure}: ${row.value} (classic: ${row.referenceValue}; target ${row.target}: ${row.met === null ? '-' : row.met ? 'met' : 'NOT met'})`).join('\n')),
+    (r) =>
+      console.log(
+        r.rows
+          .map(
+            (row) =>
+              `${row.figure}: ${row.value} (classic: ${row.referenceValue}; target ${row.target}: ${row.met === null ? '-' : row.met ? 'met' : 'NOT met'})`,
+          )
+          .join('\n'),
+      ),
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;

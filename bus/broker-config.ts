@@ -19,7 +19,14 @@ export interface BrokerTls {
 /** Checks an AMQP_URL value: every URL of the list amqp:// or amqps://, one user for all; true when it is good. */
 export function checkBrokerUrls(read: EnvReader, text: string): boolean {
   const urls = brokerUrls(text);
-  if (!read.check('AMQP_URL', urls.length > 0 && urls.every((u) => /^amqps?:\/\/[^\s,]+$/.test(u)), 'must be an amqp:// or amqps:// URL, or a comma-separated list of them (the nodes of a cluster)')) return false;
+  if (
+    !read.check(
+      'AMQP_URL',
+      urls.length > 0 && urls.every((u) => /^amqps?:\/\/[^\s,]+$/.test(u)),
+      'must be an amqp:// or amqps:// URL, or a comma-separated list of them (the nodes of a cluster)',
+    )
+  )
+    return false;
   return read.check('AMQP_URL', new Set(urls.map(userOf)).size === 1, 'must log in as the same user on every node');
 }
 
@@ -38,8 +45,13 @@ function readFile(read: EnvReader, name: string): Buffer | undefined {
 export function readBrokerTls(read: EnvReader, url: string | undefined): BrokerTls {
   const tls = { ca: readFile(read, 'AMQP_CA_FILE'), cert: readFile(read, 'AMQP_CERT_FILE'), key: readFile(read, 'AMQP_KEY_FILE') };
   const given = ['AMQP_CA_FILE', 'AMQP_CERT_FILE', 'AMQP_KEY_FILE'].filter((name) => read.optional(name) !== undefined);
-  for (const name of given) read.check(name, url !== undefined && brokerUrls(url).every((u) => u.startsWith('amqps://')), 'needs an amqps:// AMQP_URL (TLS)');
-  read.check('AMQP_KEY_FILE', (read.optional('AMQP_CERT_FILE') === undefined) === (read.optional('AMQP_KEY_FILE') === undefined), 'and AMQP_CERT_FILE go together (a client certificate and its key)');
+  for (const name of given)
+    read.check(name, url !== undefined && brokerUrls(url).every((u) => u.startsWith('amqps://')), 'needs an amqps:// AMQP_URL (TLS)');
+  read.check(
+    'AMQP_KEY_FILE',
+    (read.optional('AMQP_CERT_FILE') === undefined) === (read.optional('AMQP_KEY_FILE') === undefined),
+    'and AMQP_CERT_FILE go together (a client certificate and its key)',
+  );
   return Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined));
 }
 

@@ -68,7 +68,10 @@ export class BusConnection {
     this.current = null;
     if (!connection) return;
     let cancel = (): void => undefined;
-    const answered = connection.close().then(() => true, () => true);
+    const answered = connection.close().then(
+      () => true,
+      () => true,
+    );
     const late = new Promise<boolean>((resolve) => (cancel = this.clock.setTimeout(() => resolve(false), CLOSE_DEADLINE_MS)));
     const closed = await Promise.race([answered, late]);
     cancel();
@@ -131,7 +134,10 @@ export class BusConnection {
 
 /** The URLs of a comma-separated list (one broker, or the nodes of a cluster). */
 export function brokerUrls(text: string): string[] {
-  return text.split(',').map((u) => u.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
 }
 
 /** The URL (or list) without passwords, for logs. */
@@ -144,7 +150,9 @@ function explainTlsError(message: string): string {
   if (/self[- ]signed certificate|unable to (verify|get local issuer)|certificate signature failure/i.test(message)) {
     return `${message} (the broker's certificate is not signed by a CA this side trusts: set AMQP_CA_FILE to the CA that signed it)`;
   }
-  if (/Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME_INVALID/i.test(message)) return `${message} (connect with the host name the broker's certificate names)`;
-  if (/wrong version number|packet length too long/i.test(message)) return `${message} (is that port TLS? amqps:// usually listens on 5671)`;
+  if (/Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME_INVALID/i.test(message))
+    return `${message} (connect with the host name the broker's certificate names)`;
+  if (/wrong version number|packet length too long/i.test(message))
+    return `${message} (is that port TLS? amqps:// usually listens on 5671)`;
   return message;
 }

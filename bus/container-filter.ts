@@ -6,11 +6,16 @@
 import { globMatcher } from './glob.js';
 import type { ContainerFilter, ContainerStatus } from './messages.js';
 
-export function containerMatcher(filter: ContainerFilter | undefined): (c: Pick<ContainerStatus, 'name' | 'status' | 'monitored'>) => boolean {
+export function containerMatcher(
+  filter: ContainerFilter | undefined,
+): (c: Pick<ContainerStatus, 'name' | 'status' | 'monitored'>) => boolean {
   if (!filter) return () => true;
   const statuses = filter.status ? new Set<string>(filter.status) : null;
   const name = filter.name === undefined ? null : globMatcher(filter.name);
-  return (c) => (statuses === null || statuses.has(c.status)) && (filter.monitored === undefined || c.monitored === filter.monitored) && (name === null || name(c.name));
+  return (c) =>
+    (statuses === null || statuses.has(c.status)) &&
+    (filter.monitored === undefined || c.monitored === filter.monitored) &&
+    (name === null || name(c.name));
 }
 
 /** True when the filter asks for nothing in particular. */

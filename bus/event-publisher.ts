@@ -42,9 +42,21 @@ export class EventPublisher {
     this.pending = [];
     for (const [i, event] of batch.entries()) {
       try {
-        channel.publish(EVENTS_EXCHANGE, '', encode(event), { persistent: true, contentType: 'application/json', userId: this.userId, type: event.type, timestamp: Math.floor(Date.parse(event.at) / 1000) }, (error) => {
-          if (error) this.pending.unshift(event); // nacked: tried again on the next flush
-        });
+        channel.publish(
+          EVENTS_EXCHANGE,
+          '',
+          encode(event),
+          {
+            persistent: true,
+            contentType: 'application/json',
+            userId: this.userId,
+            type: event.type,
+            timestamp: Math.floor(Date.parse(event.at) / 1000),
+          },
+          (error) => {
+            if (error) this.pending.unshift(event); // nacked: tried again on the next flush
+          },
+        );
       } catch {
         this.pending = [...batch.slice(i), ...this.pending]; // the channel closed under us
         return;

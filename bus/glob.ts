@@ -28,4 +28,7 @@ export function globMatch(pattern: string, name: string): boolean {
 }
 
 /** The matcher of one pattern. */
-export const globMatcher = (pattern: string): ((name: string) => boolean) => (name) => globMatch(pattern, name);
+export const globMatcher =
+  (pattern: string): ((name: string) => boolean) =>
+  (name) =>
+    globMatch(pattern, name);

@@ -87,7 +87,8 @@ function decode(body: Buffer | string): Parsed<Record<string, unknown>> {
   return { ok: true, value: value as Record<string, unknown> };
 }
 
-const orList = (items: string[]): string => (items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1) ?? ''}` : (items[0] ?? ''));
+const orList = (items: string[]): string =>
+  items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1) ?? ''}` : (items[0] ?? '');
 
 /** Parses a message of the union `unionName`: its `kind` picks the schema it is validated against. */
 function parseKinded<T>(unionName: string, body: Buffer | string): Parsed<T> {
@@ -133,7 +134,7 @@ export const isHostname = (value: unknown): value is string => ruleBroken('Hostn
 export const isContainerName = (value: unknown): value is string => ruleBroken('ContainerName', value) === null;
 /** An event's bounds (asyncapi.yaml): characters of one text, lines of `problems`, and bytes of the whole encoded event. */
 export const EVENT_TEXT_MAX = (busSchemas['EventText'] as { maxLength: number }).maxLength;
-export const EVENT_PROBLEMS_MAX = ((busSchemas['Event'] as { properties: { problems: { maxItems: number } } }).properties.problems).maxItems;
+export const EVENT_PROBLEMS_MAX = (busSchemas['Event'] as { properties: { problems: { maxItems: number } } }).properties.problems.maxItems;
 export const EVENT_MAX_BYTES = 256 * 1024; // a clipped event (texts and problems within bounds) always fits
 
 export const HOSTNAME_RULE = (busSchemas['Hostname'] as { description: string }).description;

@@ -42,7 +42,12 @@ export async function declareAgentQueues(channel: Channel, hostname: string): Pr
   await channel.bindQueue(commands, COMMANDS_EXCHANGE, TO_ALL);
   await channel.bindQueue(commands, COMMANDS_EXCHANGE, toHost(hostname));
   const queries = agentQueries(hostname);
-  await channel.assertQueue(queries, { durable: false, exclusive: true, autoDelete: true, arguments: { 'x-max-length': QUERY_QUEUE_MAX_LENGTH } });
+  await channel.assertQueue(queries, {
+    durable: false,
+    exclusive: true,
+    autoDelete: true,
+    arguments: { 'x-max-length': QUERY_QUEUE_MAX_LENGTH },
+  });
   await channel.bindQueue(queries, COMMANDS_EXCHANGE, QUERY_ALL);
   await channel.bindQueue(queries, COMMANDS_EXCHANGE, queryHost(hostname));
 }

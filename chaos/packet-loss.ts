@@ -30,7 +30,10 @@ export async function setPacketLoss(run: Run, lossPercent: number, device = 'eth
     }
     return 'iptables';
   } catch (error) {
-    throw new Error(`cannot set packet loss: netem failed (${firstLine(netemError)}), iptables failed (${firstLine(error as Error)}); it needs NET_ADMIN`, { cause: error });
+    throw new Error(
+      `cannot set packet loss: netem failed (${firstLine(netemError)}), iptables failed (${firstLine(error as Error)}); it needs NET_ADMIN`,
+      { cause: error },
+    );
   }
 }
 

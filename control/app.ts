@@ -19,7 +19,8 @@ export const specPath = new URL('../openapi.yaml', import.meta.url).pathname;
 
 const BODY_LIMIT = '16kb';
 /** A date-time as RFC 3339 writes it (2026-11-25T11:00:00Z, with an optional fraction and offset): not whatever Date.parse accepts ("1" is 2001). */
-const RFC3339 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
+const RFC3339 =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
 const SSE_KEEPALIVE_MS = 15_000;
 
 type PathOf<Operation extends keyof operations> = operations[Operation]['parameters']['path'];
@@ -37,7 +38,10 @@ function sendJsonArray(res: Response, parts: readonly string[]): void {
   res.end(']');
 }
 
-export async function createApp(service: ControlService, options: { apiToken: string | undefined; apiReadToken?: string | undefined; metrics?: ControlMetrics }): Promise<express.Express> {
+export async function createApp(
+  service: ControlService,
+  options: { apiToken: string | undefined; apiReadToken?: string | undefined; metrics?: ControlMetrics },
+): Promise<express.Express> {
   const specText = readFileSync(specPath, 'utf8');
   const definition = parse(specText) as Document;
   const api = new OpenAPIBackend({
@@ -110,7 +114,10 @@ export async function createApp(service: ControlService, options: { apiToken: st
       },
       getMetrics: async (_c: Context, _req: Request, res: Response) => {
         if (!options.metrics) return sendError(res, 404, { error: 'not_found', message: 'metrics are not enabled in this process' });
-        res.status(200).type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+        res
+          .status(200)
+          .type(options.metrics.registry.contentType)
+          .send(await options.metrics.registry.metrics());
       },
       getHealth: async (_c: Context, _req: Request, res: Response) => {
         const health = await service.health();
@@ -129,11 +136,17 @@ export async function createApp(service: ControlService, options: { apiToken: st
       },
       methodNotAllowed: (c: Context, _req: Request, res: Response) => {
         res.set('Allow', routes.allowed(c.request.path).join(', '));
-        sendError(res, 405, { error: 'method_not_allowed', message: `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}` });
+        sendError(res, 405, {
+          error: 'method_not_allowed',
+          message: `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}`,
+        });
       },
     },
   });
-  api.registerSecurityHandler('bearerAuth', (c: Context) => !options.apiToken || hasToken(c.request.headers['authorization'], options.apiToken));
+  api.registerSecurityHandler(
+    'bearerAuth',
+    (c: Context) => !options.apiToken || hasToken(c.request.headers['authorization'], options.apiToken),
+  );
   await api.init();
   const routes = new SpecRoutes(definition);
 
@@ -148,7 +161,8 @@ export async function createApp(service: ControlService, options: { apiToken: st
     app.use((req, res, next) => {
       const started = process.hrtime.bigint();
       res.on('finish', () => {
-        const operation = api.matchOperation({ method: req.method === 'HEAD' ? 'GET' : req.method, path: req.path, headers: {} })?.operationId ?? 'other';
+        const operation =
+          api.matchOperation({ method: req.method === 'HEAD' ? 'GET' : req.method, path: req.path, headers: {} })?.operationId ?? 'other';
         metrics.answered(operation, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
       });
       next();
@@ -164,7 +178,9 @@ export async function createApp(service: ControlService, options: { apiToken: st
   const docsPage = swaggerUi.setup(definition as object);
   app.use('/docs', docsHeaders, swaggerUi.serve);
   app.get(['/docs', '/docs/'], docsHeaders, docsPage);
-  app.use('/docs', (req, res) => sendError(res, 404, { error: 'not_found', message: `no such path: ${req.method} ${req.originalUrl.split('?')[0] ?? ''}` }));
+  app.use('/docs', (req, res) =>
+    sendError(res, 404, { error: 'not_found', message: `no such path: ${req.method} ${req.originalUrl.split('?')[0] ?? ''}` }),
+  );
   app.use(beforeTheApi(routes));
   app.use((req, res) =>
     api.handleRequest(
@@ -183,11 +199,21 @@ export async function createApp(service: ControlService, options: { apiToken: st
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof ApiError) {
       const details = error.status === 400 ? { details: [fieldAndRule(error.message)] } : {};
-      return sendError(res, error.status, { error: error.code, message: error.message, ...details, ...(error.commandId ? { commandId: error.commandId } : {}) });
+      return sendError(res, error.status, {
+        error: error.code,
+        message: error.message,
+        ...details,
+        ...(error.commandId ? { commandId: error.commandId } : {}),
+      });
     }
     const status = (error as { status?: number; type?: string }).status;
     if (status === 413) return sendError(res, 413, { error: 'too_large', message: `the body is larger than ${BODY_LIMIT}` });
-    if (status && status >= 400 && status < 500) return sendError(res, 400, { error: 'invalid_request', message: `body: ${(error as Error).message}`, details: [{ field: 'body', rule: (error as Error).message }] });
+    if (status && status >= 400 && status < 500)
+      return sendError(res, 400, {
+        error: 'invalid_request',
+        message: `body: ${(error as Error).message}`,
+        details: [{ field: 'body', rule: (error as Error).message }],
+      });
     console.error(error);
     return sendError(res, 500, { error: 'internal', message: 'internal error' });
   });
@@ -195,18 +221,26 @@ export async function createApp(service: ControlService, options: { apiToken: st
 }
 
 /** An ajv error from openapi-backend as {field, rule}: path parameters by name, the body as `body`. */
-function describeError(error: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }): { field: string; rule: string } {
+function describeError(error: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }): {
+  field: string;
+  rule: string;
+} {
   if (error.keyword === 'parse') return { field: 'body', rule: `must be valid JSON (${error.message ?? 'unparseable'})` };
-  if (error.params['missingProperty'] === 'requestBody') return { field: 'body', rule: 'is required, as JSON sent with Content-Type: application/json' };
+  if (error.params['missingProperty'] === 'requestBody')
+    return { field: 'body', rule: 'is required, as JSON sent with Content-Type: application/json' };
   const path = error.instancePath.replace(/^\//, '').split('/');
-  const field = path[0] === 'requestBody' ? ['body', ...path.slice(1)].join('.') : path.slice(path[0] === 'path' || path[0] === 'query' ? 1 : 0).join('.');
+  const field =
+    path[0] === 'requestBody'
+      ? ['body', ...path.slice(1)].join('.')
+      : path.slice(path[0] === 'path' || path[0] === 'query' ? 1 : 0).join('.');
   const extra = error.params['additionalProperty'];
   if (error.keyword === 'additionalProperties' && typeof extra === 'string') {
     return path[0] === 'query' || path[0] === ''
       ? { field: `query.${extra}`, rule: 'is not a parameter of this call' }
       : { field: [field, extra].filter(Boolean).join('.'), rule: 'is not a known field' };
   }
-  if (error.keyword === 'format' && error.params['format'] === 'date-time') return { field: field || 'request', rule: 'must be a date-time such as 2026-11-25T11:00:00Z (RFC 3339)' };
+  if (error.keyword === 'format' && error.params['format'] === 'date-time')
+    return { field: field || 'request', rule: 'must be a date-time such as 2026-11-25T11:00:00Z (RFC 3339)' };
   return { field: field || 'request', rule: error.message ?? error.keyword };
 }
 

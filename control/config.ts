@@ -52,10 +52,19 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
     webhookRateLimitMs: read.integer('WEBHOOK_RATE_LIMIT_MS', 60_000, 0, 86_400_000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
   };
-  if (config.prometheusUrl !== undefined) read.check('PROMETHEUS_URL', /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(config.prometheusUrl), 'must be an http:// or https:// URL');
+  if (config.prometheusUrl !== undefined)
+    read.check('PROMETHEUS_URL', /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(config.prometheusUrl), 'must be an http:// or https:// URL');
   const age = /^([1-9][0-9]{0,5})([YMDhms])$/.exec(config.eventsMaxAge);
-  read.check('API_READ_TOKEN', config.apiReadToken === undefined || config.apiToken !== undefined, 'needs API_TOKEN set too (reads closed while changes are open would be backwards)');
-  read.check('EVENTS_MEMORY_LIMIT', env['EVENTS_MEMORY_LIMIT'] === undefined, 'is no longer read (it counted events, and one event can be large): set EVENTS_MEMORY_MB, the megabytes of events held');
+  read.check(
+    'API_READ_TOKEN',
+    config.apiReadToken === undefined || config.apiToken !== undefined,
+    'needs API_TOKEN set too (reads closed while changes are open would be backwards)',
+  );
+  read.check(
+    'EVENTS_MEMORY_LIMIT',
+    env['EVENTS_MEMORY_LIMIT'] === undefined,
+    'is no longer read (it counted events, and one event can be large): set EVENTS_MEMORY_MB, the megabytes of events held',
+  );
   read.check('EVENTS_MAX_AGE', age !== null, 'must be a number and a unit as RabbitMQ takes it: Y, M, D, h, m or s (e.g. 7D, 12h)');
   config.eventsMaxAgeMs = age ? Number(age[1]) * (AGE_UNIT_MS[age[2] ?? 'D'] ?? 0) : 0;
   read.done();

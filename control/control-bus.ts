@@ -11,7 +11,19 @@ import { BusConnection, type BusLog, type Dial } from '../bus/connection.js';
 import { Complaints } from '../bus/complaints.js';
 import { agentUser, eventSenderProblem } from '../bus/identity.js';
 import { encode, parseEvent, parseHeartbeat, parseReply, type Command, type Reply } from '../bus/messages.js';
-import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, EVENTS_STREAM, HEARTBEATS_EXCHANGE, QUERY_ALL, REPLIES_EXCHANGE, TO_ALL, declareEventStream, declareExchanges, queryHost, toHost } from '../bus/topology.js';
+import {
+  COMMANDS_EXCHANGE,
+  EVENTS_EXCHANGE,
+  EVENTS_STREAM,
+  HEARTBEATS_EXCHANGE,
+  QUERY_ALL,
+  REPLIES_EXCHANGE,
+  TO_ALL,
+  declareEventStream,
+  declareExchanges,
+  queryHost,
+  toHost,
+} from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import { ReplyGatherer } from './gather.js';
 import type { EventLog } from './event-log.js';
@@ -91,10 +103,16 @@ export class ControlBus implements CommandBus, EventSource {
       : new Promise<boolean>((resolve) => {
           const cancel = this.clock.setTimeout(() => resolve(false), timeoutMs);
           try {
-            channel.publish(COMMANDS_EXCHANGE, 'control.ping', Buffer.alloc(0), { userId: this.connection.user, expiration: '1' }, (error) => {
-              cancel();
-              resolve(!error);
-            });
+            channel.publish(
+              COMMANDS_EXCHANGE,
+              'control.ping',
+              Buffer.alloc(0),
+              { userId: this.connection.user, expiration: '1' },
+              (error) => {
+                cancel();
+                resolve(!error);
+              },
+            );
           } catch {
             cancel();
             resolve(false);
@@ -118,7 +136,12 @@ export class ControlBus implements CommandBus, EventSource {
    * gather deadline): a command the broker did not confirm is a BusUnavailableError, never a
    * promise that it waits in a queue. The command's id (`messageId`) lets agents apply it at most once.
    */
-  private async request<T>(command: Command, routingKey: string, expected: readonly string[], options: SendOptions<T>): Promise<Gathered<T>> {
+  private async request<T>(
+    command: Command,
+    routingKey: string,
+    expected: readonly string[],
+    options: SendOptions<T>,
+  ): Promise<Gathered<T>> {
     const channel = this.connection.channel;
     if (!channel) throw new BusUnavailableError();
     const correlationId = randomUUID();
@@ -132,19 +155,35 @@ export class ControlBus implements CommandBus, EventSource {
     return { ...(await gathered), commandId: correlationId };
   }
 
-  private publishConfirmed(channel: ConfirmChannel, routingKey: string, command: Command, id: string, options: Pick<SendOptions, 'timeoutMs' | 'persistent'>): Promise<void> {
+  private publishConfirmed(
+    channel: ConfirmChannel,
+    routingKey: string,
+    command: Command,
+    id: string,
+    options: Pick<SendOptions, 'timeoutMs' | 'persistent'>,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       const maybe =
         command.kind === 'list_request'
           ? 'ask again'
           : `it may or may not have been queued (and applied): GET /events?type=command shows a command event with commandId ${id} once an agent applied or refused it; sending it again is safe (applying it twice changes nothing)`;
       const idOf = command.kind === 'list_request' ? undefined : id;
-      const cancel = this.clock.setTimeout(() => reject(new BusUnavailableError(`RabbitMQ did not confirm the ${command.kind} command within ${options.timeoutMs} ms: ${maybe}`, idOf)), options.timeoutMs);
+      const cancel = this.clock.setTimeout(
+        () =>
+          reject(
+            new BusUnavailableError(`RabbitMQ did not confirm the ${command.kind} command within ${options.timeoutMs} ms: ${maybe}`, idOf),
+          ),
+        options.timeoutMs,
+      );
       const confirmed = (error: unknown): void => {
         cancel();
         // amqplib: 'message nacked' is the broker's refusal (nothing routed); anything else is the channel closing before the confirm came.
-        if (error && describe(error) === 'message nacked') reject(new BusUnavailableError(`RabbitMQ refused the ${command.kind} command; nothing was queued`));
-        else if (error) reject(new BusUnavailableError(`the connection to RabbitMQ closed before it confirmed the ${command.kind} command: ${maybe}`, idOf));
+        if (error && describe(error) === 'message nacked')
+          reject(new BusUnavailableError(`RabbitMQ refused the ${command.kind} command; nothing was queued`));
+        else if (error)
+          reject(
+            new BusUnavailableError(`the connection to RabbitMQ closed before it confirmed the ${command.kind} command: ${maybe}`, idOf),
+          );
         else resolve();
       };
       try {
@@ -190,7 +229,10 @@ export class ControlBus implements CommandBus, EventSource {
     const streamChannel = await openChannel();
     await streamChannel.prefetch(1000);
     const from = this.events.nextOffset ?? { '!': 'timestamp', value: Math.floor((this.clock.now() - this.stream.maxAgeMs) / 1000) };
-    await streamChannel.consume(EVENTS_STREAM, (message) => this.onEvent(streamChannel, message), { noAck: false, arguments: { 'x-stream-offset': from } });
+    await streamChannel.consume(EVENTS_STREAM, (message) => this.onEvent(streamChannel, message), {
+      noAck: false,
+      arguments: { 'x-stream-offset': from },
+    });
     this.marker = randomUUID();
     channel.publish(EVENTS_EXCHANGE, '', Buffer.from('{}'), { type: 'marker', messageId: this.marker, userId: this.connection.user });
     // Its own queues, bounded like every queue of the system: replies and heartbeats that pile up while control is stalled are dropped oldest first.
@@ -209,7 +251,11 @@ export class ControlBus implements CommandBus, EventSource {
     if (!message) return;
     const parsed = parseReply(message.content);
     if (!parsed.ok) {
-      this.complain('malformed reply', senderOf(message), `dropped a malformed reply from broker user ${senderOf(message) || '(none)'}: ${parsed.reason}`);
+      this.complain(
+        'malformed reply',
+        senderOf(message),
+        `dropped a malformed reply from broker user ${senderOf(message) || '(none)'}: ${parsed.reason}`,
+      );
       return;
     }
     if (!this.fromHost(message, parsed.value.hostname, 'reply')) return;
@@ -236,13 +282,22 @@ export class ControlBus implements CommandBus, EventSource {
     const parsed = parseEvent(message.content);
     const sender = senderOf(message);
     if (!parsed.ok || !Number.isSafeInteger(offset)) {
-      this.complain('malformed event', sender, `dropped a malformed event from broker user ${sender || '(none)'}: ${parsed.ok ? 'no stream offset' : parsed.reason}`);
+      this.complain(
+        'malformed event',
+        sender,
+        `dropped a malformed event from broker user ${sender || '(none)'}: ${parsed.ok ? 'no stream offset' : parsed.reason}`,
+      );
       return;
     }
     const event = parsed.value;
     const forged = eventSenderProblem(sender, event);
     if (forged) {
-      this.complain('forged event', sender, `ignored a ${event.type} event for host ${event.host} from broker user ${sender || '(none)'}: ${forged}`, { hostname: event.host });
+      this.complain(
+        'forged event',
+        sender,
+        `ignored a ${event.type} event for host ${event.host} from broker user ${sender || '(none)'}: ${forged}`,
+        { hostname: event.host },
+      );
       return;
     }
     this.events.append(offset, event, this.clock.now(), message.content.length);
@@ -252,7 +307,11 @@ export class ControlBus implements CommandBus, EventSource {
     if (!message) return;
     const parsed = parseHeartbeat(message.content);
     if (!parsed.ok) {
-      this.complain('malformed heartbeat', senderOf(message), `dropped a malformed heartbeat from broker user ${senderOf(message) || '(none)'}: ${parsed.reason}`);
+      this.complain(
+        'malformed heartbeat',
+        senderOf(message),
+        `dropped a malformed heartbeat from broker user ${senderOf(message) || '(none)'}: ${parsed.reason}`,
+      );
       return;
     }
     if (!this.fromHost(message, parsed.value.hostname, 'heartbeat')) return;
@@ -263,7 +322,12 @@ export class ControlBus implements CommandBus, EventSource {
   private fromHost(message: ConsumeMessage, hostname: string, what: string): boolean {
     const sender = senderOf(message);
     if (sender === agentUser(hostname)) return true;
-    this.complain(`forged ${what}`, sender, `ignored a ${what} for host ${hostname} from broker user ${sender || '(none)'}: only ${agentUser(hostname)} speaks for that host`, { hostname });
+    this.complain(
+      `forged ${what}`,
+      sender,
+      `ignored a ${what} for host ${hostname} from broker user ${sender || '(none)'}: only ${agentUser(hostname)} speaks for that host`,
+      { hostname },
+    );
     return false;
   }
 }

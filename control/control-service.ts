@@ -60,10 +60,12 @@ export class ControlService {
   async events(query: EventQuery): Promise<EventPage> {
     const source = this.requireEvents();
     const caughtUp = await source.caughtUp(CATCH_UP_WAIT_MS);
-    if (!caughtUp && !source.connected) throw new ApiError(503, 'bus_unavailable', 'not connected to RabbitMQ, which keeps the events; it reconnects by itself');
+    if (!caughtUp && !source.connected)
+      throw new ApiError(503, 'bus_unavailable', 'not connected to RabbitMQ, which keeps the events; it reconnects by itself');
     for (const field of ['since', 'until'] as const) {
       const value = query[field];
-      if (value !== undefined && Number.isNaN(Date.parse(value))) throw new ApiError(400, 'invalid_request', `${field}: must be a date-time such as 2026-11-25T11:00:00Z`);
+      if (value !== undefined && Number.isNaN(Date.parse(value)))
+        throw new ApiError(400, 'invalid_request', `${field}: must be a date-time such as 2026-11-25T11:00:00Z`);
     }
     if (query.since !== undefined && query.until !== undefined && Date.parse(query.since) > Date.parse(query.until)) {
       throw new ApiError(400, 'invalid_request', 'since: must not be after until');
@@ -75,7 +77,8 @@ export class ControlService {
   async scorecard(query: { since?: string; host?: string }): Promise<Scorecard> {
     const source = this.requireEvents();
     const caughtUp = await source.caughtUp(CATCH_UP_WAIT_MS);
-    if (!caughtUp && !source.connected) throw new ApiError(503, 'bus_unavailable', 'not connected to RabbitMQ, which keeps the events; it reconnects by itself');
+    if (!caughtUp && !source.connected)
+      throw new ApiError(503, 'bus_unavailable', 'not connected to RabbitMQ, which keeps the events; it reconnects by itself');
     const now = this.now();
     const since = query.since === undefined ? now - 3600_000 : Date.parse(query.since);
     if (Number.isNaN(since)) throw new ApiError(400, 'invalid_request', 'since: must be a date-time such as 2026-11-25T11:00:00Z');
@@ -96,10 +99,19 @@ export class ControlService {
 
   async history(query: HistoryQuery): Promise<History> {
     if (!this.metricsStore) {
-      throw new ApiError(503, 'history_unavailable', 'GET /history needs Prometheus: start control with PROMETHEUS_URL=http://<prometheus host>:9090 (docker-compose.yml and npm start do)');
+      throw new ApiError(
+        503,
+        'history_unavailable',
+        'GET /history needs Prometheus: start control with PROMETHEUS_URL=http://<prometheus host>:9090 (docker-compose.yml and npm start do)',
+      );
     }
     const window = historyWindow(query, this.now());
-    const matrix = await this.metricsStore.queryRange(promql(query.metric, query, window.stepSeconds), window.fromMs, window.toMs, window.stepSeconds);
+    const matrix = await this.metricsStore.queryRange(
+      promql(query.metric, query, window.stepSeconds),
+      window.fromMs,
+      window.toMs,
+      window.stepSeconds,
+    );
     return toHistory(query.metric, window, matrix);
   }
 
@@ -130,7 +142,9 @@ export class ControlService {
     const { host, ...rest } = query;
     const filter: ContainerFilter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     // Each distinct policy once on the bus (about half the bytes); written back in full below.
-    const command = isEmptyFilter(filter) ? ({ kind: 'list_request', sharedPolicies: true } as const) : ({ kind: 'list_request', filter, sharedPolicies: true } as const);
+    const command = isEmptyFilter(filter)
+      ? ({ kind: 'list_request', sharedPolicies: true } as const)
+      : ({ kind: 'list_request', filter, sharedPolicies: true } as const);
     if (host !== undefined && !this.registry.isLive(host)) throw this.unknownHost(host);
     const wanted = containerMatcher(filter); // applied again: an agent that predates filters sends everything
     // One host's containers as a part of the answer's JSON array ('' when it has none).
@@ -139,7 +153,9 @@ export class ControlService {
       return { hostname: reply.hostname, json: containersJson(reply.containers.filter(wanted).sort(byName), reply.policies) };
     };
     const options = { timeoutMs: this.gatherTimeoutMs, persistent: false, digest: part };
-    const gathered = await this.send(() => (host === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(host, command, options)));
+    const gathered = await this.send(() =>
+      host === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(host, command, options),
+    );
     const parts = gathered.replies.filter((p) => p.json !== '').sort((a, b) => a.hostname.localeCompare(b.hostname));
     // Silent: the live hosts that did not answer in time, and (for the whole fleet) the hosts heard from before that fell silent.
     const silent = host === undefined ? [...new Set([...gathered.silent, ...this.registry.silent()])].sort() : gathered.silent;
@@ -148,7 +164,12 @@ export class ControlService {
 
   /** A host that is not live; while the bus is down nobody could be asked, so that is the answer (503, not 404: clients retry a 503). */
   private unknownHost(hostname: string): ApiError {
-    if (!this.bus.connected) return new ApiError(503, 'bus_unavailable', `not connected to RabbitMQ, so no agent could be asked (host ${hostname} included); nothing was sent, it reconnects by itself`);
+    if (!this.bus.connected)
+      return new ApiError(
+        503,
+        'bus_unavailable',
+        `not connected to RabbitMQ, so no agent could be asked (host ${hostname} included); nothing was sent, it reconnects by itself`,
+      );
     const live = this.registry.live();
     return new ApiError(404, 'unknown_host', `no live agent on host ${hostname}; live hosts: ${live.length ? live.join(', ') : 'none'}`);
   }
@@ -156,9 +177,18 @@ export class ControlService {
   /** A command for every host needs at least one live host to confirm it: else nothing is sent (503, never a 200 that nobody confirmed). */
   private someoneToAsk(): void {
     if (this.registry.live().length > 0) return;
-    if (!this.bus.connected) throw new ApiError(503, 'bus_unavailable', 'not connected to RabbitMQ, so no agent could be asked; nothing was sent, it reconnects by itself');
+    if (!this.bus.connected)
+      throw new ApiError(
+        503,
+        'bus_unavailable',
+        'not connected to RabbitMQ, so no agent could be asked; nothing was sent, it reconnects by itself',
+      );
     const silent = this.registry.silent();
-    throw new ApiError(503, 'no_live_agent', `no agent is live, so none could confirm; nothing was sent${silent.length ? ` (silent: ${silent.join(', ')})` : ''}. Send it again once an agent is live (GET /hosts)`);
+    throw new ApiError(
+      503,
+      'no_live_agent',
+      `no agent is live, so none could confirm; nothing was sent${silent.length ? ` (silent: ${silent.join(', ')})` : ''}. Send it again once an agent is live (GET /hosts)`,
+    );
   }
 
   /** Live hosts were asked and none answered before the deadline. */
@@ -192,7 +222,8 @@ export class ControlService {
       );
     }
     if (!ack.ok) {
-      if (ack.error === 'not_found') throw new ApiError(404, 'unknown_container', ack.message ?? `no container named ${name} on host ${hostname}`);
+      if (ack.error === 'not_found')
+        throw new ApiError(404, 'unknown_container', ack.message ?? `no container named ${name} on host ${hostname}`);
       throw new ApiError(502, 'agent_failed', ack.message ?? `host ${hostname} could not apply the change`);
     }
     return ack;
@@ -205,10 +236,12 @@ export class ControlService {
     const command = { kind: 'list_request', filter: { name }, policies: true } as const;
     const gathered = await this.send(() => this.bus.toHost(hostname, command, { timeoutMs: this.gatherTimeoutMs, persistent: false }));
     const reply = gathered.replies.find((r) => r.kind === 'list_response' && r.hostname === hostname);
-    if (!reply || reply.kind !== 'list_response') throw new ApiError(504, 'not_confirmed', `host ${hostname} did not answer within ${this.gatherTimeoutMs} ms`);
+    if (!reply || reply.kind !== 'list_response')
+      throw new ApiError(504, 'not_confirmed', `host ${hostname} did not answer within ${this.gatherTimeoutMs} ms`);
     const container = reply.containers.find((c) => c.name === name && c.status !== 'absent');
     if (!container) throw new ApiError(404, 'unknown_container', `no container named ${name} on host ${hostname}`);
-    if (!container.policy) throw new ApiError(502, 'agent_failed', `the agent on host ${hostname} does not know policies (an older version): upgrade it`);
+    if (!container.policy)
+      throw new ApiError(502, 'agent_failed', `the agent on host ${hostname} does not know policies (an older version): upgrade it`);
     return policyView(container);
   }
 
@@ -216,8 +249,14 @@ export class ControlService {
   async setPolicy(hostname: string, name: string, policy: Policy): Promise<PolicyView> {
     const ack = await this.commandContainer(hostname, name, { kind: 'policy', hostname, name, policy });
     // `{}` for a name with no container: the agent drops any policy kept for that name; the container is still not there.
-    if (ack.container?.status === 'absent') throw new ApiError(404, 'unknown_container', `no container named ${name} on host ${hostname} (a policy the API had set for that name is removed)`);
-    if (!ack.container?.policy) throw new ApiError(502, 'agent_failed', `the agent on host ${hostname} does not know policies (an older version): upgrade it`);
+    if (ack.container?.status === 'absent')
+      throw new ApiError(
+        404,
+        'unknown_container',
+        `no container named ${name} on host ${hostname} (a policy the API had set for that name is removed)`,
+      );
+    if (!ack.container?.policy)
+      throw new ApiError(502, 'agent_failed', `the agent on host ${hostname} does not know policies (an older version): upgrade it`);
     return policyView(ack.container);
   }
 
@@ -229,14 +268,22 @@ export class ControlService {
     if (hostname === undefined) this.someoneToAsk();
     const command = hostname === undefined ? ({ kind: 'mode', dryRun } as const) : ({ kind: 'mode', hostname, dryRun } as const);
     const options = { timeoutMs: this.gatherTimeoutMs, persistent: true };
-    const gathered = await this.send(() => (hostname === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(hostname, command, options)));
+    const gathered = await this.send(() =>
+      hostname === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(hostname, command, options),
+    );
     const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack' && (hostname === undefined || r.hostname === hostname));
     if (acks.length === 0) throw this.nobodyConfirmed(gathered);
     return {
       dryRun,
-      confirmed: acks.filter((a) => a.ok).map((a) => a.hostname).sort(),
+      confirmed: acks
+        .filter((a) => a.ok)
+        .map((a) => a.hostname)
+        .sort(),
       unconfirmed: [...gathered.silent].sort(),
-      refused: acks.filter((a) => !a.ok).map((a) => ({ hostname: a.hostname, message: a.message ?? 'refused' })).sort((a, b) => a.hostname.localeCompare(b.hostname)),
+      refused: acks
+        .filter((a) => !a.ok)
+        .map((a) => ({ hostname: a.hostname, message: a.message ?? 'refused' }))
+        .sort((a, b) => a.hostname.localeCompare(b.hostname)),
     };
   }
 
@@ -244,15 +291,25 @@ export class ControlService {
     this.listings.clear(); // a listing after this command must show it
     await this.registry.settled();
     this.someoneToAsk();
-    const gathered = await this.send(() => this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }));
+    const gathered = await this.send(() =>
+      this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }),
+    );
     const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack');
     if (acks.length === 0) throw this.nobodyConfirmed(gathered);
-    const confirmed = acks.filter((r) => r.ok).map((r) => r.hostname).sort();
+    const confirmed = acks
+      .filter((r) => r.ok)
+      .map((r) => r.hostname)
+      .sort();
     const refused = acks.filter((r) => !r.ok);
     if (refused.length > 0) {
       // A host that read the command and refused it will not apply it later: that is a failure, not a wait.
       const said = refused.map((r) => `host ${r.hostname} refused it: ${r.message ?? 'no reason given'}`).join('; ');
-      const others = [confirmed.length ? `applied by ${confirmed.join(', ')}` : 'applied by none', gathered.silent.length ? `not yet answered by ${gathered.silent.join(', ')}` : ''].filter(Boolean).join('; ');
+      const others = [
+        confirmed.length ? `applied by ${confirmed.join(', ')}` : 'applied by none',
+        gathered.silent.length ? `not yet answered by ${gathered.silent.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
       throw new ApiError(502, 'agent_failed', `${said} (${others})`);
     }
     return { threshold, confirmed, unconfirmed: [...gathered.silent].sort() };

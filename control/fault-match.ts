@@ -23,7 +23,6 @@ export interface FaultMatch {
   judgedLossy: Set<string>;
 }
 
-
 export function matchFaults(events: readonly Event[]): FaultMatch {
   const ordered = events.filter((e) => e.container).sort((a, b) => endOf(a) - endOf(b) || Number(a.id) - Number(b.id));
   const waiting = new Map<string, Event[]>();
@@ -31,7 +30,11 @@ export function matchFaults(events: readonly Event[]): FaultMatch {
   const over: Event[] = [];
   const judgedLossy = new Set<string>();
   const explains = (heal: Event, fault: Event): boolean =>
-    fault.fault === 'stop' ? heal.action === 'start' : fault.fault === 'loss' ? heal.action === 'restart' || judgedLossy.has(fault.id) : true;
+    fault.fault === 'stop'
+      ? heal.action === 'start'
+      : fault.fault === 'loss'
+        ? heal.action === 'restart' || judgedLossy.has(fault.id)
+        : true;
   for (const e of ordered) {
     const key = `${e.host}/${e.container ?? ''}`;
     const faults = waiting.get(key) ?? [];
@@ -42,7 +45,10 @@ export function matchFaults(events: readonly Event[]): FaultMatch {
       heals.push({ heal: e, faults: faults.filter((f) => explains(e, f)) });
       // The container ran again: a loss fault this heal did not answer went with its old network namespace.
       over.push(...faults.filter((f) => !explains(e, f) && f.fault === 'loss'));
-      waiting.set(key, faults.filter((f) => !explains(e, f) && f.fault !== 'loss'));
+      waiting.set(
+        key,
+        faults.filter((f) => !explains(e, f) && f.fault !== 'loss'),
+      );
     }
   }
   return { heals, open: [...over, ...[...waiting.values()].flat()], judgedLossy };

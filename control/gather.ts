@@ -25,7 +25,12 @@ export class ReplyGatherer {
   constructor(private readonly clock: Clock) {}
 
   /** Waits for the replies of `expected`; `digest` makes what is kept of each as it arrives (default: the reply). */
-  gather<T = Reply>(correlationId: string, expected: readonly string[], timeoutMs: number, digest: (reply: Reply) => T = whole as (reply: Reply) => T): Promise<GatheredReplies<T>> {
+  gather<T = Reply>(
+    correlationId: string,
+    expected: readonly string[],
+    timeoutMs: number,
+    digest: (reply: Reply) => T = whole as (reply: Reply) => T,
+  ): Promise<GatheredReplies<T>> {
     return new Promise((resolve) => {
       const replies = new Map<string, T>();
       const expectedSet = new Set(expected);
@@ -34,7 +39,11 @@ export class ReplyGatherer {
         cancelTimer();
         this.pending.delete(correlationId);
         const answered = [...replies.keys()].sort();
-        resolve({ replies: answered.map((h) => replies.get(h) as T), answered, silent: [...expectedSet].filter((h) => !replies.has(h)).sort() });
+        resolve({
+          replies: answered.map((h) => replies.get(h) as T),
+          answered,
+          silent: [...expectedSet].filter((h) => !replies.has(h)).sort(),
+        });
       };
       this.pending.set(correlationId, { expected: expectedSet, replies: replies as Map<string, unknown>, digest, finish });
       if (expectedSet.size === 0) return finish();

@@ -39,32 +39,55 @@ export function historyWindow(query: HistoryQuery, now: number): Window {
     fromMs = toMs - Number(match?.[1]) * UNIT_MS[(match?.[2] ?? 'h') as keyof typeof UNIT_MS];
   }
   if (fromMs >= toMs) fail('from', 'must be before to');
-  if (toMs - fromMs > MAX_WINDOW_MS) fail(query.from !== undefined ? 'from' : 'range', 'the window must be at most 8 days (Prometheus keeps 7 by default)');
+  if (toMs - fromMs > MAX_WINDOW_MS)
+    fail(query.from !== undefined ? 'from' : 'range', 'the window must be at most 8 days (Prometheus keeps 7 by default)');
   const stepSeconds = query.step ?? Math.max(MIN_DEFAULT_STEP_S, Math.ceil((toMs - fromMs) / 1000 / 240));
-  if ((toMs - fromMs) / 1000 / stepSeconds > MAX_POINTS) fail('step', `gives more than ${MAX_POINTS} points in this window; use at least ${Math.ceil((toMs - fromMs) / 1000 / MAX_POINTS)}`);
+  if ((toMs - fromMs) / 1000 / stepSeconds > MAX_POINTS)
+    fail('step', `gives more than ${MAX_POINTS} points in this window; use at least ${Math.ceil((toMs - fromMs) / 1000 / MAX_POINTS)}`);
   return { fromMs, toMs, stepSeconds };
 }
 
 const UNITS: Record<HistoryMetric, History['unit']> = {
-  loss: '%', rtt: 'ms', rttMin: 'ms', rttMax: 'ms', cpu: '%', memory: 'bytes', networkRx: 'bytes/s', networkTx: 'bytes/s', restarts: 'count',
+  loss: '%',
+  rtt: 'ms',
+  rttMin: 'ms',
+  rttMax: 'ms',
+  cpu: '%',
+  memory: 'bytes',
+  networkRx: 'bytes/s',
+  networkTx: 'bytes/s',
+  restarts: 'count',
 };
 
 /** The PromQL for one metric; label values are already restricted to [a-zA-Z0-9_.-] by the spec. */
-export function promql(metric: HistoryMetric, labels: { host?: string | undefined; container?: string | undefined }, stepSeconds: number): string {
+export function promql(
+  metric: HistoryMetric,
+  labels: { host?: string | undefined; container?: string | undefined },
+  stepSeconds: number,
+): string {
   const matchers = [labels.host && `host="${labels.host}"`, labels.container && `name="${labels.container}"`].filter(Boolean).join(',');
   const sel = `{${matchers}}`;
   // rate() needs at least two scrapes in its window; 20 s is four at the 5 s scrape interval.
   const window = `[${Math.max(20, stepSeconds)}s]`;
   switch (metric) {
-    case 'loss': return `watchdog_container_packet_loss_ratio${sel} * 100`;
-    case 'rtt': return `watchdog_container_rtt_seconds${sel} * 1000`;
-    case 'rttMin': return `watchdog_container_rtt_min_seconds${sel} * 1000`;
-    case 'rttMax': return `watchdog_container_rtt_max_seconds${sel} * 1000`;
-    case 'cpu': return `rate(container_cpu_usage_seconds_total${sel}${window}) * 100`;
-    case 'memory': return `container_memory_working_set_bytes${sel}`;
-    case 'networkRx': return `rate(container_network_receive_bytes_total${sel}${window})`;
-    case 'networkTx': return `rate(container_network_transmit_bytes_total${sel}${window})`;
-    case 'restarts': return `watchdog_container_restarts_24h${sel}`;
+    case 'loss':
+      return `watchdog_container_packet_loss_ratio${sel} * 100`;
+    case 'rtt':
+      return `watchdog_container_rtt_seconds${sel} * 1000`;
+    case 'rttMin':
+      return `watchdog_container_rtt_min_seconds${sel} * 1000`;
+    case 'rttMax':
+      return `watchdog_container_rtt_max_seconds${sel} * 1000`;
+    case 'cpu':
+      return `rate(container_cpu_usage_seconds_total${sel}${window}) * 100`;
+    case 'memory':
+      return `container_memory_working_set_bytes${sel}`;
+    case 'networkRx':
+      return `rate(container_network_receive_bytes_total${sel}${window})`;
+    case 'networkTx':
+      return `rate(container_network_transmit_bytes_total${sel}${window})`;
+    case 'restarts':
+      return `watchdog_container_restarts_24h${sel}`;
   }
 }
 
@@ -83,5 +106,12 @@ export function toHistory(metric: HistoryMetric, window: Window, matrix: readonl
     }))
     .filter((s) => s.points.length > 0)
     .sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name));
-  return { metric, unit: UNITS[metric], from: new Date(window.fromMs).toISOString(), to: new Date(window.toMs).toISOString(), stepSeconds: window.stepSeconds, series };
+  return {
+    metric,
+    unit: UNITS[metric],
+    from: new Date(window.fromMs).toISOString(),
+    to: new Date(window.toMs).toISOString(),
+    stepSeconds: window.stepSeconds,
+    series,
+  };
 }

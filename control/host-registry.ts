@@ -43,7 +43,10 @@ export class HostRegistry {
 
   /** Hosts heard from before that fell silent (not live, and did not say goodbye). */
   silent(): string[] {
-    return [...this.hosts.entries()].filter(([h, host]) => !host.left && !this.isLive(h)).map(([h]) => h).sort();
+    return [...this.hosts.entries()]
+      .filter(([h, host]) => !host.left && !this.isLive(h))
+      .map(([h]) => h)
+      .sort();
   }
 
   live(): string[] {

@@ -16,11 +16,18 @@ export const sendError = (res: Response, status: number, body: ErrorBody): void 
 };
 
 /** Before the body is read: two Authorization headers, reads behind API_READ_TOKEN, a trailing slash. */
-export function beforeTheBody(routes: SpecRoutes, options: { apiToken?: string | undefined; apiReadToken?: string | undefined }): RequestHandler {
+export function beforeTheBody(
+  routes: SpecRoutes,
+  options: { apiToken?: string | undefined; apiReadToken?: string | undefined },
+): RequestHandler {
   return (req, res, next) => {
     // Node keeps the first of two Authorization headers and drops the rest: which one counts must not be a guess.
     if (req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i]?.toLowerCase() === 'authorization').length > 1) {
-      return sendError(res, 400, { error: 'invalid_request', message: 'Authorization: must be sent once', details: [{ field: 'Authorization', rule: 'must be sent once' }] });
+      return sendError(res, 400, {
+        error: 'invalid_request',
+        message: 'Authorization: must be sent once',
+        details: [{ field: 'Authorization', rule: 'must be sent once' }],
+      });
     }
     // With API_READ_TOKEN, the API's reads need a token too (either token); /health stays open for health checkers, the page and its files for the browser.
     const readToken = options.apiReadToken;
@@ -28,12 +35,19 @@ export function beforeTheBody(routes: SpecRoutes, options: { apiToken?: string |
       const header = req.headers['authorization'];
       if (!hasToken(header, readToken) && !(options.apiToken && hasToken(header, options.apiToken))) {
         res.set('WWW-Authenticate', 'Bearer');
-        return sendError(res, 401, { error: 'unauthorized', message: 'this control needs a token for reads too (API_READ_TOKEN): send the header Authorization: Bearer <API_READ_TOKEN or API_TOKEN>' });
+        return sendError(res, 401, {
+          error: 'unauthorized',
+          message:
+            'this control needs a token for reads too (API_READ_TOKEN): send the header Authorization: Bearer <API_READ_TOKEN or API_TOKEN>',
+        });
       }
     }
     // One spelling per path: /hosts/ is not /hosts (only / and Swagger UI's /docs/ end in a slash).
     if (req.path.length > 1 && req.path.endsWith('/') && req.path !== '/docs/') {
-      return sendError(res, 404, { error: 'not_found', message: `no such path: ${req.method} ${req.path} (the API's paths do not end in /: ${req.path.replace(/\/+$/, '')})` });
+      return sendError(res, 404, {
+        error: 'not_found',
+        message: `no such path: ${req.method} ${req.path} (the API's paths do not end in /: ${req.path.replace(/\/+$/, '')})`,
+      });
     }
     next();
   };
@@ -47,11 +61,24 @@ export function beforeTheApi(routes: SpecRoutes): RequestHandler {
     if (broken) return sendError(res, 400, { error: 'invalid_request', message: `${broken.field}: ${broken.rule}`, details: [broken] });
     // Numbers in the query as people write them: 0x3 and 1e3 are not integers here, though JavaScript would take them.
     const numbers = routes.queryNumberProblems(req.method === 'HEAD' ? 'GET' : req.method, req.path, req.query as Record<string, unknown>);
-    if (numbers.length > 0) return sendError(res, 400, { error: 'invalid_request', message: numbers.map((d) => `${d.field}: ${d.rule}`).join('; '), details: numbers });
+    if (numbers.length > 0)
+      return sendError(res, 400, {
+        error: 'invalid_request',
+        message: numbers.map((d) => `${d.field}: ${d.rule}`).join('; '),
+        details: numbers,
+      });
     // A JSON body is JSON: sent as anything else it is refused, not guessed at.
     const type = req.headers['content-type'];
-    if (typeof req.body === 'string' && req.body !== '' && routes.takesBody(req.method, req.path) && !/^application\/json\s*(;|$)/i.test(type ?? '')) {
-      return sendError(res, 415, { error: 'unsupported_media_type', message: `the body must be sent with Content-Type: application/json (got ${type ?? 'none'})` });
+    if (
+      typeof req.body === 'string' &&
+      req.body !== '' &&
+      routes.takesBody(req.method, req.path) &&
+      !/^application\/json\s*(;|$)/i.test(type ?? '')
+    ) {
+      return sendError(res, 415, {
+        error: 'unsupported_media_type',
+        message: `the body must be sent with Content-Type: application/json (got ${type ?? 'none'})`,
+      });
     }
     next();
   };
@@ -73,14 +100,21 @@ export function serveDashboard(app: express.Express): void {
   };
   app.get('/', strict, (_req, res) => {
     if (!existsSync(`${dashboardDir}index.html`)) {
-      res.status(503).type('text/plain').send('The dashboard is not built: run `npm run build` (npm start, npm test and the image do it). The API and Swagger UI (/docs) work without it.\n');
+      res
+        .status(503)
+        .type('text/plain')
+        .send(
+          'The dashboard is not built: run `npm run build` (npm start, npm test and the image do it). The API and Swagger UI (/docs) work without it.\n',
+        );
       return;
     }
     res.sendFile(`${dashboardDir}index.html`, { headers: { 'Cache-Control': 'no-cache' } });
   });
   app.use('/assets', strict, express.static(`${dashboardDir}assets`, { maxAge: 0 }));
   // A file that is not there (or a path that would leave the folder): 404, naming only what was asked for.
-  app.use('/assets', (req, res) => sendError(res, 404, { error: 'not_found', message: `no such file: ${req.originalUrl.split('?')[0] ?? ''}` }));
+  app.use('/assets', (req, res) =>
+    sendError(res, 404, { error: 'not_found', message: `no such file: ${req.originalUrl.split('?')[0] ?? ''}` }),
+  );
 }
 
 /** Swagger UI's page and files: its own scripts and styles (and the inline styles it sets), never in a frame. */
@@ -94,7 +128,9 @@ export function docsHeaders(_req: Request, res: Response, next: NextFunction): v
 /** "field: rule" as a 400's detail; a message with no field is about the request. */
 export function fieldAndRule(message: string): { field: string; rule: string } {
   const at = message.indexOf(': ');
-  return at > 0 && !message.slice(0, at).includes(' ') ? { field: message.slice(0, at), rule: message.slice(at + 2) } : { field: 'request', rule: message };
+  return at > 0 && !message.slice(0, at).includes(' ')
+    ? { field: message.slice(0, at), rule: message.slice(at + 2) }
+    : { field: 'request', rule: message };
 }
 
 /**
@@ -113,7 +149,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     : { error: 'invalid_request', message: `malformed HTTP request (${error.code ?? error.message})` };
   const text = JSON.stringify(body);
   const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
 }
 
 export function hasToken(header: string | undefined, token: string): boolean {

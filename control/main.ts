@@ -25,9 +25,18 @@ const NOTIFY_MAX_AGE_MS = 120_000;
 const HOST_LOOK_MS = 1000;
 
 /** Webhooks, fed by the events stream and the host registry; null without WEBHOOKS. */
-function notifyFromEvents(config: ControlConfig, events: EventLog, registry: HostRegistry, logger: { info(m: string, f?: object): void; warn(m: string, f?: object): void }): { close(): void } | null {
+function notifyFromEvents(
+  config: ControlConfig,
+  events: EventLog,
+  registry: HostRegistry,
+  logger: { info(m: string, f?: object): void; warn(m: string, f?: object): void },
+): { close(): void } | null {
   if (config.webhooks.length === 0) return null;
-  const sender = new WebhookSender(config.webhooks, { rateLimitMs: config.webhookRateLimitMs, timeoutMs: config.webhookTimeoutMs, tries: 3, retryBaseMs: 1000, maxQueue: 1000 }, logger);
+  const sender = new WebhookSender(
+    config.webhooks,
+    { rateLimitMs: config.webhookRateLimitMs, timeoutMs: config.webhookTimeoutMs, tries: 3, retryBaseMs: 1000, maxQueue: 1000 },
+    logger,
+  );
   const unsubscribe = events.subscribe({}, (event) => {
     if (Date.now() - Date.parse(event.at) > NOTIFY_MAX_AGE_MS) return;
     const n = notificationOf(event);
@@ -42,7 +51,10 @@ function notifyFromEvents(config: ControlConfig, events: EventLog, registry: Hos
     silent = new Set(registry.silent());
   }, HOST_LOOK_MS);
   look.unref();
-  logger.info(`notifications: ${config.webhooks.length} webhook target(s) (${config.webhooks.map((t) => `${t.format} on ${t.on.join(', ')}`).join('; ')}), at most one per container every ${config.webhookRateLimitMs} ms`, { kind: 'webhook' });
+  logger.info(
+    `notifications: ${config.webhooks.length} webhook target(s) (${config.webhooks.map((t) => `${t.format} on ${t.on.join(', ')}`).join('; ')}), at most one per container every ${config.webhookRateLimitMs} ms`,
+    { kind: 'webhook' },
+  );
   return {
     close: () => {
       clearInterval(look);
@@ -58,11 +70,29 @@ async function main(): Promise<void> {
   const { logger, close } = createLogger({ hostname: 'control' });
   const registry = new HostRegistry(systemClock, config.hostTimeoutMs, HEARTBEAT_INTERVAL_MS);
   const events = new EventLog(config.eventsMaxAgeMs, config.eventsMemoryBytes);
-  const bus = new ControlBus(config.amqpUrl, registry, logger, systemClock, events, { maxAge: config.eventsMaxAge, maxAgeMs: config.eventsMaxAgeMs }, dialWithTls(config.brokerTls));
+  const bus = new ControlBus(
+    config.amqpUrl,
+    registry,
+    logger,
+    systemClock,
+    events,
+    { maxAge: config.eventsMaxAge, maxAgeMs: config.eventsMaxAgeMs },
+    dialWithTls(config.brokerTls),
+  );
   bus.start();
-  const service = new ControlService(bus, registry, config.gatherTimeoutMs, config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null, bus);
+  const service = new ControlService(
+    bus,
+    registry,
+    config.gatherTimeoutMs,
+    config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null,
+    bus,
+  );
   const notifications = notifyFromEvents(config, events, registry, logger);
-  const app = await createApp(service, { apiToken: config.apiToken, apiReadToken: config.apiReadToken, metrics: controlMetrics(() => registry.list(), bus) });
+  const app = await createApp(service, {
+    apiToken: config.apiToken,
+    apiReadToken: config.apiReadToken,
+    metrics: controlMetrics(() => registry.list(), bus),
+  });
   const server = app.listen(config.port, config.listenAddress);
   server.on('clientError', answerClientError);
   server.on('error', (error) => {
@@ -74,8 +104,15 @@ async function main(): Promise<void> {
     const { port } = server.address() as AddressInfo;
     const any = config.listenAddress === '0.0.0.0' || config.listenAddress === '::';
     const base = `http://${any ? 'localhost' : config.listenAddress.includes(':') ? `[${config.listenAddress}]` : config.listenAddress}:${port}`;
-    logger.info(`control listening on ${base} (${any ? 'every interface' : 'this address only: LISTEN_ADDRESS'}; Swagger UI: ${base}/docs/), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? `, API token required for changes${config.apiReadToken ? ' and reads' : ''}` : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`, { kind: 'control', port });
-    if (!config.apiToken) logger.warn(`API_TOKEN is not set: anyone who can reach port ${port} may change thresholds, monitoring and policies (npm start makes one)`, { kind: 'control' });
+    logger.info(
+      `control listening on ${base} (${any ? 'every interface' : 'this address only: LISTEN_ADDRESS'}; Swagger UI: ${base}/docs/), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? `, API token required for changes${config.apiReadToken ? ' and reads' : ''}` : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`,
+      { kind: 'control', port },
+    );
+    if (!config.apiToken)
+      logger.warn(
+        `API_TOKEN is not set: anyone who can reach port ${port} may change thresholds, monitoring and policies (npm start makes one)`,
+        { kind: 'control' },
+      );
   });
 
   let stopping = false;

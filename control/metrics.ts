@@ -11,7 +11,12 @@ export interface ControlMetrics {
 
 export function controlMetrics(hosts: () => Host[], bus: { readonly connected: boolean }): ControlMetrics {
   const registry = defaultRegistry();
-  const requests = new Counter({ name: 'watchdog_http_requests_total', help: 'REST calls answered, by operation and status code.', labelNames: ['operation', 'code'], registers: [registry] });
+  const requests = new Counter({
+    name: 'watchdog_http_requests_total',
+    help: 'REST calls answered, by operation and status code.',
+    labelNames: ['operation', 'code'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'watchdog_http_request_duration_seconds',
     help: 'Time to answer a REST call, by operation (GET /containers waits for every live agent, up to the gather deadline).',
@@ -19,7 +24,9 @@ export function controlMetrics(hosts: () => Host[], bus: { readonly connected: b
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
     registers: [registry],
   });
-  gauge(registry, 'watchdog_bus_connected', '1 while control is connected to the broker, else 0.', [], (set) => set({}, bus.connected ? 1 : 0));
+  gauge(registry, 'watchdog_bus_connected', '1 while control is connected to the broker, else 0.', [], (set) =>
+    set({}, bus.connected ? 1 : 0),
+  );
   gauge(registry, 'watchdog_hosts', 'Hosts heard from, by state: live (heartbeats arriving) or silent.', ['state'], (set) => {
     const all = hosts();
     const live = all.filter((h) => h.live).length;

@@ -8,9 +8,28 @@ import { globMatch } from '../bus/glob.js';
 import type { StoredEvent } from './event-log.js';
 
 /** What a target can ask to be told of. */
-export const NOTIFY_ON = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'host-network', 'host-budget', 'notify', 'heal', 'label'] as const;
+export const NOTIFY_ON = [
+  'heal-failed',
+  'backoff',
+  'host-silent',
+  'host-back',
+  'host-network',
+  'host-budget',
+  'notify',
+  'heal',
+  'label',
+] as const;
 export type NotifyOn = (typeof NOTIFY_ON)[number];
-export const DEFAULT_ON: readonly NotifyOn[] = ['heal-failed', 'backoff', 'host-silent', 'host-back', 'host-network', 'host-budget', 'notify', 'label'];
+export const DEFAULT_ON: readonly NotifyOn[] = [
+  'heal-failed',
+  'backoff',
+  'host-silent',
+  'host-back',
+  'host-network',
+  'host-budget',
+  'notify',
+  'label',
+];
 
 export type WebhookFormat = 'json' | 'slack' | 'discord';
 
@@ -39,35 +58,55 @@ export function notificationOf(event: StoredEvent): Notification | null {
   const where = event.container ? `${event.container} on ${event.host}` : event.host;
   const base = { at: event.at, host: event.host, ...(event.container ? { container: event.container } : {}), event };
   if (event.type === 'heal') {
-    if (event.outcome === 'failed') return { ...base, kind: 'heal-failed', text: `${where}: ${event.action ?? 'heal'} failed (${event.reason ?? ''})` };
-    if (event.outcome === 'notified') return { ...base, kind: 'notify', text: `${where}: would ${event.action ?? 'heal'}, not done (its policy says notify): ${event.reason ?? ''}` };
-    if (event.outcome === 'dry-run') return { ...base, kind: 'notify', text: `${where}: would ${event.action ?? 'heal'}, not done (observe only): ${event.reason ?? ''}` };
-    return { ...base, kind: 'heal', text: `${where}: ${event.action ?? 'heal'} ${event.outcome ?? ''} in ${event.durationMs ?? 0} ms (${event.reason ?? ''})` };
+    if (event.outcome === 'failed')
+      return { ...base, kind: 'heal-failed', text: `${where}: ${event.action ?? 'heal'} failed (${event.reason ?? ''})` };
+    if (event.outcome === 'notified')
+      return {
+        ...base,
+        kind: 'notify',
+        text: `${where}: would ${event.action ?? 'heal'}, not done (its policy says notify): ${event.reason ?? ''}`,
+      };
+    if (event.outcome === 'dry-run')
+      return { ...base, kind: 'notify', text: `${where}: would ${event.action ?? 'heal'}, not done (observe only): ${event.reason ?? ''}` };
+    return {
+      ...base,
+      kind: 'heal',
+      text: `${where}: ${event.action ?? 'heal'} ${event.outcome ?? ''} in ${event.durationMs ?? 0} ms (${event.reason ?? ''})`,
+    };
   }
-  if (event.type === 'backoff') return { ...base, kind: 'backoff', text: `${where}: too many restarts, held back until ${event.until ?? '?'} (${event.reason ?? ''})` };
+  if (event.type === 'backoff')
+    return { ...base, kind: 'backoff', text: `${where}: too many restarts, held back until ${event.until ?? '?'} (${event.reason ?? ''})` };
   if (event.type === 'host-network') {
-    const text = event.to === 'broken'
-      ? `host ${event.host}: its network path to its containers looks broken (${event.reason ?? ''}); loss restarts are held, containers that are down are still started`
-      : `host ${event.host}: its network path is whole again after ${Math.round((event.durationMs ?? 0) / 1000)} s; loss restarts resume`;
+    const text =
+      event.to === 'broken'
+        ? `host ${event.host}: its network path to its containers looks broken (${event.reason ?? ''}); loss restarts are held, containers that are down are still started`
+        : `host ${event.host}: its network path is whole again after ${Math.round((event.durationMs ?? 0) / 1000)} s; loss restarts resume`;
     return { ...base, kind: 'host-network', text };
   }
   if (event.type === 'host-budget') {
-    const text = event.to === 'paused'
-      ? `host ${event.host}: restart budget spent (${event.reason ?? ''}); loss restarts pause, containers that are down are still started`
-      : `host ${event.host}: restart budget has room again after ${Math.round((event.durationMs ?? 0) / 1000)} s; loss restarts resume`;
+    const text =
+      event.to === 'paused'
+        ? `host ${event.host}: restart budget spent (${event.reason ?? ''}); loss restarts pause, containers that are down are still started`
+        : `host ${event.host}: restart budget has room again after ${Math.round((event.durationMs ?? 0) / 1000)} s; loss restarts resume`;
     return { ...base, kind: 'host-budget', text };
   }
-  if (event.type === 'label') return { ...base, kind: 'label', text: `${where}: wrong watchdog labels, ignored: ${(event.problems ?? []).join('; ')}` };
+  if (event.type === 'label')
+    return { ...base, kind: 'label', text: `${where}: wrong watchdog labels, ignored: ${(event.problems ?? []).join('; ')}` };
   return null;
 }
 
 export function hostNotification(kind: 'host-silent' | 'host-back', host: string, at: number): Notification {
-  const text = kind === 'host-silent' ? `host ${host} is silent: no heartbeat from its agent` : `host ${host} is back: its agent is heard again`;
+  const text =
+    kind === 'host-silent' ? `host ${host} is silent: no heartbeat from its agent` : `host ${host} is back: its agent is heard again`;
   return { kind, at: new Date(at).toISOString(), host, text };
 }
 
 /** Hosts that fell silent, and silent ones heard again, since the last look (`before`: silent then). */
-export function hostChanges(before: ReadonlySet<string>, silentNow: readonly string[], live: readonly string[]): { silent: string[]; back: string[] } {
+export function hostChanges(
+  before: ReadonlySet<string>,
+  silentNow: readonly string[],
+  live: readonly string[],
+): { silent: string[]; back: string[] } {
   return { silent: silentNow.filter((h) => !before.has(h)), back: live.filter((h) => before.has(h)) };
 }
 
@@ -142,16 +181,28 @@ export function parseTargets(text: string): WebhookTarget[] {
     const at = `target ${i + 1}`;
     if (typeof raw !== 'object' || raw === null) throw new Error(`${at}: must be an object`);
     const t = raw as Record<string, unknown>;
-    for (const key of Object.keys(t)) if (!['url', 'format', 'on', 'hosts', 'containers'].includes(key)) throw new Error(`${at}: ${key}: not a field (url, format, on, hosts, containers)`);
-    if (typeof t['url'] !== 'string' || !/^https?:\/\/[^\s]+$/.test(t['url'])) throw new Error(`${at}: url: must be an http:// or https:// URL`);
+    for (const key of Object.keys(t))
+      if (!['url', 'format', 'on', 'hosts', 'containers'].includes(key))
+        throw new Error(`${at}: ${key}: not a field (url, format, on, hosts, containers)`);
+    if (typeof t['url'] !== 'string' || !/^https?:\/\/[^\s]+$/.test(t['url']))
+      throw new Error(`${at}: url: must be an http:// or https:// URL`);
     const format = t['format'] ?? 'json';
     if (format !== 'json' && format !== 'slack' && format !== 'discord') throw new Error(`${at}: format: must be json, slack or discord`);
     const on = t['on'] ?? DEFAULT_ON;
-    if (!Array.isArray(on) || on.length === 0 || !on.every((o) => (NOTIFY_ON as readonly unknown[]).includes(o))) throw new Error(`${at}: on: must be a list of ${NOTIFY_ON.join(', ')}`);
+    if (!Array.isArray(on) || on.length === 0 || !on.every((o) => (NOTIFY_ON as readonly unknown[]).includes(o)))
+      throw new Error(`${at}: on: must be a list of ${NOTIFY_ON.join(', ')}`);
     const hosts = t['hosts'];
-    if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string'))) throw new Error(`${at}: hosts: must be a list of host names`);
+    if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string')))
+      throw new Error(`${at}: hosts: must be a list of host names`);
     const containers = t['containers'];
-    if (containers !== undefined && (typeof containers !== 'string' || !/^[a-zA-Z0-9_.*?-]{1,128}$/.test(containers))) throw new Error(`${at}: containers: must be a name pattern (* any run, ? one character)`);
-    return { url: t['url'], format, on: on as NotifyOn[], ...(hosts ? { hosts: hosts as string[] } : {}), ...(containers ? { containers: containers as string } : {}) };
+    if (containers !== undefined && (typeof containers !== 'string' || !/^[a-zA-Z0-9_.*?-]{1,128}$/.test(containers)))
+      throw new Error(`${at}: containers: must be a name pattern (* any run, ? one character)`);
+    return {
+      url: t['url'],
+      format,
+      on: on as NotifyOn[],
+      ...(hosts ? { hosts: hosts as string[] } : {}),
+      ...(containers ? { containers: containers as string } : {}),
+    };
   });
 }

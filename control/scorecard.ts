@@ -13,10 +13,14 @@ export type Scorecard = components['schemas']['Scorecard'];
 /** A fault younger than this without a heal is still pending, not yet "never healed". */
 export const PENDING_MS = 60_000;
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 
 export function scorecard(events: readonly StoredEvent[], since: number, now: number): Scorecard {
-  const rows = new Map<string, { host: string; kind: string; faults: number; healed: number; tolerated: number; neverHealed: number; pending: number; times: number[] }>();
+  const rows = new Map<
+    string,
+    { host: string; kind: string; faults: number; healed: number; tolerated: number; neverHealed: number; pending: number; times: number[] }
+  >();
   const rowOf = (fault: StoredEvent) => {
     const kind = fault.fault ?? 'unknown';
     const key = `${fault.host}\u0000${kind}`;
@@ -27,7 +31,8 @@ export function scorecard(events: readonly StoredEvent[], since: number, now: nu
   const { heals, open, judgedLossy } = matchFaults(events.filter((e) => Date.parse(e.at) >= since));
   const falseRestarts: Scorecard['falseRestarts'] = [];
   for (const { heal, faults } of heals) {
-    if (faults.length === 0) falseRestarts.push({ host: heal.host, container: heal.container ?? '', at: heal.at, reason: heal.reason ?? '' });
+    if (faults.length === 0)
+      falseRestarts.push({ host: heal.host, container: heal.container ?? '', at: heal.at, reason: heal.reason ?? '' });
     for (const fault of faults) {
       const row = rowOf(fault);
       row.faults += 1;
@@ -39,7 +44,8 @@ export function scorecard(events: readonly StoredEvent[], since: number, now: nu
     const row = rowOf(fault);
     row.faults += 1;
     if (now - Date.parse(fault.at) < PENDING_MS) row.pending += 1;
-    else if (fault.fault === 'loss' && !judgedLossy.has(fault.id)) row.tolerated += 1; // no agent judged it over its threshold
+    else if (fault.fault === 'loss' && !judgedLossy.has(fault.id))
+      row.tolerated += 1; // no agent judged it over its threshold
     else row.neverHealed += 1;
   }
   return {
@@ -49,7 +55,12 @@ export function scorecard(events: readonly StoredEvent[], since: number, now: nu
       .sort((a, b) => a.host.localeCompare(b.host) || a.kind.localeCompare(b.kind))
       .map(({ times, ...row }) => {
         const sorted = [...times].sort((a, b) => a - b);
-        return { ...row, ...(sorted.length > 0 ? { timeToHealMs: { median: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? 0 } } : {}) };
+        return {
+          ...row,
+          ...(sorted.length > 0
+            ? { timeToHealMs: { median: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? 0 } }
+            : {}),
+        };
       }),
     falseRestarts,
   };

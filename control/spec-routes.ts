@@ -18,9 +18,12 @@ export class SpecRoutes {
       const methods = ['get', 'put', 'post', 'delete', 'patch'].filter((m) => item && m in item);
       const operations = new Map<string, Operation>();
       for (const method of methods) {
-        const operation = (item as Record<string, { parameters?: { in: string; name: string; schema?: { type?: string } }[]; requestBody?: unknown }>)[method];
+        const operation = (
+          item as Record<string, { parameters?: { in: string; name: string; schema?: { type?: string } }[]; requestBody?: unknown }>
+        )[method];
         const numbers = new Map<string, 'integer' | 'number'>();
-        for (const p of operation?.parameters ?? []) if (p.in === 'query' && (p.schema?.type === 'integer' || p.schema?.type === 'number')) numbers.set(p.name, p.schema.type);
+        for (const p of operation?.parameters ?? [])
+          if (p.in === 'query' && (p.schema?.type === 'integer' || p.schema?.type === 'number')) numbers.set(p.name, p.schema.type);
         operations.set(method.toUpperCase(), { numbers, takesBody: operation?.requestBody !== undefined });
       }
       return { segments: path.split('/'), methods: methods.map((m) => m.toUpperCase()), operations };
@@ -35,7 +38,14 @@ export class SpecRoutes {
       const value = query[name];
       if (value === undefined) return [];
       const ok = typeof value === 'string' && (type === 'integer' ? INTEGER : NUMBER).test(value);
-      return ok ? [] : [{ field: name, rule: `must be ${type === 'integer' ? 'an integer' : 'a number'} written in plain decimal digits, given once (got ${JSON.stringify(value)})` }];
+      return ok
+        ? []
+        : [
+            {
+              field: name,
+              rule: `must be ${type === 'integer' ? 'an integer' : 'a number'} written in plain decimal digits, given once (got ${JSON.stringify(value)})`,
+            },
+          ];
     });
   }
 
@@ -78,7 +88,10 @@ export class SpecRoutes {
     if (index < 0) return null;
     const template = this.templates.find((t) => this.fits(t.segments, segments));
     const param = /^\{(.+)\}$/.exec(template?.segments[index] ?? '')?.[1];
-    return { field: param ?? 'path', rule: `${JSON.stringify(segments[index])} is not valid percent-encoding (a % must be followed by two hex digits of UTF-8)` };
+    return {
+      field: param ?? 'path',
+      rule: `${JSON.stringify(segments[index])} is not valid percent-encoding (a % must be followed by two hex digits of UTF-8)`,
+    };
   }
 
   private fits(template: string[], segments: string[]): boolean {

@@ -73,7 +73,9 @@ export class WebhookSender {
   private async deliver(queue: Queue, item: { body: object; kind: string }): Promise<void> {
     const where = `webhook ${queue.index + 1} (${describeTarget(queue.target.url)})`;
     if (queue.dropped > 0) {
-      this.log.warn(`${where}: ${queue.dropped} notification(s) dropped, the receiver is too slow (queue of ${this.options.maxQueue})`, { kind: 'webhook' });
+      this.log.warn(`${where}: ${queue.dropped} notification(s) dropped, the receiver is too slow (queue of ${this.options.maxQueue})`, {
+        kind: 'webhook',
+      });
       queue.dropped = 0;
     }
     let problem = '';
@@ -94,6 +96,10 @@ export class WebhookSender {
       }
       if (attempt < this.options.tries) await new Promise((resolve) => setTimeout(resolve, this.options.retryBaseMs * 2 ** (attempt - 1)));
     }
-    this.log.warn(`${where}: a ${item.kind} notification was not delivered: ${problem}`, { kind: 'webhook', notification: item.kind, problem });
+    this.log.warn(`${where}: a ${item.kind} notification was not delivered: ${problem}`, {
+      kind: 'webhook',
+      notification: item.kind,
+      problem,
+    });
   }
 }

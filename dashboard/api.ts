@@ -18,7 +18,10 @@ const TOKEN_KEY = 'watchdog.apiToken';
 const REQUEST_TIMEOUT_MS = 15_000;
 
 export class ApiFailure extends Error {
-  constructor(readonly status: number, readonly body: ErrorBody | undefined) {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody | undefined,
+  ) {
     super(body?.message ?? `HTTP ${status}`);
   }
 }
@@ -84,11 +87,14 @@ export const api = {
   containers: () => call<Container[]>('GET', 'containers'),
   hosts: () => call<Host[]>('GET', 'hosts'),
   history: (params: { metric: string; host: string; container: string; range: string }) => call<History>('GET', `history${q(params)}`),
-  events: (params: { host?: string; container?: string; type?: string; since?: string; limit?: number }) => call<EventPage>('GET', `events${q(params)}`),
+  events: (params: { host?: string; container?: string; type?: string; since?: string; limit?: number }) =>
+    call<EventPage>('GET', `events${q(params)}`),
   scorecard: (since: string) => call<Scorecard>('GET', `scorecard${q({ since })}`),
   setThreshold: (threshold: number) => call<ThresholdResult>('PUT', 'threshold', threshold),
-  policy: (host: string, name: string) => call<PolicyView>('GET', `containers/${encodeURIComponent(host)}/${encodeURIComponent(name)}/policy`),
-  monitor: (host: string, name: string, monitored: boolean) => call<Container>(monitored ? 'POST' : 'DELETE', `containers/${encodeURIComponent(host)}/${encodeURIComponent(name)}`),
+  policy: (host: string, name: string) =>
+    call<PolicyView>('GET', `containers/${encodeURIComponent(host)}/${encodeURIComponent(name)}/policy`),
+  monitor: (host: string, name: string, monitored: boolean) =>
+    call<Container>(monitored ? 'POST' : 'DELETE', `containers/${encodeURIComponent(host)}/${encodeURIComponent(name)}`),
 };
 
 /**
@@ -99,7 +105,10 @@ export function liveEvents(onEvent: (event: Event) => void, onState: (open: bool
   const controller = new AbortController();
   const connect = async (): Promise<void> => {
     try {
-      const response = await fetch('events/live', { signal: controller.signal, headers: { Accept: 'text/event-stream', ...authorization(sessionStorage.getItem(TOKEN_KEY)) } });
+      const response = await fetch('events/live', {
+        signal: controller.signal,
+        headers: { Accept: 'text/event-stream', ...authorization(sessionStorage.getItem(TOKEN_KEY)) },
+      });
       if (response.status === 401 && (await askForToken())) return void connect();
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       onState(true);
@@ -112,7 +121,11 @@ export function liveEvents(onEvent: (event: Event) => void, onState: (open: bool
         const messages = buffer.split('\n\n');
         buffer = messages.pop() ?? '';
         for (const message of messages) {
-          const data = message.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+          const data = message
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n');
           if (data) onEvent(JSON.parse(data) as Event);
         }
       }

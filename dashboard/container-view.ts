@@ -26,7 +26,10 @@ export class ContainerView {
   private readonly policyLine = el('p', { class: 'policy', 'aria-label': 'Policy' });
   private readonly resize = (): void => this.fit();
 
-  constructor(readonly host: string, readonly name: string) {
+  constructor(
+    readonly host: string,
+    readonly name: string,
+  ) {
     const buttons = RANGES.map((r) => {
       const b = el('button', { type: 'button', 'aria-pressed': String(r === this.range) }, r);
       b.addEventListener('click', () => {
@@ -36,12 +39,18 @@ export class ContainerView {
       });
       return b;
     });
-    this.root = el('section', { class: 'container-view', 'aria-label': `${name} on ${host}` },
+    this.root = el(
+      'section',
+      { class: 'container-view', 'aria-label': `${name} on ${host}` },
       el('p', {}, el('a', { href: '#/' }, '← Fleet')),
       el('h2', {}, `${name} `, el('small', {}, `on ${host}`)),
       this.policyLine,
       el('div', { class: 'ranges', role: 'group', 'aria-label': 'Time range' }, ...buttons),
-      el('p', { class: 'legend' }, ...Object.entries(MARK_COLOURS).map(([type, colour]) => el('span', { class: `mark mark-${type}`, 'data-colour': colour }, type))),
+      el(
+        'p',
+        { class: 'legend' },
+        ...Object.entries(MARK_COLOURS).map(([type, colour]) => el('span', { class: `mark mark-${type}`, 'data-colour': colour }, type)),
+      ),
       this.charts,
       el('h3', {}, 'Recent events'),
       this.eventList,
@@ -57,17 +66,30 @@ export class ContainerView {
   async load(): Promise<void> {
     const now = Date.now();
     const since = new Date(now - RANGE_MS[this.range]).toISOString();
-    void api.policy(this.host, this.name).then((a) => this.showPolicy(a.body), (e: Error) => this.policyLine.replaceChildren(`Policy: ${e.message}`));
+    void api.policy(this.host, this.name).then(
+      (a) => this.showPolicy(a.body),
+      (e: Error) => this.policyLine.replaceChildren(`Policy: ${e.message}`),
+    );
     const [events, ...histories] = await Promise.all([
-      api.events({ host: this.host, container: this.name, since, limit: 1000 }).then((a) => a.body.events).catch(() => [] as Event[]),
-      ...CHARTS.map((c) => api.history({ metric: c.metric, host: this.host, container: this.name, range: this.range }).then((a) => a.body).catch((e: Error) => e)),
+      api
+        .events({ host: this.host, container: this.name, since, limit: 1000 })
+        .then((a) => a.body.events)
+        .catch(() => [] as Event[]),
+      ...CHARTS.map((c) =>
+        api
+          .history({ metric: c.metric, host: this.host, container: this.name, range: this.range })
+          .then((a) => a.body)
+          .catch((e: Error) => e),
+      ),
     ]);
     for (const p of this.plots) p.destroy();
     this.plots = [];
     this.charts.replaceChildren();
     const marks = events.filter((e) => e.type in MARK_COLOURS);
     // Every figure is in the grid before any is measured, so each chart gets its own column's width.
-    const boxes = CHARTS.map((chart) => el('figure', { class: 'chart', 'data-metric': chart.metric }, el('figcaption', {}, `${chart.title} (${chart.unit})`)));
+    const boxes = CHARTS.map((chart) =>
+      el('figure', { class: 'chart', 'data-metric': chart.metric }, el('figcaption', {}, `${chart.title} (${chart.unit})`)),
+    );
     this.charts.append(...boxes);
     CHARTS.forEach((chart, i) => {
       const history = histories[i];
@@ -78,14 +100,21 @@ export class ContainerView {
       }
       this.plot(box, history, chart.unit, marks, now);
     });
-    this.eventList.replaceChildren(...events.slice(0, 50).map((e) => el('li', { class: `event-${e.type}` }, el('time', { datetime: e.at }, new Date(e.at).toLocaleString()), ` ${describe(e)}`)));
+    this.eventList.replaceChildren(
+      ...events
+        .slice(0, 50)
+        .map((e) =>
+          el('li', { class: `event-${e.type}` }, el('time', { datetime: e.at }, new Date(e.at).toLocaleString()), ` ${describe(e)}`),
+        ),
+    );
     if (events.length === 0) this.eventList.append(el('li', {}, 'No events in this range.'));
   }
 
   /** Each value of its policy with where it came from, and its wrong labels. */
   private showPolicy(view: PolicyView): void {
     const e = view.effective;
-    const from = (s: { source: string }): string => ({ api: 'set through the API', label: 'its label', container: 'its own StopTimeout', host: 'host default' })[s.source] ?? s.source;
+    const from = (s: { source: string }): string =>
+      ({ api: 'set through the API', label: 'its label', container: 'its own StopTimeout', host: 'host default' })[s.source] ?? s.source;
     const parts = [
       `loss threshold ${String(e.threshold.value)} % (${from(e.threshold)})`,
       `stop grace ${String(e.stopTimeoutSec.value)} s (${from(e.stopTimeoutSec)})`,
@@ -93,7 +122,8 @@ export class ContainerView {
       `action ${String(e.action.value)} (${from(e.action)})`,
     ];
     this.policyLine.replaceChildren(`${view.monitored ? 'Monitored' : 'Not monitored'}. Policy: ${parts.join(' · ')}`);
-    if (view.labelProblems?.length) this.policyLine.append(el('span', { class: 'label-problems' }, ` Wrong labels, ignored: ${view.labelProblems.join('; ')}`));
+    if (view.labelProblems?.length)
+      this.policyLine.append(el('span', { class: 'label-problems' }, ` Wrong labels, ignored: ${view.labelProblems.join('; ')}`));
   }
 
   private plot(box: HTMLElement, history: History, unit: string, marks: Event[], now: number): void {
@@ -113,7 +143,12 @@ export class ContainerView {
       scales: { x: { time: true, min: (now - RANGE_MS[this.range]) / 1000, max: now / 1000 } },
       axes: [
         { stroke: ink, grid: { stroke: 'rgba(128,128,128,0.2)' } },
-        { stroke: ink, grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 72, values: (_u, vals) => vals.map((v) => (unit === 'bytes' ? formatBytes(v) : String(+v.toPrecision(3)))) },
+        {
+          stroke: ink,
+          grid: { stroke: 'rgba(128,128,128,0.2)' },
+          size: 72,
+          values: (_u, vals) => vals.map((v) => (unit === 'bytes' ? formatBytes(v) : String(+v.toPrecision(3)))),
+        },
       ],
       series: [{}, { label: unit, stroke: line, width: 1.5, points: { show: points.length < 60 } }],
       legend: { show: false },
@@ -151,15 +186,28 @@ function drawMarks(u: uPlot, marks: Event[]): void {
 export function describe(e: Event): string {
   switch (e.type) {
     case 'heal':
-      if (e.outcome === 'notified' || e.outcome === 'dry-run') return `would ${e.action ?? 'heal'}, not done (${e.outcome === 'notified' ? 'notify policy' : 'observe only'}; ${e.trigger ?? ''}: ${e.reason ?? ''})`;
+      if (e.outcome === 'notified' || e.outcome === 'dry-run')
+        return `would ${e.action ?? 'heal'}, not done (${e.outcome === 'notified' ? 'notify policy' : 'observe only'}; ${e.trigger ?? ''}: ${e.reason ?? ''})`;
       return `${e.action ?? 'heal'} ${e.outcome ?? ''} in ${formatDuration(e.durationMs ?? 0)} (${e.trigger ?? ''}: ${e.reason ?? ''})`;
-    case 'fault': return `fault injected: ${e.fault ?? ''}${e.lossPercent === undefined ? '' : ` ${e.lossPercent} %`}`;
-    case 'death': return `died (exit code ${e.exitCode ?? '?'})`;
-    case 'verdict': return `verdict ${e.from ?? ''} → ${e.to ?? ''} (${e.reason ?? ''})`;
-    case 'backoff': return `restart held back until ${e.until ? new Date(e.until).toLocaleTimeString() : '?'}: ${e.reason ?? ''}`;
-    case 'command': return `command applied: ${e.detail ?? e.command ?? ''}`;
-    case 'label': return `wrong watchdog labels, ignored: ${(e.problems ?? []).join('; ')}`;
-    case 'host-budget': return e.to === 'paused' ? `the host's restart budget is spent: ${e.reason ?? ''}; loss restarts paused` : `the host's restart budget has room again after ${formatDuration(e.durationMs ?? 0)}`;
-    case 'host-network': return e.to === 'broken' ? `the host's network path looks broken: ${e.reason ?? ''}; loss restarts held` : `the host's network path is whole again after ${formatDuration(e.durationMs ?? 0)}`;
+    case 'fault':
+      return `fault injected: ${e.fault ?? ''}${e.lossPercent === undefined ? '' : ` ${e.lossPercent} %`}`;
+    case 'death':
+      return `died (exit code ${e.exitCode ?? '?'})`;
+    case 'verdict':
+      return `verdict ${e.from ?? ''} → ${e.to ?? ''} (${e.reason ?? ''})`;
+    case 'backoff':
+      return `restart held back until ${e.until ? new Date(e.until).toLocaleTimeString() : '?'}: ${e.reason ?? ''}`;
+    case 'command':
+      return `command applied: ${e.detail ?? e.command ?? ''}`;
+    case 'label':
+      return `wrong watchdog labels, ignored: ${(e.problems ?? []).join('; ')}`;
+    case 'host-budget':
+      return e.to === 'paused'
+        ? `the host's restart budget is spent: ${e.reason ?? ''}; loss restarts paused`
+        : `the host's restart budget has room again after ${formatDuration(e.durationMs ?? 0)}`;
+    case 'host-network':
+      return e.to === 'broken'
+        ? `the host's network path looks broken: ${e.reason ?? ''}; loss restarts held`
+        : `the host's network path is whole again after ${formatDuration(e.durationMs ?? 0)}`;
   }
 }

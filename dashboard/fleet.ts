@@ -7,7 +7,20 @@
  */
 import { api, ApiFailure } from './api.js';
 import { el, notice, setText } from './dom.js';
-import { defaultQuery, formatAgo, formatBytes, formatNumber, inBackoff, keyOf, summarizeHosts, visibleContainers, type Container, type FleetQuery, type Host, type SortKey } from './model.js';
+import {
+  defaultQuery,
+  formatAgo,
+  formatBytes,
+  formatNumber,
+  inBackoff,
+  keyOf,
+  summarizeHosts,
+  visibleContainers,
+  type Container,
+  type FleetQuery,
+  type Host,
+  type SortKey,
+} from './model.js';
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean; title?: string }[] = [
   { key: 'hostname', label: 'Host' },
@@ -40,15 +53,31 @@ export class FleetView {
     text.addEventListener('input', () => this.set({ text: text.value }));
     this.hostFilter.addEventListener('change', () => this.set({ host: this.hostFilter.value }));
     this.statusFilter.addEventListener('change', () => this.set({ status: this.statusFilter.value }));
-    const head = el('div', { role: 'row', class: 'head' }, ...COLUMNS.map((c) => {
-      const button = el('button', { type: 'button', 'data-sort': c.key, title: c.title }, c.label);
-      button.addEventListener('click', () => this.set(this.query.sort === c.key ? { descending: !this.query.descending } : { sort: c.key, descending: !!c.numeric }));
-      return el('div', { role: 'columnheader', class: c.numeric ? 'num' : undefined, 'aria-sort': 'none' }, button);
-    }), el('div', { role: 'columnheader' }, el('span', { class: 'visually-hidden' }, 'Actions')));
+    const head = el(
+      'div',
+      { role: 'row', class: 'head' },
+      ...COLUMNS.map((c) => {
+        const button = el('button', { type: 'button', 'data-sort': c.key, title: c.title }, c.label);
+        button.addEventListener('click', () =>
+          this.set(this.query.sort === c.key ? { descending: !this.query.descending } : { sort: c.key, descending: !!c.numeric }),
+        );
+        return el('div', { role: 'columnheader', class: c.numeric ? 'num' : undefined, 'aria-sort': 'none' }, button);
+      }),
+      el('div', { role: 'columnheader' }, el('span', { class: 'visually-hidden' }, 'Actions')),
+    );
     this.root.append(
       this.hostList,
       el('div', { class: 'filters' }, this.hostFilter, this.statusFilter, text, this.count),
-      el('div', { class: 'table-wrap' }, el('div', { role: 'table', class: 'containers', 'aria-label': 'Containers', 'aria-rowcount': '-1' }, el('div', { role: 'rowgroup' }, head), this.tbody)),
+      el(
+        'div',
+        { class: 'table-wrap' },
+        el(
+          'div',
+          { role: 'table', class: 'containers', 'aria-label': 'Containers', 'aria-rowcount': '-1' },
+          el('div', { role: 'rowgroup' }, head),
+          this.tbody,
+        ),
+      ),
     );
     this.tbody.addEventListener('click', (e) => void this.onAction(e));
   }
@@ -69,15 +98,27 @@ export class FleetView {
   private renderHosts(): void {
     const now = Date.now();
     const items = summarizeHosts(this.hosts, this.containers, now).map((h) =>
-      el('li', { class: h.live ? 'host live' : 'host silent', 'data-host': h.hostname },
+      el(
+        'li',
+        { class: h.live ? 'host live' : 'host silent', 'data-host': h.hostname },
         el('strong', {}, h.hostname),
         el('span', { class: 'state' }, h.live ? 'live' : 'silent'),
         el('span', {}, `heard ${formatAgo(h.lastSeen, now)}`),
         el('span', {}, `threshold ${h.threshold ?? '–'} %`),
         el('span', {}, `${h.running}/${h.containers} running, ${h.monitored ?? 0} monitored`),
         h.inBackoff > 0 ? el('span', { class: 'backoff' }, `${h.inBackoff} in backoff`) : null,
-        h.dryRun ? el('span', { class: 'observe-only', title: 'Observe only (PUT /dry-run or DRY_RUN): the agent says what it would do and does none of it' }, 'observe only') : null,
-      ));
+        h.dryRun
+          ? el(
+              'span',
+              {
+                class: 'observe-only',
+                title: 'Observe only (PUT /dry-run or DRY_RUN): the agent says what it would do and does none of it',
+              },
+              'observe only',
+            )
+          : null,
+      ),
+    );
     this.hostList.replaceChildren(...items);
   }
 
@@ -97,10 +138,11 @@ export class FleetView {
     const silent = new Set(this.hosts.filter((h) => !h.live).map((h) => h.hostname));
     const observing = new Set(this.hosts.filter((h) => h.dryRun).map((h) => h.hostname));
     const keep = new Set(shown.map(keyOf));
-    for (const [key, parts] of this.rows) if (!keep.has(key)) {
-      parts.row.remove();
-      this.rows.delete(key);
-    }
+    for (const [key, parts] of this.rows)
+      if (!keep.has(key)) {
+        parts.row.remove();
+        this.rows.delete(key);
+      }
     let previous: Element | null = null;
     for (const c of shown) {
       const key = keyOf(c);
@@ -126,11 +168,18 @@ export class FleetView {
   }
 
   private newRow(c: Container): RowParts {
-    const cells = Object.fromEntries(COLUMNS.map((col) => [col.key, el('div', { role: 'cell', class: col.numeric ? 'num' : undefined, 'data-col': col.key })])) as unknown as Record<SortKey, HTMLElement>;
+    const cells = Object.fromEntries(
+      COLUMNS.map((col) => [col.key, el('div', { role: 'cell', class: col.numeric ? 'num' : undefined, 'data-col': col.key })]),
+    ) as unknown as Record<SortKey, HTMLElement>;
     const link = el('a', { href: `#/c/${encodeURIComponent(c.hostname)}/${encodeURIComponent(c.name)}` });
     cells.name.append(link);
     const button = el('button', { type: 'button', 'data-action': 'toggle' });
-    const row = el('div', { role: 'row', 'data-key': keyOf(c) }, ...COLUMNS.map((col) => cells[col.key]), el('div', { role: 'cell', class: 'actions' }, button));
+    const row = el(
+      'div',
+      { role: 'row', 'data-key': keyOf(c) },
+      ...COLUMNS.map((col) => cells[col.key]),
+      el('div', { role: 'cell', class: 'actions' }, button),
+    );
     return { row, cells, link, button };
   }
 
@@ -170,7 +219,9 @@ function fillRow({ row, cells, link, button }: RowParts, c: Container, now: numb
   setText(cells.status, c.status);
   setText(cells.monitored, c.monitored ? 'yes' : 'no');
   setText(cells.lossPercent, formatNumber(c.lossPercent, ' %', 0));
-  const sure = c.lossVerdict ? `95 % interval ${c.lossVerdict.lossLowPercent}-${c.lossVerdict.lossHighPercent} % over ${c.lossVerdict.probes} probes (${c.lossVerdict.rule})` : '';
+  const sure = c.lossVerdict
+    ? `95 % interval ${c.lossVerdict.lossLowPercent}-${c.lossVerdict.lossHighPercent} % over ${c.lossVerdict.probes} probes (${c.lossVerdict.rule})`
+    : '';
   if (cells.lossPercent.title !== sure) cells.lossPercent.title = sure;
   setText(cells.rttMs, formatNumber(c.rttMs, ' ms', 2));
   setText(cells.cpuPercent, formatNumber(c.cpuPercent, ' %'));

@@ -49,7 +49,8 @@ function route(): void {
   containerView = null;
   const container = /^\/c\/([^/]+)\/(.+)$/.exec(hash);
   const view = container ? 'container' : hash === '/timeline' ? 'timeline' : 'fleet';
-  for (const a of document.querySelectorAll('nav a[data-view]')) a.toggleAttribute('aria-current', (a as HTMLElement).dataset['view'] === view);
+  for (const a of document.querySelectorAll('nav a[data-view]'))
+    a.toggleAttribute('aria-current', (a as HTMLElement).dataset['view'] === view);
   if (container) {
     containerView = new ContainerView(container[1] ?? '', container[2] ?? '');
     main.replaceChildren(containerView.root);
@@ -75,8 +76,13 @@ document.getElementById('threshold-form')?.addEventListener('submit', (e) => {
   const threshold = Number(input.value);
   api.setThreshold(threshold).then(
     ({ body }) => {
-      const unconfirmed = body.unconfirmed.length ? `; unconfirmed: ${body.unconfirmed.join(', ')} (applied when their agents read it)` : '';
-      notice(`threshold ${body.threshold} %: confirmed by ${body.confirmed.join(', ') || 'no host'}${unconfirmed}`, body.unconfirmed.length ? 'warn' : 'ok');
+      const unconfirmed = body.unconfirmed.length
+        ? `; unconfirmed: ${body.unconfirmed.join(', ')} (applied when their agents read it)`
+        : '';
+      notice(
+        `threshold ${body.threshold} %: confirmed by ${body.confirmed.join(', ') || 'no host'}${unconfirmed}`,
+        body.unconfirmed.length ? 'warn' : 'ok',
+      );
       input.value = '';
       void refreshFleet();
     },

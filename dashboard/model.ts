@@ -7,7 +7,18 @@ import { endOf, matchFaults } from '../control/fault-match.js';
 
 export type { Container, Event, Host };
 
-export type SortKey = 'hostname' | 'name' | 'status' | 'monitored' | 'lossPercent' | 'rttMs' | 'cpuPercent' | 'memoryBytes' | 'restarts' | 'backoffUntil' | 'lastHeal';
+export type SortKey =
+  | 'hostname'
+  | 'name'
+  | 'status'
+  | 'monitored'
+  | 'lossPercent'
+  | 'rttMs'
+  | 'cpuPercent'
+  | 'memoryBytes'
+  | 'restarts'
+  | 'backoffUntil'
+  | 'lastHeal';
 
 export interface FleetQuery {
   host: string;
@@ -23,18 +34,27 @@ export const keyOf = (c: Pick<Container, 'hostname' | 'name'>): string => `${c.h
 
 function sortValue(c: Container, key: SortKey): string | number {
   switch (key) {
-    case 'monitored': return c.monitored ? 1 : 0;
-    case 'lastHeal': return c.lastHeal?.at ?? '';
-    case 'backoffUntil': return c.backoffUntil ?? '';
-    case 'hostname': case 'name': case 'status': return c[key];
-    default: return c[key] ?? -1;
+    case 'monitored':
+      return c.monitored ? 1 : 0;
+    case 'lastHeal':
+      return c.lastHeal?.at ?? '';
+    case 'backoffUntil':
+      return c.backoffUntil ?? '';
+    case 'hostname':
+    case 'name':
+    case 'status':
+      return c[key];
+    default:
+      return c[key] ?? -1;
   }
 }
 
 /** The containers the table shows: filtered by host, status and text (in host or name), then sorted, ties by host and name. */
 export function visibleContainers(all: readonly Container[], q: FleetQuery): Container[] {
   const text = q.text.trim().toLowerCase();
-  const shown = all.filter((c) => (!q.host || c.hostname === q.host) && (!q.status || c.status === q.status) && (!text || keyOf(c).toLowerCase().includes(text)));
+  const shown = all.filter(
+    (c) => (!q.host || c.hostname === q.host) && (!q.status || c.status === q.status) && (!text || keyOf(c).toLowerCase().includes(text)),
+  );
   const sign = q.descending ? -1 : 1;
   return shown.sort((a, b) => {
     const x = sortValue(a, q.sort);
@@ -53,7 +73,12 @@ export interface HostSummary extends Host {
 export function summarizeHosts(hosts: readonly Host[], containers: readonly Container[], now: number): HostSummary[] {
   return hosts.map((h) => {
     const mine = containers.filter((c) => c.hostname === h.hostname);
-    return { ...h, containers: mine.length, running: mine.filter((c) => c.status === 'running').length, inBackoff: mine.filter((c) => inBackoff(c, now)).length };
+    return {
+      ...h,
+      containers: mine.length,
+      running: mine.filter((c) => c.status === 'running').length,
+      inBackoff: mine.filter((c) => inBackoff(c, now)).length,
+    };
   });
 }
 
@@ -100,7 +125,8 @@ export function formatBytes(bytes: number | undefined): string {
   return `${value.toFixed(value >= 100 || unit === 0 ? 0 : 1)} ${units[unit] ?? ''}`;
 }
 
-export const formatNumber = (value: number | undefined, unit: string, digits = 1): string => (value === undefined ? '–' : `${value.toFixed(digits)}${unit}`);
+export const formatNumber = (value: number | undefined, unit: string, digits = 1): string =>
+  value === undefined ? '–' : `${value.toFixed(digits)}${unit}`;
 
 export function formatAgo(iso: string | undefined, now: number): string {
   if (!iso) return '–';

@@ -17,7 +17,12 @@ const READ: readonly Event['type'][] = [...SHOWN, 'verdict'];
 /** What became of a fault: healed (and how long it took), within the policy (loss no agent judged lossy), or not yet. */
 function faultOutcome(healedBy: Event | undefined, timeToHealMs: number | undefined, tolerated: boolean | undefined): HTMLElement {
   if (healedBy) return el('span', { class: 'joined' }, `healed after ${formatDuration(timeToHealMs ?? 0)}`);
-  if (tolerated) return el('span', { class: 'tolerated', title: 'No agent judged this loss over the container\'s threshold: it needs no heal' }, 'within policy');
+  if (tolerated)
+    return el(
+      'span',
+      { class: 'tolerated', title: "No agent judged this loss over the container's threshold: it needs no heal" },
+      'within policy',
+    );
   return el('span', { class: 'open' }, 'not healed yet');
 }
 
@@ -46,23 +51,44 @@ export class TimelineView {
   }
 
   private renderList(): void {
-    const items = timeline(this.events).filter(({ event }) => SHOWN.includes(event.type)).map(({ event, healedBy, timeToHealMs, answers, tolerated }) =>
-      el('li', { class: `event-${event.type}`, 'data-id': event.id },
-        el('time', { datetime: event.at }, new Date(event.at).toLocaleTimeString()),
-        el('span', { class: 'who' }, event.container === undefined ? event.host : `${event.host}/${event.container}`), // host events name no container
-        el('span', { class: 'what' }, describe(event)),
-        event.type === 'fault' ? faultOutcome(healedBy, timeToHealMs, tolerated) : null,
-        answers ? el('span', { class: 'joined' }, `answers ${answers.length} fault${answers.length > 1 ? 's' : ''}`) : null,
-      ));
+    const items = timeline(this.events)
+      .filter(({ event }) => SHOWN.includes(event.type))
+      .map(({ event, healedBy, timeToHealMs, answers, tolerated }) =>
+        el(
+          'li',
+          { class: `event-${event.type}`, 'data-id': event.id },
+          el('time', { datetime: event.at }, new Date(event.at).toLocaleTimeString()),
+          el('span', { class: 'who' }, event.container === undefined ? event.host : `${event.host}/${event.container}`), // host events name no container
+          el('span', { class: 'what' }, describe(event)),
+          event.type === 'fault' ? faultOutcome(healedBy, timeToHealMs, tolerated) : null,
+          answers ? el('span', { class: 'joined' }, `answers ${answers.length} fault${answers.length > 1 ? 's' : ''}`) : null,
+        ),
+      );
     this.list.replaceChildren(...(items.length ? items : [el('li', {}, 'Nothing has happened in the last hour.')]));
   }
 
   private renderCard(card: Scorecard): void {
-    const head = el('tr', {}, ...['Host', 'Fault', 'Faults', 'Healed', 'Tolerated', 'Never healed', 'Pending', 'Median', 'p95', 'Max'].map((h) => el('th', { scope: 'col' }, h)));
-    const rows = card.rows.map((r) => el('tr', {}, ...[r.host, r.kind, r.faults, r.healed, r.tolerated, r.neverHealed, r.pending].map((v) => el('td', {}, String(v))),
-      ...[r.timeToHealMs?.median, r.timeToHealMs?.p95, r.timeToHealMs?.max].map((v) => el('td', { class: 'num' }, v === undefined ? '–' : formatDuration(v)))));
+    const head = el(
+      'tr',
+      {},
+      ...['Host', 'Fault', 'Faults', 'Healed', 'Tolerated', 'Never healed', 'Pending', 'Median', 'p95', 'Max'].map((h) =>
+        el('th', { scope: 'col' }, h),
+      ),
+    );
+    const rows = card.rows.map((r) =>
+      el(
+        'tr',
+        {},
+        ...[r.host, r.kind, r.faults, r.healed, r.tolerated, r.neverHealed, r.pending].map((v) => el('td', {}, String(v))),
+        ...[r.timeToHealMs?.median, r.timeToHealMs?.p95, r.timeToHealMs?.max].map((v) =>
+          el('td', { class: 'num' }, v === undefined ? '–' : formatDuration(v)),
+        ),
+      ),
+    );
     this.card.replaceChildren(
-      rows.length ? el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)) : el('p', {}, 'No faults injected in the last hour (the antagonist publishes them when it has AMQP_URL).'),
+      rows.length
+        ? el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows))
+        : el('p', {}, 'No faults injected in the last hour (the antagonist publishes them when it has AMQP_URL).'),
       el('p', {}, `Restarts no fault explains: ${card.falseRestarts.length}`),
     );
   }

@@ -59,9 +59,13 @@ export function startAgent(env: Record<string, string>, dir = mkdtempSync(join(t
     stateFile,
     log: () => readLog(logFile),
     waitForLog: (what, match, timeoutMs = 15_000) =>
-      waitFor(what, () => {
-        if (agent.child.exitCode !== null) throw new StopWaiting(`agent exited with ${agent.child.exitCode}:\n${agent.output()}`);
-        return readLog(logFile).find(match);
-      }, timeoutMs),
+      waitFor(
+        what,
+        () => {
+          if (agent.child.exitCode !== null) throw new StopWaiting(`agent exited with ${agent.child.exitCode}:\n${agent.output()}`);
+          return readLog(logFile).find(match);
+        },
+        timeoutMs,
+      ),
   };
 }

@@ -54,14 +54,17 @@ class ApiContract {
     if (!operation) {
       // Not an operation of the API: 404 for an unknown path, 405 for a method the path lacks, 431 for huge headers.
       const expected = route ? [405] : [404, 400, 431];
-      if (!expected.includes(status)) throw new ContractViolation(`${where} answered ${status}; outside the spec's operations only ${expected.join('/')} are expected`);
+      if (!expected.includes(status))
+        throw new ContractViolation(`${where} answered ${status}; outside the spec's operations only ${expected.join('/')} are expected`);
       this.validate('#/components/schemas/Error', body, where, status);
       return;
     }
     if (status === 431) return this.validate('#/components/schemas/Error', body, where, status);
     const response = this.resolve(operation.responses[String(status)] ?? operation.responses['default']);
     if (!response) {
-      throw new ContractViolation(`${where} answered ${status}, which openapi.yaml does not document for ${operation.operationId} (documented: ${Object.keys(operation.responses).join(', ')})`);
+      throw new ContractViolation(
+        `${where} answered ${status}, which openapi.yaml does not document for ${operation.operationId} (documented: ${Object.keys(operation.responses).join(', ')})`,
+      );
     }
     const schema = response.content?.['application/json']?.schema;
     if (schema && method.toUpperCase() !== 'HEAD') this.validate(this.compileInline(schema), body, where, status);
@@ -87,7 +90,9 @@ class ApiContract {
     const validate = typeof schema === 'string' ? this.compileInline({ $ref: schema }) : schema;
     if (validate(body)) return;
     const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? e.keyword}`).join('; ');
-    throw new ContractViolation(`${where} answered ${status} with a body openapi.yaml does not allow: ${errors}\n${JSON.stringify(body).slice(0, 500)}`);
+    throw new ContractViolation(
+      `${where} answered ${status} with a body openapi.yaml does not allow: ${errors}\n${JSON.stringify(body).slice(0, 500)}`,
+    );
   }
 }
 

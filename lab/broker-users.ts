@@ -15,10 +15,12 @@ const MANAGEMENT = 'http://127.0.0.1:15672/api';
 const password = (user: 'lab-admin' | 'control' | 'antagonist'): string => readFileSync(`${BROKER_SECRETS}/${user}`, 'utf8').trim();
 
 /** The URL a lab service logs in with. */
-export const brokerUrl = (user: 'lab-admin' | 'control' | 'antagonist', port = 5672): string => `amqp://${user}:${password(user)}@127.0.0.1:${port}`;
+export const brokerUrl = (user: 'lab-admin' | 'control' | 'antagonist', port = 5672): string =>
+  `amqp://${user}:${password(user)}@127.0.0.1:${port}`;
 
 /** An agent host's password: derived from the lab's admin secret, so every test process agrees on it. */
-const agentPassword = (hostname: string): string => `p${createHmac('sha256', password('lab-admin')).update(agentUser(hostname)).digest('base64url')}`; // never a leading '-', which rabbitmqctl would read as an option
+const agentPassword = (hostname: string): string =>
+  `p${createHmac('sha256', password('lab-admin')).update(agentUser(hostname)).digest('base64url')}`; // never a leading '-', which rabbitmqctl would read as an option
 
 const made = new Set<string>();
 
@@ -38,7 +40,10 @@ export function agentBrokerUrl(hostname: string, port = 5672): string {
 
 /** Removes the agents' broker users of these hosts. */
 export function forgetAgentUsers(hostnames: string[]): void {
-  management(hostnames.map((h) => ['DELETE', `/users/${encodeURIComponent(agentUser(h))}`, null]), true);
+  management(
+    hostnames.map((h) => ['DELETE', `/users/${encodeURIComponent(agentUser(h))}`, null]),
+    true,
+  );
   for (const h of hostnames) made.delete(h);
 }
 
@@ -52,11 +57,18 @@ function management(calls: (string | object | null)[][], ignoreMissing = false):
         if (!response.ok && !(process.env.IGNORE_MISSING && response.status === 404)) throw new Error(method + ' ' + path + ': ' + response.status + ' ' + await response.text());
       }
     })().catch((error) => { console.error(error.message); process.exit(1); });`;
-  execFileSync(process.execPath, ['-e', script], { env: { WHO: `lab-admin:${password('lab-admin')}`, CALLS: JSON.stringify(calls), IGNORE_MISSING: ignoreMissing ? '1' : '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(process.execPath, ['-e', script], {
+    env: { WHO: `lab-admin:${password('lab-admin')}`, CALLS: JSON.stringify(calls), IGNORE_MISSING: ignoreMissing ? '1' : '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }
 
 /** The lab's TLS files (`scripts/lab-up.sh`): its CA, and a client certificate and key it signed. */
-export const LAB_TLS = { ca: '/var/lib/watchdog-lab/tls/ca.pem', cert: '/var/lib/watchdog-lab/tls/client.pem', key: '/var/lib/watchdog-lab/tls/client.key' };
+export const LAB_TLS = {
+  ca: '/var/lib/watchdog-lab/tls/ca.pem',
+  cert: '/var/lib/watchdog-lab/tls/client.pem',
+  key: '/var/lib/watchdog-lab/tls/client.key',
+};
 
 /** The same login over TLS: amqps:// on 5671, by the name the broker's certificate carries. */
 export const overTls = (url: string): string => url.replace(/^amqp:\/\/(.*)@127\.0\.0\.1:5672/, 'amqps://$1@localhost:5671');

@@ -39,6 +39,11 @@ export async function announceSilentHost(hostname: string): Promise<void> {
   const url = agentBrokerUrl(hostname);
   await withChannel(async (channel) => {
     await declareAgentQueues(channel, hostname);
-    channel.publish(HEARTBEATS_EXCHANGE, '', encode({ kind: 'heartbeat', hostname, sentAt: new Date().toISOString(), threshold: 60, monitored: 0 }), { userId: agentUser(hostname) });
+    channel.publish(
+      HEARTBEATS_EXCHANGE,
+      '',
+      encode({ kind: 'heartbeat', hostname, sentAt: new Date().toISOString(), threshold: 60, monitored: 0 }),
+      { userId: agentUser(hostname) },
+    );
   }, url);
 }

@@ -22,10 +22,12 @@ export async function ensureCluster(): Promise<void> {
 }
 
 /** A login listing the nodes, in this order (a side connects to the first that answers). */
-export const clusterUrl = (user: 'control' | 'antagonist' | 'lab-admin', ports: readonly number[] = CLUSTER_PORTS): string => ports.map((p) => brokerUrl(user, p)).join(',');
+export const clusterUrl = (user: 'control' | 'antagonist' | 'lab-admin', ports: readonly number[] = CLUSTER_PORTS): string =>
+  ports.map((p) => brokerUrl(user, p)).join(',');
 
 /** rabbitmqctl on the cluster's first node (users and queues are the cluster's, whichever node is asked). */
-const ctl = (...args: string[]): void => void execFileSync('rabbitmqctl', ['-q', '-n', node(CLUSTER_PORTS[0]), ...args], { stdio: 'ignore' });
+const ctl = (...args: string[]): void =>
+  void execFileSync('rabbitmqctl', ['-q', '-n', node(CLUSTER_PORTS[0]), ...args], { stdio: 'ignore' });
 
 const made = new Set<string>();
 /** An agent host's login on the cluster (its user made there first), listing the nodes in this order. */
@@ -49,7 +51,10 @@ export function clusterAgentUrl(host: string, ports: readonly number[] = CLUSTER
 
 /** Deletes a test host's command queue and broker user on the cluster. */
 export function forgetClusterHost(host: string): void {
-  for (const args of [['delete_queue', agentQueue(host)], ['delete_user', agentUser(host)]]) {
+  for (const args of [
+    ['delete_queue', agentQueue(host)],
+    ['delete_user', agentUser(host)],
+  ]) {
     try {
       ctl(...args);
     } catch {

@@ -14,7 +14,10 @@ let built = false;
 /** The compiled file of a TypeScript entry (`control/main.ts` -> `.state/compiled/control/main.js`), building the project first once. */
 export function compiledEntry(entry: string): string {
   if (!built) {
-    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', outDir], { cwd: root, stdio: 'inherit' });
+    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', outDir], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     copyFileSync(join(root, 'openapi.yaml'), join(outDir, 'openapi.yaml'));
     built = true;
   }

@@ -28,7 +28,14 @@ export function uniqueName(prefix: string): string {
 
 export async function createTarget(
   name: string,
-  options: { docker?: Docker; cmd?: string[]; start?: boolean; restartPolicy?: string; labels?: Record<string, string>; stopTimeout?: number } = {},
+  options: {
+    docker?: Docker;
+    cmd?: string[];
+    start?: boolean;
+    restartPolicy?: string;
+    labels?: Record<string, string>;
+    stopTimeout?: number;
+  } = {},
 ): Promise<Docker.Container> {
   const docker = options.docker ?? engine();
   const container = await docker.createContainer({
@@ -46,7 +53,12 @@ export async function createTarget(
 export async function removeRunContainers(docker: Docker = engine()): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
   // A few at a time: a thousand removals at once choked the engine and left some containers behind.
-  await mapWithConcurrency(containers, 16, (c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined));
+  await mapWithConcurrency(containers, 16, (c) =>
+    docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => undefined),
+  );
 }
 
 export async function state(name: string, docker: Docker = engine()): Promise<{ running: boolean; startedAt: string; pid: number }> {

@@ -12,7 +12,11 @@ export interface HttpResult<T = unknown> {
   ms: number;
 }
 
-export async function http<T = unknown>(method: string, url: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
+export async function http<T = unknown>(
+  method: string,
+  url: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResult<T>> {
   const started = performance.now();
   // A plain (ref'd) timer: it keeps the test process alive while the request is pending, and ends a
   // request that would otherwise hang (seen once against a port Docker's proxy had just opened).

@@ -25,20 +25,34 @@ const freePort = (): Promise<number> =>
     server.on('error', reject);
   });
 
-export async function startPrometheus(jobs: Record<string, string[]>, dataDir = mkdtempSync(join(tmpdir(), 'prometheus-'))): Promise<PrometheusProcess> {
+export async function startPrometheus(
+  jobs: Record<string, string[]>,
+  dataDir = mkdtempSync(join(tmpdir(), 'prometheus-')),
+): Promise<PrometheusProcess> {
   const port = await freePort();
   const config = join(dataDir, 'prometheus.yml');
-  const scrapes = Object.entries(jobs).map(([job, targets]) => `  - job_name: ${job}\n    static_configs:\n      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]\n`);
+  const scrapes = Object.entries(jobs).map(
+    ([job, targets]) => `  - job_name: ${job}\n    static_configs:\n      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]\n`,
+  );
   writeFileSync(config, `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${scrapes.join('')}`);
-  const child = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(dataDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'prometheus',
+    [`--config.file=${config}`, `--storage.tsdb.path=${join(dataDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('Prometheus to be ready', async () => {
-    if (child.exitCode !== null) throw new StopWaiting(`prometheus exited with ${child.exitCode}:\n${output}`);
-    return (await fetch(`${url}/-/ready`).catch(() => null))?.ok === true;
-  }, 20_000, 100);
+  await waitFor(
+    'Prometheus to be ready',
+    async () => {
+      if (child.exitCode !== null) throw new StopWaiting(`prometheus exited with ${child.exitCode}:\n${output}`);
+      return (await fetch(`${url}/-/ready`).catch(() => null))?.ok === true;
+    },
+    20_000,
+    100,
+  );
   return {
     url,
     dataDir,

@@ -15,7 +15,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
       if (error instanceof StopWaiting) throw error;
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

@@ -24,7 +24,10 @@ export async function buildDashboard(): Promise<{ gzipBytes: number }> {
   });
   copyFileSync(`${root}index.html`, `${out}index.html`);
   copyFileSync(`${root}favicon.svg`, `${out}assets/favicon.svg`);
-  const gzipBytes = ['assets/dashboard.js', 'assets/dashboard.css', 'index.html'].reduce((n, f) => n + gzipSync(readFileSync(`${out}${f}`)).length, 0);
+  const gzipBytes = ['assets/dashboard.js', 'assets/dashboard.css', 'index.html'].reduce(
+    (n, f) => n + gzipSync(readFileSync(`${out}${f}`)).length,
+    0,
+  );
   return { gzipBytes };
 }
 

@@ -28,7 +28,9 @@ async function busContract(): Promise<string> {
     components: { schemas: Record<string, object> };
   };
   // openapi-typescript reads JSON Schema from an OpenAPI 3.1 document's components.
-  const types = astToString(await openapiTS({ openapi: '3.1.0', info: doc.info, paths: {}, components: { schemas: doc.components.schemas } } as never));
+  const types = astToString(
+    await openapiTS({ openapi: '3.1.0', info: doc.info, paths: {}, components: { schemas: doc.components.schemas } } as never),
+  );
   const addresses = Object.fromEntries(Object.entries(doc.channels).map(([id, channel]) => [id, channel.address]));
   return [
     HEADER('asyncapi.yaml'),
@@ -36,7 +38,7 @@ async function busContract(): Promise<string> {
     aliases(Object.keys(doc.components.schemas)),
     '\n/** The message schemas (components.schemas), for the validators in bus/messages.ts. */\n',
     `export const busSchemas: Record<string, object> = ${JSON.stringify(doc.components.schemas, null, 2)};\n`,
-    '\n/** Every channel\'s address: exchange and queue names ({hostname} is a parameter). */\n',
+    "\n/** Every channel's address: exchange and queue names ({hostname} is a parameter). */\n",
     `export const channelAddresses = ${JSON.stringify(addresses, null, 2)} as const;\n`,
   ].join('');
 }

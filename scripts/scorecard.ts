@@ -21,10 +21,27 @@ const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `$
 
 export function table(card: Scorecard): string {
   const header = ['host', 'fault', 'faults', 'healed', 'tolerated', 'never healed', 'pending', 'median', 'p95', 'max'];
-  const rows = card.rows.map((r) => [r.host, r.kind, String(r.faults), String(r.healed), String(r.tolerated), String(r.neverHealed), String(r.pending), seconds(r.timeToHealMs?.median), seconds(r.timeToHealMs?.p95), seconds(r.timeToHealMs?.max)]);
+  const rows = card.rows.map((r) => [
+    r.host,
+    r.kind,
+    String(r.faults),
+    String(r.healed),
+    String(r.tolerated),
+    String(r.neverHealed),
+    String(r.pending),
+    seconds(r.timeToHealMs?.median),
+    seconds(r.timeToHealMs?.p95),
+    seconds(r.timeToHealMs?.max),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  const out = [`Chaos scorecard ${card.since} .. ${card.until}`, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const out = [
+    `Chaos scorecard ${card.since} .. ${card.until}`,
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ];
   if (rows.length === 0) out.push('(no faults injected in this window; does the antagonist have AMQP_URL?)');
   out.push('', `restarts no fault explains: ${card.falseRestarts.length}`);
   for (const r of card.falseRestarts.slice(0, 20)) out.push(`  ${r.at}  ${r.host}/${r.container}  ${r.reason}`);

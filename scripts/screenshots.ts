@@ -16,7 +16,10 @@ mkdirSync(out, { recursive: true });
 const containers = (await (await fetch(`${base}/containers`)).json()) as Container[];
 const busiest = containers.filter((c) => c.monitored).sort((a, b) => (b.restarts ?? 0) - (a.restarts ?? 0))[0];
 const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
-  executablePath: process.env['CHROMIUM'] ?? '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 800 }, args: ['--no-sandbox', '--disable-gpu'],
+  executablePath: process.env['CHROMIUM'] ?? '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 800 },
+  args: ['--no-sandbox', '--disable-gpu'],
 });
 const page = browser.pages()[0] ?? (await browser.newPage());
 await page.goto(`${base}/`);

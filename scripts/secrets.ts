@@ -41,8 +41,12 @@ function stack(dir: string, agentHostname: string): void {
   const apiToken = kept(dir, 'api-token');
   // The broker reads these two as its own user: readable files, in a directory only their owner can enter.
   makeDir(join(dir, 'broker'), 0o755);
-  writeFileSync(join(dir, 'broker', 'definitions.json'), JSON.stringify(brokerDefinitions(deploymentUsers(passwords)), null, 2), { mode: 0o644 });
-  writeFileSync(join(dir, 'broker', 'rabbitmq.conf'), 'load_definitions = /etc/rabbitmq/definitions.json\nloopback_users = none\n', { mode: 0o644 });
+  writeFileSync(join(dir, 'broker', 'definitions.json'), JSON.stringify(brokerDefinitions(deploymentUsers(passwords)), null, 2), {
+    mode: 0o644,
+  });
+  writeFileSync(join(dir, 'broker', 'rabbitmq.conf'), 'load_definitions = /etc/rabbitmq/definitions.json\nloopback_users = none\n', {
+    mode: 0o644,
+  });
   const env = {
     BROKER_ADMIN_PASSWORD: passwords.admin,
     CONTROL_BROKER_PASSWORD: passwords.control,
@@ -50,14 +54,22 @@ function stack(dir: string, agentHostname: string): void {
     AGENT_BROKER_PASSWORD: passwords.agents[agentHostname],
     API_TOKEN: apiToken,
   };
-  writeFileSync(join(dir, 'stack.env'), Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'stack.env'),
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
   chmodSync(join(dir, 'stack.env'), 0o600);
 }
 
 function lab(dir: string): void {
   makeDir(dir, 0o700);
   const passwords = { admin: kept(dir, 'lab-admin'), control: kept(dir, 'control'), antagonist: kept(dir, 'antagonist'), agents: {} };
-  writeFileSync(join(dir, 'definitions.json'), JSON.stringify(brokerDefinitions(deploymentUsers(passwords, 'lab-admin')), null, 2), { mode: 0o600 });
+  writeFileSync(join(dir, 'definitions.json'), JSON.stringify(brokerDefinitions(deploymentUsers(passwords, 'lab-admin')), null, 2), {
+    mode: 0o600,
+  });
 }
 
 const [mode, dir, agentHostname] = process.argv.slice(2);

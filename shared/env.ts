@@ -23,7 +23,11 @@ export class EnvReader {
   /** An address to listen on: an IPv4 or IPv6 literal (0.0.0.0 or :: for every interface). */
   address(name: string, fallback: string): string {
     const value = this.string(name, fallback);
-    this.check(name, isIP(value) !== 0, 'must be an IP address to listen on, e.g. 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or ::');
+    this.check(
+      name,
+      isIP(value) !== 0,
+      'must be an IP address to listen on, e.g. 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or ::',
+    );
     return value;
   }
 

@@ -22,15 +22,20 @@ export function createLogger(options: { hostname: string; logFile?: string; leve
   // A console nobody reads any more (a closed pipe) must not take the process down with EPIPE.
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
-  const file = options.logFile === undefined ? null : new winston.transports.File({
-    filename: options.logFile,
-    maxsize: MAX_FILE_BYTES,
-    maxFiles: KEPT_FILES,
-    tailable: true,
-    format: winston.format.combine(stampTime(), winston.format.errors({ stack: true }), winston.format.json()),
-  });
+  const file =
+    options.logFile === undefined
+      ? null
+      : new winston.transports.File({
+          filename: options.logFile,
+          maxsize: MAX_FILE_BYTES,
+          maxFiles: KEPT_FILES,
+          tailable: true,
+          format: winston.format.combine(stampTime(), winston.format.errors({ stack: true }), winston.format.json()),
+        });
   const console = new winston.transports.Console({
-    format: winston.format.printf((info) => `${String(info['time'])} ${info.level.padEnd(5)} [${options.hostname}] ${String(info.message)}`),
+    format: winston.format.printf(
+      (info) => `${String(info['time'])} ${info.level.padEnd(5)} [${options.hostname}] ${String(info.message)}`,
+    ),
   });
   const logger = winston.createLogger({
     level: options.level ?? 'info',

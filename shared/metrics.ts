@@ -19,7 +19,13 @@ export function defaultRegistry(): Registry {
 type Labels = Record<string, string>;
 
 /** A gauge whose values are read when Prometheus scrapes; stale series (an unmonitored container) disappear. */
-export function gauge(registry: Registry, name: string, help: string, labelNames: string[], read: (set: (labels: Labels, value: number) => void) => void): void {
+export function gauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: (set: (labels: Labels, value: number) => void) => void,
+): void {
   new Gauge({
     name,
     help,

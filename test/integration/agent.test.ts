@@ -41,10 +41,15 @@ describe('agent on a real engine', () => {
       await firstCycle(a);
       const before = await state(name);
       await stop(name);
-      await waitFor('the container to run again', async () => {
-        const now = await state(name);
-        return now.running && now.startedAt !== before.startedAt;
-      }, 5_000, 10);
+      await waitFor(
+        'the container to run again',
+        async () => {
+          const now = await state(name);
+          return now.running && now.startedAt !== before.startedAt;
+        },
+        5_000,
+        10,
+      );
       const heal = await a.waitForLog('the start action', (e) => e.container === name && e.kind === 'action');
       assert.equal(heal.trigger, 'event: die');
       assert.equal(heal.outcome, 'ok');
@@ -94,7 +99,11 @@ describe('agent on a real engine', () => {
     const restart = await a.waitForLog('the restart action', (e) => e.container === name && e.kind === 'action');
     assert.equal(restart.trigger, 'verdict');
     // The new instance is watched at once (not at the next cycle) and judged healthy.
-    await a.waitForLog('an ok verdict on the new instance', (e) => e.container === name && e.verdict === 'ok' && e.time > restart.time, 10_000);
+    await a.waitForLog(
+      'an ok verdict on the new instance',
+      (e) => e.container === name && e.verdict === 'ok' && e.time > restart.time,
+      10_000,
+    );
   });
 
   it('sequential verdict: a container losing 20 % (threshold 60) is left alone, and the verdict says how sure it is', async () => {
@@ -105,7 +114,10 @@ describe('agent on a real engine', () => {
     const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', VERDICT: 'sequential' });
     const ok = await a.waitForLog('an ok verdict', (e) => e.container === name && e.verdict === 'ok', 15_000);
     assert.equal(ok['rule'], 'sequential');
-    assert.ok(Number(ok['lossLowPercent']) <= Number(ok.lossPercent) && Number(ok.lossPercent) <= Number(ok['lossHighPercent']), JSON.stringify(ok));
+    assert.ok(
+      Number(ok['lossLowPercent']) <= Number(ok.lossPercent) && Number(ok.lossPercent) <= Number(ok['lossHighPercent']),
+      JSON.stringify(ok),
+    );
     await new Promise((resolve) => setTimeout(resolve, 8000));
     assert.equal(a.log().filter((e) => e.kind === 'action').length, 0);
     assert.equal((await state(name)).startedAt, before.startedAt);
@@ -119,7 +131,14 @@ describe('agent on a real engine', () => {
     const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '300', LOSS_THRESHOLD: '60', VERDICT: 'classic' });
     await waitFor('three checks', () => a.log().filter((e) => e.container === name && e.kind === 'check').length >= 3, 15_000);
     const checks = a.log().filter((e) => e.container === name && e.kind === 'check');
-    assert.deepEqual(checks.slice(0, 3).map((e) => [e.verdict, e.lossPercent]), [['ok', 20], ['ok', 20], ['ok', 20]]);
+    assert.deepEqual(
+      checks.slice(0, 3).map((e) => [e.verdict, e.lossPercent]),
+      [
+        ['ok', 20],
+        ['ok', 20],
+        ['ok', 20],
+      ],
+    );
     assert.equal(a.log().filter((e) => e.kind === 'action').length, 0);
     assert.equal((await state(name)).startedAt, before.startedAt);
   });
@@ -140,7 +159,10 @@ describe('agent on a real engine', () => {
     assert.equal(a.log().filter((e) => e.container === other).length, 0);
     const absent = a.log().filter((e) => e.container === ghost);
     assert.ok(absent.length >= 2);
-    assert.ok(absent.every((e) => e.verdict === 'absent' && e.level === 'info'), JSON.stringify(absent[0]));
+    assert.ok(
+      absent.every((e) => e.verdict === 'absent' && e.level === 'info'),
+      JSON.stringify(absent[0]),
+    );
   });
 
   it('after a restart the agent monitors the same list with the same threshold', async () => {
@@ -166,19 +188,42 @@ describe('agent on a real engine', () => {
     await createTarget(name, { cmd: ['sh', '-c', 'sleep 0.2; exit 3'] });
     // A backoff longer than the window, so the backoff decides when it may start again (at most 3 in any 10 s
     // holds either way); a window wide enough for 3 starts of a container that lives 0.2 s even on a busy machine.
-    const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '500', RESTART_LIMIT: '3', RESTART_WINDOW_MS: '10000', BACKOFF_BASE_MS: '12000' });
+    const a = agent({
+      MONITORED: name,
+      CHECK_INTERVAL_MS: '500',
+      RESTART_LIMIT: '3',
+      RESTART_WINDOW_MS: '10000',
+      BACKOFF_BASE_MS: '12000',
+    });
     const backoff = await a.waitForLog('backoff', (e) => e.container === name && e.outcome === 'backoff', 20_000);
     assert.equal(backoff.level, 'warn');
     assert.equal(backoff['backoffMs'], 12_000);
     assert.equal(a.log().filter((e) => e.container === name && e.outcome === 'ok').length, 3, 'three starts, then backoff');
     // After the backoff it is tried again, and not before.
     const backoffEnds = Date.parse(backoff.time) + 12_000;
-    const next = await a.waitForLog('a start after the backoff', (e) => e.container === name && e.outcome === 'ok' && e.time > backoff.time, 30_000);
-    assert.ok(Date.parse(next.time) >= backoffEnds - 100, `started again at ${next.time}, the backoff ends at ${new Date(backoffEnds).toISOString()}`);
-    const during = a.log().filter((e) => e.container === name && e.kind === 'check' && e.time > backoff.time && Date.parse(e.time) < backoffEnds - 100);
+    const next = await a.waitForLog(
+      'a start after the backoff',
+      (e) => e.container === name && e.outcome === 'ok' && e.time > backoff.time,
+      30_000,
+    );
+    assert.ok(
+      Date.parse(next.time) >= backoffEnds - 100,
+      `started again at ${next.time}, the backoff ends at ${new Date(backoffEnds).toISOString()}`,
+    );
+    const during = a
+      .log()
+      .filter((e) => e.container === name && e.kind === 'check' && e.time > backoff.time && Date.parse(e.time) < backoffEnds - 100);
     // (A cycle that looked just before its last death may still report it running.)
-    assert.ok(during.filter((e) => e.verdict === 'down').length >= 2, `it stays down, checked, during the backoff: ${during.map((e) => e.verdict).join(', ')}`);
-    assert.equal(a.log().filter((e) => e.container === name && e.outcome === 'ok' && e.time > backoff.time && Date.parse(e.time) < backoffEnds - 100).length, 0, 'no start during the backoff');
+    assert.ok(
+      during.filter((e) => e.verdict === 'down').length >= 2,
+      `it stays down, checked, during the backoff: ${during.map((e) => e.verdict).join(', ')}`,
+    );
+    assert.equal(
+      a.log().filter((e) => e.container === name && e.outcome === 'ok' && e.time > backoff.time && Date.parse(e.time) < backoffEnds - 100)
+        .length,
+      0,
+      'no start during the backoff',
+    );
   });
 
   it('the log file holds a line for every check and every action, and SIGTERM loses none (classic verdict: a check line per cycle)', async () => {
@@ -192,13 +237,20 @@ describe('agent on a real engine', () => {
     const log = a.log();
     const cycles = log.filter((e) => e.kind === 'cycle');
     const checks = log.filter((e) => e.kind === 'check');
-    assert.equal(checks.length, cycles.reduce((sum, c) => sum + Number(c['checked']), 0), 'one check line per container per cycle');
+    assert.equal(
+      checks.length,
+      cycles.reduce((sum, c) => sum + Number(c['checked']), 0),
+      'one check line per container per cycle',
+    );
     for (const entry of checks) {
       assert.ok(entry.time && entry.host === 'h1' && entry.container && entry.verdict && entry.reason, JSON.stringify(entry));
       if (entry.verdict === 'ok') assert.equal(typeof entry.lossPercent, 'number');
     }
     const actions = log.filter((e) => e.kind === 'action');
-    assert.ok(actions.every((e) => e.action && e.outcome && e.reason && e.trigger), JSON.stringify(actions));
+    assert.ok(
+      actions.every((e) => e.action && e.outcome && e.reason && e.trigger),
+      JSON.stringify(actions),
+    );
     assert.equal(log.at(-1)?.message, 'agent stopped', 'the last line is written before the process exits');
   });
 
@@ -211,7 +263,10 @@ describe('agent on a real engine', () => {
     const complaint = await a.waitForLog('the complaint', (e) => e.level === 'error' && /unusable/.test(e.message));
     assert.match(complaint.message, /not valid JSON/);
     await a.waitForLog('a check of MONITORED', (e) => e.container === name && e.verdict === 'ok');
-    assert.ok(readdirSync(dir).some((f) => f.startsWith('state.json.corrupt-')), 'the bad file is kept for inspection');
+    assert.ok(
+      readdirSync(dir).some((f) => f.startsWith('state.json.corrupt-')),
+      'the bad file is kept for inspection',
+    );
   });
 
   it('refuses to start on a bad environment value and names it', () => {
@@ -226,4 +281,3 @@ describe('agent on a real engine', () => {
     assert.match(result.stderr, /MONITORED=.*bad: \/bad/);
   });
 });
-

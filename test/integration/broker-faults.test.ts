@@ -33,13 +33,23 @@ interface ErrorBody {
 const hosts = async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body;
 const isLive = async (hostname: string) => (await hosts()).some((h) => h.hostname === hostname && h.live);
 /** The thresholds the agent applied, in order, from its log file. */
-const appliedThresholds = () => agent.log().filter((e) => e.kind === 'command' && e.command === 'threshold' && e.outcome === 'done').map((e) => e['threshold']);
+const appliedThresholds = () =>
+  agent
+    .log()
+    .filter((e) => e.kind === 'command' && e.command === 'threshold' && e.outcome === 'done')
+    .map((e) => e['threshold']);
 
 before(async () => {
   await createTarget(name);
   proxy = await startTcpProxy(5672);
   control = await startControl({ AMQP_URL: brokerUrl('control', proxy.port), GATHER_TIMEOUT_MS: String(GATHER_TIMEOUT_MS) });
-  agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
+  agent = startAgent({
+    AMQP_URL: agentBrokerUrl(host),
+    AGENT_HOSTNAME: host,
+    MONITORED: name,
+    CHECK_INTERVAL_MS: '1000',
+    LOSS_THRESHOLD: '60',
+  });
   await waitFor('the agent to be live', () => isLive(host), 20_000, 100);
 });
 
@@ -61,7 +71,11 @@ describe('a broker that hangs, then dies', () => {
     proxy.hang();
     await new Promise((resolve) => setTimeout(resolve, 1100)); // past the health answer's one-second reuse
     const health = await http<{ status: string; bus: string }>('GET', `${control.url}/health`);
-    assert.deepEqual([health.status, health.body.status, health.body.bus], [503, 'degraded', 'unresponsive'], '/health on a frozen broker (issue 26)');
+    assert.deepEqual(
+      [health.status, health.body.status, health.body.bus],
+      [503, 'degraded', 'unresponsive'],
+      '/health on a frozen broker (issue 26)',
+    );
     assert.ok(health.ms < 2000, `answered within its 1 s probe (${Math.round(health.ms)} ms)`);
     const put = await http<ErrorBody>('PUT', `${control.url}/threshold`, { body: '41' });
     assert.equal(put.status, 503, `PUT while the broker hangs: ${JSON.stringify(put.body)}`);
@@ -76,14 +90,21 @@ describe('a broker that hangs, then dies', () => {
     assert.equal(dead.status, 503, `PUT once the broker is gone: ${JSON.stringify(dead.body)}`);
 
     proxy.resume();
-    await waitFor('control to reconnect', async () => (await http<{ bus: string }>('GET', `${control.url}/health`)).body.bus === 'connected', 20_000, 100);
+    await waitFor(
+      'control to reconnect',
+      async () => (await http<{ bus: string }>('GET', `${control.url}/health`)).body.bus === 'connected',
+      20_000,
+      100,
+    );
     const back = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '43' });
     assert.equal(back.status, 200);
     assert.ok(back.body.confirmed.includes(host));
     // Nothing that was answered 503 turns up later.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.deepEqual(appliedThresholds(), [40, 43]);
-    const monitored = (await http<{ name: string; monitored: boolean }[]>('GET', `${control.url}/containers?host=${host}`)).body.find((c) => c.name === name);
+    const monitored = (await http<{ name: string; monitored: boolean }[]>('GET', `${control.url}/containers?host=${host}`)).body.find(
+      (c) => c.name === name,
+    );
     assert.equal(monitored?.monitored, true, 'the DELETE answered 503 was not applied');
   });
 });
@@ -94,7 +115,12 @@ describe('a short reconnect (issue 26 #7)', () => {
     const cutAt = Date.now();
     proxy.cut();
     proxy.resume();
-    await waitFor('control to reconnect', async () => (await http<{ bus: string }>('GET', `${control.url}/health`)).body.bus === 'connected', 20_000, 50);
+    await waitFor(
+      'control to reconnect',
+      async () => (await http<{ bus: string }>('GET', `${control.url}/health`)).body.bus === 'connected',
+      20_000,
+      50,
+    );
     const reconnectedMs = Date.now() - cutAt;
     const put = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '45' });
     console.log(`short reconnect: connected again after ${reconnectedMs} ms; the next PUT /threshold answered in ${Math.round(put.ms)} ms`);
@@ -115,20 +141,38 @@ describe('a command delivered twice', () => {
       await channel.consume(queue, (m) => m && got.push(m.content.toString()), { noAck: true });
       // The same message id twice, as the broker redelivers a command whose ack was lost with a connection.
       for (const correlationId of ['first', 'again']) {
-        channel.publish(COMMANDS_EXCHANGE, toHost(host), command, { messageId: `redelivered-${runId}`, correlationId, replyTo: queue, persistent: true, userId: 'control' });
+        channel.publish(COMMANDS_EXCHANGE, toHost(host), command, {
+          messageId: `redelivered-${runId}`,
+          correlationId,
+          replyTo: queue,
+          persistent: true,
+          userId: 'control',
+        });
       }
       await waitFor('both answers', () => got.length === 2, 10_000);
       return got;
     }, brokerUrl('control')); // this test plays control
-    assert.deepEqual(replies.map((r) => JSON.parse(r) as { ok: boolean; threshold: number }).map((r) => [r.ok, r.threshold]), [[true, 44], [true, 44]]);
+    assert.deepEqual(
+      replies.map((r) => JSON.parse(r) as { ok: boolean; threshold: number }).map((r) => [r.ok, r.threshold]),
+      [
+        [true, 44],
+        [true, 44],
+      ],
+    );
     const entries = agent.log().filter((e) => e['commandId'] === `redelivered-${runId}`);
-    assert.deepEqual(entries.map((e) => e.outcome), ['done', 'duplicate'], 'applied once, then answered again');
+    assert.deepEqual(
+      entries.map((e) => e.outcome),
+      ['done', 'duplicate'],
+      'applied once, then answered again',
+    );
   });
 });
 
 describe('queries for hosts that are gone', () => {
   it('leave nothing in the broker: 10,000 GET /containers put no message in the queues of three gone hosts', async () => {
-    const ghosts = gone.map((hostname) => startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, CHECK_INTERVAL_MS: '1000' }));
+    const ghosts = gone.map((hostname) =>
+      startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, CHECK_INTERVAL_MS: '1000' }),
+    );
     for (const hostname of gone) await waitFor(`${hostname} to be live`, () => isLive(hostname), 20_000, 100);
     for (const ghost of ghosts) ghost.child.kill('SIGKILL'); // gone without a goodbye
     for (const hostname of gone) await waitFor(`control to see ${hostname} gone`, async () => !(await isLive(hostname)), 20_000, 200);
@@ -160,7 +204,7 @@ describe('queries for hosts that are gone', () => {
       assert.equal(depths.get(agentQueue(hostname)), 0, `no query waits in ${hostname}'s durable command queue`);
       assert.equal(depths.has(agentQueries(hostname)), false, `${hostname}'s query queue went with its connection`);
     }
-    assert.ok((depths.get(agentQueries(host)) ?? Infinity) < 100, 'the live host\'s query queue is bounded and drained');
+    assert.ok((depths.get(agentQueries(host)) ?? Infinity) < 100, "the live host's query queue is bounded and drained");
   });
 });
 
@@ -177,9 +221,16 @@ describe('stopping while the broker hangs', () => {
       const started = performance.now();
       const took: number[] = [];
       const exits = await Promise.all(
-        [second.stop(), other.stop()].map((stop, i) => Promise.race([stop.then((code) => ((took[i] = performance.now() - started), code)), new Promise((resolve) => setTimeout(() => resolve('still running after 20 s'), 20_000))])),
+        [second.stop(), other.stop()].map((stop, i) =>
+          Promise.race([
+            stop.then((code) => ((took[i] = performance.now() - started), code)),
+            new Promise((resolve) => setTimeout(() => resolve('still running after 20 s'), 20_000)),
+          ]),
+        ),
       );
-      console.log(`stopping while the broker hangs: control exited after ${Math.round(took[0] ?? NaN)} ms, the agent after ${Math.round(took[1] ?? NaN)} ms`);
+      console.log(
+        `stopping while the broker hangs: control exited after ${Math.round(took[0] ?? NaN)} ms, the agent after ${Math.round(took[1] ?? NaN)} ms`,
+      );
       assert.deepEqual(exits, [0, 0]);
       assert.match(second.output(), /the broker did not answer the close within 2000 ms: dropped the connection/);
     } finally {

@@ -19,7 +19,7 @@ after(async () => {
   await deleteAgentQueues([hostname]);
 });
 
-it('a real agent\'s heartbeats, list_response and acks match asyncapi.yaml', async () => {
+it("a real agent's heartbeats, list_response and acks match asyncapi.yaml", async () => {
   const name = uniqueName('contract');
   await createTarget(name);
   const agent = startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '60000' });
@@ -37,13 +37,18 @@ it('a real agent\'s heartbeats, list_response and acks match asyncapi.yaml', asy
 
     await waitFor('a heartbeat of the agent', () => heartbeats.some((b) => b.toString().includes(hostname)), 15_000);
     const send = (command: Command) =>
-      channel.publish(COMMANDS_EXCHANGE, command.kind === 'list_request' ? queryHost(hostname) : toHost(hostname), encode(command), { replyTo: inbox, correlationId: command.kind, userId: 'control' });
+      channel.publish(COMMANDS_EXCHANGE, command.kind === 'list_request' ? queryHost(hostname) : toHost(hostname), encode(command), {
+        replyTo: inbox,
+        correlationId: command.kind,
+        userId: 'control',
+      });
     send({ kind: 'list_request' });
     send({ kind: 'actives', hostname, name, monitored: true });
     send({ kind: 'actives', hostname, name: `missing-${runId}`, monitored: true });
     await waitFor('three replies', () => replies.length >= 3, 10_000);
 
-    for (const body of heartbeats.filter((b) => b.toString().includes(hostname))) assert.deepEqual(parseHeartbeat(body).ok, true, body.toString());
+    for (const body of heartbeats.filter((b) => b.toString().includes(hostname)))
+      assert.deepEqual(parseHeartbeat(body).ok, true, body.toString());
     const parsed = replies.map((body) => parseReply(body));
     for (const [i, reply] of parsed.entries()) assert.ok(reply.ok, `${replies[i]?.toString()}: ${reply.ok ? '' : reply.reason}`);
     const values = parsed.flatMap((p) => (p.ok ? [p.value] : []));

@@ -54,21 +54,37 @@ it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no 
   const control = await startControl();
   processes.push(control);
   const startedAt = new Date().toISOString();
-  const setups = await Promise.all(hosts.map(async (h) => {
-    const targets = [1, 2, 3].map((i) => `${h.hostname}-d${i}`);
-    const bystander = `${h.hostname}-calm`;
-    await Promise.all([...targets.map((t) => dummy(h.docker, t, true)), dummy(h.docker, bystander, false)]);
-    const agent = startAgent({ AMQP_URL: agentBrokerUrl(h.hostname), AGENT_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, MONITORED: [...targets, bystander].join(','), CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', RESTART_LIMIT: '100' });
-    processes.push(agent);
-    await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 20_000);
-    const faultLog = join(dir, `faults-${h.n}.log`);
-    const antagonist = runEntry('antagonist/main.ts', {
-      AMQP_URL: brokerUrl('antagonist'), ANTAGONIST_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, TARGET_LABEL: `watchdog.target=${label}`,
-      ANTAGONIST_INTERVAL_MS: '1500', LOSS_MIN: '100', LOSS_MAX: '100', FAULT_LOG: faultLog,
-    });
-    processes.push(antagonist);
-    return { ...h, targets, bystander, agent, antagonist, faultLog };
-  }));
+  const setups = await Promise.all(
+    hosts.map(async (h) => {
+      const targets = [1, 2, 3].map((i) => `${h.hostname}-d${i}`);
+      const bystander = `${h.hostname}-calm`;
+      await Promise.all([...targets.map((t) => dummy(h.docker, t, true)), dummy(h.docker, bystander, false)]);
+      const agent = startAgent({
+        AMQP_URL: agentBrokerUrl(h.hostname),
+        AGENT_HOSTNAME: h.hostname,
+        DOCKER_HOST: `unix://${h.socket}`,
+        MONITORED: [...targets, bystander].join(','),
+        CHECK_INTERVAL_MS: '1000',
+        LOSS_THRESHOLD: '60',
+        RESTART_LIMIT: '100',
+      });
+      processes.push(agent);
+      await agent.waitForLog('the first cycle', (e) => e.kind === 'cycle', 20_000);
+      const faultLog = join(dir, `faults-${h.n}.log`);
+      const antagonist = runEntry('antagonist/main.ts', {
+        AMQP_URL: brokerUrl('antagonist'),
+        ANTAGONIST_HOSTNAME: h.hostname,
+        DOCKER_HOST: `unix://${h.socket}`,
+        TARGET_LABEL: `watchdog.target=${label}`,
+        ANTAGONIST_INTERVAL_MS: '1500',
+        LOSS_MIN: '100',
+        LOSS_MAX: '100',
+        FAULT_LOG: faultLog,
+      });
+      processes.push(antagonist);
+      return { ...h, targets, bystander, agent, antagonist, faultLog };
+    }),
+  );
 
   await new Promise((resolve) => setTimeout(resolve, CHAOS_MS));
   for (const s of setups) {
@@ -77,7 +93,8 @@ it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no 
   }
   const faultsOf = (s: (typeof setups)[number]) => readLog(s.faultLog).filter((e): e is Fault => e.kind === 'stop' || e.kind === 'loss');
   const healsOf = (s: (typeof setups)[number]) => s.agent.log().filter((e) => e.kind === 'action' && e.outcome === 'ok');
-  const unhealed = (s: (typeof setups)[number]) => faultsOf(s).filter((f) => !healsOf(s).some((h) => h.container === f.target && h.time >= f.injectedAt));
+  const unhealed = (s: (typeof setups)[number]) =>
+    faultsOf(s).filter((f) => !healsOf(s).some((h) => h.container === f.target && h.time >= f.injectedAt));
   // The last faults need a cycle, a probe and a restart to be healed.
   for (const s of setups) {
     await waitFor(`every fault on ${s.hostname} to be healed`, () => unhealed(s).length === 0, 20_000, 200).catch(() => undefined);
@@ -96,12 +113,18 @@ it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no 
     for (const fault of faults) {
       const heal = heals.find((h) => h.container === fault.target && h.time >= fault.injectedAt);
       assert.ok(heal, `${s.hostname}: ${fault.kind} of ${fault.target} at ${fault.injectedAt} was never healed`);
-      if (fault.kind === 'loss') assert.ok(['netem', 'iptables'].includes((fault['parameter'] as { method: string }).method), 'the loss method is named');
+      if (fault.kind === 'loss')
+        assert.ok(['netem', 'iptables'].includes((fault['parameter'] as { method: string }).method), 'the loss method is named');
     }
     for (const target of s.targets) {
       const restarts = heals.filter((h) => h.container === target).length;
       const attacks = faults.filter((f) => f.target === target).length;
-      const story = [...faults.filter((f) => f.target === target).map((f) => `${f.injectedAt} fault ${f.kind}`), ...heals.filter((h) => h.container === target).map((h) => `${h.time} heal ${String(h['trigger'])}: ${String(h['reason'])}`)].sort().join('\n  ');
+      const story = [
+        ...faults.filter((f) => f.target === target).map((f) => `${f.injectedAt} fault ${f.kind}`),
+        ...heals.filter((h) => h.container === target).map((h) => `${h.time} heal ${String(h['trigger'])}: ${String(h['reason'])}`),
+      ]
+        .sort()
+        .join('\n  ');
       assert.ok(restarts <= attacks, `${target}: ${restarts} restarts for ${attacks} faults:\n  ${story}`);
     }
     assert.equal(heals.filter((h) => h.container === s.bystander).length, 0, `${s.bystander} was never attacked and never restarted`);
@@ -121,8 +144,20 @@ it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no 
       assert.equal((row?.neverHealed ?? 0) + (row?.pending ?? 0), 0);
       assert.ok((row?.timeToHealMs?.max ?? Infinity) < 20_000, JSON.stringify(row));
     }
-    const unexplained = healsOf(s).filter((h, i, all) => !faults.some((f) => f.target === h.container && f.injectedAt <= h.time && !all.slice(0, i).some((p) => p.container === h.container && p.time >= f.injectedAt)));
-    assert.equal(card.falseRestarts.length, unexplained.length, `false restarts: scorecard ${JSON.stringify(card.falseRestarts)}, logs ${unexplained.length}`);
+    const unexplained = healsOf(s).filter(
+      (h, i, all) =>
+        !faults.some(
+          (f) =>
+            f.target === h.container &&
+            f.injectedAt <= h.time &&
+            !all.slice(0, i).some((p) => p.container === h.container && p.time >= f.injectedAt),
+        ),
+    );
+    assert.equal(
+      card.falseRestarts.length,
+      unexplained.length,
+      `false restarts: scorecard ${JSON.stringify(card.falseRestarts)}, logs ${unexplained.length}`,
+    );
     assert.ok(!card.falseRestarts.some((r) => r.container === s.bystander));
   }
   for (const s of setups) assert.equal(await s.agent.stop(), 0);

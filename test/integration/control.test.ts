@@ -34,7 +34,16 @@ const agents = new Map<string, AgentProcess>();
 
 function runAgent(hostname: string, socket: string, dir?: string): AgentProcess {
   // The classic verdict: these tests are about control's commands reaching the agents, and need its exact loss figures.
-  const agent = startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, DOCKER_HOST: `unix://${socket}`, CHECK_INTERVAL_MS: '500', VERDICT: 'classic' }, dir);
+  const agent = startAgent(
+    {
+      AMQP_URL: agentBrokerUrl(hostname),
+      AGENT_HOSTNAME: hostname,
+      DOCKER_HOST: `unix://${socket}`,
+      CHECK_INTERVAL_MS: '500',
+      VERDICT: 'classic',
+    },
+    dir,
+  );
   agents.set(hostname, agent);
   return agent;
 }
@@ -47,7 +56,12 @@ const live = async (hosts: string[]) => {
 };
 
 before(async () => {
-  await Promise.all([createTarget(shared, { docker: dockerA }), createTarget(shared, { docker: dockerB }), createTarget(onlyA, { docker: dockerA }), createTarget(onlyB, { docker: dockerB })]);
+  await Promise.all([
+    createTarget(shared, { docker: dockerA }),
+    createTarget(shared, { docker: dockerB }),
+    createTarget(onlyA, { docker: dockerA }),
+    createTarget(onlyB, { docker: dockerB }),
+  ]);
   control = await startControl();
   runAgent(hostA, hostSocket(1));
   runAgent(hostB, hostSocket(2));
@@ -90,7 +104,11 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     assert.equal(added.status, 200);
     const { policy, ...rest } = added.body as Container & { policy?: Record<string, { source: string }> };
     assert.deepEqual(rest, { hostname: hostB, name: shared, status: 'running', monitored: true });
-    assert.deepEqual(Object.values(policy ?? {}).map((v) => v.source), ['host', 'host', 'host', 'host'], 'the host defaults apply to it');
+    assert.deepEqual(
+      Object.values(policy ?? {}).map((v) => v.source),
+      ['host', 'host', 'host', 'host'],
+      'the host defaults apply to it',
+    );
     const list = (await containers()).body;
     assert.equal(find(list, hostB, shared)?.monitored, true);
     assert.equal(find(list, hostA, shared)?.monitored, false, 'the same name on the other host is untouched');
@@ -98,7 +116,9 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     await dockerB.getContainer(shared).stop({ t: 0 });
     await dockerA.getContainer(shared).stop({ t: 0 });
     await waitFor('host B to heal its container', async () => (await state(shared, dockerB)).running, 5_000);
-    await agents.get(hostA)?.waitForLog('a cycle after the stop', (e) => e.kind === 'cycle' && Date.parse(e.time) > Date.now() - 200, 5_000);
+    await agents
+      .get(hostA)
+      ?.waitForLog('a cycle after the stop', (e) => e.kind === 'cycle' && Date.parse(e.time) > Date.now() - 200, 5_000);
     assert.equal((await state(shared, dockerA)).running, false, 'host A does not monitor it');
     await dockerA.getContainer(shared).start();
   });
@@ -109,7 +129,9 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     assert.equal(removed.status, 200);
     assert.equal(removed.body.monitored, false);
     await dockerB.getContainer(shared).stop({ t: 0 });
-    await agents.get(hostB)?.waitForLog('a cycle after the stop', (e) => e.kind === 'cycle' && Date.parse(e.time) > Date.now() - 200, 5_000);
+    await agents
+      .get(hostB)
+      ?.waitForLog('a cycle after the stop', (e) => e.kind === 'cycle' && Date.parse(e.time) > Date.now() - 200, 5_000);
     assert.equal((await state(shared, dockerB)).running, false);
     assert.equal(find((await containers()).body, hostA, onlyA)?.monitored, true, 'host A keeps its own list');
     await dockerB.getContainer(shared).start();
@@ -117,7 +139,10 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
 
   it('unknown hosts and containers get a clear 404 and change nothing', async () => {
     // What a refused call could have changed: which containers are monitored.
-    const monitoring = async () => (await containers()).body.filter((c) => c.hostname === hostA || c.hostname === hostB).map((c) => `${c.hostname}/${c.name}:${c.monitored}`);
+    const monitoring = async () =>
+      (await containers()).body
+        .filter((c) => c.hostname === hostA || c.hostname === hostB)
+        .map((c) => `${c.hostname}/${c.name}:${c.monitored}`);
     const before = await monitoring();
     const noHost = await http<{ error: string; message: string }>('POST', `${control.url}/containers/nowhere-${runId}/${onlyA}`);
     assert.equal(noHost.status, 404);
@@ -133,40 +158,73 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
   it('PUT /threshold reaches every agent and changes what they restart', async () => {
     // Both hosts monitor a container losing exactly 20 % of its replies: under 60 % it is left alone.
     await http('POST', `${control.url}/containers/${hostB}/${onlyB}`);
-    for (const [name, docker] of [[onlyA, dockerA], [onlyB, dockerB]] as const) {
+    for (const [name, docker] of [
+      [onlyA, dockerA],
+      [onlyB, dockerB],
+    ] as const) {
       await dropOutgoing(name, ['-p', 'icmp', '-m', 'statistic', '--mode', 'nth', '--every', '5', '--packet', '0'], docker);
     }
     const startedA = (await state(onlyA, dockerA)).startedAt;
     const startedB = (await state(onlyB, dockerB)).startedAt;
     const set60 = await http<{ threshold: number; confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '60' });
     assert.equal(set60.status, 200);
-    assert.deepEqual(set60.body.confirmed.filter((h) => h === hostA || h === hostB), [hostA, hostB]);
-    await agents.get(hostB)?.waitForLog('a lossy check left alone', (e) => e.container === onlyB && e.lossPercent === 20 && e.verdict === 'ok', 10_000);
+    assert.deepEqual(
+      set60.body.confirmed.filter((h) => h === hostA || h === hostB),
+      [hostA, hostB],
+    );
+    await agents
+      .get(hostB)
+      ?.waitForLog('a lossy check left alone', (e) => e.container === onlyB && e.lossPercent === 20 && e.verdict === 'ok', 10_000);
 
-    const set10 = await http<{ threshold: number; confirmed: string[]; unconfirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '10' });
+    const set10 = await http<{ threshold: number; confirmed: string[]; unconfirmed: string[] }>('PUT', `${control.url}/threshold`, {
+      body: '10',
+    });
     assert.equal(set10.status, 200);
     assert.equal(set10.body.threshold, 10);
-    await waitFor('both hosts to restart their lossy container', async () =>
-      (await state(onlyA, dockerA)).startedAt !== startedA && (await state(onlyB, dockerB)).startedAt !== startedB, 10_000, 100);
-    await waitFor('GET /hosts to show the new threshold on both hosts', async () =>
-      (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.filter((h) => (h.hostname === hostA || h.hostname === hostB) && h.threshold === 10).length === 2, 5_000, 100);
+    await waitFor(
+      'both hosts to restart their lossy container',
+      async () => (await state(onlyA, dockerA)).startedAt !== startedA && (await state(onlyB, dockerB)).startedAt !== startedB,
+      10_000,
+      100,
+    );
+    await waitFor(
+      'GET /hosts to show the new threshold on both hosts',
+      async () =>
+        (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.filter(
+          (h) => (h.hostname === hostA || h.hostname === hostB) && h.threshold === 10,
+        ).length === 2,
+      5_000,
+      100,
+    );
     await http('PUT', `${control.url}/threshold`, { body: '60' });
   });
 
   it('malformed bus messages are rejected and logged (the first at once, the rest counted); the agent keeps running and does not loop on them', async () => {
-    const bad = ['not json', '[1,2]', '{"kind":"reboot"}', '{"kind":"threshold","threshold":"high"}', '{"kind":"actives","hostname":"x","name":"/etc","monitored":1}'];
+    const bad = [
+      'not json',
+      '[1,2]',
+      '{"kind":"reboot"}',
+      '{"kind":"threshold","threshold":"high"}',
+      '{"kind":"actives","hostname":"x","name":"/etc","monitored":1}',
+    ];
     await withChannel(async (channel) => {
       for (const body of bad) channel.publish(COMMANDS_EXCHANGE, toHost(hostA), Buffer.from(body));
     });
     const agent = agents.get(hostA);
-    await waitFor('the first bad message to be rejected', () => (agent?.log().filter((e) => /rejected a malformed command/.test(e.message)).length ?? 0) >= 1, 5_000);
+    await waitFor(
+      'the first bad message to be rejected',
+      () => (agent?.log().filter((e) => /rejected a malformed command/.test(e.message)).length ?? 0) >= 1,
+      5_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 500)); // a window in which nothing more may happen: the other four are counted, not logged, and not redelivered
     const list = await containers();
     assert.equal(list.status, 200);
     assert.ok(find(list.body, hostA, onlyA), 'the agent still answers');
-    await withChannel(async (channel) => assert.equal((await channel.checkQueue(agentQueue(hostA))).messageCount, 0, 'none requeued: no redelivery loop'));
+    await withChannel(async (channel) =>
+      assert.equal((await channel.checkQueue(agentQueue(hostA))).messageCount, 0, 'none requeued: no redelivery loop'),
+    );
     const rejected = agent?.log().filter((e) => /rejected a malformed command/.test(e.message)) ?? [];
-    assert.equal(rejected.length, 1, 'one line for the sender\'s first; the rest are counted and told once a minute');
+    assert.equal(rejected.length, 1, "one line for the sender's first; the rest are counted and told once a minute");
     assert.match(String(rejected[0]?.['message']), /^rejected a malformed command from broker user \S+: body is not JSON/);
     assert.equal(agent?.child.exitCode, null);
   });
@@ -176,7 +234,10 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     const listed = async (): Promise<unknown> => find((await containers()).body, hostB, late) ?? 'not listed';
     await createTarget(late, { docker: dockerB });
     await waitFor('the new container in the list', async () => (await listed()) !== 'not listed', 3_000, 50);
-    assert.deepEqual(await waitFor('it to be running', async () => ((await listed()) as { status?: string }).status === 'running' && listed(), 3_000, 50), { hostname: hostB, name: late, status: 'running', monitored: false });
+    assert.deepEqual(
+      await waitFor('it to be running', async () => ((await listed()) as { status?: string }).status === 'running' && listed(), 3_000, 50),
+      { hostname: hostB, name: late, status: 'running', monitored: false },
+    );
     await dockerB.getContainer(late).stop({ t: 0 });
     await waitFor('its new status', async () => ((await listed()) as { status?: string }).status === 'exited', 3_000, 50);
     assert.deepEqual(await listed(), { hostname: hostB, name: late, status: 'exited', monitored: false });
@@ -198,10 +259,16 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     assert.ok(onA.body.length > 0 && onA.body.every((c) => c.hostname === hostA));
     assert.equal(onA.headers.get('x-answered-hosts'), hostA, 'only that host was asked');
     const exited = (await query('status=exited,dead')).body;
-    assert.deepEqual(exited.filter((c) => c.name === stopped), [{ hostname: hostA, name: stopped, status: 'exited', monitored: false }]);
+    assert.deepEqual(
+      exited.filter((c) => c.name === stopped),
+      [{ hostname: hostA, name: stopped, status: 'exited', monitored: false }],
+    );
     assert.ok(exited.every((c) => c.status === 'exited' || c.status === 'dead'));
     const named = (await query(`name=only-?-${runId}-*`)).body;
-    assert.deepEqual(named.map((c) => `${c.hostname}/${c.name}`), [`${hostA}/${onlyA}`, `${hostB}/${onlyB}`]);
+    assert.deepEqual(
+      named.map((c) => `${c.hostname}/${c.name}`),
+      [`${hostA}/${onlyA}`, `${hostB}/${onlyB}`],
+    );
     assert.ok((await query('monitored=false')).body.every((c) => !c.monitored));
     const all = (await containers()).body;
     assert.ok(find(all, hostA, stopped) && find(all, hostB, onlyB) && find(all, hostA, onlyA));
@@ -228,10 +295,15 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     } finally {
       execFileSync('rabbitmqctl', ['-q', 'start_app']);
     }
-    await waitFor('the API to list both hosts again', async () => {
-      const result = await containers();
-      return result.status === 200 && find(result.body, hostA, onlyA) && find(result.body, hostB, onlyB);
-    }, 30_000, 250);
+    await waitFor(
+      'the API to list both hosts again',
+      async () => {
+        const result = await containers();
+        return result.status === 200 && find(result.body, hostA, onlyA) && find(result.body, hostB, onlyB);
+      },
+      30_000,
+      250,
+    );
   });
 
   it('a command sent while an agent is away waits in its queue and is applied when it comes back', async () => {
@@ -243,8 +315,15 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     assert.ok(!put.body.confirmed.includes(hostB), 'host B was not live, so not waited for');
     const back = runAgent(hostB, hostSocket(2), away?.dir);
     await back.waitForLog('the queued threshold', (e) => e.kind === 'command' && e['threshold'] === 33, 10_000);
-    await waitFor('host B to report 33', async () =>
-      (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === hostB && h.threshold === 33), 10_000, 100);
+    await waitFor(
+      'host B to report 33',
+      async () =>
+        (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.some(
+          (h) => h.hostname === hostB && h.threshold === 33,
+        ),
+      10_000,
+      100,
+    );
     await http('PUT', `${control.url}/threshold`, { body: '60' });
   });
 

@@ -22,7 +22,12 @@ import { waitFor } from '../../lab/wait.js';
 import type { Host } from '../../control/api.generated.js';
 
 const shots = new URL('../output/screenshots/', import.meta.url).pathname;
-const hosts = [1, 2].map((n) => ({ hostname: `dash${n}-${runId}`, socket: hostSocket(n), docker: engine(hostSocket(n)), target: uniqueName(`web${n}`) }));
+const hosts = [1, 2].map((n) => ({
+  hostname: `dash${n}-${runId}`,
+  socket: hostSocket(n),
+  docker: engine(hostSocket(n)),
+  target: uniqueName(`web${n}`),
+}));
 const [one, two] = hosts as [(typeof hosts)[0], (typeof hosts)[0]];
 const agents: AgentProcess[] = [];
 let control: ControlProcess;
@@ -36,7 +41,14 @@ before(async () => {
   const ports: number[] = [];
   for (const h of hosts) {
     await createTarget(h.target, { docker: h.docker });
-    const agent = startAgent({ AMQP_URL: agentBrokerUrl(h.hostname), AGENT_HOSTNAME: h.hostname, DOCKER_HOST: `unix://${h.socket}`, MONITORED: h.target, CHECK_INTERVAL_MS: '1000', METRICS_PORT: '0' });
+    const agent = startAgent({
+      AMQP_URL: agentBrokerUrl(h.hostname),
+      AGENT_HOSTNAME: h.hostname,
+      DOCKER_HOST: `unix://${h.socket}`,
+      MONITORED: h.target,
+      CHECK_INTERVAL_MS: '1000',
+      METRICS_PORT: '0',
+    });
     agents.push(agent);
     ports.push((await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number'))['metricsPort'] as number);
   }
@@ -46,19 +58,36 @@ before(async () => {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   // The page opens once control lists both containers (opened in control's first second it got a 503 and, in some runs, Chromium sent no more requests).
-  await waitFor('control to list both containers', async () => {
-    const listed = (await http<{ hostname: string; name: string }[]>('GET', `${control.url}/containers`)).body;
-    return hosts.every((h) => listed.some((c) => c.hostname === h.hostname && c.name === h.target));
-  }, 20_000, 200);
+  await waitFor(
+    'control to list both containers',
+    async () => {
+      const listed = (await http<{ hostname: string; name: string }[]>('GET', `${control.url}/containers`)).body;
+      return hosts.every((h) => listed.some((c) => c.hostname === h.hostname && c.name === h.target));
+    },
+    20_000,
+    200,
+  );
   // And once it has read the events stream's history (GET /events answers then): a live event comes after it.
   await http('GET', `${control.url}/events?limit=1`);
   page = browser.pages()[0] ?? (await browser.newPage());
   // ERR_NETWORK_CHANGED is Chromium aborting a request because an interface came or went: here the
   // browser shares the host's network with the containers the tests restart (each start adds a veth).
-  page.on('console', (m) => m.type() === 'error' && !m.text().includes('net::ERR_NETWORK_CHANGED') && problems.push(`console: ${m.text()} (${m.location().url})`));
+  page.on(
+    'console',
+    (m) =>
+      m.type() === 'error' && !m.text().includes('net::ERR_NETWORK_CHANGED') && problems.push(`console: ${m.text()} (${m.location().url})`),
+  );
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 });
 
@@ -79,7 +108,12 @@ it("loads without a console error and lists both hosts' containers, with what wa
   assert.equal(response?.headers()['content-security-policy'], "default-src 'self'; frame-ancestors 'none'");
   await row(one).waitFor({ timeout: 15_000 });
   await row(two).waitFor({ timeout: 15_000 });
-  await waitFor('the loss of both to be listed', async () => (await page.locator('[data-col="lossPercent"]', { hasText: '0 %' }).count()) >= 2, 15_000, 200);
+  await waitFor(
+    'the loss of both to be listed',
+    async () => (await page.locator('[data-col="lossPercent"]', { hasText: '0 %' }).count()) >= 2,
+    15_000,
+    200,
+  );
   assert.match(await row(one).locator('[data-col="status"]').innerText(), /running/);
   assert.match(await page.locator(`li.host.live[data-host="${two.hostname}"]`).innerText(), /live/i);
   await page.screenshot({ path: `${shots}fleet.png` });
@@ -118,19 +152,31 @@ it('sets a threshold that every agent confirms', async () => {
   await page.getByRole('button', { name: 'Set on all hosts' }).click();
   await page.locator('.notice.ok', { hasText: 'threshold 75 %: confirmed by' }).waitFor({ timeout: 10_000 });
   // GET /hosts shows each agent's threshold from its next heartbeat (every 2 s).
-  await waitFor('every agent to report 75 %', async () => {
-    const { body } = await http<Host[]>('GET', `${control.url}/hosts`);
-    return hosts.every((h) => body.find((x) => x.hostname === h.hostname)?.threshold === 75);
-  }, 5_000, 200);
+  await waitFor(
+    'every agent to report 75 %',
+    async () => {
+      const { body } = await http<Host[]>('GET', `${control.url}/hosts`);
+      return hosts.every((h) => body.find((x) => x.hostname === h.hostname)?.threshold === 75);
+    },
+    5_000,
+    200,
+  );
   await page.screenshot({ path: `${shots}threshold.png` });
 });
 
 it('unmonitors and monitors a container from its row, as the API confirms', async () => {
-  await row(two).getByRole('button', { name: `Unmonitor ${two.target} on ${two.hostname}` }).click();
+  await row(two)
+    .getByRole('button', { name: `Unmonitor ${two.target} on ${two.hostname}` })
+    .click();
   await page.locator('.notice.ok', { hasText: `${two.target} on ${two.hostname}: no longer monitored` }).waitFor({ timeout: 10_000 });
-  const listed = async () => (await http<{ hostname: string; name: string; monitored: boolean }[]>('GET', `${control.url}/containers`)).body.find((c) => c.hostname === two.hostname && c.name === two.target);
+  const listed = async () =>
+    (await http<{ hostname: string; name: string; monitored: boolean }[]>('GET', `${control.url}/containers`)).body.find(
+      (c) => c.hostname === two.hostname && c.name === two.target,
+    );
   assert.equal((await listed())?.monitored, false);
-  await row(two).getByRole('button', { name: `Monitor ${two.target} on ${two.hostname}` }).click();
+  await row(two)
+    .getByRole('button', { name: `Monitor ${two.target} on ${two.hostname}` })
+    .click();
   await page.locator('.notice.ok', { hasText: `${two.target} on ${two.hostname}: monitored` }).waitFor({ timeout: 10_000 });
   assert.equal((await listed())?.monitored, true);
 });
@@ -138,17 +184,37 @@ it('unmonitors and monitors a container from its row, as the API confirms', asyn
 it("charts a container's measurements from Prometheus, with its heal marked", async () => {
   await page.goto(`${control.url}/#/c/${one.hostname}/${one.target}`);
   await page.getByRole('button', { name: '15m' }).click();
-  await waitFor('points on the round-trip chart', async () => {
-    await page.getByRole('button', { name: '15m' }).click();
-    return Number((await page.locator('figure[data-metric="rtt"]').getAttribute('data-points', { timeout: 2000 }).catch(() => '0')) ?? 0) >= 3;
-  }, 30_000, 2000);
+  await waitFor(
+    'points on the round-trip chart',
+    async () => {
+      await page.getByRole('button', { name: '15m' }).click();
+      return (
+        Number(
+          (await page
+            .locator('figure[data-metric="rtt"]')
+            .getAttribute('data-points', { timeout: 2000 })
+            .catch(() => '0')) ?? 0,
+        ) >= 3
+      );
+    },
+    30_000,
+    2000,
+  );
   assert.equal(await page.locator('figure[data-metric="rtt"] canvas').count(), 1);
   assert.match(await page.locator('.events').innerText(), /start ok/);
-  const policy = await waitFor('the policy line', async () => {
-    const text = await page.locator('.policy').innerText();
-    return text.includes('loss threshold') ? text : null;
-  }, 10_000, 200).catch(async (error: Error) => assert.fail(`${error.message}; the line says: ${await page.locator('.policy').innerText()}`));
-  assert.match(policy, /^Monitored\. Policy: loss threshold \d+ % \(host default\) · stop grace \d+ s \(host default\) · restart limit \d+ \(host default\) · action restart \(host default\)$/);
+  const policy = await waitFor(
+    'the policy line',
+    async () => {
+      const text = await page.locator('.policy').innerText();
+      return text.includes('loss threshold') ? text : null;
+    },
+    10_000,
+    200,
+  ).catch(async (error: Error) => assert.fail(`${error.message}; the line says: ${await page.locator('.policy').innerText()}`));
+  assert.match(
+    policy,
+    /^Monitored\. Policy: loss threshold \d+ % \(host default\) · stop grace \d+ s \(host default\) · restart limit \d+ \(host default\) · action restart \(host default\)$/,
+  );
   await page.screenshot({ path: `${shots}container.png`, fullPage: true });
   assert.deepEqual(problems, []);
 });
@@ -160,10 +226,15 @@ it('with API_TOKEN, asks for the token once and sends it with every change', asy
     // Opened once control is connected and lists the container: this test is about the token. (Opened
     // during control's first second, the page got a 503, and in 2 of 10 runs Chromium then never sent
     // its next requests to that origin while Node's reached control at once; noted for the team.)
-    await waitFor('the new control to list the container', async () => {
-      const list = await http<{ hostname: string; name: string }[]>('GET', `${guarded.url}/containers`).catch(() => null);
-      return list?.status === 200 && list.body.some((c) => c.hostname === one.hostname && c.name === one.target);
-    }, 20_000, 200);
+    await waitFor(
+      'the new control to list the container',
+      async () => {
+        const list = await http<{ hostname: string; name: string }[]>('GET', `${guarded.url}/containers`).catch(() => null);
+        return list?.status === 200 && list.body.some((c) => c.hostname === one.hostname && c.name === one.target);
+      },
+      20_000,
+      200,
+    );
     await tab.goto(guarded.url);
     const target = tab.locator(`[role="row"][data-key="${one.hostname}/${one.target}"]`);
     await target.waitFor({ timeout: 15_000 });
@@ -186,10 +257,17 @@ it('with API_READ_TOKEN, asks for the token once, then lists, updates live and c
   const closed = await startControl({ API_TOKEN: 'w-token', API_READ_TOKEN: 'r-token', PROMETHEUS_URL: prometheus.url });
   const tab = await browser.newPage();
   try {
-    await waitFor('the closed control to list the container', async () => {
-      const list = await http<{ hostname: string; name: string }[]>('GET', `${closed.url}/containers`, { headers: { Authorization: 'Bearer w-token' } }).catch(() => null);
-      return list?.status === 200 && list.body.some((c) => c.hostname === one.hostname && c.name === one.target);
-    }, 20_000, 200);
+    await waitFor(
+      'the closed control to list the container',
+      async () => {
+        const list = await http<{ hostname: string; name: string }[]>('GET', `${closed.url}/containers`, {
+          headers: { Authorization: 'Bearer w-token' },
+        }).catch(() => null);
+        return list?.status === 200 && list.body.some((c) => c.hostname === one.hostname && c.name === one.target);
+      },
+      20_000,
+      200,
+    );
     await tab.goto(closed.url);
     const dialog = tab.locator('dialog[open]');
     await dialog.waitFor({ timeout: 10_000 });
@@ -207,7 +285,9 @@ it('with API_READ_TOKEN, asks for the token once, then lists, updates live and c
 
 it('marks an observe-only host on its card and on its rows', async () => {
   await page.goto(control.url);
-  const on = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: true, hostname: one.hostname }) });
+  const on = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, {
+    body: JSON.stringify({ dryRun: true, hostname: one.hostname }),
+  });
   assert.deepEqual(on.body.confirmed, [one.hostname]);
   try {
     await page.locator(`li.host[data-host="${one.hostname}"] .observe-only`).waitFor({ timeout: 15_000 });

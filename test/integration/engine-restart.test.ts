@@ -39,12 +39,25 @@ it('after the engine restarts, the agent reconnects and starts the monitored con
 
     // The lab starts the engine again; meanwhile, note when it first answers.
     const labUp = promisify(execFile)(`${root}scripts/lab-up.sh`, { env: { ...process.env, LAB_HOSTS: '2' } });
-    const engineBack = await waitFor('the engine to answer again', () => docker.ping().then(() => Date.now(), () => null), 60_000, 50);
+    const engineBack = await waitFor(
+      'the engine to answer again',
+      () =>
+        docker.ping().then(
+          () => Date.now(),
+          () => null,
+        ),
+      60_000,
+      50,
+    );
     await labUp;
     // What a user sees: the container runs again on the restarted engine, without anyone starting it.
     await waitFor('the container to run again', async () => (await state(name, docker)).running, 40_000, 200);
     // ...started by the agent (its log line follows the start by a moment), on its reconcile.
-    const heal = await agent.waitForLog('the agent\'s start', (e) => e.container === name && e.kind === 'action' && e.outcome === 'ok', 5_000);
+    const heal = await agent.waitForLog(
+      "the agent's start",
+      (e) => e.container === name && e.kind === 'action' && e.outcome === 'ok',
+      5_000,
+    );
     assert.match(heal.trigger ?? '', /^reconcile: event stream reconnected/);
     const backInMs = Date.parse(heal.time) - engineBack;
     console.log(`engine answering again -> the agent's event stream back and the container started: ${backInMs} ms`);

@@ -58,12 +58,17 @@ it('GET /events/live pushes the heal of a killed container within 1 s of it', as
   await docker.getContainer(name).kill();
   let text = '';
   const decoder = new TextDecoder();
-  const heal = await waitFor('the heal on the live stream', async () => {
-    const { value } = await reader.read();
-    text += decoder.decode(value ?? new Uint8Array(), { stream: true });
-    const data = /event: heal\ndata: (.*)\n\n/.exec(text)?.[1];
-    return data ? { event: JSON.parse(data) as Event, receivedAt: Date.now() } : undefined;
-  }, 10_000, 0);
+  const heal = await waitFor(
+    'the heal on the live stream',
+    async () => {
+      const { value } = await reader.read();
+      text += decoder.decode(value ?? new Uint8Array(), { stream: true });
+      const data = /event: heal\ndata: (.*)\n\n/.exec(text)?.[1];
+      return data ? { event: JSON.parse(data) as Event, receivedAt: Date.now() } : undefined;
+    },
+    10_000,
+    0,
+  );
   abort.abort();
   const running = await state(name, docker);
   assert.ok(running.running && running.startedAt !== before.startedAt, 'it was healed');
@@ -74,10 +79,15 @@ it('GET /events/live pushes the heal of a killed container within 1 s of it', as
 });
 
 it('GET /events lists the death and the heal, newest first, with reason and duration', async () => {
-  const listed = await waitFor('the death and the heal', async () => {
-    const found = await events(`container=${name}&type=heal,death&since=${new Date(killedAt - 1000).toISOString()}`);
-    return found.length >= 2 ? found : undefined;
-  }, 5_000, 100);
+  const listed = await waitFor(
+    'the death and the heal',
+    async () => {
+      const found = await events(`container=${name}&type=heal,death&since=${new Date(killedAt - 1000).toISOString()}`);
+      return found.length >= 2 ? found : undefined;
+    },
+    5_000,
+    100,
+  );
   const [heal, death] = listed;
   assert.equal(heal?.type, 'heal');
   assert.equal(death?.type, 'death');
@@ -96,10 +106,15 @@ it('the events survive a restart of control and of the agent', async () => {
   control = await startControl();
   agent = startAgent(agentEnv, agent.dir);
   // GET /events waits at most 5 s for control to read the stream's history; on a lab with a long one, ask until it has.
-  const after = await waitFor('the events read again', async () => {
-    const found = await events(`container=${name}&type=heal,death`);
-    return found.length >= before.length ? found : undefined;
-  }, 30_000, 200);
+  const after = await waitFor(
+    'the events read again',
+    async () => {
+      const found = await events(`container=${name}&type=heal,death`);
+      return found.length >= before.length ? found : undefined;
+    },
+    30_000,
+    200,
+  );
   assert.deepEqual(after.slice(-before.length), before, 'the same events, the same ids');
 });
 

@@ -32,7 +32,10 @@ describe('fping loop prober (real fping, loopback targets)', () => {
     await waitFor('the added targets answered', () => answered('127.0.0.4') > 0 && answered('127.0.0.7') > 0, 15_000, 20);
     const steady = firstAnswerMs('127.0.0.4', added);
     const fast = firstAnswerMs('127.0.0.7', added);
-    assert.ok(steady < 1000 && fast < 1000, `first answers ${steady} ms (steady) and ${fast} ms (fast) after the target was added: the pool's tidy-up held it back`);
+    assert.ok(
+      steady < 1000 && fast < 1000,
+      `first answers ${steady} ms (steady) and ${fast} ms (fast) after the target was added: the pool's tidy-up held it back`,
+    );
     assert.deepEqual(errors, []);
   });
 });

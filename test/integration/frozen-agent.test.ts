@@ -25,7 +25,13 @@ const hostNow = async () => (await http<Hosts>('GET', `${control.url}/hosts`)).b
 before(async () => {
   await createTarget(name);
   control = await startControl({ GATHER_TIMEOUT_MS: '1500', HOST_TIMEOUT_MS: '3000' });
-  agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
+  agent = startAgent({
+    AMQP_URL: agentBrokerUrl(host),
+    AGENT_HOSTNAME: host,
+    MONITORED: name,
+    CHECK_INTERVAL_MS: '1000',
+    LOSS_THRESHOLD: '60',
+  });
   await waitFor('the agent to be live', async () => (await hostNow())?.live === true, 20_000, 100);
 });
 
@@ -51,11 +57,24 @@ it('frozen: 504 naming the command while the host is still live, 503 once it is 
   assert.equal((await http<ErrorBody>('PUT', `${control.url}/dry-run`, { body: '{"dryRun":true}' })).status, 503);
   const list = await http<unknown[]>('GET', `${control.url}/containers`);
   assert.equal(list.status, 200);
-  assert.ok((list.headers.get('x-silent-hosts') ?? '').split(',').includes(host), `X-Silent-Hosts: ${list.headers.get('x-silent-hosts') ?? ''}`);
+  assert.ok(
+    (list.headers.get('x-silent-hosts') ?? '').split(',').includes(host),
+    `X-Silent-Hosts: ${list.headers.get('x-silent-hosts') ?? ''}`,
+  );
 
   agent.child.kill('SIGCONT');
   type Page = { events: { commandId?: string; outcome?: string; detail?: string }[] };
-  const told = await waitFor('the woken agent to tell the command it applied', async () => (await http<Page>('GET', `${control.url}/events?type=command&host=${host}`)).body.events.find((e) => e.commandId === commandId), 20_000, 200);
+  const told = await waitFor(
+    'the woken agent to tell the command it applied',
+    async () =>
+      (await http<Page>('GET', `${control.url}/events?type=command&host=${host}`)).body.events.find((e) => e.commandId === commandId),
+    20_000,
+    200,
+  );
   assert.equal(told.outcome, undefined, 'applied (a refusal would say outcome: failed)');
-  assert.equal(await waitFor('the threshold in its heartbeat', async () => ((await hostNow())?.threshold === 42 ? 42 : null), 10_000, 100), 42, 'the 504 command was applied; the 503 ones were never sent');
+  assert.equal(
+    await waitFor('the threshold in its heartbeat', async () => ((await hostNow())?.threshold === 42 ? 42 : null), 10_000, 100),
+    42,
+    'the 504 command was applied; the 503 ones were never sent',
+  );
 });

@@ -44,13 +44,27 @@ interface Operation {
 }
 
 type SpecParameter = Parameter | { $ref: string };
-type PathItem = Record<string, { operationId?: string; parameters?: SpecParameter[]; requestBody?: unknown }> & { parameters?: SpecParameter[] };
-const spec = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as { paths: Record<string, PathItem>; components: { parameters: Record<string, Parameter> } };
-const resolve = (p: SpecParameter): Parameter => ('$ref' in p && !('name' in p) ? (spec.components.parameters[p.$ref.split('/').pop() ?? ''] as Parameter) : (p as Parameter));
+type PathItem = Record<string, { operationId?: string; parameters?: SpecParameter[]; requestBody?: unknown }> & {
+  parameters?: SpecParameter[];
+};
+const spec = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as {
+  paths: Record<string, PathItem>;
+  components: { parameters: Record<string, Parameter> };
+};
+const resolve = (p: SpecParameter): Parameter =>
+  '$ref' in p && !('name' in p) ? (spec.components.parameters[p.$ref.split('/').pop() ?? ''] as Parameter) : (p as Parameter);
 const operations: Operation[] = Object.entries(spec.paths).flatMap(([path, item]) =>
   Object.entries(item).flatMap(([method, op]) =>
     method !== 'parameters' && !Array.isArray(op) && op.operationId
-      ? [{ method: method.toUpperCase(), path, id: op.operationId, parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve), body: op.requestBody !== undefined }]
+      ? [
+          {
+            method: method.toUpperCase(),
+            path,
+            id: op.operationId,
+            parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve),
+            body: op.requestBody !== undefined,
+          },
+        ]
       : [],
   ),
 );
@@ -63,7 +77,8 @@ const chance = (p: number): boolean => random() < p;
 const int = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
 
 const NAME_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
-const validName = (): string => Array.from({ length: int(1, 12) }, (_, i) => (i > 0 && chance(0.1) ? pick(['-', '_', '.']) : pick([...NAME_CHARS]))).join('');
+const validName = (): string =>
+  Array.from({ length: int(1, 12) }, (_, i) => (i > 0 && chance(0.1) ? pick(['-', '_', '.']) : pick([...NAME_CHARS]))).join('');
 const EVENT_TYPES = ['heal', 'backoff', 'verdict', 'death', 'command', 'fault', 'label', 'host-network', 'host-budget'];
 const STATES = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead', 'absent'];
 const METRICS = ['loss', 'rtt', 'rttMin', 'rttMax', 'cpu', 'memory', 'networkRx', 'networkTx', 'restarts'];
@@ -106,8 +121,36 @@ function valid(p: Parameter): string {
 
 /** Values no parameter of this API allows, and some that look almost right. */
 const HOSTILE = [
-  '', ' ', '-x', '.', '..', 'x'.repeat(200), 'x'.repeat(5000), '0x10', '1e3', '-1', '1.5', '99999999999999999999', 'NaN', 'Infinity',
-  '2026-13-45T99:99:99Z', '1', '2026-12-07', 'yesterday', `${'*'.repeat(20)}x`, '?*'.repeat(64), '%', '%ZZ', '%00', '%2e%2e%2f', '<script>', 'héllo', 'a b', 'true,false', 'running,,exited', 'heal;drop',
+  '',
+  ' ',
+  '-x',
+  '.',
+  '..',
+  'x'.repeat(200),
+  'x'.repeat(5000),
+  '0x10',
+  '1e3',
+  '-1',
+  '1.5',
+  '99999999999999999999',
+  'NaN',
+  'Infinity',
+  '2026-13-45T99:99:99Z',
+  '1',
+  '2026-12-07',
+  'yesterday',
+  `${'*'.repeat(20)}x`,
+  '?*'.repeat(64),
+  '%',
+  '%ZZ',
+  '%00',
+  '%2e%2e%2f',
+  '<script>',
+  'héllo',
+  'a b',
+  'true,false',
+  'running,,exited',
+  'heal;drop',
 ];
 
 /** A path with its parameters filled; an invalid one breaks one path segment. */
@@ -139,13 +182,46 @@ function queryOf(op: Operation, mutate: boolean): string {
   return text ? `?${text}` : '';
 }
 
-const POLICY_FIELDS: Record<string, () => unknown> = { threshold: () => int(0, 100), stopTimeoutSec: () => int(0, 300), restartLimit: () => int(1, 1000), action: () => pick(['restart', 'notify', 'none']) };
+const POLICY_FIELDS: Record<string, () => unknown> = {
+  threshold: () => int(0, 100),
+  stopTimeoutSec: () => int(0, 300),
+  restartLimit: () => int(1, 1000),
+  action: () => pick(['restart', 'notify', 'none']),
+};
 function validBody(op: Operation): string {
   if (op.id === 'setThreshold') return String(int(0, 100));
   if (op.id === 'setDryRun') return JSON.stringify({ dryRun: false, ...(chance(0.5) ? { hostname: host } : {}) });
-  return JSON.stringify(Object.fromEntries(Object.entries(POLICY_FIELDS).filter(() => chance(0.5)).map(([k, v]) => [k, v()])));
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(POLICY_FIELDS)
+        .filter(() => chance(0.5))
+        .map(([k, v]) => [k, v()]),
+    ),
+  );
 }
-const HOSTILE_BODIES = ['', '101', '-1', '"50"', '{}', '[50]', 'null', 'true', '1e400', 'NaN', '{"threshold":"x"}', '{"dryRun":"yes"}', '{"dryRun":true,"extra":1}', '{"threshold":101}', '{"restartLimit":0}', '{"action":"explode"}', '{"__proto__":{"x":1}}', '{', '{"a":'.repeat(500), `"${'x'.repeat(15_000)}"`, '\u0000'];
+const HOSTILE_BODIES = [
+  '',
+  '101',
+  '-1',
+  '"50"',
+  '{}',
+  '[50]',
+  'null',
+  'true',
+  '1e400',
+  'NaN',
+  '{"threshold":"x"}',
+  '{"dryRun":"yes"}',
+  '{"dryRun":true,"extra":1}',
+  '{"threshold":101}',
+  '{"restartLimit":0}',
+  '{"action":"explode"}',
+  '{"__proto__":{"x":1}}',
+  '{',
+  '{"a":'.repeat(500),
+  `"${'x'.repeat(15_000)}"`,
+  '\u0000',
+];
 
 interface Sent {
   method: string;
@@ -157,15 +233,22 @@ interface Sent {
 /** One request; an invalid one (`mutate`) breaks one thing: a path segment, the query, the body, its type or its token. */
 function request(op: Operation, mutate: boolean): Sent {
   const has = (where: string): boolean => op.parameters.some((p) => p.in === where);
-  const breakable = [...(has('path') ? ['path'] : []), ...(op.method === 'GET' ? ['query', 'query'] : []), ...(op.body ? ['body', 'body', 'type'] : []), ...(op.method !== 'GET' ? ['token'] : [])];
+  const breakable = [
+    ...(has('path') ? ['path'] : []),
+    ...(op.method === 'GET' ? ['query', 'query'] : []),
+    ...(op.body ? ['body', 'body', 'type'] : []),
+    ...(op.method !== 'GET' ? ['token'] : []),
+  ];
   const what = mutate ? pick(breakable) : 'none';
   const path = pathOf(op, what === 'path');
   const url = `${control.url}${path}${op.method === 'GET' ? queryOf(op, what === 'query') : ''}`;
-  const headers: Record<string, string> = op.method === 'GET' ? {} : { Authorization: `Bearer ${what === 'token' ? pick(['', 'wrong', `${TOKEN}x`]) : TOKEN}` };
+  const headers: Record<string, string> =
+    op.method === 'GET' ? {} : { Authorization: `Bearer ${what === 'token' ? pick(['', 'wrong', `${TOKEN}x`]) : TOKEN}` };
   if (!op.body) return { method: op.method, url, headers };
   // '{}' is a valid policy (it removes the API's): hostile for the other two only.
   const body = what === 'body' ? pick(HOSTILE_BODIES.filter((b) => !(op.id === 'setPolicy' && b === '{}'))) : validBody(op);
-  headers['Content-Type'] = what === 'type' ? pick(['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) : 'application/json';
+  headers['Content-Type'] =
+    what === 'type' ? pick(['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) : 'application/json';
   return { method: op.method, url, headers, body };
 }
 
@@ -174,7 +257,9 @@ let agent: AgentProcess;
 
 /** What an invalid change must not touch: the host's threshold and mode, and the target's monitoring and API policy. */
 async function agentState(): Promise<string> {
-  const hosts = (await http<{ hostname: string; threshold: number; dryRun?: boolean }[]>('GET', `${control.url}/hosts`)).body.find((h) => h.hostname === host);
+  const hosts = (await http<{ hostname: string; threshold: number; dryRun?: boolean }[]>('GET', `${control.url}/hosts`)).body.find(
+    (h) => h.hostname === host,
+  );
   const policy = (await http<{ monitored: boolean; api: object }>('GET', `${control.url}/containers/${host}/${target}/policy`)).body;
   return JSON.stringify({ threshold: hosts?.threshold, dryRun: hosts?.dryRun ?? false, monitored: policy.monitored, api: policy.api });
 }
@@ -185,7 +270,9 @@ async function send(sent: Sent): Promise<HttpResult<{ error?: string; details?: 
   try {
     return await http(method, sent.url, { headers: sent.headers, ...(sent.body !== undefined ? { body: sent.body } : {}) });
   } catch (error) {
-    throw new Error(`FUZZ_SEED=${SEED}: ${method} ${sent.url} ${sent.body?.slice(0, 80) ?? ''}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`FUZZ_SEED=${SEED}: ${method} ${sent.url} ${sent.body?.slice(0, 80) ?? ''}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -193,14 +280,27 @@ function judge(sent: Sent, answer: HttpResult<{ error?: string; details?: unknow
   const what = `FUZZ_SEED=${SEED}: ${sent.method} ${sent.url.slice(0, 200)} ${sent.headers['Content-Type'] ?? ''} ${sent.body?.slice(0, 80) ?? ''} -> ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`;
   assert.ok(answer.status !== 500, what);
   assert.ok(answer.ms < SLOWEST_MS, `${what} took ${Math.round(answer.ms)} ms`);
-  if (answer.status === 400 && (answer.body as unknown) !== '') assert.ok(Array.isArray(answer.body.details) && answer.body.details.length > 0, `a 400 without details: ${what}`);
+  if (answer.status === 400 && (answer.body as unknown) !== '')
+    assert.ok(Array.isArray(answer.body.details) && answer.body.details.length > 0, `a 400 without details: ${what}`);
 }
 
 before(async () => {
   await createTarget(target);
   control = await startControl({ API_TOKEN: TOKEN, GATHER_TIMEOUT_MS: '1500' });
-  agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, MONITORED: target, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
-  await waitFor('the agent to be live', async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live), 20_000, 100);
+  agent = startAgent({
+    AMQP_URL: agentBrokerUrl(host),
+    AGENT_HOSTNAME: host,
+    MONITORED: target,
+    CHECK_INTERVAL_MS: '1000',
+    LOSS_THRESHOLD: '60',
+  });
+  await waitFor(
+    'the agent to be live',
+    async () =>
+      (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live),
+    20_000,
+    100,
+  );
   console.log(`fuzz: FUZZ_SEED=${SEED}, ${COUNT} requests a phase over ${operations.length} operations`);
 });
 
@@ -218,10 +318,19 @@ it('hostile reads and invalid changes: every answer documented, no 500, every 40
     const answer = await send(sent);
     judge(sent, answer);
     // An invalid change is refused before it is sent: 400, 401, 404 (a path that names nothing), 413 or 415, never applied.
-    if (sent.method !== 'GET') assert.ok([400, 401, 404, 405, 413, 415].includes(answer.status), `an invalid change was not refused: FUZZ_SEED=${SEED} ${sent.method} ${sent.url} ${sent.body?.slice(0, 80) ?? ''} -> ${answer.status}`);
+    if (sent.method !== 'GET')
+      assert.ok(
+        [400, 401, 404, 405, 413, 415].includes(answer.status),
+        `an invalid change was not refused: FUZZ_SEED=${SEED} ${sent.method} ${sent.url} ${sent.body?.slice(0, 80) ?? ''} -> ${answer.status}`,
+      );
     statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
   }
-  console.log(`fuzz (hostile): ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s} x${n}`).join(', ')}`);
+  console.log(
+    `fuzz (hostile): ${[...statuses]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s} x${n}`)
+      .join(', ')}`,
+  );
   assert.equal(await agentState(), before, `the invalid changes changed nothing (FUZZ_SEED=${SEED})`);
   assert.equal(agent.child.exitCode, null, 'the agent is still running');
 });
@@ -237,10 +346,22 @@ it('valid calls of every operation: every answer documented, no 500, and the thr
     if (answer.status === 502) console.log(`fuzz: 502 for ${sent.method} ${sent.url} ${sent.body ?? ''}: ${JSON.stringify(answer.body)}`);
     statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
   }
-  console.log(`fuzz (valid): ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s} x${n}`).join(', ')}`);
+  console.log(
+    `fuzz (valid): ${[...statuses]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s} x${n}`)
+      .join(', ')}`,
+  );
   assert.ok((statuses.get(200) ?? 0) > COUNT / 4, 'most valid calls succeed');
   if (confirmed !== null) {
-    const threshold = await waitFor('the next heartbeat to carry the threshold', async () => (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.find((h) => h.hostname === host)?.threshold === confirmed, 10_000, 100);
+    const threshold = await waitFor(
+      'the next heartbeat to carry the threshold',
+      async () =>
+        (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.find((h) => h.hostname === host)
+          ?.threshold === confirmed,
+      10_000,
+      100,
+    );
     assert.ok(threshold);
   }
 });

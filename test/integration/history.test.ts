@@ -24,8 +24,16 @@ let prometheus: PrometheusProcess;
 
 before(async () => {
   await createTarget(name);
-  agent = startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', METRICS_PORT: '0' });
-  const metricsPort = (await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number'))['metricsPort'] as number;
+  agent = startAgent({
+    AMQP_URL: agentBrokerUrl(hostname),
+    AGENT_HOSTNAME: hostname,
+    MONITORED: name,
+    CHECK_INTERVAL_MS: '1000',
+    METRICS_PORT: '0',
+  });
+  const metricsPort = (await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number'))[
+    'metricsPort'
+  ] as number;
   prometheus = await startPrometheus({ agent: [`127.0.0.1:${metricsPort}`] });
   control = await startControl({ PROMETHEUS_URL: prometheus.url });
 });
@@ -40,14 +48,22 @@ after(async () => {
 
 it('Prometheus scrapes the agent and GET /history returns the series of its container', async () => {
   const url = `${control.url}/history?metric=rtt&host=${hostname}&container=${name}&range=5m&step=1`;
-  const history = await waitFor('three points of round-trip time', async () => {
-    const { status, body } = await http<History>('GET', url);
-    assert.equal(status, 200, JSON.stringify(body));
-    return (body.series[0]?.points.length ?? 0) >= 3 ? body : undefined;
-  }, 20_000, 500);
+  const history = await waitFor(
+    'three points of round-trip time',
+    async () => {
+      const { status, body } = await http<History>('GET', url);
+      assert.equal(status, 200, JSON.stringify(body));
+      return (body.series[0]?.points.length ?? 0) >= 3 ? body : undefined;
+    },
+    20_000,
+    500,
+  );
   assert.equal(history.unit, 'ms');
   assert.equal(history.stepSeconds, 1);
-  assert.deepEqual(history.series.map((s) => [s.host, s.name]), [[hostname, name]]);
+  assert.deepEqual(
+    history.series.map((s) => [s.host, s.name]),
+    [[hostname, name]],
+  );
   for (const [t = 0, v = -1] of history.series[0]?.points ?? []) {
     assert.ok(t > Date.now() - 5 * 60_000 && t <= Date.now() + 1000);
     assert.ok(v > 0 && v < 1000, `a round-trip time in ms: ${v}`);
@@ -55,7 +71,12 @@ it('Prometheus scrapes the agent and GET /history returns the series of its cont
 
   const memory = await http<History>('GET', `${control.url}/history?metric=memory&container=${name}&range=5m`);
   assert.ok((memory.body.series[0]?.points.at(-1)?.[1] ?? 0) > 0, 'memory in bytes');
-  const cpu = await waitFor('a CPU rate (two scrapes at least)', async () => (await http<History>('GET', `${control.url}/history?metric=cpu&host=${hostname}&range=5m&step=1`)).body.series[0], 20_000, 500);
+  const cpu = await waitFor(
+    'a CPU rate (two scrapes at least)',
+    async () => (await http<History>('GET', `${control.url}/history?metric=cpu&host=${hostname}&range=5m&step=1`)).body.series[0],
+    20_000,
+    500,
+  );
   assert.ok(cpu.points.every(([, v = -1]) => v >= 0));
 });
 

@@ -32,8 +32,18 @@ before(async () => {
   // A container busy on the CPU, so its CPU share is clearly above zero.
   await createTarget(name, { cmd: ['sh', '-c', 'trap "exit 0" TERM; while :; do :; done'] });
   control = await startControl();
-  agent = startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, MONITORED: name, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60', METRICS_PORT: '0', VERDICT: 'classic' });
-  metricsUrl = (await agent.waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number').then((e) => `http://localhost:${String(e['metricsPort'])}/metrics`));
+  agent = startAgent({
+    AMQP_URL: agentBrokerUrl(hostname),
+    AGENT_HOSTNAME: hostname,
+    MONITORED: name,
+    CHECK_INTERVAL_MS: '1000',
+    LOSS_THRESHOLD: '60',
+    METRICS_PORT: '0',
+    VERDICT: 'classic',
+  });
+  metricsUrl = await agent
+    .waitForLog('the metrics endpoint', (e) => typeof e['metricsPort'] === 'number')
+    .then((e) => `http://localhost:${String(e['metricsPort'])}/metrics`);
   await waitFor('the agent to be live', async () => (await listed()) !== undefined, 20_000, 100);
 });
 
@@ -45,12 +55,20 @@ after(async () => {
 });
 
 it('GET /containers shows loss, round-trip time, CPU, memory and network of a monitored container', async () => {
-  const measured = await waitFor('two samples of it', async () => {
-    const c = await listed();
-    return c?.cpuPercent !== undefined && c.lossPercent !== undefined ? c : undefined;
-  }, 10_000, 200);
+  const measured = await waitFor(
+    'two samples of it',
+    async () => {
+      const c = await listed();
+      return c?.cpuPercent !== undefined && c.lossPercent !== undefined ? c : undefined;
+    },
+    10_000,
+    200,
+  );
   assert.equal(measured.lossPercent, 0);
-  assert.ok((measured.rttMs ?? 0) > 0 && (measured.rttMinMs ?? 0) <= (measured.rttMs ?? 0) && (measured.rttMs ?? 0) <= (measured.rttMaxMs ?? 0), JSON.stringify(measured));
+  assert.ok(
+    (measured.rttMs ?? 0) > 0 && (measured.rttMinMs ?? 0) <= (measured.rttMs ?? 0) && (measured.rttMs ?? 0) <= (measured.rttMaxMs ?? 0),
+    JSON.stringify(measured),
+  );
   assert.ok((measured.cpuPercent ?? 0) > 30, `a busy loop uses most of a core: ${measured.cpuPercent}`);
   assert.ok((measured.memoryBytes ?? 0) > 0);
   assert.ok((measured.networkRxBytes ?? 0) > 0, 'the probes arrived');
@@ -62,10 +80,15 @@ it('injected loss shows in GET /containers within one cycle', async () => {
   // Exactly every fifth reply dropped: 20 % loss, under the threshold, so nothing restarts it.
   await dropOutgoing(name, ['-p', 'icmp', '-m', 'statistic', '--mode', 'nth', '--every', '5', '--packet', '0']);
   const injectedAt = Date.now();
-  const lossy = await waitFor('20 % loss to be listed', async () => {
-    const c = await listed();
-    return c?.lossPercent === 20 ? c : undefined;
-  }, 5_000, 100);
+  const lossy = await waitFor(
+    '20 % loss to be listed',
+    async () => {
+      const c = await listed();
+      return c?.lossPercent === 20 ? c : undefined;
+    },
+    5_000,
+    100,
+  );
   assert.ok(Date.parse(lossy.checkedAt ?? '') >= injectedAt - 1000);
   assert.ok(Date.now() - injectedAt < 1000 + 2500, 'within one cycle (1 s) plus a probe');
   assert.equal(sample(await scrape(metricsUrl), 'watchdog_container_packet_loss_ratio', ours), 0.2, 'and in /metrics');
@@ -73,10 +96,15 @@ it('injected loss shows in GET /containers within one cycle', async () => {
 
 it('a heal shows as a restart in 24 h and as the last heal, with its reason', async () => {
   await docker.getContainer(name).kill();
-  const healed = await waitFor('the heal to be listed', async () => {
-    const c = await listed();
-    return c?.lastHeal !== undefined ? c : undefined;
-  }, 10_000, 100);
+  const healed = await waitFor(
+    'the heal to be listed',
+    async () => {
+      const c = await listed();
+      return c?.lastHeal !== undefined ? c : undefined;
+    },
+    10_000,
+    100,
+  );
   assert.equal(healed.restarts, 1);
   assert.equal(healed.lastHeal?.action, 'start');
   assert.equal(healed.lastHeal?.outcome, 'ok');
@@ -90,8 +118,20 @@ it('a heal shows as a restart in 24 h and as the last heal, with its reason', as
   // again (the first sample of a new instance has no CPU share: its counter starts over).
   const healedAt = Date.parse(healed.lastHeal?.at ?? '');
   const cyclesSinceHeal = (): number => agent.log().filter((e) => e.kind === 'cycle' && Date.parse(e.time) > healedAt + 100).length;
-  await waitFor('the new instance to be measured', async () => cyclesSinceHeal() >= 3 && ((await listed())?.cpuPercent ?? 0) > 30, 15_000, 200);
-  assert.deepEqual(agent.log().filter((e) => e.kind === 'stats').map((e) => e.message), [], 'every sample read');
+  await waitFor(
+    'the new instance to be measured',
+    async () => cyclesSinceHeal() >= 3 && ((await listed())?.cpuPercent ?? 0) > 30,
+    15_000,
+    200,
+  );
+  assert.deepEqual(
+    agent
+      .log()
+      .filter((e) => e.kind === 'stats')
+      .map((e) => e.message),
+    [],
+    'every sample read',
+  );
 });
 
 /** One sample of a metric with exactly these labels, from the text exposition. */
@@ -126,7 +166,9 @@ it("promtool finds nothing to fault in the agent's or control's exposition", asy
     const text = await scrape(url);
     const child = promisify(execFile)('promtool', ['check', 'metrics']);
     child.child.stdin?.end(text);
-    const { stdout, stderr } = await child.catch((error: { stdout: string; stderr: string }) => assert.fail(`promtool on ${url}: ${error.stdout}${error.stderr}`));
+    const { stdout, stderr } = await child.catch((error: { stdout: string; stderr: string }) =>
+      assert.fail(`promtool on ${url}: ${error.stdout}${error.stderr}`),
+    );
     assert.equal(`${stdout}${stderr}`.trim(), '', url);
   }
   assert.match(await scrape(`${control.url}/metrics`), /^watchdog_http_requests_total\{operation="listContainers",code="200"\} [1-9]/m);

@@ -38,14 +38,27 @@ function removeRules(): void {
 
 function agent(host: string, env: Record<string, string>): AgentProcess {
   hosts.push(host);
-  const started = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '1000', STOP_TIMEOUT_S: '0', METRICS_PORT: '0', ...env });
+  const started = startAgent({
+    AMQP_URL: agentBrokerUrl(host),
+    AGENT_HOSTNAME: host,
+    CHECK_INTERVAL_MS: '1000',
+    STOP_TIMEOUT_S: '0',
+    METRICS_PORT: '0',
+    ...env,
+  });
   agents.push(started);
   return started;
 }
 
-const restarts = (a: AgentProcess): number => a.log().filter((e) => e.kind === 'action' && e.action === 'restart' && e.outcome === 'ok').length;
+const restarts = (a: AgentProcess): number =>
+  a.log().filter((e) => e.kind === 'action' && e.action === 'restart' && e.outcome === 'ok').length;
 const firstVerdicts = (a: AgentProcess, names: string[]): Promise<unknown> =>
-  waitFor('a first verdict for every container', () => names.every((n) => a.log().some((e) => e.kind === 'check' && e.container === n && e.verdict === 'ok')), 30_000, 100);
+  waitFor(
+    'a first verdict for every container',
+    () => names.every((n) => a.log().some((e) => e.kind === 'check' && e.container === n && e.verdict === 'ok')),
+    30_000,
+    100,
+  );
 
 before(async () => {
   receiver = createServer((req, res) => {
@@ -83,16 +96,37 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
     const before = await Promise.all(names.map((n) => state(n)));
     // Replies reach no raw socket of the host: the containers, and the probers' canary, all look silent.
     addRule(['INPUT', '-p', 'icmp', '--icmp-type', 'echo-reply', '-j', 'DROP']);
-    await a.waitForLog('the prober saying it hears nothing', (e) => e.kind === 'probe' && /heard nothing from its canary/.test(e.message), 15_000);
+    await a.waitForLog(
+      'the prober saying it hears nothing',
+      (e) => e.kind === 'probe' && /heard nothing from its canary/.test(e.message),
+      15_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 5000));
     removeRules();
-    const metrics = await waitFor('the metrics', async () => {
-      const port = a.log().find((e) => typeof e['metricsPort'] === 'number')?.['metricsPort'];
-      return port === undefined ? null : (await http<string>('GET', `http://127.0.0.1:${String(port)}/metrics`)).body;
-    }, 5000, 100);
-    assert.equal(restarts(a), 0, `restarted: ${a.log().filter((e) => e.kind === 'action').map((e) => e.message).join(' | ')}`);
+    const metrics = await waitFor(
+      'the metrics',
+      async () => {
+        const port = a.log().find((e) => typeof e['metricsPort'] === 'number')?.['metricsPort'];
+        return port === undefined ? null : (await http<string>('GET', `http://127.0.0.1:${String(port)}/metrics`)).body;
+      },
+      5000,
+      100,
+    );
+    assert.equal(
+      restarts(a),
+      0,
+      `restarted: ${a
+        .log()
+        .filter((e) => e.kind === 'action')
+        .map((e) => e.message)
+        .join(' | ')}`,
+    );
     const after = await Promise.all(names.map((n) => state(n)));
-    assert.deepEqual(after.map((s) => s.startedAt), before.map((s) => s.startedAt), 'every container kept its instance');
+    assert.deepEqual(
+      after.map((s) => s.startedAt),
+      before.map((s) => s.startedAt),
+      'every container kept its instance',
+    );
     assert.match(String(metrics), /watchdog_probe_gaps_total\{host="[^"]+"\} [1-9]/);
     // The prober hears again, and real loss is evidence again.
     await dropOutgoing(names[0]!, ['-p', 'icmp']);
@@ -108,26 +142,45 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
     const before = await Promise.all(names.map((n) => state(n)));
     addRule(['OUTPUT', '-o', 'docker0', '-p', 'icmp', '--icmp-type', 'echo-request', '-j', 'DROP']);
     const brokeAt = Date.now();
-    await waitFor('control to hold a host-network event', async () => {
-      const body = (await http<{ events: { type: string; to?: string }[] }>('GET', `${control.url}/events?host=${host}&type=host-network`)).body;
-      return body.events.some((e) => e.to === 'broken');
-    }, 10_000, 100);
+    await waitFor(
+      'control to hold a host-network event',
+      async () => {
+        const body = (
+          await http<{ events: { type: string; to?: string }[] }>('GET', `${control.url}/events?host=${host}&type=host-network`)
+        ).body;
+        return body.events.some((e) => e.to === 'broken');
+      },
+      10_000,
+      100,
+    );
     const toldAfter = Date.now() - brokeAt;
     await docker.getContainer(names[0]!).kill();
     await waitFor('the exited container started meanwhile', async () => (await state(names[0]!)).running, 10_000, 100);
     await new Promise((resolve) => setTimeout(resolve, 5000));
     assert.equal(restarts(a), 0, 'no loss restart while the path is broken');
     removeRules();
-    await waitFor('the recovery event', async () => {
-      const body = (await http<{ events: { type: string; to?: string }[] }>('GET', `${control.url}/events?host=${host}&type=host-network`)).body;
-      return body.events.some((e) => e.to === 'ok');
-    }, 20_000, 100);
-    const events = (await http<{ events: { type: string; to?: string }[] }>('GET', `${control.url}/events?host=${host}&type=host-network`)).body.events;
+    await waitFor(
+      'the recovery event',
+      async () => {
+        const body = (
+          await http<{ events: { type: string; to?: string }[] }>('GET', `${control.url}/events?host=${host}&type=host-network`)
+        ).body;
+        return body.events.some((e) => e.to === 'ok');
+      },
+      20_000,
+      100,
+    );
+    const events = (await http<{ events: { type: string; to?: string }[] }>('GET', `${control.url}/events?host=${host}&type=host-network`))
+      .body.events;
     assert.deepEqual(events.map((e) => e.to).reverse(), ['broken', 'ok'], 'one episode');
     await waitFor('the webhook', () => received.some((r) => r.kind === 'host-network' && r.host === host), 5000, 100);
     assert.ok(toldAfter < 10_000, `told ${toldAfter} ms after the path broke`);
     const after = await Promise.all(names.slice(1).map((n) => state(n)));
-    assert.deepEqual(after.map((s) => s.startedAt), before.slice(1).map((s) => s.startedAt), 'no container but the exited one was touched');
+    assert.deepEqual(
+      after.map((s) => s.startedAt),
+      before.slice(1).map((s) => s.startedAt),
+      'no container but the exited one was touched',
+    );
     assert.equal(restarts(a), 0);
   });
 
@@ -140,30 +193,49 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
     const before = await Promise.all(names.map((n) => state(n)));
     for (const name of names) await dropOutgoing(name, ['-p', 'icmp']);
     await waitFor('every container restarted', () => restarts(a) === names.length, 60_000, 100);
-    const heals = a.log().filter((e) => e.kind === 'action' && e.outcome === 'ok').map((e) => ({ end: Date.parse(e.time), start: Date.parse(e.time) - Number(e['durationMs']) + Number(e['waitedMs']) }));
+    const heals = a
+      .log()
+      .filter((e) => e.kind === 'action' && e.outcome === 'ok')
+      .map((e) => ({ end: Date.parse(e.time), start: Date.parse(e.time) - Number(e['durationMs']) + Number(e['waitedMs']) }));
     // The most engine calls under way at any one start. A heal's end is its log line, written just after
     // its turn passed to the next (9 ms after, seen under two CPU hogs): 50 ms of slack, far below a restart's length.
     const most = Math.max(...heals.map((h) => heals.filter((o) => o.start <= h.start && h.start < o.end - 50).length));
     assert.ok(most <= 2, `at most 2 restarts overlapped, saw ${most}: ${JSON.stringify(heals)}`);
     const after = await Promise.all(names.map((n) => state(n)));
-    assert.ok(after.every((s, i) => s.running && s.startedAt !== before[i]!.startedAt), 'every one is a new instance, running');
+    assert.ok(
+      after.every((s, i) => s.running && s.startedAt !== before[i]!.startedAt),
+      'every one is a new instance, running',
+    );
   });
 
   it('an agent killed (SIGKILL) at random instants of a restart storm, 20 times, never exceeds the restart limit in any window', async () => {
     const name = uniqueName('budget');
     await createTarget(name);
     const dir = mkdtempSync(join(tmpdir(), 'budget-agent-'));
-    const env = { MONITORED: name, RESTART_LIMIT: '3', RESTART_WINDOW_MS: '15000', BACKOFF_BASE_MS: '1000', CHECK_INTERVAL_MS: '500', STATE_FILE: join(dir, 'state.json'), LOG_FILE: join(dir, 'agent.log') };
+    const env = {
+      MONITORED: name,
+      RESTART_LIMIT: '3',
+      RESTART_WINDOW_MS: '15000',
+      BACKOFF_BASE_MS: '1000',
+      CHECK_INTERVAL_MS: '500',
+      STATE_FILE: join(dir, 'state.json'),
+      LOG_FILE: join(dir, 'agent.log'),
+    };
     const since = Math.floor(Date.now() / 1000);
     const created = Date.parse((await state(name)).startedAt); // its own first start is not the agent's
     // The log file outlives each agent: a cycle counts only when this agent wrote it.
-    const cycleOf = async (agentStartedAt: number) => a.waitForLog('a cycle of this agent', (e) => e.kind === 'cycle' && Date.parse(e.time) >= agentStartedAt, 20_000);
+    const cycleOf = async (agentStartedAt: number) =>
+      a.waitForLog('a cycle of this agent', (e) => e.kind === 'cycle' && Date.parse(e.time) >= agentStartedAt, 20_000);
     let startedAt = Date.now();
     let a = startAgent(env, dir);
     agents.push(a);
     for (let round = 0; round < 20; round++) {
       await cycleOf(startedAt);
-      if ((await state(name)).running) await docker.getContainer(name).kill().catch(() => undefined); // the storm: it crashes again
+      if ((await state(name)).running)
+        await docker
+          .getContainer(name)
+          .kill()
+          .catch(() => undefined); // the storm: it crashes again
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 300)); // a random instant of the heal
       const exited = new Promise((resolve) => a.child.once('exit', resolve));
       a.child.kill('SIGKILL');
@@ -176,16 +248,27 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
     await cycleOf(startedAt);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const until = Math.ceil(Date.now() / 1000);
-    const stream = await docker.getEvents({ since, until, filters: JSON.stringify({ container: [name], event: ['start'] }) as unknown as Record<string, string[]> });
+    const stream = await docker.getEvents({
+      since,
+      until,
+      filters: JSON.stringify({ container: [name], event: ['start'] }) as unknown as Record<string, string[]>,
+    });
     let text = '';
     for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString();
     // Every start the engine made since the agent's first (the creation's own comes a few ms after StartedAt).
-    const starts = text.split('\n').filter(Boolean).map((line) => Number((JSON.parse(line) as { timeNano: number }).timeNano) / 1e6).filter((at) => at > created + 500);
+    const starts = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Number((JSON.parse(line) as { timeNano: number }).timeNano) / 1e6)
+      .filter((at) => at > created + 500);
     // The guard counts when it orders a start; the engine's event comes up to a few hundred ms later,
     // so the window checked here is 1 s shorter than the agent's.
     const most = Math.max(0, ...starts.map((at) => starts.filter((t) => t > at - 14_000 && t <= at).length));
     const saved = readFileSync(env.STATE_FILE, 'utf8');
-    assert.ok(most <= 3, `${most} starts in one 14-s window; the limit is 3 per 15 s. Starts: ${starts.map((t) => new Date(t).toISOString()).join(', ')}; saved: ${saved}`);
+    assert.ok(
+      most <= 3,
+      `${most} starts in one 14-s window; the limit is 3 per 15 s. Starts: ${starts.map((t) => new Date(t).toISOString()).join(', ')}; saved: ${saved}`,
+    );
     assert.ok(starts.length >= 4, `the storm went on across windows: ${starts.length} starts`);
   });
 
@@ -196,14 +279,26 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
       const name = uniqueName('dry');
       await createTarget(name);
       agent(host, { MONITORED: name });
-      await waitFor('the agent to be live', async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live), 30_000, 100);
+      await waitFor(
+        'the agent to be live',
+        async () =>
+          (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some(
+            (h) => h.hostname === host && h.live,
+          ),
+        30_000,
+        100,
+      );
       for (let round = 0; round < 3; round++) {
-        const on = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: true, hostname: host }) });
+        const on = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, {
+          body: JSON.stringify({ dryRun: true, hostname: host }),
+        });
         assert.deepEqual(on.body.confirmed, [host], `round ${round}: dry-run confirmed`);
         await docker.getContainer(name).kill();
         await new Promise((resolve) => setTimeout(resolve, 3000));
         assert.equal((await state(name)).running, false, `round ${round}: left down while observe-only`);
-        const off = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: false, hostname: host }) });
+        const off = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, {
+          body: JSON.stringify({ dryRun: false, hostname: host }),
+        });
         assert.deepEqual(off.body.confirmed, [host]);
         await waitFor('healed once observe-only is off', async () => (await state(name)).running, 20_000, 100);
       }

@@ -55,7 +55,9 @@ const servers: Server[] = [];
 let control: ControlProcess;
 let agent: AgentProcess;
 
-async function listen(handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: string) => void): Promise<string> {
+async function listen(
+  handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: string) => void,
+): Promise<string> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -66,22 +68,40 @@ async function listen(handler: (req: import('node:http').IncomingMessage, res: i
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 }
 
-const runAgent = (): AgentProcess => startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '500', STOP_TIMEOUT_S: '10', STATE_FILE: join(stateDir, 'state.json'), LOG_FILE: join(stateDir, 'agent.log') }, stateDir);
+const runAgent = (): AgentProcess =>
+  startAgent(
+    {
+      AMQP_URL: agentBrokerUrl(host),
+      AGENT_HOSTNAME: host,
+      CHECK_INTERVAL_MS: '500',
+      STOP_TIMEOUT_S: '10',
+      STATE_FILE: join(stateDir, 'state.json'),
+      LOG_FILE: join(stateDir, 'agent.log'),
+    },
+    stateDir,
+  );
 const containers = async (): Promise<Container[]> => (await http<Container[]>('GET', `${control.url}/containers?host=${host}`)).body;
 const container = async (name: string): Promise<Container | undefined> => (await containers()).find((c) => c.name === name);
-const events = async (name: string, type: string): Promise<Event[]> => (await http<{ events: Event[] }>('GET', `${control.url}/events?host=${host}&container=${name}&type=${type}`)).body.events;
+const events = async (name: string, type: string): Promise<Event[]> =>
+  (await http<{ events: Event[] }>('GET', `${control.url}/events?host=${host}&container=${name}&type=${type}`)).body.events;
 /** Kills the container and waits until the agent has it running again, a new instance; returns how long that took. */
 async function killAndWaitForHeal(name: string): Promise<number> {
   const before = await state(name);
   const killedAt = Date.now();
   await docker.getContainer(name).kill();
-  await waitFor(`${name} healed`, async () => {
-    const now = await state(name);
-    return now.running && now.startedAt !== before.startedAt;
-  }, 10_000, 20);
+  await waitFor(
+    `${name} healed`,
+    async () => {
+      const now = await state(name);
+      return now.running && now.startedAt !== before.startedAt;
+    },
+    10_000,
+    20,
+  );
   return Date.now() - killedAt;
 }
-const isLive = async (): Promise<boolean> => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live);
+const isLive = async (): Promise<boolean> =>
+  (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live);
 
 before(async () => {
   const receiver = await listen((_req, res, body) => {
@@ -112,7 +132,12 @@ describe('policy per container (real engine, broker, agent, control)', () => {
   it('monitors a container labelled after the agent started, and heals it', async () => {
     const name = uniqueName('labelled');
     await createTarget(name, { labels: { 'watchdog.monitor': 'true', 'watchdog.threshold': '20' } });
-    const seen = await waitFor('control to list it as monitored', async () => ((await container(name))?.monitored ? container(name) : null), 10_000, 100);
+    const seen = await waitFor(
+      'control to list it as monitored',
+      async () => ((await container(name))?.monitored ? container(name) : null),
+      10_000,
+      100,
+    );
     assert.deepEqual(seen.policy?.['threshold'], { value: 20, source: 'label' });
     await killAndWaitForHeal(name);
   });
@@ -120,7 +145,12 @@ describe('policy per container (real engine, broker, agent, control)', () => {
   it('reports labels with wrong values once and falls back to the host default', async () => {
     const name = uniqueName('badlabel');
     await createTarget(name, { labels: { 'watchdog.monitor': 'true', 'watchdog.threshold': 'high', 'watchdog.restart-limit': '2' } });
-    const seen = await waitFor('control to list it with its problems', async () => ((await container(name))?.labelProblems ? container(name) : null), 10_000, 100);
+    const seen = await waitFor(
+      'control to list it with its problems',
+      async () => ((await container(name))?.labelProblems ? container(name) : null),
+      10_000,
+      100,
+    );
     assert.deepEqual(seen.labelProblems, ['watchdog.threshold: must be a number from 0 to 100 (got "high")']);
     assert.deepEqual(seen.policy?.['threshold'], { value: 60, source: 'host' });
     assert.deepEqual(seen.policy?.['restartLimit'], { value: 2, source: 'label' }, 'the good label still applies');
@@ -133,17 +163,24 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     const name = uniqueName('db');
     await createTarget(name, { labels: { 'watchdog.monitor': 'true', 'watchdog.threshold': '20' } });
     await waitFor('it to be monitored', async () => (await container(name))?.monitored, 10_000, 100);
-    const put = await http<PolicyView>('PUT', `${control.url}/containers/${host}/${name}/policy`, { body: JSON.stringify({ threshold: 50, stopTimeoutSec: 3 }) });
+    const put = await http<PolicyView>('PUT', `${control.url}/containers/${host}/${name}/policy`, {
+      body: JSON.stringify({ threshold: 50, stopTimeoutSec: 3 }),
+    });
     assert.equal(put.status, 200);
     assert.deepEqual(put.body.effective['threshold'], { value: 50, source: 'api' });
     assert.deepEqual(put.body.api, { threshold: 50, stopTimeoutSec: 3 });
     await agent.stop();
     agent = runAgent();
     await waitFor('the agent to be live again', isLive, 20_000, 100);
-    const got = await waitFor('the policy', async () => {
-      const r = await http<PolicyView>('GET', `${control.url}/containers/${host}/${name}/policy`);
-      return r.status === 200 ? r.body : null;
-    }, 10_000, 200);
+    const got = await waitFor(
+      'the policy',
+      async () => {
+        const r = await http<PolicyView>('GET', `${control.url}/containers/${host}/${name}/policy`);
+        return r.status === 200 ? r.body : null;
+      },
+      10_000,
+      200,
+    );
     assert.deepEqual(got.effective['threshold'], { value: 50, source: 'api' });
     assert.deepEqual(got.effective['stopTimeoutSec'], { value: 3, source: 'api' });
     assert.equal(got.monitored, true);
@@ -156,7 +193,10 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     assert.deepEqual((await container(name))?.policy?.['stopTimeoutSec'], { value: 1, source: 'container' });
     await dropOutgoing(name, ['-p', 'icmp']);
     const heal = await waitFor('a restart', async () => (await events(name, 'heal')).find((e) => e.outcome === 'ok'), 20_000, 200);
-    assert.ok((heal.durationMs ?? 0) >= 900 && (heal.durationMs ?? 0) < 5000, `restart took ${heal.durationMs} ms: its own grace (1 s), not 10 s`);
+    assert.ok(
+      (heal.durationMs ?? 0) >= 900 && (heal.durationMs ?? 0) < 5000,
+      `restart took ${heal.durationMs} ms: its own grace (1 s), not 10 s`,
+    );
   });
 
   it('notify decides and tells (event and webhook) but touches nothing', async () => {
@@ -174,7 +214,9 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     const name = uniqueName('dry');
     await createTarget(name, { labels: { 'watchdog.monitor': 'true' } });
     await waitFor('it to be monitored', async () => (await container(name))?.monitored, 10_000, 100);
-    const on = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: true, hostname: host }) });
+    const on = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, {
+      body: JSON.stringify({ dryRun: true, hostname: host }),
+    });
     assert.equal(on.status, 200);
     assert.deepEqual(on.body.confirmed, [host]);
     try {
@@ -182,8 +224,11 @@ describe('policy per container (real engine, broker, agent, control)', () => {
       await waitFor('a dry-run heal event', async () => (await events(name, 'heal')).find((e) => e.outcome === 'dry-run'), 10_000, 100);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       assert.equal((await state(name)).running, false, 'left down');
-      await waitFor('the webhook', () => received.find((r) => r.body.container === name && r.body.kind === 'notify'), 10_000, 100).catch(() =>
-        assert.fail(`the webhook was not told; it got: ${JSON.stringify(received.filter((r) => r.body.container === name).map((r) => r.body))}`),
+      await waitFor('the webhook', () => received.find((r) => r.body.container === name && r.body.kind === 'notify'), 10_000, 100).catch(
+        () =>
+          assert.fail(
+            `the webhook was not told; it got: ${JSON.stringify(received.filter((r) => r.body.container === name).map((r) => r.body))}`,
+          ),
       );
     } finally {
       const off = await http('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: false, hostname: host }) });
@@ -220,7 +265,11 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     await agent.waitForLog('its first cycle', (e) => e.kind === 'cycle', 10_000);
     const killedAt = Date.now();
     await docker.getContainer(name).kill();
-    const held = await agent.waitForLog('the third start held back', (e) => e.kind === 'action' && e.container === name && Date.parse(String(e['time'])) >= killedAt, 10_000);
+    const held = await agent.waitForLog(
+      'the third start held back',
+      (e) => e.kind === 'action' && e.container === name && Date.parse(String(e['time'])) >= killedAt,
+      10_000,
+    );
     assert.equal(held['outcome'], 'backoff', `the limit of 2 per window held across the restart: ${held.message}`);
     assert.equal((await state(name)).running, false);
   });
@@ -228,7 +277,13 @@ describe('policy per container (real engine, broker, agent, control)', () => {
   it('refuses bad policy bodies and unknown containers, naming what is wrong, and changes nothing', async () => {
     const url = `${control.url}/containers/${host}/nope-${runId}/policy`;
     const bad = async (body: string) => http<{ error: string; message: string }>('PUT', url, { body });
-    for (const [body, field] of [['{"threshold":101}', 'threshold'], ['{"grace":1}', 'grace'], ['{"action":"reboot"}', 'action'], ['{"stopTimeoutSec":1.5}', 'stopTimeoutSec'], ['"abc"', 'body']] as const) {
+    for (const [body, field] of [
+      ['{"threshold":101}', 'threshold'],
+      ['{"grace":1}', 'grace'],
+      ['{"action":"reboot"}', 'action'],
+      ['{"stopTimeoutSec":1.5}', 'stopTimeoutSec'],
+      ['"abc"', 'body'],
+    ] as const) {
       const r = await bad(body);
       assert.equal(r.status, 400, body);
       assert.match(r.body.message, new RegExp(field), body);

@@ -27,8 +27,20 @@ before(async () => {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]);
   await createTarget(name);
   control = await startControl();
-  agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '500', LOSS_THRESHOLD: '60', STATE_FILE: join(disk, 'state.json') });
-  await waitFor('the agent to be live', async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live), 20_000, 100);
+  agent = startAgent({
+    AMQP_URL: agentBrokerUrl(host),
+    AGENT_HOSTNAME: host,
+    CHECK_INTERVAL_MS: '500',
+    LOSS_THRESHOLD: '60',
+    STATE_FILE: join(disk, 'state.json'),
+  });
+  await waitFor(
+    'the agent to be live',
+    async () =>
+      (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live),
+    20_000,
+    100,
+  );
   // Fill the disk: the agent's next save fails with ENOSPC.
   try {
     writeFileSync(join(disk, 'filler'), Buffer.alloc(1024 * 1024));
@@ -60,9 +72,13 @@ describe('a command the agent refuses (its state disk is full)', () => {
     const monitor = await http<{ error: string; message: string }>('POST', `${control.url}/containers/${host}/${name}`);
     assert.deepEqual([monitor.status, monitor.body.error], [502, 'agent_failed']);
     assert.match(monitor.body.message, /ENOSPC/);
-    const policy = await http<{ error: string; message: string }>('PUT', `${control.url}/containers/${host}/${name}/policy`, { body: '{"threshold":10}' });
+    const policy = await http<{ error: string; message: string }>('PUT', `${control.url}/containers/${host}/${name}/policy`, {
+      body: '{"threshold":10}',
+    });
     assert.deepEqual([policy.status, policy.body.error], [502, 'agent_failed']);
-    const dry = await http<{ refused: { hostname: string; message: string }[] }>('PUT', `${control.url}/dry-run`, { body: JSON.stringify({ dryRun: true, hostname: host }) });
+    const dry = await http<{ refused: { hostname: string; message: string }[] }>('PUT', `${control.url}/dry-run`, {
+      body: JSON.stringify({ dryRun: true, hostname: host }),
+    });
     assert.equal(dry.status, 409);
     assert.match(dry.body.refused[0]?.message ?? '', /ENOSPC/);
   });

@@ -36,13 +36,21 @@ interface ErrorBody {
 
 const ghostQueueDepth = () => withChannel(async (channel) => (await channel.checkQueue(agentQueue(ghost))).messageCount);
 const threshold = async (hostname: string) =>
-  (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.find((h) => h.hostname === hostname)?.threshold;
+  (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body.find((h) => h.hostname === hostname)
+    ?.threshold;
 
 /** The host's threshold as its first heartbeat after now reports it. */
 async function thresholdAfterNextHeartbeat(hostname: string): Promise<number | undefined> {
   const since = new Date().toISOString();
-  const host = await waitFor('the next heartbeat', async () =>
-    (await http<{ hostname: string; threshold: number; lastSeen: string }[]>('GET', `${control.url}/hosts`)).body.find((h) => h.hostname === hostname && h.lastSeen > since), 10_000, 100);
+  const host = await waitFor(
+    'the next heartbeat',
+    async () =>
+      (await http<{ hostname: string; threshold: number; lastSeen: string }[]>('GET', `${control.url}/hosts`)).body.find(
+        (h) => h.hostname === hostname && h.lastSeen > since,
+      ),
+    10_000,
+    100,
+  );
   return host.threshold;
 }
 
@@ -51,11 +59,21 @@ before(async () => {
   control = await startControl({ API_TOKEN: TOKEN, GATHER_TIMEOUT_MS: '1500' });
   agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '1000', LOSS_THRESHOLD: '60' });
   // Its state file cannot be written (nothing can be created under /proc): changes fail on the agent.
-  broken = startAgent({ AMQP_URL: agentBrokerUrl(brokenHost), AGENT_HOSTNAME: brokenHost, CHECK_INTERVAL_MS: '1000', STATE_FILE: '/proc/watchdog-test/state.json' });
-  await waitFor('the agents to be live', async () => {
-    const hosts = (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body;
-    return [host, brokenHost].every((h) => hosts.some((x) => x.hostname === h && x.live));
-  }, 20_000, 100);
+  broken = startAgent({
+    AMQP_URL: agentBrokerUrl(brokenHost),
+    AGENT_HOSTNAME: brokenHost,
+    CHECK_INTERVAL_MS: '1000',
+    STATE_FILE: '/proc/watchdog-test/state.json',
+  });
+  await waitFor(
+    'the agents to be live',
+    async () => {
+      const hosts = (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body;
+      return [host, brokenHost].every((h) => hosts.some((x) => x.hostname === h && x.live));
+    },
+    20_000,
+    100,
+  );
 });
 
 after(async () => {
@@ -144,7 +162,12 @@ describe('REST API: every status code', () => {
   });
 
   it('405: wrong methods, with the Allow header listing the right ones', async () => {
-    const cases = [['PATCH', '/threshold', 'PUT'], ['GET', '/threshold', 'PUT'], ['PUT', '/containers', 'GET, HEAD'], ['GET', `/containers/${host}/${target}`, 'POST, DELETE']] as const;
+    const cases = [
+      ['PATCH', '/threshold', 'PUT'],
+      ['GET', '/threshold', 'PUT'],
+      ['PUT', '/containers', 'GET, HEAD'],
+      ['GET', `/containers/${host}/${target}`, 'POST, DELETE'],
+    ] as const;
     for (const [method, path, allow] of cases) {
       const result = await http<ErrorBody>(method, `${control.url}${path}`, { headers: auth });
       assert.equal(result.status, 405, `${method} ${path}`);
@@ -154,7 +177,12 @@ describe('REST API: every status code', () => {
   });
 
   it('400: a path segment that is not valid percent-encoding names the segment, with or without a token; no 500', async () => {
-    for (const [path, field] of [[`${host}/a%zz`, 'containerName'], [`${host}/abc%`, 'containerName'], [`a%FF/${target}`, 'hostname'], [`%E0%A4%A/${target}`, 'hostname']] as const) {
+    for (const [path, field] of [
+      [`${host}/a%zz`, 'containerName'],
+      [`${host}/abc%`, 'containerName'],
+      [`a%FF/${target}`, 'hostname'],
+      [`%E0%A4%A/${target}`, 'hostname'],
+    ] as const) {
       for (const headers of [auth, {}]) {
         const result = await http<ErrorBody>('POST', `${control.url}/containers/${path}`, { headers });
         assert.equal(result.status, 400, path);
@@ -166,7 +194,13 @@ describe('REST API: every status code', () => {
   });
 
   it('400: bad GET /containers filters name the parameter; 404 for a host query with no live agent', async () => {
-    for (const [query, field] of [['status=runing', 'status'], ['status=running,', 'status'], ['monitored=yes', 'monitored'], ['name=web%2F1', 'name'], ['host=bad%20host', 'host']] as const) {
+    for (const [query, field] of [
+      ['status=runing', 'status'],
+      ['status=running,', 'status'],
+      ['monitored=yes', 'monitored'],
+      ['name=web%2F1', 'name'],
+      ['host=bad%20host', 'host'],
+    ] as const) {
       const result = await http<ErrorBody>('GET', `${control.url}/containers?${query}`);
       assert.equal(result.status, 400, query);
       assert.equal(result.body.details?.[0]?.field, field, query);
@@ -202,7 +236,9 @@ describe('REST API: every status code', () => {
   });
 
   it('the bearer scheme is case-insensitive, as HTTP says', async () => {
-    const result = await http<{ monitored: boolean }>('POST', `${control.url}/containers/${host}/${target}`, { headers: { Authorization: `bearer ${TOKEN}` } });
+    const result = await http<{ monitored: boolean }>('POST', `${control.url}/containers/${host}/${target}`, {
+      headers: { Authorization: `bearer ${TOKEN}` },
+    });
     assert.equal(result.status, 200, JSON.stringify(result.body));
     assert.equal(result.body.monitored, true);
   });
@@ -232,7 +268,10 @@ describe('REST API: every status code', () => {
     assert.equal(await ghostQueueDepth(), depth + 1, 'the command is queued for the host');
 
     await announceSilentHost(ghost);
-    const put = await http<{ threshold: number; confirmed: string[]; unconfirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '55', headers: auth });
+    const put = await http<{ threshold: number; confirmed: string[]; unconfirmed: string[] }>('PUT', `${control.url}/threshold`, {
+      body: '55',
+      headers: auth,
+    });
     assert.equal(put.status, 202);
     assert.ok(put.body.confirmed.includes(host));
     assert.ok(put.body.unconfirmed.includes(ghost));
@@ -246,7 +285,11 @@ describe('REST API: every status code', () => {
       assert.equal(list.body.error, 'bus_unavailable');
       assert.equal((await http('PUT', `${offline.url}/threshold`, { body: '10' })).status, 503);
       const post = await http<ErrorBody>('POST', `${offline.url}/containers/${host}/${target}`);
-      assert.deepEqual([post.status, post.body.error], [503, 'bus_unavailable'], 'without the bus no agent could be asked: 503, not 404 unknown_host (clients retry a 503)');
+      assert.deepEqual(
+        [post.status, post.body.error],
+        [503, 'bus_unavailable'],
+        'without the bus no agent could be asked: 503, not 404 unknown_host (clients retry a 503)',
+      );
       const health = await http<{ bus: string }>('GET', `${offline.url}/health`);
       assert.equal(health.status, 503);
       assert.equal(health.body.bus, 'disconnected');
@@ -257,12 +300,20 @@ describe('REST API: every status code', () => {
   });
 
   it('refuses to start on a bad environment value and names it', async () => {
-    await assert.rejects(startControl({ PORT: 'eighty', GATHER_TIMEOUT_MS: '-5' }), /PORT="eighty" must be an integer[\s\S]*GATHER_TIMEOUT_MS="-5"/);
+    await assert.rejects(
+      startControl({ PORT: 'eighty', GATHER_TIMEOUT_MS: '-5' }),
+      /PORT="eighty" must be an integer[\s\S]*GATHER_TIMEOUT_MS="-5"/,
+    );
   });
 });
 
 /** One request with the headers exactly as given (a name twice sends two lines), as a raw client would. */
-function raw(url: string, method: string, headers: Record<string, string | string[]>, body?: string): Promise<{ status: number; body: string }> {
+function raw(
+  url: string,
+  method: string,
+  headers: Record<string, string | string[]>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method }, (res) => {
       let text = '';
@@ -276,7 +327,7 @@ function raw(url: string, method: string, headers: Record<string, string | strin
 }
 
 describe('REST API: the edges an independent fuzzer found (issue 26 #6)', () => {
-  it('HEAD /events/live answers the stream\'s headers and ends, instead of holding the connection', async () => {
+  it("HEAD /events/live answers the stream's headers and ends, instead of holding the connection", async () => {
     const head = await http('HEAD', `${control.url}/events/live`);
     assert.equal(head.status, 200);
     assert.equal(head.headers.get('content-type'), 'text/event-stream; charset=utf-8');
@@ -292,7 +343,14 @@ describe('REST API: the edges an independent fuzzer found (issue 26 #6)', () => 
   });
 
   it('dates, integers and repeated parameters are read strictly: since=1, limit=0x3, step=1e3, limit twice are 400 with details', async () => {
-    for (const [path, field] of [['/events?since=1', 'since'], ['/events?until=2026-12-07', 'until'], ['/events?limit=0x3', 'limit'], ['/events?limit=1&limit=2', 'limit'], ['/history?metric=loss&step=1e3', 'step'], ['/scorecard?since=yesterday', 'since']] as const) {
+    for (const [path, field] of [
+      ['/events?since=1', 'since'],
+      ['/events?until=2026-12-07', 'until'],
+      ['/events?limit=0x3', 'limit'],
+      ['/events?limit=1&limit=2', 'limit'],
+      ['/history?metric=loss&step=1e3', 'step'],
+      ['/scorecard?since=yesterday', 'since'],
+    ] as const) {
       const answer = await http<ErrorBody>('GET', `${control.url}${path}`);
       assert.equal(answer.status, 400, `${path}: ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.details?.[0]?.field, field, `${path}: ${JSON.stringify(answer.body)}`);
@@ -309,7 +367,10 @@ describe('REST API: the edges an independent fuzzer found (issue 26 #6)', () => 
   });
 
   it('two Authorization headers are 400, whichever comes first', async () => {
-    for (const pair of [['Bearer wrong', `Bearer ${TOKEN}`], [`Bearer ${TOKEN}`, 'Bearer wrong']]) {
+    for (const pair of [
+      ['Bearer wrong', `Bearer ${TOKEN}`],
+      [`Bearer ${TOKEN}`, 'Bearer wrong'],
+    ]) {
       const put = await raw(`${control.url}/threshold`, 'PUT', { 'Content-Type': 'application/json', Authorization: pair }, '17');
       assert.equal(put.status, 400, put.body);
       assert.match(put.body, /Authorization: must be sent once/);
@@ -322,7 +383,7 @@ describe('REST API: the edges an independent fuzzer found (issue 26 #6)', () => 
     assert.match(hosts.body.message, /the API's paths do not end in \/: \/hosts/);
   });
 
-  it('/ and /docs/ forbid framing and allow only control\'s own files; /docs/<anything> is 404', async () => {
+  it("/ and /docs/ forbid framing and allow only control's own files; /docs/<anything> is 404", async () => {
     const root = await fetch(`${control.url}/`);
     assert.match(root.headers.get('content-security-policy') ?? '', /default-src 'self'.*frame-ancestors 'none'/);
     const docs = await fetch(`${control.url}/docs/`);
@@ -333,12 +394,18 @@ describe('REST API: the edges an independent fuzzer found (issue 26 #6)', () => 
 });
 
 describe('exposure (issue 26 #7)', () => {
-  it('control listens on loopback by default: the machine\'s other addresses (a container\'s way in through the bridge) are refused', async () => {
+  it("control listens on loopback by default: the machine's other addresses (a container's way in through the bridge) are refused", async () => {
     const port = new URL(control.url).port;
-    const others = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a?.address ?? '');
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && !a.internal)
+      .map((a) => a?.address ?? '');
     assert.ok(others.length > 0, 'the lab machine has a non-loopback address (its Docker bridge at least)');
     for (const address of others) {
-      const outcome = await fetch(`http://${address}:${port}/health`).then((r) => `answered ${r.status}`, (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message);
+      const outcome = await fetch(`http://${address}:${port}/health`).then(
+        (r) => `answered ${r.status}`,
+        (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message,
+      );
       assert.equal(outcome, 'ECONNREFUSED', `http://${address}:${port}`);
     }
     assert.equal((await http('GET', `${control.url}/hosts`)).status, 200, 'and loopback answers');
@@ -350,12 +417,25 @@ describe('reads behind a token (API_READ_TOKEN, issue 26 #7)', () => {
     const READ = 'read-only-token';
     const closed = await startControl({ API_TOKEN: TOKEN, API_READ_TOKEN: READ, GATHER_TIMEOUT_MS: '1500' });
     try {
-      for (const path of ['/containers', '/hosts', '/events', '/scorecard', `/containers/${host}/${target}/policy`, '/metrics', '/history?metric=loss']) {
+      for (const path of [
+        '/containers',
+        '/hosts',
+        '/events',
+        '/scorecard',
+        `/containers/${host}/${target}/policy`,
+        '/metrics',
+        '/history?metric=loss',
+      ]) {
         const anonymous = await http<ErrorBody>('GET', `${closed.url}${path}`);
         assert.equal(anonymous.status, 401, `${path} without a token`);
         assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer');
         assert.match(anonymous.body.message, /API_READ_TOKEN/);
-        for (const token of [READ, TOKEN]) assert.notEqual((await http('GET', `${closed.url}${path}`, { headers: { Authorization: `Bearer ${token}` } })).status, 401, `${path} with a token`);
+        for (const token of [READ, TOKEN])
+          assert.notEqual(
+            (await http('GET', `${closed.url}${path}`, { headers: { Authorization: `Bearer ${token}` } })).status,
+            401,
+            `${path} with a token`,
+          );
       }
       assert.equal((await http('HEAD', `${closed.url}/events/live`)).status, 401);
       assert.equal((await http('GET', `${closed.url}/health`)).status === 401, false, '/health stays open for health checkers');

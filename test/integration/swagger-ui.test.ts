@@ -27,11 +27,25 @@ before(async () => {
   await createTarget(target);
   control = await startControl({ API_TOKEN: TOKEN });
   agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '1000' });
-  await waitFor('the agent to be live', async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live), 20_000, 100);
+  await waitFor(
+    'the agent to be live',
+    async () =>
+      (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live),
+    20_000,
+    100,
+  );
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -88,6 +102,9 @@ it('an operator sets the threshold and lists the containers through Swagger UI',
   assert.match(list.text, new RegExp(`"name": "${target}"`));
   // The list call as the operator sees it: its filters, empty by default, and the answer.
   mkdirSync(shots, { recursive: true });
-  await page.locator('[id$="-listContainers"]').first().screenshot({ path: `${shots}swagger-list-containers.png` });
+  await page
+    .locator('[id$="-listContainers"]')
+    .first()
+    .screenshot({ path: `${shots}swagger-list-containers.png` });
   await http('PUT', `${control.url}/threshold`, { body: '60', headers: { Authorization: `Bearer ${TOKEN}` } });
 });

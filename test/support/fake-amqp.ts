@@ -37,7 +37,13 @@ export class FakeChannel extends EventEmitter {
   /** While false, publishes are not confirmed (a hung broker); a confirm callback waits until it is true. */
   confirming = true;
   private unconfirmed: ((error: Error | null) => void)[] = [];
-  publish(exchange: string, routingKey: string, content: Buffer, options: Record<string, unknown> = {}, confirmed?: (error: Error | null) => void): boolean {
+  publish(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Record<string, unknown> = {},
+    confirmed?: (error: Error | null) => void,
+  ): boolean {
     this.published.push({ exchange, routingKey, body: content.toString(), options });
     if (confirmed) {
       if (this.confirming) queueMicrotask(() => confirmed(null));

@@ -50,7 +50,15 @@ export class FakeRuntime implements ContainerRuntime {
   failInspect: Error | null = null;
 
   add(name: string, overrides: Partial<ContainerInfo> = {}): ContainerInfo {
-    const info: ContainerInfo = { id: `id-${name}`, name, running: true, status: 'running', ip: `10.0.0.${this.containers.size + 2}`, startedAt: 't0', ...overrides };
+    const info: ContainerInfo = {
+      id: `id-${name}`,
+      name,
+      running: true,
+      status: 'running',
+      ip: `10.0.0.${this.containers.size + 2}`,
+      startedAt: 't0',
+      ...overrides,
+    };
     this.containers.set(name, info);
     return info;
   }
@@ -105,7 +113,12 @@ export class FakeRuntime implements ContainerRuntime {
   revive(name: string): void {
     const info = this.containers.get(name);
     if (!info) throw new Error(`no such container: ${name}`);
-    Object.assign(info, { running: true, status: 'running', ip: info.ip ?? `10.0.1.${this.calls.length}`, startedAt: `t${this.calls.length}` });
+    Object.assign(info, {
+      running: true,
+      status: 'running',
+      ip: info.ip ?? `10.0.1.${this.calls.length}`,
+      startedAt: `t${this.calls.length}`,
+    });
   }
 }
 
@@ -130,7 +143,12 @@ export class FakeProber implements Prober {
     await this.gate;
     if (this.failure) throw this.failure;
     const lossPercent = this.loss.get(ip) ?? 0;
-    return { sent: count, received: Math.round((count * (100 - lossPercent)) / 100), lossPercent, rttMs: lossPercent === 100 ? null : 0.05 };
+    return {
+      sent: count,
+      received: Math.round((count * (100 - lossPercent)) / 100),
+      lossPercent,
+      rttMs: lossPercent === 100 ? null : 0.05,
+    };
   }
 }
 

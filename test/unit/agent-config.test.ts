@@ -22,7 +22,10 @@ describe('agent configuration: the broker user', () => {
 
   it('refuses another user, naming the one it needs and never showing the password', () => {
     const message = refusal({ AMQP_URL: 'amqp://guest:hunter2@broker:5672' });
-    assert.match(message, /AMQP_URL="amqp:\/\/guest:\*\*\*@broker:5672" must log in as the broker user agent-h1 \(control believes this host's heartbeats and answers only from that user\), not guest/);
+    assert.match(
+      message,
+      /AMQP_URL="amqp:\/\/guest:\*\*\*@broker:5672" must log in as the broker user agent-h1 \(control believes this host's heartbeats and answers only from that user\), not guest/,
+    );
     assert.doesNotMatch(message, /hunter2/);
     assert.match(refusal({ AMQP_URL: 'amqp://agent-h2:x@broker' }), /not agent-h2/);
     assert.match(refusal({ AMQP_URL: 'http://agent-h1:x@broker' }), /must be an amqp:\/\/ or amqps:\/\/ URL/);
@@ -32,21 +35,39 @@ describe('agent configuration: the broker user', () => {
 describe('agent configuration: TLS to the broker', () => {
   it('reads the CA, certificate and key files of an amqps:// URL', () => {
     const file = new URL(import.meta.url).pathname; // any readable file will do
-    const config = readAgentConfig({ ...base, AMQP_URL: 'amqps://agent-h1:x@broker:5671', AMQP_CA_FILE: file, AMQP_CERT_FILE: file, AMQP_KEY_FILE: file });
+    const config = readAgentConfig({
+      ...base,
+      AMQP_URL: 'amqps://agent-h1:x@broker:5671',
+      AMQP_CA_FILE: file,
+      AMQP_CERT_FILE: file,
+      AMQP_KEY_FILE: file,
+    });
     assert.deepEqual(Object.keys(config.brokerTls).sort(), ['ca', 'cert', 'key']);
   });
 
   it('refuses files it cannot read, TLS files without amqps://, and a certificate without its key', () => {
-    assert.match(refusal({ AMQP_URL: 'amqps://agent-h1:x@broker', AMQP_CA_FILE: '/nonexistent/ca.pem' }), /AMQP_CA_FILE="\/nonexistent\/ca.pem" cannot be read \(ENOENT\)/);
+    assert.match(
+      refusal({ AMQP_URL: 'amqps://agent-h1:x@broker', AMQP_CA_FILE: '/nonexistent/ca.pem' }),
+      /AMQP_CA_FILE="\/nonexistent\/ca.pem" cannot be read \(ENOENT\)/,
+    );
     const file = new URL(import.meta.url).pathname;
-    assert.match(refusal({ AMQP_URL: 'amqp://agent-h1:x@broker', AMQP_CA_FILE: file }), /AMQP_CA_FILE=.* needs an amqps:\/\/ AMQP_URL \(TLS\)/);
-    assert.match(refusal({ AMQP_URL: 'amqps://agent-h1:x@broker', AMQP_CERT_FILE: file }), /AMQP_KEY_FILE="" and AMQP_CERT_FILE go together/);
+    assert.match(
+      refusal({ AMQP_URL: 'amqp://agent-h1:x@broker', AMQP_CA_FILE: file }),
+      /AMQP_CA_FILE=.* needs an amqps:\/\/ AMQP_URL \(TLS\)/,
+    );
+    assert.match(
+      refusal({ AMQP_URL: 'amqps://agent-h1:x@broker', AMQP_CERT_FILE: file }),
+      /AMQP_KEY_FILE="" and AMQP_CERT_FILE go together/,
+    );
   });
 });
 
 describe('agent configuration: a cluster', () => {
   it('takes the nodes as a list, one user on all, and shows none of the passwords when it refuses', () => {
-    assert.equal(readAgentConfig({ ...base, AMQP_URL: 'amqp://agent-h1:a@n1:5672,amqp://agent-h1:a@n2:5672' }).amqpUrl, 'amqp://agent-h1:a@n1:5672,amqp://agent-h1:a@n2:5672');
+    assert.equal(
+      readAgentConfig({ ...base, AMQP_URL: 'amqp://agent-h1:a@n1:5672,amqp://agent-h1:a@n2:5672' }).amqpUrl,
+      'amqp://agent-h1:a@n1:5672,amqp://agent-h1:a@n2:5672',
+    );
     const message = refusal({ AMQP_URL: 'amqp://agent-h1:secret1@n1,amqp://other:secret2@n2' });
     assert.match(message, /must log in as the same user on every node/);
     assert.doesNotMatch(message, /secret/);
@@ -54,11 +75,14 @@ describe('agent configuration: a cluster', () => {
 });
 
 describe('listen addresses: loopback unless told (issue 26 #7)', () => {
-  it('the agent\'s /metrics and control\'s API listen on 127.0.0.1 by default; another address must be an IP', async () => {
+  it("the agent's /metrics and control's API listen on 127.0.0.1 by default; another address must be an IP", async () => {
     const { readControlConfig } = await import('../../control/config.js');
     assert.equal(readAgentConfig({ ...base, AMQP_URL: 'amqp://agent-h1:x@broker' }).metricsAddress, '127.0.0.1');
     assert.equal(readAgentConfig({ ...base, AMQP_URL: 'amqp://agent-h1:x@broker', METRICS_ADDRESS: '0.0.0.0' }).metricsAddress, '0.0.0.0');
-    assert.match(refusal({ AMQP_URL: 'amqp://agent-h1:x@broker', METRICS_ADDRESS: 'everywhere' }), /METRICS_ADDRESS.*must be an IP address to listen on/);
+    assert.match(
+      refusal({ AMQP_URL: 'amqp://agent-h1:x@broker', METRICS_ADDRESS: 'everywhere' }),
+      /METRICS_ADDRESS.*must be an IP address to listen on/,
+    );
     assert.equal(readControlConfig({}).listenAddress, '127.0.0.1');
     assert.equal(readControlConfig({ LISTEN_ADDRESS: '::' }).listenAddress, '::');
     assert.throws(() => readControlConfig({ LISTEN_ADDRESS: 'localhost:8080' }), /LISTEN_ADDRESS.*must be an IP address to listen on/);

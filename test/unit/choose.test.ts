@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chooseFault, isTarget, type Candidate, type Targeting } from '../../antagonist/choose.js';
 
-const container = (name: string, labels: Record<string, string> = {}, running = true): Candidate => ({ id: `${name}-0123456789abcdef`, name, running, labels });
+const container = (name: string, labels: Record<string, string> = {}, running = true): Candidate => ({
+  id: `${name}-0123456789abcdef`,
+  name,
+  running,
+  labels,
+});
 const byLabel: Targeting = { label: 'watchdog.target', pattern: null, ownId: null };
 
 describe('antagonist target selection', () => {

@@ -14,7 +14,13 @@ beforeEach(() => {
   store = new MemoryStore();
   watchdog = new Watchdog(
     { runtime, prober: new FakeProber(), store, clock: new FakeClock(), log: new RecordingLog() },
-    { checkIntervalMs: 1000, pingCount: 5, concurrency: 4, stopTimeoutSec: 2, restartPolicy: { maxRestarts: 3, windowMs: 60_000, baseBackoffMs: 1000, maxBackoffMs: 1000 } },
+    {
+      checkIntervalMs: 1000,
+      pingCount: 5,
+      concurrency: 4,
+      stopTimeoutSec: 2,
+      restartPolicy: { maxRestarts: 3, windowMs: 60_000, baseBackoffMs: 1000, maxBackoffMs: 1000 },
+    },
     { monitored: ['web', 'gone'], threshold: 60 },
   );
   handler = new CommandHandler('h1', watchdog, runtime);
@@ -45,7 +51,7 @@ describe('CommandHandler', () => {
     });
   });
 
-  it('sends each distinct policy once when asked for shared policies, and each container\'s as its index there', async () => {
+  it("sends each distinct policy once when asked for shared policies, and each container's as its index there", async () => {
     runtime.add('web');
     runtime.add('web-2', { labels: { 'watchdog.monitor': 'true' } });
     runtime.add('db', { labels: { 'watchdog.monitor': 'true', 'watchdog.threshold': '20' } });
@@ -81,7 +87,13 @@ describe('CommandHandler', () => {
   });
 
   it('sets the threshold, saves it and acknowledges', async () => {
-    assert.deepEqual(await handler.handle({ kind: 'threshold', threshold: 25 }), { kind: 'ack', hostname: 'h1', command: 'threshold', ok: true, threshold: 25 });
+    assert.deepEqual(await handler.handle({ kind: 'threshold', threshold: 25 }), {
+      kind: 'ack',
+      hostname: 'h1',
+      command: 'threshold',
+      ok: true,
+      threshold: 25,
+    });
     assert.equal(store.saved?.threshold, 25);
   });
 
@@ -95,7 +107,13 @@ describe('CommandHandler', () => {
   it('monitors and unmonitors an existing container', async () => {
     runtime.add('db');
     const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'db', monitored: true });
-    assert.deepEqual(onTheWire(reply), { kind: 'ack', hostname: 'h1', command: 'actives', ok: true, container: { hostname: 'h1', name: 'db', status: 'running', monitored: true, policy: hostPolicy } });
+    assert.deepEqual(onTheWire(reply), {
+      kind: 'ack',
+      hostname: 'h1',
+      command: 'actives',
+      ok: true,
+      container: { hostname: 'h1', name: 'db', status: 'running', monitored: true, policy: hostPolicy },
+    });
     await handler.handle({ kind: 'actives', hostname: 'h1', name: 'web', monitored: false });
     assert.deepEqual(watchdog.snapshot.monitored, ['gone', 'db']);
   });
@@ -111,7 +129,12 @@ describe('CommandHandler', () => {
     const reply = await handler.handle({ kind: 'policy', hostname: 'h1', name: 'db', policy: { threshold: 10, action: 'notify' } });
     assert.equal(reply?.kind === 'ack' && reply.ok, true);
     const policy = reply?.kind === 'ack' ? reply.container?.policy : undefined;
-    assert.deepEqual(policy, { threshold: { value: 10, source: 'api' }, stopTimeoutSec: { value: 9, source: 'container' }, restartLimit: { value: 2, source: 'label' }, action: { value: 'notify', source: 'api' } });
+    assert.deepEqual(policy, {
+      threshold: { value: 10, source: 'api' },
+      stopTimeoutSec: { value: 9, source: 'container' },
+      restartLimit: { value: 2, source: 'label' },
+      action: { value: 'notify', source: 'api' },
+    });
     assert.deepEqual(reply?.kind === 'ack' ? reply.container?.apiPolicy : undefined, { threshold: 10, action: 'notify' });
     assert.deepEqual(store.saved?.policies, { db: { threshold: 10, action: 'notify' } });
     await handler.handle({ kind: 'policy', hostname: 'h1', name: 'db', policy: {} });
@@ -125,7 +148,13 @@ describe('CommandHandler', () => {
   });
 
   it('switches observe-only on and off; refuses off under DRY_RUN', async () => {
-    assert.deepEqual(await handler.handle({ kind: 'mode', dryRun: true }), { kind: 'ack', hostname: 'h1', command: 'mode', ok: true, dryRun: true });
+    assert.deepEqual(await handler.handle({ kind: 'mode', dryRun: true }), {
+      kind: 'ack',
+      hostname: 'h1',
+      command: 'mode',
+      ok: true,
+      dryRun: true,
+    });
     assert.equal(store.saved?.dryRun, true);
     assert.equal(await handler.handle({ kind: 'mode', hostname: 'h2', dryRun: false }), null, 'for another host');
     const pinned = new CommandHandler('h1', watchdog, runtime, runtime, true);
@@ -154,7 +183,14 @@ describe('CommandHandler', () => {
     runtime.hangInspect = true;
     const impatient = new CommandHandler('h1', watchdog, runtime, runtime, false, 50);
     const reply = await impatient.handle({ kind: 'actives', hostname: 'h1', name: 'api', monitored: true });
-    assert.deepEqual(reply, { kind: 'ack', hostname: 'h1', command: 'actives', ok: false, error: 'failed', message: 'the Docker engine did not answer about api within 0.05 s (hung?); nothing changed' });
+    assert.deepEqual(reply, {
+      kind: 'ack',
+      hostname: 'h1',
+      command: 'actives',
+      ok: false,
+      error: 'failed',
+      message: 'the Docker engine did not answer about api within 0.05 s (hung?); nothing changed',
+    });
     assert.equal(watchdog.isMonitored('api'), false);
   });
 });

@@ -15,7 +15,10 @@ describe('ContainerInventory', () => {
     };
     const inventory = new ContainerInventory(runtime, new RecordingLog());
     inventory.watching().watchEvents({ onEvent: () => undefined, onReconnect: () => undefined, onError: () => undefined });
-    assert.deepEqual((await inventory.list()).map((c) => c.name), ['web']);
+    assert.deepEqual(
+      (await inventory.list()).map((c) => c.name),
+      ['web'],
+    );
 
     runtime.add('db');
     runtime.emit('create', 'db');
@@ -23,12 +26,18 @@ describe('ContainerInventory', () => {
     runtime.emit('die', 'web');
     await settle();
     const now = await inventory.list();
-    assert.deepEqual(now.map((c) => [c.name, c.status]).sort(), [['db', 'running'], ['web', 'exited']]);
+    assert.deepEqual(now.map((c) => [c.name, c.status]).sort(), [
+      ['db', 'running'],
+      ['web', 'exited'],
+    ]);
 
     runtime.containers.delete('db');
     runtime.emit('destroy', 'db');
     await settle();
-    assert.deepEqual((await inventory.list()).map((c) => c.name), ['web']);
+    assert.deepEqual(
+      (await inventory.list()).map((c) => c.name),
+      ['web'],
+    );
     assert.equal(listings, 1);
 
     runtime.handlers?.onReconnect();
@@ -61,4 +70,3 @@ describe('ContainerInventory', () => {
     assert.notEqual(inventory.lookup('web')?.startedAt, 't0', 'the new instance, once inspected');
   });
 });
-

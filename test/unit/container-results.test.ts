@@ -8,7 +8,15 @@ import { ContainerResults, cpuPercent, type HealRecord } from '../../agent/conta
 import { fromDockerStats } from '../../agent/docker-stats.js';
 import type { ResourceSample, StatsSource } from '../../agent/ports.js';
 
-const heal = (at: number, outcome: HealRecord['outcome'] = 'ok'): HealRecord => ({ name: 'web', action: 'restart', trigger: 'check', reason: 'loss 100% > threshold 60%', outcome, at, durationMs: 300 });
+const heal = (at: number, outcome: HealRecord['outcome'] = 'ok'): HealRecord => ({
+  name: 'web',
+  action: 'restart',
+  trigger: 'check',
+  reason: 'loss 100% > threshold 60%',
+  outcome,
+  at,
+  durationMs: 300,
+});
 
 describe('cpuPercent', () => {
   it('is the CPU time between two samples over the wall time between them, in % of one core', () => {
@@ -94,7 +102,10 @@ describe('resource counters', () => {
     writeFileSync(join(dir, 'memory.stat'), 'anon 1\ninactive_file 1024\n');
     mkdirSync(join(proc, '42', 'net'), { recursive: true });
     writeFileSync(join(proc, '42', 'net', 'dev'), 'h1\nh2\n  eth0: 9 0 0 0 0 0 0 0 11 0 0 0 0 0 0 0\n');
-    const samples = await new CgroupStatsSource(root, proc).sample([{ name: 'web', id: 'abc', pid: 42 }, { name: 'gone', id: 'zzz' }]);
+    const samples = await new CgroupStatsSource(root, proc).sample([
+      { name: 'web', id: 'abc', pid: 42 },
+      { name: 'gone', id: 'zzz' },
+    ]);
     assert.deepEqual(samples.get('web'), { cpuNs: 1_500_000, memoryBytes: 3072, rxBytes: 9, txBytes: 11 });
     assert.match(String(samples.get('gone')), /no (memory )?cgroup found for container zzz/);
   });
@@ -109,10 +120,22 @@ describe('resource counters', () => {
     writeFileSync(join(dir, 'memory.usage_in_bytes'), '4096\n');
     writeFileSync(join(dir, 'memory.stat'), 'cache 1\ntotal_inactive_file 96\n');
     const source = new CgroupStatsSource(root, mkdtempSync(join(tmpdir(), 'proc-')));
-    const openFiles = (): number => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root); } catch { return false; } }).length;
+    const openFiles = (): number =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
+        } catch {
+          return false;
+        }
+      }).length;
     assert.equal(((await source.sample([{ name: 'web', id: 'abc' }])).get('web') as ResourceSample).cpuNs, 100);
     writeFileSync(cpuFile, '250\n');
-    assert.deepEqual((await source.sample([{ name: 'web', id: 'abc' }])).get('web'), { cpuNs: 250, memoryBytes: 4000, rxBytes: 0, txBytes: 0 });
+    assert.deepEqual((await source.sample([{ name: 'web', id: 'abc' }])).get('web'), {
+      cpuNs: 250,
+      memoryBytes: 4000,
+      rxBytes: 0,
+      txBytes: 0,
+    });
     assert.equal(openFiles(), 3);
     await source.sample([]);
     assert.equal(openFiles(), 0);
@@ -121,9 +144,21 @@ describe('resource counters', () => {
   it('asks the fallback only for the containers the first source could not read', async () => {
     const asked: string[] = [];
     const sample: ResourceSample = { cpuNs: 1, memoryBytes: 1, rxBytes: 1, txBytes: 1 };
-    const primary: StatsSource = { name: 'a', sample: async (cs) => new Map(cs.map((c) => [c.name, c.name === 'web' ? sample : new Error('unreadable')])) };
-    const fallback: StatsSource = { name: 'b', sample: async (cs) => { asked.push(...cs.map((c) => c.name)); return new Map(cs.map((c) => [c.name, sample])); } };
-    const results = await new FallbackStats(primary, fallback).sample([{ name: 'web', id: '1' }, { name: 'db', id: '2' }]);
+    const primary: StatsSource = {
+      name: 'a',
+      sample: async (cs) => new Map(cs.map((c) => [c.name, c.name === 'web' ? sample : new Error('unreadable')])),
+    };
+    const fallback: StatsSource = {
+      name: 'b',
+      sample: async (cs) => {
+        asked.push(...cs.map((c) => c.name));
+        return new Map(cs.map((c) => [c.name, sample]));
+      },
+    };
+    const results = await new FallbackStats(primary, fallback).sample([
+      { name: 'web', id: '1' },
+      { name: 'db', id: '2' },
+    ]);
     assert.deepEqual(asked, ['db']);
     assert.deepEqual(results.get('db'), sample);
   });

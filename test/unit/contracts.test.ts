@@ -13,19 +13,33 @@ import { checkResponse, ContractViolation } from '../../lab/api-contract.js';
 const root = new URL('../../', import.meta.url).pathname;
 const asyncapi = parse(readFileSync(`${root}asyncapi.yaml`, 'utf8')) as {
   channels: Record<string, { address: string }>;
-  components: { messages: Record<string, { name: string; examples: { payload: object }[] }>; schemas: Record<string, { pattern?: string }> };
+  components: {
+    messages: Record<string, { name: string; examples: { payload: object }[] }>;
+    schemas: Record<string, { pattern?: string }>;
+  };
 };
-const openapi = parse(readFileSync(`${root}openapi.yaml`, 'utf8')) as { components: { parameters: Record<string, { schema: { pattern: string } }> } };
+const openapi = parse(readFileSync(`${root}openapi.yaml`, 'utf8')) as {
+  components: { parameters: Record<string, { schema: { pattern: string } }> };
+};
 
 describe('asyncapi.yaml', () => {
   it('every example message in the document is accepted by the validator of its kind', () => {
     const parserOf: Record<string, (body: string) => { ok: boolean }> = {
-      threshold: parseCommand, list_request: parseCommand, actives: parseCommand, policy: parseCommand, mode: parseCommand, list_response: parseReply, ack: parseReply, heartbeat: parseHeartbeat, event: parseEvent,
+      threshold: parseCommand,
+      list_request: parseCommand,
+      actives: parseCommand,
+      policy: parseCommand,
+      mode: parseCommand,
+      list_response: parseReply,
+      ack: parseReply,
+      heartbeat: parseHeartbeat,
+      event: parseEvent,
     };
     for (const message of Object.values(asyncapi.components.messages)) {
       const parseKind = parserOf[message.name];
       assert.ok(parseKind, `a parser for ${message.name}`);
-      for (const { payload } of message.examples) assert.deepEqual(parseKind(JSON.stringify(payload)), { ok: true, value: payload }, message.name);
+      for (const { payload } of message.examples)
+        assert.deepEqual(parseKind(JSON.stringify(payload)), { ok: true, value: payload }, message.name);
     }
   });
 
@@ -44,7 +58,7 @@ describe('asyncapi.yaml', () => {
   });
 });
 
-describe('the lab\'s response checker (openapi.yaml)', () => {
+describe("the lab's response checker (openapi.yaml)", () => {
   const container = { hostname: 'h1', name: 'web', status: 'running', monitored: true };
 
   it('accepts answers the spec documents', () => {

@@ -39,11 +39,22 @@ class FakeBus implements CommandBus {
       .filter((r): r is Reply => r !== null)
       .sort((a, b) => (a.hostname < b.hostname ? -1 : 1));
     const digest = options.digest ?? ((reply: Reply) => reply as T);
-    return { replies: replies.map(digest), answered: replies.map((r) => r.hostname), silent: expected.filter((h) => !replies.some((r) => r.hostname === h)), commandId: `cmd-${this.sent.length}` };
+    return {
+      replies: replies.map(digest),
+      answered: replies.map((r) => r.hostname),
+      silent: expected.filter((h) => !replies.some((r) => r.hostname === h)),
+      commandId: `cmd-${this.sent.length}`,
+    };
   }
 }
 
-const heartbeat = (hostname: string) => ({ kind: 'heartbeat' as const, hostname, sentAt: new Date(0).toISOString(), threshold: 60, monitored: 1 });
+const heartbeat = (hostname: string) => ({
+  kind: 'heartbeat' as const,
+  hostname,
+  sentAt: new Date(0).toISOString(),
+  threshold: 60,
+  monitored: 1,
+});
 
 let clock: FakeClock;
 let bus: FakeBus;
@@ -63,7 +74,10 @@ beforeEach(() => {
 const containersOf = (list: ContainerList): Container[] => JSON.parse(`[${list.parts.join(',')}]`) as Container[];
 
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof ApiError, `expected an ApiError, got ${String(error)}`);
   return error;
 }
@@ -72,10 +86,20 @@ describe('ControlService', () => {
   it('lists the containers of every live host, sorted, and names the silent ones', async () => {
     bus.answer = (hostname) =>
       hostname === 'h2'
-        ? { kind: 'list_response', hostname, containers: [{ hostname, name: 'b', status: 'running', monitored: false }, { hostname, name: 'a', status: 'exited', monitored: true }] }
+        ? {
+            kind: 'list_response',
+            hostname,
+            containers: [
+              { hostname, name: 'b', status: 'running', monitored: false },
+              { hostname, name: 'a', status: 'exited', monitored: true },
+            ],
+          }
         : null;
     const list = await service.listContainers();
-    assert.deepEqual(containersOf(list).map((c) => c.name), ['a', 'b']);
+    assert.deepEqual(
+      containersOf(list).map((c) => c.name),
+      ['a', 'b'],
+    );
     assert.deepEqual(list.silent, ['h1']);
     assert.deepEqual(bus.sent[0]?.options, { timeoutMs: 4000, persistent: false }, 'a list request expires at the deadline');
   });
@@ -91,7 +115,15 @@ describe('ControlService', () => {
 
   it('monitors a container through its host only, persistently, and returns what the agent confirmed', async () => {
     bus.answer = (hostname, command) =>
-      command.kind === 'actives' ? { kind: 'ack', hostname, command: 'actives', ok: true, container: { hostname, name: command.name, status: 'running', monitored: command.monitored } } : null;
+      command.kind === 'actives'
+        ? {
+            kind: 'ack',
+            hostname,
+            command: 'actives',
+            ok: true,
+            container: { hostname, name: command.name, status: 'running', monitored: command.monitored },
+          }
+        : null;
     assert.deepEqual(await service.setMonitored('h2', 'web', true), { hostname: 'h2', name: 'web', status: 'running', monitored: true });
     assert.equal(bus.sent[0]?.to, 'h2');
     assert.equal(bus.sent[0]?.options.persistent, true);
@@ -107,8 +139,15 @@ describe('ControlService', () => {
     assert.equal(bus.sent.length, 0);
   });
 
-  it('turns the agent\'s answers into the API\'s: not found, failed, not confirmed', async () => {
-    bus.answer = (hostname) => ({ kind: 'ack', hostname, command: 'actives', ok: false, error: 'not_found', message: 'no container named web on host h1' });
+  it("turns the agent's answers into the API's: not found, failed, not confirmed", async () => {
+    bus.answer = (hostname) => ({
+      kind: 'ack',
+      hostname,
+      command: 'actives',
+      ok: false,
+      error: 'not_found',
+      message: 'no container named web on host h1',
+    });
     assert.deepEqual([(await refusal(service.setMonitored('h1', 'web', true))).status], [404]);
     bus.answer = (hostname) => ({ kind: 'ack', hostname, command: 'actives', ok: false, error: 'failed', message: 'disk full' });
     const failed = await refusal(service.setMonitored('h1', 'web', true));
@@ -116,7 +155,10 @@ describe('ControlService', () => {
     bus.answer = () => null;
     const silent = await refusal(service.setMonitored('h1', 'web', true));
     assert.deepEqual([silent.status, silent.code, silent.commandId], [504, 'not_confirmed', 'cmd-3']);
-    assert.match(silent.message, /its outcome \(applied or refused\) shows in GET \/events\?type=command&host=h1 as the command event with commandId cmd-3$/);
+    assert.match(
+      silent.message,
+      /its outcome \(applied or refused\) shows in GET \/events\?type=command&host=h1 as the command event with commandId cmd-3$/,
+    );
   });
 
   it('never answers 200 that nobody confirmed: no live agent is 503 with nothing sent, no confirm at all is 504 (issue 26)', async () => {
@@ -138,14 +180,30 @@ describe('ControlService', () => {
   it('sets the threshold on every live host; a host that did not answer is unconfirmed, one that refused is a failure', async () => {
     bus.answer = (hostname) => (hostname === 'h1' ? { kind: 'ack', hostname, command: 'threshold', ok: true, threshold: 30 } : null);
     assert.deepEqual(await service.setThreshold(30), { threshold: 30, confirmed: ['h1'], unconfirmed: ['h2'] });
-    bus.answer = (hostname) => (hostname === 'h1' ? { kind: 'ack', hostname, command: 'threshold', ok: true, threshold: 30 } : { kind: 'ack', hostname, command: 'threshold', ok: false, error: 'failed', message: 'could not save the threshold: ENOSPC' });
+    bus.answer = (hostname) =>
+      hostname === 'h1'
+        ? { kind: 'ack', hostname, command: 'threshold', ok: true, threshold: 30 }
+        : { kind: 'ack', hostname, command: 'threshold', ok: false, error: 'failed', message: 'could not save the threshold: ENOSPC' };
     const failed = await refusal(service.setThreshold(30));
-    assert.deepEqual([failed.status, failed.code, failed.message], [502, 'agent_failed', 'host h2 refused it: could not save the threshold: ENOSPC (applied by h1)']);
-    assert.deepEqual(bus.sent[0], { to: 'all', command: { kind: 'threshold', threshold: 30 }, options: { timeoutMs: 4000, persistent: true } });
+    assert.deepEqual(
+      [failed.status, failed.code, failed.message],
+      [502, 'agent_failed', 'host h2 refused it: could not save the threshold: ENOSPC (applied by h1)'],
+    );
+    assert.deepEqual(bus.sent[0], {
+      to: 'all',
+      command: { kind: 'threshold', threshold: 30 },
+      options: { timeoutMs: 4000, persistent: true },
+    });
   });
 
   it("removing the policy of a name with no container is 404 unknown_container, not 502 'older version' (issue 26)", async () => {
-    bus.answer = (hostname) => ({ kind: 'ack', hostname, command: 'policy', ok: true, container: { hostname, name: 'gone', status: 'absent', monitored: false } });
+    bus.answer = (hostname) => ({
+      kind: 'ack',
+      hostname,
+      command: 'policy',
+      ok: true,
+      container: { hostname, name: 'gone', status: 'absent', monitored: false },
+    });
     const refused = await refusal(service.setPolicy('h1', 'gone', {}));
     assert.deepEqual([refused.status, refused.code], [404, 'unknown_container']);
     assert.match(refused.message, /policy the API had set for that name is removed/);
@@ -164,7 +222,11 @@ describe('ControlService', () => {
     assert.deepEqual(await service.health(), { status: 'degraded', bus: 'disconnected', liveHosts: 2 });
     clock.advance(6001); // no heartbeat reaches a control without a bus: every host looks silent
     const sentBefore = bus.sent.length;
-    for (const call of [service.setMonitored('h1', 'web', true), service.setPolicy('h1', 'web', { threshold: 10 }), service.listContainers({ host: 'h1' })]) {
+    for (const call of [
+      service.setMonitored('h1', 'web', true),
+      service.setPolicy('h1', 'web', { threshold: 10 }),
+      service.listContainers({ host: 'h1' }),
+    ]) {
       const refused = await refusal(call);
       assert.deepEqual([refused.status, refused.code], [503, 'bus_unavailable'], 'not 404 unknown_host: nobody could be asked (issue 26)');
     }
@@ -197,7 +259,11 @@ describe('ControlService', () => {
 
   it('shares one gather among concurrent listings (single flight), and a command makes the next listing fresh', async () => {
     service = new ControlService(bus, registry, 4000, null, null, () => clock.now());
-    bus.answer = (hostname) => ({ kind: 'list_response', hostname, containers: [{ hostname, name: 'a', status: 'running', monitored: false }] });
+    bus.answer = (hostname) => ({
+      kind: 'list_response',
+      hostname,
+      containers: [{ hostname, name: 'a', status: 'running', monitored: false }],
+    });
     const [first, second, third] = await Promise.all([service.listContainers(), service.listContainers(), service.listContainers()]);
     assert.equal(bus.sent.filter((s) => s.command.kind === 'list_request').length, 1, 'one list_request for three callers');
     assert.deepEqual(second, first);
@@ -207,12 +273,21 @@ describe('ControlService', () => {
 
     const slow = service.listContainers();
     bus.answer = (hostname, command) =>
-      command.kind === 'actives' ? { kind: 'ack', hostname, command: 'actives', ok: true, container: { hostname, name: 'a', status: 'running', monitored: true } } : { kind: 'list_response', hostname, containers: [{ hostname, name: 'a', status: 'running', monitored: true }] };
+      command.kind === 'actives'
+        ? { kind: 'ack', hostname, command: 'actives', ok: true, container: { hostname, name: 'a', status: 'running', monitored: true } }
+        : { kind: 'list_response', hostname, containers: [{ hostname, name: 'a', status: 'running', monitored: true }] };
     await service.setMonitored('h1', 'a', true);
     const after = await service.listContainers();
     await slow;
-    assert.equal(bus.sent.filter((s) => s.command.kind === 'list_request').length, 4, 'the listing asked for after the command did not join the one begun before it');
-    assert.equal(containersOf(after).every((c) => c.monitored), true);
+    assert.equal(
+      bus.sent.filter((s) => s.command.kind === 'list_request').length,
+      4,
+      'the listing asked for after the command did not join the one begun before it',
+    );
+    assert.equal(
+      containersOf(after).every((c) => c.monitored),
+      true,
+    );
   });
 
   it('joins only a gather begun within the last second', async () => {
@@ -245,17 +320,33 @@ describe('ControlService', () => {
       ],
     });
     const list = await service.listContainers({ host: 'h2', name: 'web-*' });
-    assert.deepEqual(bus.sent.map((s) => [s.to, s.command]), [['h2', { kind: 'list_request', filter: { name: 'web-*' }, sharedPolicies: true }]]);
-    assert.deepEqual(containersOf(list).map((c) => `${c.hostname}/${c.name}`), ['h2/web-1'], 'the agent ignored the filter; control applied it');
+    assert.deepEqual(
+      bus.sent.map((s) => [s.to, s.command]),
+      [['h2', { kind: 'list_request', filter: { name: 'web-*' }, sharedPolicies: true }]],
+    );
+    assert.deepEqual(
+      containersOf(list).map((c) => `${c.hostname}/${c.name}`),
+      ['h2/web-1'],
+      'the agent ignored the filter; control applied it',
+    );
     const error = await refusal(service.listContainers({ host: 'nowhere' }));
     assert.deepEqual([error.status, error.code], [404, 'unknown_host']);
     assert.match(error.message, /live hosts: h1, h2/);
     await service.listContainers();
-    assert.deepEqual(bus.sent.at(-1)?.command, { kind: 'list_request', sharedPolicies: true }, 'no filter: the original message, asking for shared policies');
+    assert.deepEqual(
+      bus.sent.at(-1)?.command,
+      { kind: 'list_request', sharedPolicies: true },
+      'no filter: the original message, asking for shared policies',
+    );
   });
 
   it('writes every container with its policy in full, from shared policies and from an older agent that sends them whole', async () => {
-    const hostPolicy = { threshold: { value: 60, source: 'host' }, stopTimeoutSec: { value: 10, source: 'host' }, restartLimit: { value: 5, source: 'host' }, action: { value: 'restart', source: 'host' } } as const;
+    const hostPolicy = {
+      threshold: { value: 60, source: 'host' },
+      stopTimeoutSec: { value: 10, source: 'host' },
+      restartLimit: { value: 5, source: 'host' },
+      action: { value: 'restart', source: 'host' },
+    } as const;
     const labelled = { ...hostPolicy, threshold: { value: 20, source: 'label' } } as const;
     bus.answer = (hostname) =>
       hostname === 'h1'
@@ -269,7 +360,11 @@ describe('ControlService', () => {
               { hostname, name: 'tmp', status: 'exited', monitored: false },
             ],
           }
-        : { kind: 'list_response', hostname, containers: [{ hostname, name: 'web', status: 'running', monitored: true, policy: labelled }] };
+        : {
+            kind: 'list_response',
+            hostname,
+            containers: [{ hostname, name: 'web', status: 'running', monitored: true, policy: labelled }],
+          };
     const containers = containersOf(await service.listContainers());
     assert.deepEqual(containers, [
       { hostname: 'h1', name: 'db', status: 'running', monitored: true, policy: labelled },
@@ -277,7 +372,9 @@ describe('ControlService', () => {
       { hostname: 'h1', name: 'web', status: 'running', monitored: true, apiPolicy: {}, policy: hostPolicy },
       { hostname: 'h2', name: 'web', status: 'running', monitored: true, policy: labelled },
     ]);
-    assert.ok(containers.every((c) => !('policyIndex' in c)), 'no index reaches the API');
+    assert.ok(
+      containers.every((c) => !('policyIndex' in c)),
+      'no index reaches the API',
+    );
   });
 });
-

@@ -54,7 +54,12 @@ describe('confirmSameInstance', () => {
     assert.deepEqual(confirmSameInstance(lossy, 't0', running, false), lossy);
   });
   it('vetoes it when the container was restarted, stopped or is being healed since the probe began', () => {
-    for (const [now, healing] of [[{ ...running, startedAt: 't1' }, false], [{ ...running, running: false }, false], [null, false], [running, true]] as const) {
+    for (const [now, healing] of [
+      [{ ...running, startedAt: 't1' }, false],
+      [{ ...running, running: false }, false],
+      [null, false],
+      [running, true],
+    ] as const) {
       const judged = confirmSameInstance(lossy, 't0', now, healing);
       assert.equal(judged.verdict, 'changed');
       assert.equal(judged.action, 'none');
@@ -74,7 +79,8 @@ describe('reactToEvent', () => {
     assert.equal(reactToEvent(event('health_status: unhealthy'), true).react, 'restart');
   });
   it('ignores other events and every event of an unmonitored container', () => {
-    for (const action of ['start', 'stop', 'kill', 'health_status: healthy']) assert.equal(reactToEvent(event(action), true).react, 'ignore');
+    for (const action of ['start', 'stop', 'kill', 'health_status: healthy'])
+      assert.equal(reactToEvent(event(action), true).react, 'ignore');
     assert.equal(reactToEvent(event('die'), false).react, 'ignore');
   });
   it('does not start a container that is being healed: judgeContainer says so first', () => {

@@ -2,14 +2,23 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseEvent, pickAddress } from '../../agent/docker-runtime.js';
 
-describe('the Docker adapter\'s event and address parsing', () => {
+describe("the Docker adapter's event and address parsing", () => {
   it('reads a container event from one line of the stream, and ignores anything else', () => {
-    assert.deepEqual(parseEvent('{"Type":"container","Action":"die","Actor":{"ID":"abc","Attributes":{"name":"web"}},"time":17}'), { action: 'die', name: 'web', id: 'abc', time: 17 });
-    for (const line of ['{"Type":"network","Action":"connect","Actor":{"Attributes":{"name":"bridge"}}}', '{"Type":"container","Action":"die"}', 'not json']) {
+    assert.deepEqual(parseEvent('{"Type":"container","Action":"die","Actor":{"ID":"abc","Attributes":{"name":"web"}},"time":17}'), {
+      action: 'die',
+      name: 'web',
+      id: 'abc',
+      time: 17,
+    });
+    for (const line of [
+      '{"Type":"network","Action":"connect","Actor":{"Attributes":{"name":"bridge"}}}',
+      '{"Type":"container","Action":"die"}',
+      'not json',
+    ]) {
       assert.equal(parseEvent(line), null, line);
     }
   });
-  it('prefers the bridge address, else any network\'s, else none', () => {
+  it("prefers the bridge address, else any network's, else none", () => {
     assert.equal(pickAddress({ other: { IPAddress: '10.1.0.2' }, bridge: { IPAddress: '172.17.0.5' } }), '172.17.0.5');
     assert.equal(pickAddress({ bridge: { IPAddress: '' }, other: { IPAddress: '10.1.0.2' } }), '10.1.0.2');
     assert.equal(pickAddress({}), null);

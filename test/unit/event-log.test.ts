@@ -4,7 +4,13 @@ import { EventLog } from '../../control/event-log.js';
 import type { Event } from '../../bus/messages.js';
 
 const DAY = 86_400_000;
-const event = (s: number, type: Event['type'], host = 'h1', container = 'web'): Event => ({ kind: 'event', type, at: new Date(s * 1000).toISOString(), host, container });
+const event = (s: number, type: Event['type'], host = 'h1', container = 'web'): Event => ({
+  kind: 'event',
+  type,
+  at: new Date(s * 1000).toISOString(),
+  host,
+  container,
+});
 
 describe('EventLog', () => {
   it('answers newest first, filtered by host, container, type (several) and time, with a cursor to the next page', () => {
@@ -14,9 +20,18 @@ describe('EventLog', () => {
     log.append(12, event(3, 'heal'), 0, 300);
     log.append(13, event(4, 'heal', 'h2'), 0, 300);
     log.append(14, event(5, 'verdict', 'h1', 'db'), 0, 300);
-    assert.deepEqual(log.query({ host: 'h1', container: 'web' }).events.map((e) => e.id), ['12', '11', '10']);
-    assert.deepEqual(log.query({ type: 'heal,fault' }).events.map((e) => e.id), ['13', '12', '10']);
-    assert.deepEqual(log.query({ since: new Date(2000).toISOString(), until: new Date(3000).toISOString() }).events.map((e) => e.id), ['12', '11']);
+    assert.deepEqual(
+      log.query({ host: 'h1', container: 'web' }).events.map((e) => e.id),
+      ['12', '11', '10'],
+    );
+    assert.deepEqual(
+      log.query({ type: 'heal,fault' }).events.map((e) => e.id),
+      ['13', '12', '10'],
+    );
+    assert.deepEqual(
+      log.query({ since: new Date(2000).toISOString(), until: new Date(3000).toISOString() }).events.map((e) => e.id),
+      ['12', '11'],
+    );
     const first = log.query({ limit: 2 });
     assert.deepEqual([first.events.map((e) => e.id), first.next], [['14', '13'], '13']);
     const second = log.query({ limit: 2, before: first.next ?? '' });
@@ -44,15 +59,25 @@ describe('EventLog', () => {
     assert.ok(log.bytes <= 100 * 300 * 1.1, String(log.bytes));
     assert.ok(log.size <= 100 - 20 + 10, `one large event weighs what it is: ${log.size} held`);
     log.append(1000, event(3 * 86_400, 'heal'), 3 * DAY, 300);
-    assert.deepEqual(log.query({}).events.map((e) => e.id), ['1000']);
+    assert.deepEqual(
+      log.query({}).events.map((e) => e.id),
+      ['1000'],
+    );
   });
 
   it('gives each event its stream offset as id, whatever id its sender wrote', () => {
     const log = new EventLog(DAY, 100 * 300);
     log.append(7, { ...event(1, 'heal'), id: '999999' } as Event, 0, 300);
     log.append(8, event(2, 'heal'), 0, 300);
-    assert.deepEqual(log.query({}).events.map((e) => e.id), ['8', '7']);
-    assert.deepEqual(log.query({ limit: 1, before: '8' }).events.map((e) => e.id), ['7'], 'paging still works');
+    assert.deepEqual(
+      log.query({}).events.map((e) => e.id),
+      ['8', '7'],
+    );
+    assert.deepEqual(
+      log.query({ limit: 1, before: '8' }).events.map((e) => e.id),
+      ['7'],
+      'paging still works',
+    );
   });
 
   it('ends a page at about a megabyte of events, however large its limit, with a cursor to the rest', () => {

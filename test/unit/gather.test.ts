@@ -5,7 +5,11 @@ import { ReplyGatherer } from '../../control/gather.js';
 import { HostRegistry } from '../../control/host-registry.js';
 import { FakeClock } from '../support/fakes.js';
 
-const list = (hostname: string, name = 'c'): Reply => ({ kind: 'list_response', hostname, containers: [{ hostname, name, status: 'running', monitored: false }] });
+const list = (hostname: string, name = 'c'): Reply => ({
+  kind: 'list_response',
+  hostname,
+  containers: [{ hostname, name, status: 'running', monitored: false }],
+});
 
 describe('ReplyGatherer', () => {
   it('finishes as soon as every expected host answered', async () => {
@@ -65,7 +69,8 @@ describe('ReplyGatherer', () => {
     const second = gatherer.gather('r2', ['h1'], 4000);
     gatherer.deliver('r2', list('h1', 'for-r2'));
     gatherer.deliver('r1', list('h1', 'for-r1'));
-    const names = async (p: Promise<{ replies: Reply[] }>) => (await p).replies.flatMap((r) => (r.kind === 'list_response' ? r.containers.map((c) => c.name) : []));
+    const names = async (p: Promise<{ replies: Reply[] }>) =>
+      (await p).replies.flatMap((r) => (r.kind === 'list_response' ? r.containers.map((c) => c.name) : []));
     assert.deepEqual(await names(first), ['for-r1']);
     assert.deepEqual(await names(second), ['for-r2']);
   });
@@ -77,7 +82,14 @@ describe('ReplyGatherer', () => {
 });
 
 describe('HostRegistry', () => {
-  const beat = (hostname: string, leaving = false) => ({ kind: 'heartbeat' as const, hostname, sentAt: new Date().toISOString(), threshold: 60, monitored: 1, ...(leaving ? { leaving } : {}) });
+  const beat = (hostname: string, leaving = false) => ({
+    kind: 'heartbeat' as const,
+    hostname,
+    sentAt: new Date().toISOString(),
+    threshold: 60,
+    monitored: 1,
+    ...(leaving ? { leaving } : {}),
+  });
 
   it('a host is live until its heartbeats stop for the live window', () => {
     const clock = new FakeClock();

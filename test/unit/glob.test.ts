@@ -5,12 +5,19 @@ import { globMatch } from '../../bus/glob.js';
 import { containerMatcher } from '../../bus/container-filter.js';
 
 /** The old way, as a reference for what patterns mean (safe only on small inputs). */
-const viaRegExp = (pattern: string, name: string): boolean => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(name);
+const viaRegExp = (pattern: string, name: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\-]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(name);
 
 describe('name patterns (* any run, ? one character), without RegExp', () => {
   it('means what the RegExp translation meant, on every pattern and name of a random sample', () => {
     const alphabet = ['a', 'b', '-', '.'];
-    const pick = (chars: string[], n: number): string => Array.from({ length: n }, () => chars[Math.floor(Math.random() * chars.length)]).join('');
+    const pick = (chars: string[], n: number): string =>
+      Array.from({ length: n }, () => chars[Math.floor(Math.random() * chars.length)]).join('');
     for (let i = 0; i < 5000; i++) {
       const pattern = pick([...alphabet, '*', '?'], Math.floor(Math.random() * 7));
       const name = pick(alphabet, Math.floor(Math.random() * 9));

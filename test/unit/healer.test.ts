@@ -12,7 +12,10 @@ beforeEach(() => {
   clock = new FakeClock();
   runtime = new FakeRuntime();
   log = new RecordingLog();
-  healer = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 } });
+  healer = new Healer(runtime, clock, log, {
+    stopTimeoutSec: 3,
+    restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 },
+  });
 });
 
 describe('Healer', () => {
@@ -65,7 +68,7 @@ describe('Healer', () => {
     assert.equal((await runtime.inspect('web'))?.running, true);
   });
 
-  it('a failed start is logged with the engine\'s reason and does not throw', async () => {
+  it("a failed start is logged with the engine's reason and does not throw", async () => {
     runtime.add('web', { running: false, status: 'exited', ip: null });
     runtime.start = async () => {
       throw new Error('no such image');
@@ -121,13 +124,16 @@ describe('Healer: write-ahead budget and paced restarts', () => {
 
   it('a save that fails does not stop the heal', async () => {
     runtime.add('web');
-    const paced = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: policy }, undefined, undefined, { changed: () => Promise.reject(new Error('ENOSPC')) });
+    const paced = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: policy }, undefined, undefined, {
+      changed: () => Promise.reject(new Error('ENOSPC')),
+    });
     await paced.heal('web', 'restart', 'loss 100%', 'check');
     assert.deepEqual(runtime.calls, ['restart web t=3']);
   });
 
   it('at most RESTART_CONCURRENCY restarts in flight, oldest first; a start never waits behind them', async () => {
-    for (const name of ['a', 'b', 'c', 'd', 'down']) runtime.add(name, name === 'down' ? { running: false, status: 'exited', ip: null } : {});
+    for (const name of ['a', 'b', 'c', 'd', 'down'])
+      runtime.add(name, name === 'down' ? { running: false, status: 'exited', ip: null } : {});
     let open!: () => void;
     runtime.hold = new Promise((resolve) => (open = resolve));
     const paced = new Healer(runtime, clock, log, { stopTimeoutSec: 3, restartPolicy: policy, restartConcurrency: 2 });

@@ -20,13 +20,29 @@ describe('historyWindow', () => {
     assert.equal(historyWindow({ metric: 'loss', range: '7d' }, now).stepSeconds, 2520);
   });
   it('takes from..to and an explicit step', () => {
-    assert.deepEqual(historyWindow({ metric: 'cpu', from: '2026-11-25T10:00:00Z', to: '2026-11-25T11:00:00Z', step: 60 }, now), { fromMs: now - 2 * 3600_000, toMs: now - 3600_000, stepSeconds: 60 });
+    assert.deepEqual(historyWindow({ metric: 'cpu', from: '2026-11-25T10:00:00Z', to: '2026-11-25T11:00:00Z', step: 60 }, now), {
+      fromMs: now - 2 * 3600_000,
+      toMs: now - 3600_000,
+      stepSeconds: 60,
+    });
   });
   it('refuses an inverted or empty window, a window over 8 days, from with range, and too many points, naming the rule', () => {
-    assert.equal(rule(() => historyWindow({ metric: 'loss', from: '2026-11-25T11:00:00Z', to: '2026-11-25T10:00:00Z' }, now)), '400 from: must be before to');
-    assert.match(rule(() => historyWindow({ metric: 'loss', range: '9d' }, now)), /^400 range: the window must be at most 8 days/);
-    assert.match(rule(() => historyWindow({ metric: 'loss', from: '2026-11-25T11:00:00Z', range: '1h' }, now)), /^400 range: cannot be given with from/);
-    assert.match(rule(() => historyWindow({ metric: 'loss', range: '7d', step: 1 }, now)), /^400 step: gives more than 11000 points in this window; use at least 55/);
+    assert.equal(
+      rule(() => historyWindow({ metric: 'loss', from: '2026-11-25T11:00:00Z', to: '2026-11-25T10:00:00Z' }, now)),
+      '400 from: must be before to',
+    );
+    assert.match(
+      rule(() => historyWindow({ metric: 'loss', range: '9d' }, now)),
+      /^400 range: the window must be at most 8 days/,
+    );
+    assert.match(
+      rule(() => historyWindow({ metric: 'loss', from: '2026-11-25T11:00:00Z', range: '1h' }, now)),
+      /^400 range: cannot be given with from/,
+    );
+    assert.match(
+      rule(() => historyWindow({ metric: 'loss', range: '7d', step: 1 }, now)),
+      /^400 step: gives more than 11000 points in this window; use at least 55/,
+    );
   });
 });
 
@@ -42,7 +58,13 @@ describe('promql', () => {
 describe('toHistory', () => {
   it('turns the matrix into series per container, in ms and numbers, sorted, without NaN or empty series', () => {
     const history = toHistory('loss', { fromMs: 0, toMs: 10_000, stepSeconds: 5 }, [
-      { metric: { host: 'h2', name: 'a' }, values: [[5, '20'], [10, 'NaN']] },
+      {
+        metric: { host: 'h2', name: 'a' },
+        values: [
+          [5, '20'],
+          [10, 'NaN'],
+        ],
+      },
       { metric: { host: 'h1', name: 'b' }, values: [[5, '0']] },
       { metric: { host: 'h1', name: 'c' }, values: [[5, 'NaN']] },
     ]);
@@ -57,7 +79,21 @@ describe('toHistory', () => {
 
 describe('ControlService.history without Prometheus', () => {
   it('is a 503 that says how to enable it', async () => {
-    const service = new ControlService({ connected: true, responsive: () => Promise.resolve(true), toAll: () => Promise.reject(new Error('unused')), toHost: () => Promise.reject(new Error('unused')) }, {} as never, 4000, null);
-    await assert.rejects(service.history({ metric: 'loss' }), (e: Error & { status?: number; code?: string }) => e.status === 503 && e.code === 'history_unavailable' && /PROMETHEUS_URL=/.test(e.message));
+    const service = new ControlService(
+      {
+        connected: true,
+        responsive: () => Promise.resolve(true),
+        toAll: () => Promise.reject(new Error('unused')),
+        toHost: () => Promise.reject(new Error('unused')),
+      },
+      {} as never,
+      4000,
+      null,
+    );
+    await assert.rejects(
+      service.history({ metric: 'loss' }),
+      (e: Error & { status?: number; code?: string }) =>
+        e.status === 503 && e.code === 'history_unavailable' && /PROMETHEUS_URL=/.test(e.message),
+    );
   });
 });

@@ -5,12 +5,13 @@ import { agentTopicPermissions, eventSenderProblem } from '../../bus/identity.js
 import { COMMANDS_EXCHANGE, QUERY_ALL, TO_ALL, queryHost, toHost } from '../../bus/topology.js';
 
 describe('who may bind what on the commands exchange (issue 26 #4)', () => {
-  it('an agent may bind its own routing keys and the broadcasts, never another host\'s, and publish none', () => {
+  it("an agent may bind its own routing keys and the broadcasts, never another host's, and publish none", () => {
     const t = agentTopicPermissions('h1.example');
     const read = new RegExp(t.read);
     assert.equal(t.exchange, COMMANDS_EXCHANGE);
     for (const key of [TO_ALL, QUERY_ALL, toHost('h1.example'), queryHost('h1.example')]) assert.ok(read.test(key), key);
-    for (const key of [toHost('h2'), queryHost('h2'), toHost('h1xexample'), toHost('h1.example.evil'), '#', 'host.*', 'host.#']) assert.ok(!read.test(key), key);
+    for (const key of [toHost('h2'), queryHost('h2'), toHost('h1xexample'), toHost('h1.example.evil'), '#', 'host.*', 'host.#'])
+      assert.ok(!read.test(key), key);
     assert.ok(!new RegExp(t.write).test(toHost('h1.example')));
   });
 
@@ -20,7 +21,13 @@ describe('who may bind what on the commands exchange (issue 26 #4)', () => {
       topic_permissions: { user: string; exchange: string; read: string }[];
     };
     assert.equal(defs.exchanges.find((e) => e.name === COMMANDS_EXCHANGE)?.type, 'topic');
-    assert.deepEqual(defs.topic_permissions.map((p) => [p.user, p.exchange]), [['agent-h1', COMMANDS_EXCHANGE], ['agent-h2', COMMANDS_EXCHANGE]]);
+    assert.deepEqual(
+      defs.topic_permissions.map((p) => [p.user, p.exchange]),
+      [
+        ['agent-h1', COMMANDS_EXCHANGE],
+        ['agent-h2', COMMANDS_EXCHANGE],
+      ],
+    );
   });
 });
 

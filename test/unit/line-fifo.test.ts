@@ -13,10 +13,15 @@ describe('LineFifo', () => {
     fifo.childStarted();
     const lines: string[] = [];
     fifo.drain((line) => lines.push(line)); // nothing written yet, or the first part: never blocks
-    await waitFor('the first two lines', () => {
-      fifo.drain((line) => lines.push(line));
-      return lines.length >= 2 || undefined;
-    }, 900, 10);
+    await waitFor(
+      'the first two lines',
+      () => {
+        fifo.drain((line) => lines.push(line));
+        return lines.length >= 2 || undefined;
+      },
+      900,
+      10,
+    );
     assert.deepEqual(lines, ['one', 'two'], 'the partial third line is held back');
     await once(child, 'exit');
     fifo.drain((line) => lines.push(line));

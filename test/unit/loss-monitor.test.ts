@@ -21,7 +21,13 @@ function setup() {
   const clock = new FakeClock();
   const prober = new RecordingProber();
   const verdicts: Verdict[] = [];
-  const monitor = new LossMonitor(settings, () => 60, clock, prober, (v) => verdicts.push(v));
+  const monitor = new LossMonitor(
+    settings,
+    () => 60,
+    clock,
+    prober,
+    (v) => verdicts.push(v),
+  );
   return { clock, prober, verdicts, monitor };
 }
 
@@ -34,11 +40,19 @@ describe('LossMonitor', () => {
     for (let i = 0; i < 40; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() - 1 });
     assert.equal(verdicts.length, 0, 'losses of probes sent to the old instance do not count for the new one');
     for (let i = 0; i < 60; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() });
-    assert.deepEqual(verdicts.map((v) => v.decision), ['lossy'], 'one verdict; the probes after it wait for the watchdog');
+    assert.deepEqual(
+      verdicts.map((v) => v.decision),
+      ['lossy'],
+      'one verdict; the probes after it wait for the watchdog',
+    );
     monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'new' }]);
     clock.advance(2000); // no answer, but the start-up grace is over
     for (let i = 0; i < 30; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() });
-    assert.deepEqual(verdicts.map((v) => v.decision), ['lossy', 'lossy'], 'watched afresh (say, its restart was refused), it is judged again');
+    assert.deepEqual(
+      verdicts.map((v) => v.decision),
+      ['lossy', 'lossy'],
+      'watched afresh (say, its restart was refused), it is judged again',
+    );
   });
 
   it('probes a container fast at the first hint of loss, before any probe of it is settled, and the hint changes no test', () => {
@@ -54,7 +68,10 @@ describe('LossMonitor', () => {
 
   it('probes every watched container steadily, and one fast from its first lost reply until 5 s without a sign of loss', () => {
     const { clock, prober, monitor } = setup();
-    monitor.watch([{ name: 'web', ip: '10.0.0.2', startedAt: 'a' }, { name: 'db', ip: '10.0.0.3', startedAt: 'a' }]);
+    monitor.watch([
+      { name: 'web', ip: '10.0.0.2', startedAt: 'a' },
+      { name: 'db', ip: '10.0.0.3', startedAt: 'a' },
+    ]);
     assert.deepEqual(prober.last, { steady: ['10.0.0.2', '10.0.0.3'], fast: [] });
     monitor.outcome({ ip: '10.0.0.3', lost: false, rttMs: 0.1 });
     monitor.outcome({ ip: '10.0.0.3', lost: true, rttMs: null });
@@ -97,7 +114,11 @@ describe('LossMonitor', () => {
     assert.equal(verdicts.length, 0, 'its first 2 s of silence do not count');
     clock.advance(2000);
     for (let i = 0; i < 30; i++) monitor.outcome({ ip: '10.0.0.2', lost: true, rttMs: null, sentAt: clock.now() });
-    assert.deepEqual(verdicts.map((v) => v.decision), ['lossy'], 'still silent after the grace: judged');
+    assert.deepEqual(
+      verdicts.map((v) => v.decision),
+      ['lossy'],
+      'still silent after the grace: judged',
+    );
   });
 
   it('starts a fresh test for a new instance, and ignores addresses it does not watch', () => {
@@ -113,8 +134,18 @@ describe('LossMonitor', () => {
 
 describe('fping loop output', () => {
   it('reads replies and timeouts', () => {
-    assert.deepEqual(parseLoopLine('172.17.0.2   : [3], 64 bytes, 0.046 ms (0.046 avg, 0% loss)'), { ip: '172.17.0.2', round: 3, lost: false, rttMs: 0.046 });
-    assert.deepEqual(parseLoopLine('172.17.0.250 : [0], timed out (NaN avg, 100% loss)'), { ip: '172.17.0.250', round: 0, lost: true, rttMs: null });
+    assert.deepEqual(parseLoopLine('172.17.0.2   : [3], 64 bytes, 0.046 ms (0.046 avg, 0% loss)'), {
+      ip: '172.17.0.2',
+      round: 3,
+      lost: false,
+      rttMs: 0.046,
+    });
+    assert.deepEqual(parseLoopLine('172.17.0.250 : [0], timed out (NaN avg, 100% loss)'), {
+      ip: '172.17.0.250',
+      round: 0,
+      lost: true,
+      rttMs: null,
+    });
     assert.equal(parseLoopLine('ICMP Host Unreachable from 172.17.0.1 for ICMP Echo sent to 172.17.0.9'), null);
   });
 });
@@ -155,7 +186,12 @@ describe('fping pools', () => {
 
   it('makes several processes one once the targets have settled', () => {
     assert.equal(planPool([['a', 'b'], ['c']], wanted('a', 'b', 'c'), limits).compact, false, 'not while they change');
-    assert.deepEqual(planPool([['a', 'b'], ['c']], wanted('a', 'b', 'c'), { ...limits, settled: true }), { start: ['a', 'b', 'c'], stop: [0, 1], compact: true, waiting: 0 });
+    assert.deepEqual(planPool([['a', 'b'], ['c']], wanted('a', 'b', 'c'), { ...limits, settled: true }), {
+      start: ['a', 'b', 'c'],
+      stop: [0, 1],
+      compact: true,
+      waiting: 0,
+    });
     assert.equal(planPool([['a', 'b', 'c']], wanted('a', 'b', 'c'), { ...limits, settled: true }).compact, false, 'one already');
   });
 });
@@ -184,9 +220,19 @@ describe('probe budget', () => {
 });
 
 describe('probe ledger', () => {
-  const reply = (ip: string, round: number, at?: number): LoopLine => ({ ip, round, lost: false, rttMs: 0.05, ...(at === undefined ? {} : { at }) });
+  const reply = (ip: string, round: number, at?: number): LoopLine => ({
+    ip,
+    round,
+    lost: false,
+    rttMs: 0.05,
+    ...(at === undefined ? {} : { at }),
+  });
   const timeout = (ip: string, round: number): LoopLine => ({ ip, round, lost: true, rttMs: null });
-  const lostOf = (settled: { outcomes: { ip: string; lost: boolean }[] }, ip: string) => settled.outcomes.filter((o) => o.ip === ip).map((o) => (o.lost ? 'lost' : 'reply')).join(' ');
+  const lostOf = (settled: { outcomes: { ip: string; lost: boolean }[] }, ip: string) =>
+    settled.outcomes
+      .filter((o) => o.ip === ip)
+      .map((o) => (o.lost ? 'lost' : 'reply'))
+      .join(' ');
   const CANARY = 'canary';
 
   it('settles a round once the canary has answered a round settleLag rounds later: a probe with no reply is lost, without any timeout line', () => {
@@ -215,7 +261,10 @@ describe('probe ledger', () => {
     const settled = ledger.settleAll(); // up to round 28
     assert.equal(lostOf(settled, 'a'), 'reply reply lost lost lost', 'rounds 0, 1 and 26-28: a never answered after round 1');
     assert.equal(lostOf(settled, 'b'), 'lost lost lost lost lost');
-    assert.deepEqual(settled.gaps, [{ ip: 'a', probes: 24 }, { ip: 'b', probes: 24 }]);
+    assert.deepEqual(settled.gaps, [
+      { ip: 'a', probes: 24 },
+      { ip: 'b', probes: 24 },
+    ]);
   });
 
   it('settles nothing while the canary is silent, whatever the targets say', () => {
@@ -233,7 +282,14 @@ describe('probe ledger', () => {
     // Deaf from round 3: only timeout lines (and a stray reply) come until the process is given up.
     for (let round = 3; round < 9; round++) ledger.record(timeout(CANARY, round), 1000);
     ledger.record(reply('b', 4), 1000);
-    assert.deepEqual(ledger.abandon(), [{ ip: 'a', probes: 7 }, { ip: 'b', probes: 7 }], 'rounds 2-8 of each target');
+    assert.deepEqual(
+      ledger.abandon(),
+      [
+        { ip: 'a', probes: 7 },
+        { ip: 'b', probes: 7 },
+      ],
+      'rounds 2-8 of each target',
+    );
     assert.deepEqual(ledger.abandon(), [], 'each probe is counted once');
   });
 
@@ -251,15 +307,35 @@ describe('probe ledger', () => {
     ledger.record(reply(CANARY, 0, 900), 1000); // printed at 900 by fping, read at 1000
     ledger.record(reply(CANARY, 1), 1060);
     ledger.record(reply(CANARY, 2), 1090);
-    assert.deepEqual(ledger.settleAll().outcomes.map((o) => o.sentAt), [899.95, 1059.95]);
+    assert.deepEqual(
+      ledger.settleAll().outcomes.map((o) => o.sentAt),
+      [899.95, 1059.95],
+    );
   });
 });
 
 describe('fping loop lines', () => {
   it('reads the timestamp fping -D puts before a line, and lines without one', () => {
-    assert.deepEqual(parseLoopLine('[1796632255.99077] 127.0.0.1    : [1], 64 bytes, 0.087 ms (0.102 avg, 0% loss)'), { ip: '127.0.0.1', round: 1, lost: false, rttMs: 0.087, at: 1796632255991 });
-    assert.deepEqual(parseLoopLine('[1796632255.90086] 10.255.255.1 : [0], timed out (NaN avg, 100% loss)'), { ip: '10.255.255.1', round: 0, lost: true, rttMs: null, at: 1796632255901 });
-    assert.deepEqual(parseLoopLine('172.17.0.2 : [3], 64 bytes, 0.05 ms (0.05 avg, 0% loss)'), { ip: '172.17.0.2', round: 3, lost: false, rttMs: 0.05 });
+    assert.deepEqual(parseLoopLine('[1796632255.99077] 127.0.0.1    : [1], 64 bytes, 0.087 ms (0.102 avg, 0% loss)'), {
+      ip: '127.0.0.1',
+      round: 1,
+      lost: false,
+      rttMs: 0.087,
+      at: 1796632255991,
+    });
+    assert.deepEqual(parseLoopLine('[1796632255.90086] 10.255.255.1 : [0], timed out (NaN avg, 100% loss)'), {
+      ip: '10.255.255.1',
+      round: 0,
+      lost: true,
+      rttMs: null,
+      at: 1796632255901,
+    });
+    assert.deepEqual(parseLoopLine('172.17.0.2 : [3], 64 bytes, 0.05 ms (0.05 avg, 0% loss)'), {
+      ip: '172.17.0.2',
+      round: 3,
+      lost: false,
+      rttMs: 0.05,
+    });
     assert.equal(parseLoopLine('ICMP Port Unreachable from 21.4.7.21 for ICMP Echo sent to 10.255.255.1'), null);
   });
 });

@@ -60,7 +60,10 @@ describe('the sequential loss verdict (threshold 60 %, delta 10, alpha = beta = 
 
   it('restarts at 70 % within 30 s of fast probing in at least 99 % of runs, and faster the higher the loss', () => {
     const random = seeded(4);
-    for (const [loss, within] of [[0.7, 30], [0.9, 5]] as const) {
+    for (const [loss, within] of [
+      [0.7, 30],
+      [0.9, 5],
+    ] as const) {
       const delays = Array.from({ length: 500 }, () => firstRestart(bounds, loss, RATE * 600, random) ?? Infinity).sort((a, b) => a - b);
       const p99 = (delays[Math.ceil(0.99 * delays.length) - 1] ?? Infinity) / RATE;
       assert.ok(p99 <= within, `${loss * 100} %: p99 ${p99.toFixed(1)} s to restart`);
@@ -77,7 +80,15 @@ describe('the sequential loss verdict (threshold 60 %, delta 10, alpha = beta = 
     }
     const last = observe(bounds, state, true, 1000 + bounds.silenceRun * 50);
     assert.equal(last.decision, 'lossy');
-    assert.deepEqual(last.decision === 'lossy' && last.explanation, { rule: 'silence', lossPercent: 100, low: round(wilson(bounds.silenceRun, bounds.silenceRun).low * 100), high: 100, probes: bounds.silenceRun, decidedInMs: (bounds.silenceRun - 1) * 50, gaps: 0 });
+    assert.deepEqual(last.decision === 'lossy' && last.explanation, {
+      rule: 'silence',
+      lossPercent: 100,
+      low: round(wilson(bounds.silenceRun, bounds.silenceRun).low * 100),
+      high: 100,
+      probes: bounds.silenceRun,
+      decidedInMs: (bounds.silenceRun - 1) * 50,
+      gaps: 0,
+    });
   });
 
   it('explains an "ok" verdict with its estimate, interval, probes and time', () => {
@@ -88,7 +99,15 @@ describe('the sequential loss verdict (threshold 60 %, delta 10, alpha = beta = 
       const result = observe(bounds, state, false, i * 250);
       if (result.decision !== 'undecided') {
         assert.equal(result.decision, 'ok');
-        assert.deepEqual(result.explanation, { rule: 'sequential', lossPercent: 0, low: 0, high: round(wilson(0, i).high * 100), probes: i, decidedInMs: i * 250, gaps: 0 });
+        assert.deepEqual(result.explanation, {
+          rule: 'sequential',
+          lossPercent: 0,
+          low: 0,
+          high: round(wilson(0, i).high * 100),
+          probes: i,
+          decidedInMs: i * 250,
+          gaps: 0,
+        });
         assert.equal(i, Math.ceil(bounds.lower / bounds.replyStep), 'every reply moves it toward "ok" by the same step');
         break;
       }

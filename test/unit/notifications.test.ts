@@ -3,11 +3,31 @@ import { waitFor } from '../../lab/wait.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { bodyFor, hostChanges, hostNotification, notificationOf, parseTargets, RateLimit, rateKey, wants, type Notification } from '../../control/notifications.js';
+import {
+  bodyFor,
+  hostChanges,
+  hostNotification,
+  notificationOf,
+  parseTargets,
+  RateLimit,
+  rateKey,
+  wants,
+  type Notification,
+} from '../../control/notifications.js';
 import { WebhookSender } from '../../control/webhook-sender.js';
 import { readControlConfig } from '../../control/config.js';
 
-const heal = (outcome: string, container = 'web') => ({ id: '1', type: 'heal' as const, at: '2026-11-25T10:00:00.000Z', host: 'h1', container, action: 'restart' as const, outcome: outcome as 'ok', reason: 'loss 100%', durationMs: 300 });
+const heal = (outcome: string, container = 'web') => ({
+  id: '1',
+  type: 'heal' as const,
+  at: '2026-11-25T10:00:00.000Z',
+  host: 'h1',
+  container,
+  action: 'restart' as const,
+  outcome: outcome as 'ok',
+  reason: 'loss 100%',
+  durationMs: 300,
+});
 
 describe('notifications', () => {
   it('makes a notification of the events a target can ask for', () => {
@@ -15,7 +35,11 @@ describe('notifications', () => {
     assert.equal(notificationOf(heal('notified'))?.kind, 'notify');
     assert.equal(notificationOf(heal('dry-run'))?.kind, 'notify');
     assert.equal(notificationOf(heal('ok'))?.kind, 'heal');
-    assert.equal(notificationOf({ id: '2', type: 'backoff', at: heal('ok').at, host: 'h1', container: 'web', until: '2026-11-25T10:01:00.000Z' })?.kind, 'backoff');
+    assert.equal(
+      notificationOf({ id: '2', type: 'backoff', at: heal('ok').at, host: 'h1', container: 'web', until: '2026-11-25T10:01:00.000Z' })
+        ?.kind,
+      'backoff',
+    );
     assert.equal(notificationOf({ id: '3', type: 'death', at: heal('ok').at, host: 'h1', container: 'web' }), null);
   });
 
@@ -42,7 +66,9 @@ describe('notifications', () => {
     const n = notificationOf(heal('failed'));
     assert.ok(n);
     assert.deepEqual(bodyFor('slack', n, 0), { text: '[watchdog] web on h1: restart failed (loss 100%)' });
-    assert.deepEqual(bodyFor('discord', n, 2), { content: '[watchdog] web on h1: restart failed (loss 100%) (+2 more held back by the rate limit)' });
+    assert.deepEqual(bodyFor('discord', n, 2), {
+      content: '[watchdog] web on h1: restart failed (loss 100%) (+2 more held back by the rate limit)',
+    });
     const json = bodyFor('json', n, 0) as Record<string, unknown>;
     assert.equal(json['kind'], 'heal-failed');
     assert.equal((json['event'] as { outcome: string }).outcome, 'failed');
@@ -55,12 +81,17 @@ describe('notifications', () => {
   });
 
   it('reads targets, and names what is wrong without showing a URL', () => {
-    assert.deepEqual(parseTargets('[{"url":"https://hooks.slack.com/services/T/B/secret","format":"slack","on":["backoff"]}]'), [{ url: 'https://hooks.slack.com/services/T/B/secret', format: 'slack', on: ['backoff'] }]);
+    assert.deepEqual(parseTargets('[{"url":"https://hooks.slack.com/services/T/B/secret","format":"slack","on":["backoff"]}]'), [
+      { url: 'https://hooks.slack.com/services/T/B/secret', format: 'slack', on: ['backoff'] },
+    ]);
     assert.throws(() => parseTargets('{}'), /must be a JSON array/);
     assert.throws(() => parseTargets('[{"url":"ftp://x"}]'), /target 1: url: must be an http/);
     assert.throws(() => parseTargets('[{"url":"http://x","on":["everything"]}]'), /target 1: on: must be a list of/);
     assert.throws(() => parseTargets('[{"url":"http://x","format":"teams"}]'), /format: must be json, slack or discord/);
-    assert.throws(() => readControlConfig({ WEBHOOKS: '[{"url":"https://hooks.example/secret-path","format":"x"}]' }), (error: Error) => /WEBHOOKS: target 1: format/.test(error.message) && !error.message.includes('secret-path'));
+    assert.throws(
+      () => readControlConfig({ WEBHOOKS: '[{"url":"https://hooks.example/secret-path","format":"x"}]' }),
+      (error: Error) => /WEBHOOKS: target 1: format/.test(error.message) && !error.message.includes('secret-path'),
+    );
   });
 });
 
@@ -90,7 +121,11 @@ describe('webhook sender (a real local HTTP receiver)', () => {
   it('retries a failing receiver with backoff, and logs the origin only when it gives up', async () => {
     const { url, bodies } = await receiver(() => 500);
     const { lines, log } = quietLog();
-    const sender = new WebhookSender([{ url, format: 'json', on: ['heal-failed'] }], { rateLimitMs: 0, timeoutMs: 1000, tries: 3, retryBaseMs: 10, maxQueue: 10 }, log);
+    const sender = new WebhookSender(
+      [{ url, format: 'json', on: ['heal-failed'] }],
+      { rateLimitMs: 0, timeoutMs: 1000, tries: 3, retryBaseMs: 10, maxQueue: 10 },
+      log,
+    );
     sender.notify(notificationOf(heal('failed')) ?? assert.fail());
     // Three tries and the give-up line: waited for, not assumed within a fixed 300 ms (it failed so on a busy machine).
     await waitFor('three tries and the give-up line', () => bodies.length >= 3 && lines.length >= 1, 5000, 10);
@@ -104,7 +139,11 @@ describe('webhook sender (a real local HTTP receiver)', () => {
   it('a hanging receiver does not hold up the caller', async () => {
     const { url, bodies } = await receiver(() => 'hang');
     const { log } = quietLog();
-    const sender = new WebhookSender([{ url, format: 'slack', on: ['heal'] }], { rateLimitMs: 0, timeoutMs: 200, tries: 1, retryBaseMs: 10, maxQueue: 10 }, log);
+    const sender = new WebhookSender(
+      [{ url, format: 'slack', on: ['heal'] }],
+      { rateLimitMs: 0, timeoutMs: 200, tries: 1, retryBaseMs: 10, maxQueue: 10 },
+      log,
+    );
     const started = performance.now();
     for (let i = 0; i < 100; i++) sender.notify(notificationOf(heal('ok', `c${i}`)) ?? assert.fail());
     assert.ok(performance.now() - started < 100, 'notify returns at once');
@@ -115,7 +154,15 @@ describe('webhook sender (a real local HTTP receiver)', () => {
 });
 
 describe('rate limit keys', () => {
-  const hostEvent = (to: string): Notification => notificationOf({ id: '1', type: 'host-network', at: '2026-12-07T10:00:00.000Z', host: 'h1', to, ...(to === 'broken' ? { reason: 'the path canary is lossy itself' } : { durationMs: 5000 }) }) ?? assert.fail();
+  const hostEvent = (to: string): Notification =>
+    notificationOf({
+      id: '1',
+      type: 'host-network',
+      at: '2026-12-07T10:00:00.000Z',
+      host: 'h1',
+      to,
+      ...(to === 'broken' ? { reason: 'the path canary is lossy itself' } : { durationMs: 5000 }),
+    }) ?? assert.fail();
 
   it("a host's change of state always goes; only repeats of one state share a window", () => {
     const limit = new RateLimit(60_000);

@@ -6,17 +6,32 @@ const host = { threshold: 60, stopTimeoutSec: 2, restartLimit: 5 };
 
 describe('labels', () => {
   it('reads every watchdog label', () => {
-    assert.deepEqual(readLabels({ 'watchdog.monitor': 'true', 'watchdog.threshold': '20', 'watchdog.stop-timeout': '30', 'watchdog.restart-limit': '2', 'watchdog.action': 'notify' }), {
-      monitor: true,
-      policy: { threshold: 20, stopTimeoutSec: 30, restartLimit: 2, action: 'notify' },
-      problems: [],
-    });
+    assert.deepEqual(
+      readLabels({
+        'watchdog.monitor': 'true',
+        'watchdog.threshold': '20',
+        'watchdog.stop-timeout': '30',
+        'watchdog.restart-limit': '2',
+        'watchdog.action': 'notify',
+      }),
+      {
+        monitor: true,
+        policy: { threshold: 20, stopTimeoutSec: 30, restartLimit: 2, action: 'notify' },
+        problems: [],
+      },
+    );
     assert.equal(readLabels({ 'watchdog.monitor': 'FALSE' }).monitor, false);
     assert.deepEqual(readLabels(undefined), { monitor: undefined, policy: {}, problems: [] });
   });
 
   it('names each wrong value, with the rule, and ignores it', () => {
-    const read = readLabels({ 'watchdog.monitor': 'yes please', 'watchdog.threshold': '150', 'watchdog.stop-timeout': '1.5', 'watchdog.restart-limit': '0', 'watchdog.action': 'reboot' });
+    const read = readLabels({
+      'watchdog.monitor': 'yes please',
+      'watchdog.threshold': '150',
+      'watchdog.stop-timeout': '1.5',
+      'watchdog.restart-limit': '0',
+      'watchdog.action': 'reboot',
+    });
     assert.deepEqual(read.policy, {});
     assert.equal(read.monitor, undefined);
     assert.deepEqual(read.problems, [
@@ -26,7 +41,11 @@ describe('labels', () => {
       'watchdog.restart-limit: must be a whole number from 1 to 1000 (got "0")',
       'watchdog.action: must be restart, notify or none (got "reboot")',
     ]);
-    assert.deepEqual(readLabels({ 'watchdog.threshold': 'abc', 'watchdog.action': 'none' }).policy, { action: 'none' }, 'the good ones still apply');
+    assert.deepEqual(
+      readLabels({ 'watchdog.threshold': 'abc', 'watchdog.action': 'none' }).policy,
+      { action: 'none' },
+      'the good ones still apply',
+    );
   });
 });
 
@@ -39,12 +58,19 @@ describe('effective policy', () => {
       action: { value: 'restart', source: 'host' },
     });
     assert.deepEqual(effectivePolicy(undefined, {}, 1, host).stopTimeoutSec, { value: 1, source: 'container' });
-    assert.deepEqual(effectivePolicy(undefined, { stopTimeoutSec: 30, threshold: 20 }, 1, host).stopTimeoutSec, { value: 30, source: 'label' });
+    assert.deepEqual(effectivePolicy(undefined, { stopTimeoutSec: 30, threshold: 20 }, 1, host).stopTimeoutSec, {
+      value: 30,
+      source: 'label',
+    });
     const both = effectivePolicy({ threshold: 10, action: 'notify' }, { threshold: 20, restartLimit: 2 }, 1, host);
     assert.deepEqual(both.threshold, { value: 10, source: 'api' });
     assert.deepEqual(both.restartLimit, { value: 2, source: 'label' });
     assert.deepEqual(both.action, { value: 'notify', source: 'api' });
-    assert.deepEqual(effectivePolicy({ stopTimeoutSec: 0 }, {}, 9, host).stopTimeoutSec, { value: 0, source: 'api' }, '0 is a value, not absence');
+    assert.deepEqual(
+      effectivePolicy({ stopTimeoutSec: 0 }, {}, 9, host).stopTimeoutSec,
+      { value: 0, source: 'api' },
+      '0 is a value, not absence',
+    );
   });
 
   it('monitors by the API word first, then the label', () => {

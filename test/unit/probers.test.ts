@@ -5,7 +5,9 @@ import { mapWithConcurrency } from '../../agent/concurrency.js';
 
 describe('parseFping', () => {
   it('turns per-ping reply times into loss and the round-trip time (mean, min, max)', () => {
-    const output = ['172.17.0.2 : 0.356 0.067 0.059 0.055 0.074', '10.99.99.99 : - - - - -', '172.17.0.3  : 0.05 - 0.05 - 0.05', ''].join('\n');
+    const output = ['172.17.0.2 : 0.356 0.067 0.059 0.055 0.074', '10.99.99.99 : - - - - -', '172.17.0.3  : 0.05 - 0.05 - 0.05', ''].join(
+      '\n',
+    );
     const results = parseFping(output, 5);
     assert.deepEqual(results.get('172.17.0.2'), { sent: 5, received: 5, lossPercent: 0, rttMs: 0.122, rttMinMs: 0.055, rttMaxMs: 0.356 });
     assert.deepEqual(results.get('10.99.99.99'), { sent: 5, received: 0, lossPercent: 100, rttMs: null, rttMinMs: null, rttMaxMs: null });

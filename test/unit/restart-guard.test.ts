@@ -71,7 +71,12 @@ describe('RestartGuard', () => {
 
   it('never admits more than the limit in any window, whatever the times, backoffs and restarts of the agent (property)', () => {
     for (let trial = 0; trial < 300; trial++) {
-      const p = { maxRestarts: 1 + Math.floor(Math.random() * 5), windowMs: 1_000 + Math.floor(Math.random() * 60_000), baseBackoffMs: 100 + Math.floor(Math.random() * 20_000), maxBackoffMs: 100_000 };
+      const p = {
+        maxRestarts: 1 + Math.floor(Math.random() * 5),
+        windowMs: 1_000 + Math.floor(Math.random() * 60_000),
+        baseBackoffMs: 100 + Math.floor(Math.random() * 20_000),
+        maxBackoffMs: 100_000,
+      };
       let guard = new RestartGuard(p);
       const admitted: number[] = [];
       let now = 0;
@@ -82,7 +87,10 @@ describe('RestartGuard', () => {
       }
       for (const at of admitted) {
         const inWindow = admitted.filter((t) => t > at - p.windowMs && t <= at).length;
-        assert.ok(inWindow <= p.maxRestarts, `${inWindow} restarts in the window ending ${at} (limit ${p.maxRestarts}, policy ${JSON.stringify(p)})`);
+        assert.ok(
+          inWindow <= p.maxRestarts,
+          `${inWindow} restarts in the window ending ${at} (limit ${p.maxRestarts}, policy ${JSON.stringify(p)})`,
+        );
       }
     }
   });

@@ -8,12 +8,17 @@ describe('Scheduler', () => {
     const clock = new FakeClock();
     const starts: number[] = [];
     let finish = (): void => undefined;
-    const scheduler = new Scheduler(clock, 1000, async () => {
-      const startedAt = clock.now();
-      starts.push(startedAt);
-      await new Promise<void>((resolve) => (finish = resolve));
-      return { durationMs: clock.now() - startedAt };
-    }, () => undefined);
+    const scheduler = new Scheduler(
+      clock,
+      1000,
+      async () => {
+        const startedAt = clock.now();
+        starts.push(startedAt);
+        await new Promise<void>((resolve) => (finish = resolve));
+        return { durationMs: clock.now() - startedAt };
+      },
+      () => undefined,
+    );
     const t0 = clock.now();
     scheduler.start();
     for (let i = 0; i < 3; i++) {
@@ -23,7 +28,10 @@ describe('Scheduler', () => {
       finish();
       await settle();
     }
-    assert.deepEqual(starts.map((t) => t - t0), [0, 1000, 2000]);
+    assert.deepEqual(
+      starts.map((t) => t - t0),
+      [0, 1000, 2000],
+    );
     await scheduler.stop();
   });
 
@@ -31,11 +39,16 @@ describe('Scheduler', () => {
     const clock = new FakeClock();
     let runs = 0;
     let finish!: () => void;
-    const scheduler = new Scheduler(clock, 1000, async () => {
-      runs += 1;
-      await new Promise<void>((resolve) => (finish = resolve));
-      return { durationMs: 0 };
-    }, () => undefined);
+    const scheduler = new Scheduler(
+      clock,
+      1000,
+      async () => {
+        runs += 1;
+        await new Promise<void>((resolve) => (finish = resolve));
+        return { durationMs: 0 };
+      },
+      () => undefined,
+    );
     const first = scheduler.run();
     const second = scheduler.run();
     assert.equal(first, second);
@@ -48,10 +61,15 @@ describe('Scheduler', () => {
     const clock = new FakeClock();
     const failures: unknown[] = [];
     let calls = 0;
-    const scheduler = new Scheduler(clock, 1000, async () => {
-      calls += 1;
-      throw new Error('engine gone');
-    }, (error) => failures.push(error));
+    const scheduler = new Scheduler(
+      clock,
+      1000,
+      async () => {
+        calls += 1;
+        throw new Error('engine gone');
+      },
+      (error) => failures.push(error),
+    );
     scheduler.start();
     clock.advance(0);
     await settle();

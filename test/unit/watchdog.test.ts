@@ -302,7 +302,11 @@ describe('state', () => {
     await dog.setThreshold(75);
     await dog.setMonitored('db', true);
     await dog.setMonitored('web', false);
-    assert.deepEqual(store.saved, { monitored: ['db'], threshold: 75, unmonitored: ['web'] }, 'unmonitoring is remembered (it holds against a label)');
+    assert.deepEqual(
+      store.saved,
+      { monitored: ['db'], threshold: 75, unmonitored: ['web'] },
+      'unmonitoring is remembered (it holds against a label)',
+    );
     assert.deepEqual(dog.snapshot, { monitored: ['db'], threshold: 75, unmonitored: ['web'] });
   });
 
@@ -327,9 +331,27 @@ describe('sequential verdict', () => {
         return { setTargets: () => undefined, close: () => undefined };
       },
     };
-    const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, inventory: { lookup, remember: () => undefined, load: async () => undefined, list: () => runtime.list() } }, options, { monitored: ['web'], threshold: 60 });
+    const dog = new Watchdog(
+      {
+        runtime,
+        prober,
+        store,
+        clock,
+        log,
+        continuous,
+        inventory: { lookup, remember: () => undefined, load: async () => undefined, list: () => runtime.list() },
+      },
+      options,
+      { monitored: ['web'], threshold: 60 },
+    );
     // It answers once (so its losses count at once, past the start-up grace), then loses n probes.
-    return { dog, lose: (ip, n) => [feed?.({ ip, lost: false, rttMs: 0.1 }), ...Array.from({ length: n }, () => feed?.({ ip, lost: true, rttMs: null }))] };
+    return {
+      dog,
+      lose: (ip, n) => [
+        feed?.({ ip, lost: false, rttMs: 0.1 }),
+        ...Array.from({ length: n }, () => feed?.({ ip, lost: true, rttMs: null })),
+      ],
+    };
   }
 
   it('restarts on a lossy verdict when the inventory confirms the instance, without asking the engine', async () => {
@@ -371,7 +393,11 @@ describe('cycle from the inventory', () => {
     runtime.add('db');
     const { inspects } = counted();
     const inventory = new ContainerInventory(runtime, log);
-    const dog = new Watchdog({ runtime: inventory.watching(), prober, store, clock, log, inventory }, { ...options, resyncMs: 60_000 }, { monitored: ['web', 'db', 'ghost'], threshold: 60 });
+    const dog = new Watchdog(
+      { runtime: inventory.watching(), prober, store, clock, log, inventory },
+      { ...options, resyncMs: 60_000 },
+      { monitored: ['web', 'db', 'ghost'], threshold: 60 },
+    );
     dog.start();
     await dog.runCycle();
     assert.deepEqual(inspects.sort(), ['db', 'ghost', 'web'], 'the first cycle is a resync');
@@ -393,7 +419,11 @@ describe('cycle from the inventory', () => {
   it('a resync corrects what no event said: a restart the event stream missed is seen after INVENTORY_RESYNC_MS', async () => {
     const web = runtime.add('web', { running: true });
     const inventory = new ContainerInventory(runtime, log);
-    const dog = new Watchdog({ runtime: inventory.watching(), prober, store, clock, log, inventory }, { ...options, resyncMs: 60_000 }, { monitored: ['web'], threshold: 60 });
+    const dog = new Watchdog(
+      { runtime: inventory.watching(), prober, store, clock, log, inventory },
+      { ...options, resyncMs: 60_000 },
+      { monitored: ['web'], threshold: 60 },
+    );
     await dog.runCycle();
     Object.assign(web, { running: false, status: 'exited', ip: null }); // died, and no event came
     clock.advance(1000);
@@ -513,7 +543,9 @@ describe('restart budget across an agent restart', () => {
   it('a new agent on the same state keeps counting the storm instead of starting it over', async () => {
     const web = runtime.add('web');
     prober.loss.set(web.ip ?? '', 100);
-    const first = watchdog(['web'], 60, { restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 } });
+    const first = watchdog(['web'], 60, {
+      restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 },
+    });
     await first.runCycle();
     await first.runCycle();
     assert.deepEqual(runtime.calls, ['restart web t=2', 'restart web t=2']);
@@ -521,7 +553,11 @@ describe('restart budget across an agent restart', () => {
     assert.equal(store.saved?.restartBudgets?.['web']?.restarts.length, 2, 'saved with the state');
     const saved = store.saved;
     assert.ok(saved);
-    const second = new Watchdog({ runtime, prober, store, clock, log }, { ...options, restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 } }, saved);
+    const second = new Watchdog(
+      { runtime, prober, store, clock, log },
+      { ...options, restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 } },
+      saved,
+    );
     await second.runCycle();
     assert.deepEqual(runtime.calls, ['restart web t=2', 'restart web t=2'], 'the third restart within the window is held back');
     assert.equal(log.of('web', 'action').at(-1)?.fields['outcome'], 'backoff');
@@ -529,7 +565,10 @@ describe('restart budget across an agent restart', () => {
 });
 
 describe('the host before the containers', () => {
-  function fleet(names: string[], extra: Partial<WatchdogOptions> = {}): { dog: Watchdog; feed: (ip: string, lost: boolean) => void; ips: Map<string, string>; changes: string[] } {
+  function fleet(
+    names: string[],
+    extra: Partial<WatchdogOptions> = {},
+  ): { dog: Watchdog; feed: (ip: string, lost: boolean) => void; ips: Map<string, string>; changes: string[] } {
     let sink: ProbeSink | null = null;
     const continuous = {
       settings: { delta: 10, falseRate: 0.01, missRate: 0.01, fastRatePerSecond: 24 },
@@ -545,7 +584,24 @@ describe('the host before the containers', () => {
       infos.set(name, info);
       ips.set(name, info.ip ?? '');
     }
-    const dog = new Watchdog({ runtime, prober, store, clock, log, continuous, inventory: { lookup: (name) => infos.get(name), remember: () => undefined, load: async () => undefined, list: () => runtime.list() } }, { ...options, ...extra }, { monitored: names.filter((n) => n !== 'canary'), threshold: 60 });
+    const dog = new Watchdog(
+      {
+        runtime,
+        prober,
+        store,
+        clock,
+        log,
+        continuous,
+        inventory: {
+          lookup: (name) => infos.get(name),
+          remember: () => undefined,
+          load: async () => undefined,
+          list: () => runtime.list(),
+        },
+      },
+      { ...options, ...extra },
+      { monitored: names.filter((n) => n !== 'canary'), threshold: 60 },
+    );
     const changes: string[] = [];
     dog.onHostChange(({ kind, change }) => kind === 'host-network' && changes.push(change.to));
     return { dog, feed: (ip, lost) => sink?.outcome({ ip, lost, rttMs: lost ? null : 0.1 }), ips, changes };
@@ -597,7 +653,10 @@ describe('the host before the containers', () => {
     f.feed(f.ips.get('canary') ?? '', false);
     loseTogether(f, names, 40);
     await settle();
-    assert.deepEqual(runtime.calls.sort(), names.map((n) => `restart ${n} t=2`));
+    assert.deepEqual(
+      runtime.calls.sort(),
+      names.map((n) => `restart ${n} t=2`),
+    );
     assert.deepEqual(f.changes, []);
   });
 
@@ -632,7 +691,10 @@ describe("the host's budget of loss restarts", () => {
     const { HostRestartBudget } = await import('../../agent/host-path.js');
     const budget = new HostRestartBudget(3, 60_000);
     const at = (t: number) => budget.admit(t);
-    assert.deepEqual([at(0), at(1), at(2)].map((r) => r.admitted), [true, true, true]);
+    assert.deepEqual(
+      [at(0), at(1), at(2)].map((r) => r.admitted),
+      [true, true, true],
+    );
     assert.deepEqual(at(3), { admitted: false, change: { to: 'paused', restarts: 3 } });
     assert.deepEqual(at(4), { admitted: false, change: null }, 'said once');
     assert.equal(budget.paused, true);
