@@ -9,8 +9,8 @@ import { CONTROL_USER, agentUser, userOf } from '../bus/identity.js';
 import { CONTAINER_NAME_RULE, HOSTNAME_RULE, isContainerName, isHostname } from '../bus/messages.js';
 import { parseDockerHost, type DockerConnection } from '../shared/docker-host.js';
 import { EnvReader, type Env } from '../shared/env.js';
-import { DEFAULT_PATH_RULE, type PathRule } from './host-path.js';
-import type { RestartPolicy } from './restart-guard.js';
+import { DEFAULT_PATH_RULE, type PathRule } from './judging/host-path.js';
+import type { RestartPolicy } from './healing/restart-guard.js';
 
 export interface AgentConfig {
   hostname: string;

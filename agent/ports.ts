@@ -1,6 +1,6 @@
 /** What the agent needs from the outside world. Adapters implement these; tests pass fakes. */
-import type { Policy } from './policy.js';
-import type { SavedBudget } from './restart-guard.js';
+import type { Policy } from './policy/policy.js';
+import type { SavedBudget } from './healing/restart-guard.js';
 
 export interface ContainerInfo {
   id: string;

@@ -10,15 +10,15 @@ import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { ContainerResults, type ContainerResult } from './container-results.js';
-import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf, type Verdict } from './decide.js';
-import type { LoopProber, ProbeSink } from './fping-loop.js';
-import { Healer, type HealPolicy } from './healer.js';
-import { ContainerLabels } from './container-labels.js';
-import { effectivePolicy, healMode, isMonitored, type EffectivePolicy, type Policy } from './policy.js';
-import { LossMonitor, type Verdict as LossVerdict, type Watched } from './loss-monitor.js';
-import { HostGuard, type HostChange } from './host-guard.js';
-import { DEFAULT_PATH_RULE, type PathEvidence, type PathRule } from './host-path.js';
-import { describeExplanation, type LossTestSettings } from './loss-test.js';
+import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf, type Verdict } from './judging/decide.js';
+import type { LoopProber, ProbeSink } from './probing/fping-loop.js';
+import { Healer, type HealPolicy } from './healing/healer.js';
+import { ContainerLabels } from './policy/container-labels.js';
+import { effectivePolicy, healMode, isMonitored, type EffectivePolicy, type Policy } from './policy/policy.js';
+import { LossMonitor, type Verdict as LossVerdict, type Watched } from './judging/loss-monitor.js';
+import { HostGuard, type HostChange } from './healing/host-guard.js';
+import { DEFAULT_PATH_RULE, type PathEvidence, type PathRule } from './judging/host-path.js';
+import { describeExplanation, type LossTestSettings } from './judging/loss-test.js';
 import type {
   AgentState,
   ContainerInfo,
@@ -31,9 +31,9 @@ import type {
   StateStore,
   StatsSource,
 } from './ports.js';
-import type { RestartPolicy } from './restart-guard.js';
+import type { RestartPolicy } from './healing/restart-guard.js';
 import { Scheduler } from './scheduler.js';
-import { WatchList } from './watch-list.js';
+import { WatchList } from './policy/watch-list.js';
 
 export interface WatchdogOptions {
   checkIntervalMs: number;

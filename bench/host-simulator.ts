@@ -5,8 +5,8 @@
  * and the probes are simulated: every container answers every ping.
  */
 import { agentBrokerUrl } from '../lab/broker-users.js';
-import { AgentBus } from '../agent/agent-bus.js';
-import { CommandHandler } from '../agent/command-handler.js';
+import { AgentBus } from '../agent/commands/agent-bus.js';
+import { CommandHandler } from '../agent/commands/command-handler.js';
 import type { Command, Reply } from '../bus/messages.js';
 import type { AgentState, ContainerInfo, ContainerRuntime, EventHandlers, Log, Prober, ProbeResult, StateStore } from '../agent/ports.js';
 import { Watchdog } from '../agent/watchdog.js';

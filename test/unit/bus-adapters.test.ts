@@ -1,8 +1,8 @@
 /** The AMQP adapters' own logic, on a fake connection: reconnecting, validating what arrives, replying. */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { AgentBus } from '../../agent/agent-bus.js';
-import { CommandHandler } from '../../agent/command-handler.js';
+import { AgentBus } from '../../agent/commands/agent-bus.js';
+import { CommandHandler } from '../../agent/commands/command-handler.js';
 import { Watchdog } from '../../agent/watchdog.js';
 import { BusConnection } from '../../bus/connection.js';
 import { agentQueries, agentQueue } from '../../bus/topology.js';

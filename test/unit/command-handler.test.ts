@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { CommandHandler } from '../../agent/command-handler.js';
+import { CommandHandler } from '../../agent/commands/command-handler.js';
 import { Watchdog } from '../../agent/watchdog.js';
 import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog } from '../support/fakes.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ContainerInventory } from '../../agent/container-inventory.js';
+import { ContainerInventory } from '../../agent/engine/container-inventory.js';
 import { FakeRuntime, RecordingLog, settle } from '../support/fakes.js';
 
 describe('ContainerInventory', () => {

@@ -3,9 +3,9 @@ import { mkdtempSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CgroupStatsSource, FallbackStats, parseNetDev } from '../../agent/cgroup-stats.js';
+import { CgroupStatsSource, FallbackStats, parseNetDev } from '../../agent/engine/cgroup-stats.js';
 import { ContainerResults, cpuPercent, type HealRecord } from '../../agent/container-results.js';
-import { fromDockerStats } from '../../agent/docker-stats.js';
+import { fromDockerStats } from '../../agent/engine/docker-stats.js';
 import type { ResourceSample, StatsSource } from '../../agent/ports.js';
 
 const heal = (at: number, outcome: HealRecord['outcome'] = 'ok'): HealRecord => ({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf } from '../../agent/decide.js';
+import { confirmSameInstance, judgeContainer, judgeProbe, reactToEvent, reasonOf } from '../../agent/judging/decide.js';
 
 const running = { id: 'x', name: 'web', running: true, status: 'running', ip: '10.0.0.2', startedAt: 't0' };
 const probe = (lossPercent: number) => ({ sent: 5, received: 5, lossPercent, rttMs: 0.1 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { Healer } from '../../agent/healer.js';
+import { Healer } from '../../agent/healing/healer.js';
 import { FakeClock, FakeRuntime, RecordingLog, settle } from '../support/fakes.js';
 
 let clock: FakeClock;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { LineFifo } from '../../agent/line-fifo.js';
+import { LineFifo } from '../../agent/probing/line-fifo.js';
 import { waitFor } from '../../lab/wait.js';
 
 describe('LineFifo', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLoopLine, planPool, ProbeLedger, steadyPeriodFor, type LoopLine, type LoopProber } from '../../agent/fping-loop.js';
-import { LossMonitor, type Verdict } from '../../agent/loss-monitor.js';
+import { parseLoopLine, planPool, ProbeLedger, steadyPeriodFor, type LoopLine, type LoopProber } from '../../agent/probing/fping-loop.js';
+import { LossMonitor, type Verdict } from '../../agent/judging/loss-monitor.js';
 import { FakeClock } from '../support/fakes.js';
 
 class RecordingProber implements LoopProber {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { freshTest, lossTestBounds, observe, wilson, type LossTestBounds } from '../../agent/loss-test.js';
+import { freshTest, lossTestBounds, observe, wilson, type LossTestBounds } from '../../agent/judging/loss-test.js';
 import { seeded } from '../support/seeded.js';
 
 const RATE = 20;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFping } from '../../agent/fping-prober.js';
+import { parseFping } from '../../agent/probing/fping-prober.js';
 import { mapWithConcurrency } from '../../agent/concurrency.js';
 
 describe('parseFping', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RestartGuard } from '../../agent/restart-guard.js';
+import { RestartGuard } from '../../agent/healing/restart-guard.js';
 
 const policy = { maxRestarts: 3, windowMs: 10_000, baseBackoffMs: 1_000, maxBackoffMs: 3_000 };
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FileStateStore } from '../../agent/state-file.js';
+import { FileStateStore } from '../../agent/policy/state-file.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'state-'));
 

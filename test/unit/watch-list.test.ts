@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WatchList } from '../../agent/watch-list.js';
+import { WatchList } from '../../agent/policy/watch-list.js';
 import { MemoryStore } from '../support/fakes.js';
 
 describe('WatchList', () => {

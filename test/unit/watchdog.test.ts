@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import type { ProbeOutcome, ProbeSink } from '../../agent/fping-loop.js';
+import type { ProbeOutcome, ProbeSink } from '../../agent/probing/fping-loop.js';
 import type { ContainerInfo } from '../../agent/ports.js';
-import { ContainerInventory } from '../../agent/container-inventory.js';
+import { ContainerInventory } from '../../agent/engine/container-inventory.js';
 import { Watchdog, type WatchdogOptions } from '../../agent/watchdog.js';
 import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
 
@@ -688,7 +688,7 @@ describe('the host before the containers', () => {
 
 describe("the host's budget of loss restarts", () => {
   it('pauses loss restarts past HOST_RESTART_LIMIT in the window, once, and resumes when the window has room', async () => {
-    const { HostRestartBudget } = await import('../../agent/host-path.js');
+    const { HostRestartBudget } = await import('../../agent/judging/host-path.js');
     const budget = new HostRestartBudget(3, 60_000);
     const at = (t: number) => budget.admit(t);
     assert.deepEqual(

@@ -5,7 +5,7 @@
  * (the agent on the host, or its container with those mounted).
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
-import type { ResourceSample, StatsSource } from './ports.js';
+import type { ResourceSample, StatsSource } from '../ports.js';
 
 /** Where one container's counters are, found once per container (the first read tries each layout). */
 interface Layout {

@@ -1,10 +1,10 @@
 /** The agent's state (monitored names, threshold, policies, observe-only) in a JSON file, written atomically (temp file, fsync, rename). */
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { CONTAINER_NAME_RULE, isContainerName } from '../bus/messages.js';
+import { CONTAINER_NAME_RULE, isContainerName } from '../../bus/messages.js';
 import { policyProblem } from './policy.js';
-import type { AgentState, StateStore } from './ports.js';
-import type { SavedBudget } from './restart-guard.js';
+import type { AgentState, StateStore } from '../ports.js';
+import type { SavedBudget } from '../healing/restart-guard.js';
 
 export class FileStateStore implements StateStore {
   constructor(readonly path: string) {}

@@ -1,7 +1,7 @@
 /** Probing with iputils' ping through the `ping` package: one child process per address, a bounded number at once. */
 import ping from 'ping';
-import { mapWithConcurrency } from './concurrency.js';
-import type { Prober, ProbeResult } from './ports.js';
+import { mapWithConcurrency } from '../concurrency.js';
+import type { Prober, ProbeResult } from '../ports.js';
 
 /** Seconds between probes of one container: fast, yet allowed to root (iputils' floor for others is 0.2). */
 const PROBE_SPACING_S = '0.2';

@@ -4,7 +4,7 @@
  * 20.10), so all containers are asked at once. The fallback when cgroup files cannot be read.
  */
 import type Docker from 'dockerode';
-import type { ResourceSample, StatsSource } from './ports.js';
+import type { ResourceSample, StatsSource } from '../ports.js';
 
 interface EngineStats {
   cpu_stats?: { cpu_usage?: { total_usage?: number } };

@@ -5,8 +5,8 @@
  * cost ten times the replies of one of 1,000 (measured at 1,000 containers).
  */
 import { execFile } from 'node:child_process';
-import { mapWithConcurrency } from './concurrency.js';
-import type { Prober, ProbeResult } from './ports.js';
+import { mapWithConcurrency } from '../concurrency.js';
+import type { Prober, ProbeResult } from '../ports.js';
 
 const BATCH = 1000;
 const PARALLEL_BATCHES = 8;

@@ -4,12 +4,12 @@
  * the engine events they cause are not mistaken for new failures, and it looks again at a
  * container that died while it was being healed.
  */
-import type { Clock } from '../shared/clock.js';
-import { errorMessage } from '../shared/errors.js';
-import type { HealRecord } from './container-results.js';
-import { judgeContainer } from './decide.js';
-import type { HealMode } from './policy.js';
-import type { ContainerRuntime, Log } from './ports.js';
+import type { Clock } from '../../shared/clock.js';
+import { errorMessage } from '../../shared/errors.js';
+import type { HealRecord } from '../container-results.js';
+import { judgeContainer } from '../judging/decide.js';
+import type { HealMode } from '../policy/policy.js';
+import type { ContainerRuntime, Log } from '../ports.js';
 import { RestartLane } from './restart-lane.js';
 import { backoffNotice, RestartGuard, type RestartPolicy, type SavedBudget } from './restart-guard.js';
 

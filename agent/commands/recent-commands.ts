@@ -3,7 +3,7 @@
  * command (the broker sends it again when its ack was lost with a connection) is answered again
  * but not applied again. Bounded: the oldest ids are forgotten first. No I/O.
  */
-import type { Reply } from '../bus/messages.js';
+import type { Reply } from '../../bus/messages.js';
 
 export const RECENT_COMMANDS = 1000;
 

@@ -4,11 +4,11 @@
  * healing, and this reconnects by itself.
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { BusConnection, type Dial } from '../bus/connection.js';
-import { Complaints } from '../bus/complaints.js';
-import { EventPublisher } from '../bus/event-publisher.js';
-import { encode, parseCommand, type Command, type Event, type Heartbeat, type Reply } from '../bus/messages.js';
-import { CONTROL_USER } from '../bus/identity.js';
+import { BusConnection, type Dial } from '../../bus/connection.js';
+import { Complaints } from '../../bus/complaints.js';
+import { EventPublisher } from '../../bus/event-publisher.js';
+import { encode, parseCommand, type Command, type Event, type Heartbeat, type Reply } from '../../bus/messages.js';
+import { CONTROL_USER } from '../../bus/identity.js';
 import {
   HEARTBEAT_INTERVAL_MS,
   HEARTBEATS_EXCHANGE,
@@ -17,13 +17,13 @@ import {
   agentQueue,
   declareAgentQueues,
   legacyAgentQueue,
-} from '../bus/topology.js';
-import type { Clock } from '../shared/clock.js';
+} from '../../bus/topology.js';
+import type { Clock } from '../../shared/clock.js';
 import type { CommandHandler } from './command-handler.js';
-import type { Log } from './ports.js';
-import { errorMessage } from '../shared/errors.js';
+import type { Log } from '../ports.js';
+import { errorMessage } from '../../shared/errors.js';
 import { RecentCommands } from './recent-commands.js';
-import type { Watchdog } from './watchdog.js';
+import type { Watchdog } from '../watchdog.js';
 
 export class AgentBus {
   private readonly connection: BusConnection;

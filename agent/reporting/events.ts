@@ -6,8 +6,8 @@
  * A heal not done (notify policy, observe-only) is a heal event with outcome notified or dry-run.
  * Commands are told by the bus side.
  */
-import type { Event } from '../bus/messages.js';
-import type { Watchdog } from './watchdog.js';
+import type { Event } from '../../bus/messages.js';
+import type { Watchdog } from '../watchdog.js';
 
 export function publishWatchdogEvents(
   hostname: string,

@@ -4,8 +4,8 @@
  * fast (while evidence of loss is building), and hands each verdict to the watchdog. Knows nothing
  * of Docker or fping; time comes from the clock.
  */
-import type { Clock } from '../shared/clock.js';
-import type { LoopProber, ProbeGap, ProbeOutcome } from './fping-loop.js';
+import type { Clock } from '../../shared/clock.js';
+import type { LoopProber, ProbeGap, ProbeOutcome } from '../probing/fping-loop.js';
 import type { PathEvidence } from './host-path.js';
 import {
   freshTest,

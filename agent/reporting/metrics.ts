@@ -4,8 +4,8 @@
  * resource metrics keep cAdvisor's names and its `name` label, so queries written for cAdvisor work.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { defaultRegistry, gauge } from '../shared/metrics.js';
-import type { CycleReport, Watchdog } from './watchdog.js';
+import { defaultRegistry, gauge } from '../../shared/metrics.js';
+import type { CycleReport, Watchdog } from '../watchdog.js';
 
 /** The first word of a heal's trigger (`check`, `event`, `reconcile`, `recheck`): a label with few values. */
 export const triggerKind = (trigger: string): string => /^[a-z]+/.exec(trigger)?.[0] ?? 'other';

@@ -2,13 +2,13 @@
  * What the agent does with an admin command from the bus. No AMQP here: the bus adapter parses,
  * calls `handle`, and sends back the reply it returns.
  */
-import { containerMatcher } from '../bus/container-filter.js';
-import { PolicyTable } from '../bus/shared-policies.js';
-import type { Ack, Command, ContainerFilter, ContainerStatus, ListResponse, Reply } from '../bus/messages.js';
-import { errorMessage } from '../shared/errors.js';
-import type { Policy } from './policy.js';
-import type { ContainerInfo, ContainerLister, ContainerRuntime } from './ports.js';
-import type { Watchdog } from './watchdog.js';
+import { containerMatcher } from '../../bus/container-filter.js';
+import { PolicyTable } from '../../bus/shared-policies.js';
+import type { Ack, Command, ContainerFilter, ContainerStatus, ListResponse, Reply } from '../../bus/messages.js';
+import { errorMessage } from '../../shared/errors.js';
+import type { Policy } from '../policy/policy.js';
+import type { ContainerInfo, ContainerLister, ContainerRuntime } from '../ports.js';
+import type { Watchdog } from '../watchdog.js';
 
 /** A command that needs the engine waits this long for it. */
 export const ENGINE_DEADLINE_MS = 5000;

@@ -4,7 +4,7 @@
  * to `onProblems`, once per container and problem.
  */
 import { readLabels, type LabelPolicy } from './policy.js';
-import type { ContainerInfo, RuntimeEvent } from './ports.js';
+import type { ContainerInfo, RuntimeEvent } from '../ports.js';
 
 export type Labelled = LabelPolicy & { stopTimeoutSec?: number };
 

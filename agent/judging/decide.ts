@@ -3,7 +3,7 @@
  * says about it and, for a running one, what the probe measured; whether a restart verdict still
  * holds for the container as it is now; and how to react to an engine event.
  */
-import type { ContainerInfo, ProbeResult, RuntimeEvent } from './ports.js';
+import type { ContainerInfo, ProbeResult, RuntimeEvent } from '../ports.js';
 
 export type Verdict =
   | { verdict: 'absent'; action: 'none'; reason: string }

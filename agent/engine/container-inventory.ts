@@ -5,7 +5,7 @@
  * listing lacks a container's start time and process, so a container known only from it is
  * inspected once (by whoever looks it up) and remembered.
  */
-import type { ContainerInfo, ContainerRuntime, EventHandlers, InventoryView, Log, RuntimeEvent } from './ports.js';
+import type { ContainerInfo, ContainerRuntime, EventHandlers, InventoryView, Log, RuntimeEvent } from '../ports.js';
 
 /** Events after which a container's status or name may differ. */
 const CHANGES = new Set(['create', 'start', 'restart', 'die', 'stop', 'kill', 'pause', 'unpause', 'rename', 'update']);

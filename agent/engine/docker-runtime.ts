@@ -1,7 +1,7 @@
 /** The Docker engine behind the ContainerRuntime port. The only agent file that imports dockerode. */
 import type Docker from 'dockerode';
-import type { Clock } from '../shared/clock.js';
-import type { ContainerInfo, ContainerRuntime, EventHandlers } from './ports.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ContainerInfo, ContainerRuntime, EventHandlers } from '../ports.js';
 
 interface DockerError {
   statusCode?: number;

@@ -4,9 +4,9 @@
  * webhooks), each held restart said once per episode. The decisions are in host-path.ts; this
  * holds their state and says what happened. No I/O but the log.
  */
-import type { Clock } from '../shared/clock.js';
-import { HostPath, HostRestartBudget, type BudgetChange, type PathChange, type PathEvidence, type PathRule } from './host-path.js';
-import type { Log } from './ports.js';
+import type { Clock } from '../../shared/clock.js';
+import { HostPath, HostRestartBudget, type BudgetChange, type PathChange, type PathEvidence, type PathRule } from '../judging/host-path.js';
+import type { Log } from '../ports.js';
 
 export type HostChange =
   { kind: 'host-network'; change: NonNullable<PathChange> } | { kind: 'host-budget'; change: NonNullable<BudgetChange> };

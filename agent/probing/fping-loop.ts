@@ -18,7 +18,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { errorMessage } from '../shared/errors.js';
+import { errorMessage } from '../../shared/errors.js';
 import { LineFifo } from './line-fifo.js';
 
 export interface ProbeOutcome {
