@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       `metrics on http://${config.metricsAddress.includes(':') ? `[${config.metricsAddress}]` : config.metricsAddress}:${metricsPort}/metrics`,
       { kind: 'agent', metricsPort, metricsAddress: config.metricsAddress },
     );
-  if (watchdog.dryRun)
+  if (watchdog.policies.dryRun)
     logger.warn(
       `observe only (${config.dryRun ? 'DRY_RUN=true' : 'switched on through the API'}): every start and restart is logged and published, none is done`,
       { kind: 'agent', dryRun: true },

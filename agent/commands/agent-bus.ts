@@ -217,14 +217,14 @@ export class AgentBus {
   }
 
   private publishHeartbeat(channel: Channel, leaving: boolean): void {
-    const { threshold } = this.watchdog.snapshot;
-    const dryRun = this.watchdog.dryRun;
+    const { threshold } = this.watchdog.watchList.snapshot;
+    const dryRun = this.watchdog.policies.dryRun;
     const heartbeat: Heartbeat = {
       kind: 'heartbeat',
       hostname: this.hostname,
       sentAt: new Date(this.clock.now()).toISOString(),
       threshold,
-      monitored: this.watchdog.monitoredNames().length,
+      monitored: this.watchdog.policies.monitoredNames().length,
       ...(dryRun ? { dryRun } : {}),
       ...(leaving ? { leaving } : {}),
     };

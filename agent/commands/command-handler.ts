@@ -56,10 +56,11 @@ export class CommandHandler {
     const all = await this.containers.list();
     const present = new Set(all.map((c) => c.name));
     const containers = all.flatMap((c) => {
-      const monitored = this.watchdog.isMonitored(c.name, c);
+      this.watchdog.policies.see(c);
+      const monitored = this.watchdog.policies.isMonitored(c.name);
       return wanted({ name: c.name, status: c.status, monitored }) ? [this.describe(c, monitored, policies, table)] : [];
     });
-    for (const name of this.watchdog.monitoredNames()) {
+    for (const name of this.watchdog.policies.monitoredNames()) {
       const absent: ContainerStatus = { hostname: this.hostname, name, status: 'absent', monitored: true };
       if (!present.has(name) && wanted(absent)) containers.push(absent);
     }
@@ -71,7 +72,7 @@ export class CommandHandler {
 
   private async setThreshold(threshold: number): Promise<Ack> {
     try {
-      const state = await this.watchdog.setThreshold(threshold);
+      const state = await this.watchdog.watchList.setThreshold(threshold);
       return { kind: 'ack', hostname: this.hostname, command: 'threshold', ok: true, threshold: state.threshold };
     } catch (error) {
       return {
@@ -153,13 +154,15 @@ export class CommandHandler {
     if ('refused' in found) return found.refused;
     const { container } = found;
     try {
-      await this.watchdog.setPolicy(name, policy);
+      await this.watchdog.watchList.setPolicy(name, policy);
     } catch (error) {
       return refuse('failed', `could not save the policy: ${errorMessage(error)}`);
     }
+    if (container) this.watchdog.policies.see(container);
+    const monitored = this.watchdog.policies.isMonitored(name);
     const status: ContainerStatus = container
-      ? this.describe(container, this.watchdog.isMonitored(name, container), true)
-      : { hostname: this.hostname, name, status: 'absent', monitored: this.watchdog.isMonitored(name) };
+      ? this.describe(container, monitored, true)
+      : { hostname: this.hostname, name, status: 'absent', monitored };
     return { kind: 'ack', hostname: this.hostname, command: 'policy', ok: true, container: status };
   }
 
@@ -186,7 +189,7 @@ export class CommandHandler {
         message: `could not save the mode: ${errorMessage(error)}`,
       };
     }
-    return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: true, dryRun: this.watchdog.dryRun };
+    return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: true, dryRun: this.watchdog.policies.dryRun };
   }
 
   /**
@@ -197,10 +200,10 @@ export class CommandHandler {
    */
   private describe(container: ContainerInfo, monitored: boolean, withPolicy = false, table?: PolicyTable): ContainerStatus {
     const { name } = container;
-    const backoffUntil = monitored ? this.watchdog.backoffUntil(name) : null;
+    const backoffUntil = monitored ? this.watchdog.healer.backoffUntil(name) : null;
     const result = monitored ? this.watchdog.resultOf(name) : undefined;
     const lastHeal = result?.lastHeal;
-    const policy = monitored || withPolicy ? this.watchdog.policyOf(name) : null;
+    const policy = monitored || withPolicy ? this.watchdog.policies.policyOf(name) : null;
     return {
       hostname: this.hostname,
       name,

@@ -8,19 +8,12 @@ import type { Clock } from '../../shared/clock.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { HealRecord } from '../container-results.js';
 import { judgeContainer } from '../judging/decide.js';
-import type { HealMode } from '../policy/policy.js';
+import type { HealPolicy } from '../policy/policy.js';
 import type { ContainerRuntime, Log } from '../ports.js';
 import { RestartLane } from './restart-lane.js';
 import { backoffNotice, RestartGuard, type RestartPolicy, type SavedBudget } from './restart-guard.js';
 
 export type HealAction = 'start' | 'restart';
-
-/** How one container is healed now: its stop grace, its restart budget, and whether heals are done or only told. */
-export interface HealPolicy {
-  stopTimeoutSec: number;
-  restartLimit: number;
-  mode: HealMode;
-}
 
 export class Healer {
   private readonly guard: RestartGuard;
@@ -52,7 +45,13 @@ export class Healer {
     budgets: { saved?: Record<string, SavedBudget>; changed?: (budgets: Record<string, SavedBudget>) => Promise<void> } = {},
   ) {
     this.guard = new RestartGuard(options.restartPolicy, budgets.saved);
-    this.budgetsChanged = budgets.changed ?? (() => Promise.resolve());
+    const save = budgets.changed ?? (() => Promise.resolve());
+    // A save that fails (a full disk) does not stop the heal: the budget still holds while this agent runs.
+    this.budgetsChanged = (saved) =>
+      save(saved).catch((error: unknown) => {
+        const why = `restart budgets not saved (healing goes on; a restarted agent would not know these restarts): ${errorMessage(error)}`;
+        this.log.error(why, { kind: 'agent' });
+      });
     this.lane = new RestartLane(options.restartConcurrency ?? Infinity);
   }
 

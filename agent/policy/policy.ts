@@ -161,6 +161,13 @@ export function isMonitored(apiSaid: boolean | undefined, label: boolean | undef
 
 export type HealMode = 'act' | 'notify' | 'dry-run' | 'none';
 
+/** How one container is healed now: its stop grace, its restart budget, and whether heals are done or only told. */
+export interface HealPolicy {
+  stopTimeoutSec: number;
+  restartLimit: number;
+  mode: HealMode;
+}
+
 /** What becomes of a heal the watchdog decided on: done, only told (notify, observe-only), or nothing. */
 export function healMode(action: PolicyAction, dryRun: boolean): HealMode {
   if (action === 'none') return 'none';

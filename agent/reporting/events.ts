@@ -18,7 +18,7 @@ export function publishWatchdogEvents(
   const base = (at: number, container: string) => ({ kind: 'event' as const, at: new Date(at).toISOString(), host: hostname, container });
   watchdog.results.onHeal((heal) => {
     if (heal.outcome === 'backoff') {
-      const until = watchdog.backoffUntil(heal.name);
+      const until = watchdog.healer.backoffUntil(heal.name);
       publish({
         ...base(heal.at, heal.name),
         type: 'backoff',
@@ -43,7 +43,7 @@ export function publishWatchdogEvents(
     publish({ ...base(change.at, change.name), type: 'verdict', from: change.from, to: change.to, reason: change.reason }),
   );
   watchdog.onLabelProblems((name, problems) => publish({ ...base(now(), name), type: 'label', problems }));
-  watchdog.onHostChange(({ kind, change }, at) => {
+  watchdog.hostGuard.onChange(({ kind, change }, at) => {
     const when = { kind: 'event' as const, at: new Date(at).toISOString(), host: hostname };
     if (kind === 'host-network')
       publish(

@@ -18,7 +18,7 @@ export function agentMetrics(
 ): Registry {
   const registry = defaultRegistry();
   const host = { host: hostname };
-  const monitored = (): string[] => watchdog.monitoredNames();
+  const monitored = (): string[] => watchdog.policies.monitoredNames();
   const eachResult = (read: (r: NonNullable<ReturnType<Watchdog['resultOf']>>, labels: { host: string; name: string }) => void): void => {
     for (const name of monitored()) {
       const result = watchdog.resultOf(name);
@@ -61,12 +61,12 @@ export function agentMetrics(
     registers: [registry],
     collect() {
       this.reset();
-      this.inc(host, watchdog.probeGaps);
+      this.inc(host, watchdog.verdicts.probeGaps);
     },
   });
 
   gauge(registry, 'watchdog_loss_threshold_ratio', 'Packet loss above which a container is restarted (0.6 = 60 %).', ['host'], (set) =>
-    set(host, watchdog.snapshot.threshold / 100),
+    set(host, watchdog.watchList.snapshot.threshold / 100),
   );
   gauge(registry, 'watchdog_monitored_containers', 'Containers this agent monitors.', ['host'], (set) => set(host, monitored().length));
   gauge(
@@ -82,7 +82,7 @@ export function agentMetrics(
     '1 while the watchdog holds back restarts of the container after a restart storm, else 0.',
     ['host', 'name'],
     (set) => {
-      for (const name of monitored()) set({ ...host, name }, (watchdog.backoffUntil(name) ?? 0) > now() ? 1 : 0);
+      for (const name of monitored()) set({ ...host, name }, (watchdog.healer.backoffUntil(name) ?? 0) > now() ? 1 : 0);
     },
   );
   gauge(registry, 'watchdog_container_restarts_24h', 'Starts and restarts by the watchdog in the last 24 h.', ['host', 'name'], (set) =>

@@ -100,7 +100,7 @@ describe('CommandHandler', () => {
   it('refuses to monitor a container that does not exist on this host, and changes nothing', async () => {
     const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'nope', monitored: true });
     assert.equal(reply?.kind === 'ack' && reply.error, 'not_found');
-    assert.deepEqual(watchdog.snapshot.monitored, ['web', 'gone']);
+    assert.deepEqual(watchdog.watchList.snapshot.monitored, ['web', 'gone']);
     assert.equal(store.saved, null);
   });
 
@@ -115,13 +115,13 @@ describe('CommandHandler', () => {
       container: { hostname: 'h1', name: 'db', status: 'running', monitored: true, policy: hostPolicy },
     });
     await handler.handle({ kind: 'actives', hostname: 'h1', name: 'web', monitored: false });
-    assert.deepEqual(watchdog.snapshot.monitored, ['gone', 'db']);
+    assert.deepEqual(watchdog.watchList.snapshot.monitored, ['gone', 'db']);
   });
 
   it('unmonitors a name that has no container any more', async () => {
     const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'gone', monitored: false });
     assert.equal(reply?.kind === 'ack' && reply.ok, true);
-    assert.deepEqual(watchdog.snapshot.monitored, ['web']);
+    assert.deepEqual(watchdog.watchList.snapshot.monitored, ['web']);
   });
 
   it('sets a container policy, saves it, answers with the effective policy; {} removes it', async () => {
@@ -166,7 +166,7 @@ describe('CommandHandler', () => {
   it('ignores an actives command for another host', async () => {
     runtime.add('db');
     assert.equal(await handler.handle({ kind: 'actives', hostname: 'h2', name: 'db', monitored: true }), null);
-    assert.deepEqual(watchdog.snapshot.monitored, ['web', 'gone']);
+    assert.deepEqual(watchdog.watchList.snapshot.monitored, ['web', 'gone']);
   });
 
   it('reports a change it could not save as failed, and does not apply it', async () => {
@@ -175,7 +175,7 @@ describe('CommandHandler', () => {
     const reply = await handler.handle({ kind: 'actives', hostname: 'h1', name: 'db', monitored: true });
     assert.equal(reply?.kind === 'ack' && reply.error, 'failed');
     assert.match(reply?.kind === 'ack' ? (reply.message ?? '') : '', /EROFS/);
-    assert.deepEqual(watchdog.snapshot.monitored, ['web', 'gone']);
+    assert.deepEqual(watchdog.watchList.snapshot.monitored, ['web', 'gone']);
   });
 
   it('refuses a command whose container the engine does not answer about in time, and changes nothing', async () => {
@@ -191,6 +191,6 @@ describe('CommandHandler', () => {
       error: 'failed',
       message: 'the Docker engine did not answer about api within 0.05 s (hung?); nothing changed',
     });
-    assert.equal(watchdog.isMonitored('api'), false);
+    assert.equal(watchdog.policies.isMonitored('api'), false);
   });
 });

@@ -160,7 +160,7 @@ describe('check cycle', () => {
     const dog = watchdog(['web'], 60);
     const cycle = dog.runCycle();
     await settle();
-    await dog.setThreshold(40);
+    await dog.watchList.setThreshold(40);
     open();
     await cycle;
     assert.deepEqual(runtime.calls, ['restart web t=2'], 'judged against 40 once the probe came back');
@@ -285,11 +285,11 @@ describe('restart storms', () => {
     const backoff = log.of('web', 'action').find((l) => l.fields['outcome'] === 'backoff');
     assert.ok(backoff, 'the log says it backs off');
     assert.equal(backoff.fields['backoffMs'], 60_000, 'until the window has room again: at most 3 in any 60 s');
-    assert.notEqual(dog.backoffUntil('web'), null, 'the state shows backoff');
+    assert.notEqual(dog.healer.backoffUntil('web'), null, 'the state shows backoff');
 
     clock.advance(60_000);
     await settle();
-    assert.equal(dog.backoffUntil('web'), null);
+    assert.equal(dog.healer.backoffUntil('web'), null);
     assert.equal(runtime.calls.length, 4, 'the next cycle after the backoff starts it');
     assert.equal((await runtime.inspect('web'))?.running, true);
     await dog.stop();
@@ -299,7 +299,7 @@ describe('restart storms', () => {
 describe('state', () => {
   it('persists threshold and monitored changes before applying them', async () => {
     const dog = watchdog(['web']);
-    await dog.setThreshold(75);
+    await dog.watchList.setThreshold(75);
     await dog.setMonitored('db', true);
     await dog.setMonitored('web', false);
     assert.deepEqual(
@@ -307,17 +307,17 @@ describe('state', () => {
       { monitored: ['db'], threshold: 75, unmonitored: ['web'] },
       'unmonitoring is remembered (it holds against a label)',
     );
-    assert.deepEqual(dog.snapshot, { monitored: ['db'], threshold: 75, unmonitored: ['web'] });
+    assert.deepEqual(dog.watchList.snapshot, { monitored: ['db'], threshold: 75, unmonitored: ['web'] });
   });
 
   it('a change that cannot be saved is not applied', async () => {
     const dog = watchdog(['web'], 60);
     store.failSave = new Error('EACCES');
-    await assert.rejects(dog.setThreshold(10), /EACCES/);
-    assert.deepEqual(dog.snapshot, { monitored: ['web'], threshold: 60 });
+    await assert.rejects(dog.watchList.setThreshold(10), /EACCES/);
+    assert.deepEqual(dog.watchList.snapshot, { monitored: ['web'], threshold: 60 });
     store.failSave = null;
-    await dog.setThreshold(20);
-    assert.equal(dog.snapshot.threshold, 20);
+    await dog.watchList.setThreshold(20);
+    assert.equal(dog.watchList.snapshot.threshold, 20);
   });
 });
 
@@ -442,7 +442,7 @@ describe('policy per container', () => {
     const dog = watchdog([]);
     await dog.runCycle();
     assert.deepEqual(runtime.calls, ['start cache']);
-    assert.deepEqual(dog.monitoredNames(), ['cache']);
+    assert.deepEqual(dog.policies.monitoredNames(), ['cache']);
   });
 
   it('an unmonitor through the API holds against the label', async () => {
@@ -462,12 +462,12 @@ describe('policy per container', () => {
     const dog = watchdog(['db'], 60);
     await dog.runCycle();
     assert.deepEqual(runtime.calls, ['restart db t=2'], '40 % is over the label threshold 20 %');
-    await dog.setPolicy('db', { threshold: 50 });
+    await dog.watchList.setPolicy('db', { threshold: 50 });
     runtime.calls.length = 0;
     clock.advance(120_000);
     await dog.runCycle();
     assert.deepEqual(runtime.calls, [], '40 % is within the API threshold 50 %');
-    assert.deepEqual(dog.policyOf('db').effective.threshold, { value: 50, source: 'api' });
+    assert.deepEqual(dog.policies.policyOf('db').effective.threshold, { value: 50, source: 'api' });
     assert.deepEqual(store.saved?.policies, { db: { threshold: 50 } });
   });
 
@@ -477,7 +477,7 @@ describe('policy per container', () => {
     const dog = watchdog(['db']);
     await dog.runCycle();
     assert.deepEqual(runtime.calls, ['restart db t=1']);
-    await dog.setPolicy('db', { stopTimeoutSec: 7 });
+    await dog.watchList.setPolicy('db', { stopTimeoutSec: 7 });
     clock.advance(120_000);
     await dog.runCycle();
     assert.deepEqual(runtime.calls, ['restart db t=1', 'restart db t=7']);
@@ -526,7 +526,7 @@ describe('policy per container', () => {
     await dog.runCycle();
     assert.deepEqual(told, [['watchdog.threshold: must be a number from 0 to 100 (got "high")']]);
     assert.equal(log.lines.filter((l) => l.fields['kind'] === 'label').length, 1);
-    assert.deepEqual(dog.policyOf('web').effective.threshold, { value: 60, source: 'host' });
+    assert.deepEqual(dog.policies.policyOf('web').effective.threshold, { value: 60, source: 'host' });
   });
 
   it('DRY_RUN holds whatever the API says', async () => {
@@ -535,7 +535,7 @@ describe('policy per container', () => {
     const dog = watchdog(['web'], 60, { dryRun: true });
     await dog.runCycle();
     assert.deepEqual(runtime.calls, []);
-    assert.equal(dog.dryRun, true);
+    assert.equal(dog.policies.dryRun, true);
   });
 });
 
@@ -603,7 +603,7 @@ describe('the host before the containers', () => {
       { monitored: names.filter((n) => n !== 'canary'), threshold: 60 },
     );
     const changes: string[] = [];
-    dog.onHostChange(({ kind, change }) => kind === 'host-network' && changes.push(change.to));
+    dog.hostGuard.onChange(({ kind, change }) => kind === 'host-network' && changes.push(change.to));
     return { dog, feed: (ip, lost) => sink?.outcome({ ip, lost, rttMs: lost ? null : 0.1 }), ips, changes };
   }
 
@@ -625,7 +625,7 @@ describe('the host before the containers', () => {
     await settle();
     assert.deepEqual(runtime.calls, [], 'no loss restart while the path looks broken');
     assert.deepEqual(f.changes, ['broken']);
-    assert.equal(f.dog.hostPathBroken, true);
+    assert.equal(f.dog.hostGuard.pathBroken, true);
     assert.equal(log.lines.filter((e) => e.fields['outcome'] === 'held').length, names.length, 'each held restart said once');
     // The path heals: every container answers again; after HOST_FAULT_RECOVER_MS the path is whole.
     clock.advance(6000);
@@ -664,7 +664,7 @@ describe('the host before the containers', () => {
     const names = ['a', 'b', 'c'];
     const f = fleet([...names, 'canary'], { pathCanary: 'canary', hostRestartLimit: 2 });
     const paused: string[] = [];
-    f.dog.onHostChange(({ kind, change }) => kind === 'host-budget' && paused.push(change.to));
+    f.dog.hostGuard.onChange(({ kind, change }) => kind === 'host-budget' && paused.push(change.to));
     await f.dog.runCycle();
     f.feed(f.ips.get('canary') ?? '', false);
     for (const name of names) loseTogether(f, [name], 40);
