@@ -4,7 +4,7 @@ import type { RestartPolicy } from './healing/restart-guard.js';
 import type { PathRule } from './judging/host-path.js';
 import type { LossTestSettings } from './judging/loss-test.js';
 import type { ContainerRuntime, InventoryView, Log, Prober, StateStore, StatsSource } from './ports.js';
-import type { LoopProber, ProbeSink } from './probing/fping-loop.js';
+import type { LoopProber, ProbeSink } from './probing/loop-prober.js';
 
 export interface WatchdogOptions {
   checkIntervalMs: number;

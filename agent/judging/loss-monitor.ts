@@ -5,7 +5,7 @@
  * of Docker or fping; time comes from the clock.
  */
 import type { Clock } from '../../shared/clock.js';
-import type { LoopProber, ProbeGap, ProbeOutcome } from '../probing/fping-loop.js';
+import type { LoopProber, ProbeGap, ProbeOutcome } from '../probing/loop-prober.js';
 import type { PathEvidence } from './host-path.js';
 import {
   freshTest,

@@ -10,7 +10,7 @@ import type { PathEvidence } from '../judging/host-path.js';
 import { LossMonitor, type Verdict, type Watched } from '../judging/loss-monitor.js';
 import { describeExplanation, type LossTestSettings } from '../judging/loss-test.js';
 import { confirmSameInstance, reasonOf } from '../judging/decide.js';
-import type { LoopProber, ProbeSink } from '../probing/fping-loop.js';
+import type { LoopProber, ProbeSink } from '../probing/loop-prober.js';
 import type { Running, VerdictParts, VerdictStrategy } from './strategy.js';
 
 export interface SequentialParts extends VerdictParts {

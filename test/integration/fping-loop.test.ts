@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { FpingLoopProber, type ProbeOutcome } from '../../agent/probing/fping-loop.js';
+import { FpingLoopProber } from '../../agent/probing/fping-loop.js';
+import type { ProbeOutcome } from '../../agent/probing/loop-prober.js';
 import { waitFor } from '../../lab/wait.js';
 
 describe('fping loop prober (real fping, loopback targets)', () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLoopLine, planPool, ProbeLedger, steadyPeriodFor, type LoopLine, type LoopProber } from '../../agent/probing/fping-loop.js';
+import type { LoopProber } from '../../agent/probing/loop-prober.js';
+import { planPool, steadyPeriodFor } from '../../agent/probing/pool-plan.js';
+import { parseLoopLine, ProbeLedger, type LoopLine } from '../../agent/probing/probe-ledger.js';
 import { LossMonitor, type Verdict } from '../../agent/judging/loss-monitor.js';
 import { FakeClock } from '../support/fakes.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import type { ProbeOutcome, ProbeSink } from '../../agent/probing/fping-loop.js';
+import type { ProbeOutcome, ProbeSink } from '../../agent/probing/loop-prober.js';
 import type { ContainerInfo } from '../../agent/ports.js';
 import { ContainerInventory } from '../../agent/engine/container-inventory.js';
 import { Watchdog, type WatchdogOptions } from '../../agent/watchdog.js';
