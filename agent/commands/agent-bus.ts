@@ -1,13 +1,14 @@
 /**
- * The agent's side of the bus: its durable command queue, replies to the requester, and
- * heartbeats. The check loop does not depend on it: while the broker is away the agent keeps
+ * The agent's side of the bus: its durable command queue (a command is applied only if it is
+ * well formed and control sent it; what then becomes of it is command-runner.ts's), replies to
+ * the requester, heartbeats and events. The check loop does not depend on it: while the broker is away the agent keeps
  * healing, and this reconnects by itself.
  */
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type Dial } from '../../bus/connection.js';
 import { Complaints } from '../../bus/complaints.js';
 import { EventPublisher } from '../../bus/event-publisher.js';
-import { encode, parseCommand, type Command, type Event, type Heartbeat, type Reply } from '../../bus/messages.js';
+import { encode, parseCommand, type Event, type Heartbeat, type Reply } from '../../bus/messages.js';
 import { CONTROL_USER } from '../../bus/identity.js';
 import {
   HEARTBEAT_INTERVAL_MS,
@@ -22,27 +23,22 @@ import type { Clock } from '../../shared/clock.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Log } from '../ports.js';
 import { errorMessage } from '../../shared/errors.js';
-import { RecentCommands } from './recent-commands.js';
+import { CommandRunner } from './command-runner.js';
 import type { Watchdog } from '../watchdog.js';
 
 export class AgentBus {
   private readonly connection: BusConnection;
-  /**
-   * State-changing commands in lanes: the commands of one lane (one container's, or the threshold,
-   * or the mode) are applied one at a time in the order they arrive; lanes do not wait for each
-   * other, so a command waiting on a hung engine (about one container) holds nothing else.
-   */
-  private readonly lanes = new Map<string, Promise<void>>();
+  /** Lanes, redeliveries, the log and events of commands: the transport only receives and answers. */
+  private readonly commands: CommandRunner;
   private cancelHeartbeat: (() => void) | null = null;
   private readonly events: EventPublisher;
-  private readonly recent = new RecentCommands();
   /** Malformed and foreign commands, logged per sender at a bounded rate (a flood is a line or two a minute). */
   private readonly complaints = new Complaints();
 
   constructor(
     url: string,
     private readonly hostname: string,
-    private readonly handler: CommandHandler,
+    handler: CommandHandler,
     private readonly watchdog: Watchdog,
     private readonly log: Log,
     private readonly clock: Clock,
@@ -52,6 +48,7 @@ export class AgentBus {
   ) {
     this.connection = new BusConnection(url, `agent ${hostname}`, (channel) => this.setup(channel), log, clock, dial);
     this.events = new EventPublisher(() => this.connection.channel, log, this.connection.user);
+    this.commands = new CommandRunner(handler, hostname, log, clock, (event) => this.publishEvent(event));
   }
 
   /** Appends an event to the stream; kept in memory while the broker is away. */
@@ -78,7 +75,7 @@ export class AgentBus {
   async stop(): Promise<void> {
     this.cancelHeartbeat?.();
     this.sendHeartbeat(true);
-    await Promise.all(this.lanes.values());
+    await this.commands.settled();
     // Closing right after a publish can lose it: wait (briefly) until the broker has it.
     const channel = this.connection.channel;
     if (channel) {
@@ -139,67 +136,10 @@ export class AgentBus {
       settle(channel, message, false);
       return;
     }
-    const apply = async (): Promise<void> => {
-      try {
-        const before = messageId ? this.recent.applied(messageId) : null;
-        if (before) {
-          // A redelivery (its first ack was lost with a connection): answer again, apply nothing.
-          this.log.info(`command ${command.kind} ${messageId ?? ''} was applied already: answered again, not applied again`, {
-            kind: 'command',
-            command: command.kind,
-            correlationId,
-            commandId: messageId,
-            outcome: 'duplicate',
-          });
-          if (before.reply && replyTo) this.reply(channel, replyTo, correlationId, before.reply);
-          return;
-        }
-        const reply = await this.handler.handle(command);
-        if (messageId && command.kind !== 'list_request') this.recent.record(messageId, reply);
-        const outcome = reply === null ? 'ignored' : reply.kind === 'ack' && !reply.ok ? `refused: ${reply.message}` : 'done';
-        this.log.info(`command ${command.kind}: ${outcome}`, {
-          kind: 'command',
-          command: command.kind,
-          correlationId,
-          commandId: messageId,
-          outcome,
-          ...commandFields(command),
-        });
-        if (reply && replyTo) this.reply(channel, replyTo, correlationId, reply);
-        if (reply?.kind === 'ack' && command.kind !== 'list_request') {
-          // Applied or refused, the outcome is told as an event naming the command's id: a caller whose answer came too late (504) reads it there.
-          const container = command.kind === 'actives' || command.kind === 'policy' ? { container: command.name } : {};
-          const refused = reply.ok ? {} : { outcome: 'failed' as const, reason: reply.message ?? reply.error ?? 'refused' };
-          this.publishEvent({
-            kind: 'event',
-            type: 'command',
-            at: new Date(this.clock.now()).toISOString(),
-            host: this.hostname,
-            command: command.kind,
-            detail: describeCommand(command),
-            ...container,
-            ...refused,
-            ...(messageId ? { commandId: messageId } : {}),
-          });
-        }
-      } catch (error) {
-        this.log.error(`command ${command.kind} failed: ${errorMessage(error)}`, { kind: 'command', command: command.kind, correlationId });
-      } finally {
-        settle(channel, message, true);
-      }
+    const answer = (reply: Reply): void => {
+      if (replyTo) this.reply(channel, replyTo, correlationId, reply);
     };
-    // Commands one at a time in their lane, in order; queries at once (they read what the agent
-    // holds, so a command waiting on a slow engine never holds them).
-    if (command.kind === 'list_request') void apply();
-    else this.enqueue(laneOf(command), apply);
-  }
-
-  private enqueue(lane: string, apply: () => Promise<void>): void {
-    const next = (this.lanes.get(lane) ?? Promise.resolve()).then(apply);
-    this.lanes.set(lane, next);
-    void next.then(() => {
-      if (this.lanes.get(lane) === next) this.lanes.delete(lane);
-    });
+    this.commands.run(command, { correlationId, commandId: messageId }, answer, () => settle(channel, message, true));
   }
 
   /** To the replies exchange, routed by the requester's reply queue name (agents may publish nowhere else but heartbeats and events). */
@@ -247,36 +187,5 @@ function settle(channel: Channel, message: ConsumeMessage, ok: boolean): void {
     else channel.nack(message, false, false);
   } catch {
     // channel closed: the message comes again on the new channel
-  }
-}
-
-/** Which commands must keep their order among themselves: those about one container, the threshold's, the mode's. */
-function laneOf(command: Exclude<Command, { kind: 'list_request' }>): string {
-  return command.kind === 'actives' || command.kind === 'policy' ? `container ${command.name}` : command.kind;
-}
-
-function commandFields(command: Command): object {
-  if (command.kind === 'threshold') return { threshold: command.threshold };
-  if (command.kind === 'actives') return { container: command.name, monitored: command.monitored };
-  if (command.kind === 'policy') return { container: command.name, policy: command.policy };
-  if (command.kind === 'mode') return { dryRun: command.dryRun };
-  return {};
-}
-
-/** An applied command in a few words, for its event. */
-function describeCommand(command: Exclude<Command, { kind: 'list_request' }>): string {
-  switch (command.kind) {
-    case 'threshold':
-      return `threshold ${command.threshold}%`;
-    case 'actives':
-      return `${command.monitored ? 'monitor' : 'unmonitor'} ${command.name}`;
-    case 'policy':
-      return Object.keys(command.policy).length === 0
-        ? `policy of ${command.name} removed`
-        : `policy of ${command.name}: ${Object.entries(command.policy)
-            .map(([k, v]) => `${k} ${String(v)}`)
-            .join(', ')}`;
-    case 'mode':
-      return command.dryRun ? 'observe only (dry run)' : 'heal (dry run off)';
   }
 }

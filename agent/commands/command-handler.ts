@@ -2,18 +2,19 @@
  * What the agent does with an admin command from the bus. No AMQP here: the bus adapter parses,
  * calls `handle`, and sends back the reply it returns.
  */
-import { containerMatcher } from '../../bus/container-filter.js';
-import { PolicyTable } from '../../bus/shared-policies.js';
-import type { Ack, Command, ContainerFilter, ContainerStatus, ListResponse, Reply } from '../../bus/messages.js';
+import type { Ack, Command, ContainerStatus, Reply } from '../../bus/messages.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { Policy } from '../policy/policy.js';
 import type { ContainerInfo, ContainerLister, ContainerRuntime } from '../ports.js';
 import type { Watchdog } from '../watchdog.js';
+import { ContainerListing } from './container-listing.js';
 
 /** A command that needs the engine waits this long for it. */
 export const ENGINE_DEADLINE_MS = 5000;
 
 export class CommandHandler {
+  private readonly listing: ContainerListing;
+
   constructor(
     private readonly hostname: string,
     private readonly watchdog: Watchdog,
@@ -23,13 +24,15 @@ export class CommandHandler {
     private readonly dryRunByEnvironment = false,
     /** How long a command waits for the engine's answer before it is refused (a hung engine must not hold the command queue for Docker's own 60 s). */
     private readonly engineDeadlineMs = ENGINE_DEADLINE_MS,
-  ) {}
+  ) {
+    this.listing = new ContainerListing(hostname, watchdog, containers);
+  }
 
   /** The reply to send, or null when the command is not for this host. */
   async handle(command: Command): Promise<Reply | null> {
     switch (command.kind) {
       case 'list_request':
-        return this.listContainers(command.filter, command.policies === true, command.sharedPolicies === true);
+        return this.listing.list(command.filter, command.policies === true, command.sharedPolicies === true);
       case 'threshold':
         return this.setThreshold(command.threshold);
       case 'actives':
@@ -42,32 +45,6 @@ export class CommandHandler {
         if (command.hostname !== undefined && command.hostname !== this.hostname) return null;
         return this.setDryRun(command.dryRun);
     }
-  }
-
-  /**
-   * Every container on this host, plus monitored names that have no container here (status
-   * `absent`); with a filter, only those matching it (measured results are added only to them).
-   * A monitored container comes with its policy; with `policies`, every container does. With
-   * `sharedPolicies`, each distinct policy is sent once and a container's as its index there.
-   */
-  async listContainers(filter?: ContainerFilter, policies = false, sharedPolicies = false): Promise<ListResponse> {
-    const wanted = containerMatcher(filter);
-    const table = sharedPolicies ? new PolicyTable() : undefined;
-    const all = await this.containers.list();
-    const present = new Set(all.map((c) => c.name));
-    const containers = all.flatMap((c) => {
-      this.watchdog.policies.see(c);
-      const monitored = this.watchdog.policies.isMonitored(c.name);
-      return wanted({ name: c.name, status: c.status, monitored }) ? [this.describe(c, monitored, policies, table)] : [];
-    });
-    for (const name of this.watchdog.policies.monitoredNames()) {
-      const absent: ContainerStatus = { hostname: this.hostname, name, status: 'absent', monitored: true };
-      if (!present.has(name) && wanted(absent)) containers.push(absent);
-    }
-    containers.sort((a, b) => a.name.localeCompare(b.name));
-    return table
-      ? { kind: 'list_response', hostname: this.hostname, containers, policies: table.policies }
-      : { kind: 'list_response', hostname: this.hostname, containers };
   }
 
   private async setThreshold(threshold: number): Promise<Ack> {
@@ -134,7 +111,7 @@ export class CommandHandler {
       return refuse('failed', `could not save the monitored list: ${errorMessage(error)}`);
     }
     const status: ContainerStatus = container
-      ? this.describe(container, monitored)
+      ? this.listing.describe(container, monitored)
       : { hostname: this.hostname, name, status: 'absent', monitored };
     return { kind: 'ack', hostname: this.hostname, command: 'actives', ok: true, container: status };
   }
@@ -161,7 +138,7 @@ export class CommandHandler {
     if (container) this.watchdog.policies.see(container);
     const monitored = this.watchdog.policies.isMonitored(name);
     const status: ContainerStatus = container
-      ? this.describe(container, monitored, true)
+      ? this.listing.describe(container, monitored, true)
       : { hostname: this.hostname, name, status: 'absent', monitored };
     return { kind: 'ack', hostname: this.hostname, command: 'policy', ok: true, container: status };
   }
@@ -191,51 +168,4 @@ export class CommandHandler {
     }
     return { kind: 'ack', hostname: this.hostname, command: 'mode', ok: true, dryRun: this.watchdog.policies.dryRun };
   }
-
-  /**
-   * `withPolicy`: the effective policy even when not monitored (the answer to a policy change);
-   * `table`: the policy as its index there. One object literal in one shape, a field it does not
-   * have left undefined (JSON leaves it out): built from spreads of optional parts, it was most of
-   * the cost of a list (the host simulator's profile, 100 lists of 100 containers).
-   */
-  private describe(container: ContainerInfo, monitored: boolean, withPolicy = false, table?: PolicyTable): ContainerStatus {
-    const { name } = container;
-    const backoffUntil = monitored ? this.watchdog.healer.backoffUntil(name) : null;
-    const result = monitored ? this.watchdog.resultOf(name) : undefined;
-    const lastHeal = result?.lastHeal;
-    const policy = monitored || withPolicy ? this.watchdog.policies.policyOf(name) : null;
-    return {
-      hostname: this.hostname,
-      name,
-      status: container.status,
-      monitored,
-      backoffUntil: backoffUntil === null ? undefined : new Date(backoffUntil).toISOString(),
-      checkedAt: result?.checkedAt === undefined ? undefined : new Date(result.checkedAt).toISOString(),
-      lossPercent: result?.lossPercent,
-      rttMs: result?.rttMs,
-      rttMinMs: result?.rttMinMs,
-      rttMaxMs: result?.rttMaxMs,
-      cpuPercent: result?.cpuPercent,
-      memoryBytes: result?.memoryBytes,
-      networkRxBytes: result?.rxBytes,
-      networkTxBytes: result?.txBytes,
-      restarts: result?.restarts,
-      lastHeal: lastHeal && {
-        at: new Date(lastHeal.at).toISOString(),
-        action: lastHeal.action,
-        reason: lastHeal.reason,
-        outcome: lastHeal.outcome,
-      },
-      lossVerdict: result?.verdictDetail,
-      policy: policy && !table ? policy.effective : undefined,
-      policyIndex: policy && table ? table.indexOf(policy.effective) : undefined,
-      apiPolicy: policy && hasFields(policy.api) ? policy.api : undefined,
-      labelProblems: policy && policy.labelProblems.length > 0 ? policy.labelProblems : undefined,
-    };
-  }
-}
-
-function hasFields(value: object): boolean {
-  for (const _ in value) return true;
-  return false;
 }
