@@ -108,3 +108,26 @@ export class HostRestartBudget {
     return { admitted: true, change: { to: 'resumed', pausedForMs } };
   }
 }
+
+/**
+ * The path evidence of the watched containers now: how many show signs of loss (probed fast, or
+ * judged lossy and not yet watched afresh), and the canary's state.
+ */
+export function pathEvidenceOf(
+  watched: Iterable<{ name: string; decided: boolean; fastUntil: number }>,
+  canary: string | null,
+  now: number,
+): PathEvidence {
+  let probed = 0;
+  let suspicious = 0;
+  let canaryState: PathEvidence['canary'] = 'none';
+  for (const entry of watched) {
+    const showsLoss = entry.decided || entry.fastUntil > now;
+    if (entry.name === canary) canaryState = entry.decided ? 'lossy' : showsLoss ? 'suspicious' : 'ok';
+    else {
+      probed++;
+      if (showsLoss) suspicious++;
+    }
+  }
+  return { probed, suspicious, canary: canaryState };
+}

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../shared/clock.js';
 import type { LoopProber, ProbeGap, ProbeOutcome } from '../probing/loop-prober.js';
-import type { PathEvidence } from './host-path.js';
+import { pathEvidenceOf, type PathEvidence } from './host-path.js';
 import {
   freshTest,
   lossTestBounds,
@@ -159,19 +159,7 @@ export class LossMonitor {
    * signs of loss now (probed fast, or judged lossy and not yet watched afresh), and the canary's state.
    */
   pathEvidence(canary: string | null): PathEvidence {
-    const now = this.clock.now();
-    let probed = 0;
-    let suspicious = 0;
-    let canaryState: PathEvidence['canary'] = 'none';
-    for (const entry of this.byName.values()) {
-      const showsLoss = entry.decided || entry.fastUntil > now;
-      if (entry.name === canary) canaryState = entry.decided ? 'lossy' : showsLoss ? 'suspicious' : 'ok';
-      else {
-        probed++;
-        if (showsLoss) suspicious++;
-      }
-    }
-    return { probed, suspicious, canary: canaryState };
+    return pathEvidenceOf(this.byName.values(), canary, this.clock.now());
   }
 
   /** An early sign of loss: probe it fast from now on (its probe counts once settled). */
