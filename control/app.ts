@@ -1,16 +1,16 @@
 /**
  * The REST API: openapi.yaml is the single source of truth, served by openapi-backend on express,
- * with Swagger UI at /docs. Handlers are keyed by operationId and only shape responses.
+ * with Swagger UI at /docs. The operations' handlers are handlers.ts's; here is how a request
+ * reaches them (the edges, validation, security) and how an error is answered.
  */
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
 import swaggerUi from 'swagger-ui-express';
 import { parse } from 'yaml';
-import type { operations, Policy } from './api.generated.js';
-import { ApiError, type ContainerQuery, type ControlService } from './control-service.js';
-import type { EventFilter, EventQuery } from './event-log.js';
-import type { HistoryQuery } from './history.js';
+import { ApiError, type ControlService } from './control-service.js';
+import { operationHandlers } from './handlers.js';
+import type { Observations } from './observations.js';
 import type { ControlMetrics } from './metrics.js';
 import { SpecRoutes } from './spec-routes.js';
 import { beforeTheApi, beforeTheBody, docsHeaders, fieldAndRule, hasToken, sendError, serveDashboard } from './http-edges.js';
@@ -21,25 +21,9 @@ const BODY_LIMIT = '16kb';
 /** A date-time as RFC 3339 writes it (2026-11-25T11:00:00Z, with an optional fraction and offset): not whatever Date.parse accepts ("1" is 2001). */
 const RFC3339 =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
-const SSE_KEEPALIVE_MS = 15_000;
-
-type PathOf<Operation extends keyof operations> = operations[Operation]['parameters']['path'];
-
-/** A JSON array written from runs of its elements (ContainerList's parts), never joined into one string of megabytes. */
-function sendJsonArray(res: Response, parts: readonly string[]): void {
-  const length = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 2 + Math.max(parts.length - 1, 0));
-  res.type('application/json').set('Content-Length', String(length));
-  res.cork();
-  res.write('[');
-  parts.forEach((part, i) => {
-    if (i > 0) res.write(',');
-    res.write(part);
-  });
-  res.end(']');
-}
 
 export async function createApp(
-  service: ControlService,
+  { service, observations }: { service: ControlService; observations: Observations },
   options: { apiToken: string | undefined; apiReadToken?: string | undefined; metrics?: ControlMetrics },
 ): Promise<express.Express> {
   const specText = readFileSync(specPath, 'utf8');
@@ -50,79 +34,7 @@ export async function createApp(
     validate: true,
     ajvOpts: { allErrors: true, formats: { 'date-time': RFC3339 } },
     handlers: {
-      listContainers: async (c: Context, _req: Request, res: Response) => {
-        const list = await service.listContainers(containerQuery(c.request.query as Record<string, string | undefined>));
-        res.set('X-Answered-Hosts', list.answered.join(','));
-        res.set('X-Silent-Hosts', list.silent.join(','));
-        sendJsonArray(res.status(200), list.parts);
-      },
-      monitorContainer: async (c: Context, _req: Request, res: Response) => {
-        const { hostname, containerName } = c.request.params as PathOf<'monitorContainer'>;
-        res.status(200).json(await service.setMonitored(hostname, containerName, true));
-      },
-      unmonitorContainer: async (c: Context, _req: Request, res: Response) => {
-        const { hostname, containerName } = c.request.params as PathOf<'unmonitorContainer'>;
-        res.status(200).json(await service.setMonitored(hostname, containerName, false));
-      },
-      getPolicy: async (c: Context, _req: Request, res: Response) => {
-        const { hostname, containerName } = c.request.params as PathOf<'getPolicy'>;
-        res.status(200).json(await service.policy(hostname, containerName));
-      },
-      setPolicy: async (c: Context, _req: Request, res: Response) => {
-        const { hostname, containerName } = c.request.params as PathOf<'setPolicy'>;
-        res.status(200).json(await service.setPolicy(hostname, containerName, c.request.requestBody as Policy));
-      },
-      setDryRun: async (c: Context, _req: Request, res: Response) => {
-        const body = c.request.requestBody as { dryRun: boolean; hostname?: string };
-        const result = await service.setDryRun(body.dryRun, body.hostname);
-        res.status(result.refused.length > 0 ? 409 : result.unconfirmed.length > 0 ? 202 : 200).json(result);
-      },
-      setThreshold: async (c: Context, _req: Request, res: Response) => {
-        const result = await service.setThreshold(c.request.requestBody as number);
-        res.status(result.unconfirmed.length === 0 ? 200 : 202).json(result);
-      },
-      listHosts: (_c: Context, _req: Request, res: Response) => {
-        res.status(200).json(service.hosts());
-      },
-      getHistory: async (c: Context, _req: Request, res: Response) => {
-        const query = c.request.query as Record<string, string>;
-        // Validated against the spec, but query values arrive as strings.
-        const step = query['step'] === undefined ? {} : { step: Number(query['step']) };
-        res.status(200).json(await service.history({ ...(query as unknown as HistoryQuery), ...step }));
-      },
-      listEvents: async (c: Context, _req: Request, res: Response) => {
-        const query = c.request.query as Record<string, string>;
-        const limit = query['limit'] === undefined ? {} : { limit: Number(query['limit']) };
-        res.status(200).json(await service.events({ ...(query as EventQuery), ...limit }));
-      },
-      streamEvents: (c: Context, req: Request, res: Response) => {
-        res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
-        if (req.method === 'HEAD') return void res.end(); // the headers a GET would get, and no endless body
-        const unsubscribe = service.subscribeEvents(c.request.query as EventFilter, (event) => {
-          res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-        });
-        res.flushHeaders();
-        res.write(': watching the events stream\n\n');
-        const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), SSE_KEEPALIVE_MS);
-        req.on('close', () => {
-          clearInterval(keepAlive);
-          unsubscribe();
-        });
-      },
-      getScorecard: async (c: Context, _req: Request, res: Response) => {
-        res.status(200).json(await service.scorecard(c.request.query as { since?: string; host?: string }));
-      },
-      getMetrics: async (_c: Context, _req: Request, res: Response) => {
-        if (!options.metrics) return sendError(res, 404, { error: 'not_found', message: 'metrics are not enabled in this process' });
-        res
-          .status(200)
-          .type(options.metrics.registry.contentType)
-          .send(await options.metrics.registry.metrics());
-      },
-      getHealth: async (_c: Context, _req: Request, res: Response) => {
-        const health = await service.health();
-        res.status(health.bus === 'connected' ? 200 : 503).json(health);
-      },
+      ...operationHandlers(service, observations, options.metrics),
       validationFail: (c: Context, _req: Request, res: Response) => {
         const details = (c.validation.errors ?? []).map(describeError);
         sendError(res, 400, { error: 'invalid_request', message: details.map((d) => `${d.field}: ${d.rule}`).join('; '), details });
@@ -242,15 +154,4 @@ function describeError(error: { instancePath: string; keyword: string; message?:
   if (error.keyword === 'format' && error.params['format'] === 'date-time')
     return { field: field || 'request', rule: 'must be a date-time such as 2026-11-25T11:00:00Z (RFC 3339)' };
   return { field: field || 'request', rule: error.message ?? error.keyword };
-}
-
-/** GET /containers' query, validated against the spec, as the service takes it (query values arrive as strings). */
-function containerQuery(query: Record<string, string | undefined>): ContainerQuery {
-  const { host, status, monitored, name } = query;
-  return {
-    ...(host === undefined ? {} : { host }),
-    ...(status === undefined ? {} : { status: [...new Set(status.split(','))] as NonNullable<ContainerQuery['status']> }),
-    ...(monitored === undefined ? {} : { monitored: monitored === 'true' }),
-    ...(name === undefined ? {} : { name }),
-  };
 }

@@ -12,6 +12,7 @@ import { answerClientError } from './http-edges.js';
 import { readControlConfig } from './config.js';
 import { ControlBus } from './control-bus.js';
 import { ControlService } from './control-service.js';
+import { Observations } from './observations.js';
 import { EventLog } from './event-log.js';
 import { HostRegistry } from './host-registry.js';
 import { controlMetrics } from './metrics.js';
@@ -80,19 +81,17 @@ async function main(): Promise<void> {
     dialWithTls(config.brokerTls),
   );
   bus.start();
-  const service = new ControlService(
-    bus,
-    registry,
-    config.gatherTimeoutMs,
-    config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null,
-    bus,
-  );
+  const service = new ControlService(bus, registry, config.gatherTimeoutMs);
+  const observations = new Observations(bus, config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null);
   const notifications = notifyFromEvents(config, events, registry, logger);
-  const app = await createApp(service, {
-    apiToken: config.apiToken,
-    apiReadToken: config.apiReadToken,
-    metrics: controlMetrics(() => registry.list(), bus),
-  });
+  const app = await createApp(
+    { service, observations },
+    {
+      apiToken: config.apiToken,
+      apiReadToken: config.apiReadToken,
+      metrics: controlMetrics(() => registry.list(), bus),
+    },
+  );
   const server = app.listen(config.port, config.listenAddress);
   server.on('clientError', answerClientError);
   server.on('error', (error) => {

@@ -258,7 +258,7 @@ describe('ControlService', () => {
   });
 
   it('shares one gather among concurrent listings (single flight), and a command makes the next listing fresh', async () => {
-    service = new ControlService(bus, registry, 4000, null, null, () => clock.now());
+    service = new ControlService(bus, registry, 4000, () => clock.now());
     bus.answer = (hostname) => ({
       kind: 'list_response',
       hostname,
@@ -291,7 +291,7 @@ describe('ControlService', () => {
   });
 
   it('joins only a gather begun within the last second', async () => {
-    service = new ControlService(bus, registry, 4000, null, null, () => clock.now());
+    service = new ControlService(bus, registry, 4000, () => clock.now());
     let release = (): void => undefined;
     bus.held = new Promise((resolve) => (release = resolve));
     const tick = () => new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { historyWindow, promql, toHistory } from '../../control/history.js';
-import { ControlService } from '../../control/control-service.js';
+import { Observations } from '../../control/observations.js';
 
 const now = Date.parse('2026-11-25T12:00:00Z');
 const rule = (fn: () => unknown): string => {
@@ -77,19 +77,9 @@ describe('toHistory', () => {
   });
 });
 
-describe('ControlService.history without Prometheus', () => {
+describe('Observations.history without Prometheus', () => {
   it('is a 503 that says how to enable it', async () => {
-    const service = new ControlService(
-      {
-        connected: true,
-        responsive: () => Promise.resolve(true),
-        toAll: () => Promise.reject(new Error('unused')),
-        toHost: () => Promise.reject(new Error('unused')),
-      },
-      {} as never,
-      4000,
-      null,
-    );
+    const service = new Observations(null, null);
     await assert.rejects(
       service.history({ metric: 'loss' }),
       (e: Error & { status?: number; code?: string }) =>
