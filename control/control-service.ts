@@ -8,9 +8,10 @@ import { containerMatcher, isEmptyFilter } from '../bus/container-filter.js';
 import { containersJson } from '../bus/shared-policies.js';
 import type { Ack, Command, ContainerFilter, Reply } from '../bus/messages.js';
 import { ApiError } from './api-error.js';
+import { dryRunResult, hostAck, policyView, thresholdResult } from './answers.js';
 import type { Container, DryRunResult, Health, Host, Policy, PolicyView, ThresholdResult } from './api.generated.js';
 import type { HostRegistry } from './host-registry.js';
-import { BusUnavailableError, type CommandBus, type Gathered } from './ports.js';
+import { BusUnavailableError, type CommandBus } from './ports.js';
 
 /** How long /health waits for the broker's round trip. */
 const HEALTH_PROBE_MS = 1000;
@@ -126,16 +127,6 @@ export class ControlService {
     );
   }
 
-  /** Live hosts were asked and none answered before the deadline. */
-  private nobodyConfirmed(gathered: Gathered): ApiError {
-    return new ApiError(
-      504,
-      'not_confirmed',
-      `no host confirmed within ${this.gatherTimeoutMs} ms (asked: ${gathered.silent.join(', ')}). RabbitMQ confirmed the command: it waits in their queues or is being applied, and each host's outcome shows in GET /events?type=command as the command event with commandId ${gathered.commandId}`,
-      gathered.commandId,
-    );
-  }
-
   async setMonitored(hostname: string, name: string, monitored: boolean): Promise<Container> {
     const ack = await this.commandContainer(hostname, name, { kind: 'actives', hostname, name, monitored });
     return ack.container ?? { hostname, name, status: 'unknown', monitored };
@@ -147,20 +138,7 @@ export class ControlService {
     await this.registry.settled();
     if (!this.registry.isLive(hostname)) throw this.unknownHost(hostname);
     const gathered = await this.send(() => this.bus.toHost(hostname, command, { timeoutMs: this.gatherTimeoutMs, persistent: true }));
-    const ack = gathered.replies.find((r): r is Ack => r.kind === 'ack' && r.hostname === hostname);
-    if (!ack) {
-      throw new ApiError(
-        504,
-        'not_confirmed',
-        `host ${hostname} did not confirm within ${this.gatherTimeoutMs} ms. RabbitMQ confirmed the command: it waits in the host's queue or is being applied, and its outcome (applied or refused) shows in GET /events?type=command&host=${hostname} as the command event with commandId ${gathered.commandId}`,
-        gathered.commandId,
-      );
-    }
-    if (!ack.ok) {
-      if (ack.error === 'not_found')
-        throw new ApiError(404, 'unknown_container', ack.message ?? `no container named ${name} on host ${hostname}`);
-      throw new ApiError(502, 'agent_failed', ack.message ?? `host ${hostname} could not apply the change`);
-    }
+    const ack = hostAck(gathered, hostname, name, this.gatherTimeoutMs);
     return ack;
   }
 
@@ -206,20 +184,7 @@ export class ControlService {
     const gathered = await this.send(() =>
       hostname === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(hostname, command, options),
     );
-    const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack' && (hostname === undefined || r.hostname === hostname));
-    if (acks.length === 0) throw this.nobodyConfirmed(gathered);
-    return {
-      dryRun,
-      confirmed: acks
-        .filter((a) => a.ok)
-        .map((a) => a.hostname)
-        .sort(),
-      unconfirmed: [...gathered.silent].sort(),
-      refused: acks
-        .filter((a) => !a.ok)
-        .map((a) => ({ hostname: a.hostname, message: a.message ?? 'refused' }))
-        .sort((a, b) => a.hostname.localeCompare(b.hostname)),
-    };
+    return dryRunResult(dryRun, gathered, hostname, this.gatherTimeoutMs);
   }
 
   async setThreshold(threshold: number): Promise<ThresholdResult> {
@@ -229,25 +194,7 @@ export class ControlService {
     const gathered = await this.send(() =>
       this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }),
     );
-    const acks = gathered.replies.filter((r): r is Ack => r.kind === 'ack');
-    if (acks.length === 0) throw this.nobodyConfirmed(gathered);
-    const confirmed = acks
-      .filter((r) => r.ok)
-      .map((r) => r.hostname)
-      .sort();
-    const refused = acks.filter((r) => !r.ok);
-    if (refused.length > 0) {
-      // A host that read the command and refused it will not apply it later: that is a failure, not a wait.
-      const said = refused.map((r) => `host ${r.hostname} refused it: ${r.message ?? 'no reason given'}`).join('; ');
-      const others = [
-        confirmed.length ? `applied by ${confirmed.join(', ')}` : 'applied by none',
-        gathered.silent.length ? `not yet answered by ${gathered.silent.join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join('; ');
-      throw new ApiError(502, 'agent_failed', `${said} (${others})`);
-    }
-    return { threshold, confirmed, unconfirmed: [...gathered.silent].sort() };
+    return thresholdResult(threshold, gathered, this.gatherTimeoutMs);
   }
 
   hosts(): Host[] {
@@ -268,16 +215,4 @@ export class ControlService {
       throw error;
     }
   }
-}
-
-/** What GET/PUT .../policy answer, from the container as its agent described it (with its policy). */
-function policyView(container: Container): PolicyView {
-  return {
-    hostname: container.hostname,
-    name: container.name,
-    monitored: container.monitored,
-    effective: container.policy as PolicyView['effective'],
-    api: container.apiPolicy ?? {},
-    ...(container.labelProblems ? { labelProblems: container.labelProblems } : {}),
-  };
 }
