@@ -74,3 +74,6 @@ export function agentTopicPermissions(hostname: string): TopicPermissions {
 
 /** The antagonist tells each fault to the events exchange, nothing else. */
 export const ANTAGONIST_PERMISSIONS: Permissions = { configure: NOTHING, write: '^watchdog\\.events$', read: NOTHING };
+
+/** The broker user RabbitMQ vouches sent a message (its user_id); '' when it names none. */
+export const senderOf = (message: { properties: { userId?: unknown } }): string => String(message.properties.userId ?? '');
