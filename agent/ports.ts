@@ -1,6 +1,5 @@
 /** What the agent needs from the outside world. Adapters implement these; tests pass fakes. */
-import type { Policy } from './policy/policy.js';
-import type { SavedBudget } from './healing/restart-guard.js';
+import type { Policy } from '../bus/contract.generated.js';
 
 export interface ContainerInfo {
   id: string;
@@ -93,6 +92,14 @@ export interface StatsSource {
 export interface Prober {
   /** Sends `count` pings to every address; a probe that could not be made is an Error in its place. */
   probeAll(ips: readonly string[], count: number): Promise<Map<string, ProbeResult | Error>>;
+}
+
+/** One container's budget as it is saved with the agent's state (times in ms since the epoch). */
+export interface SavedBudget {
+  restarts: number[];
+  lastRestartAt?: number;
+  level: number;
+  blockedUntil: number;
 }
 
 export interface AgentState {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, extname } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildDashboard } from '../scripts/build-dashboard.js';
-import type { Container, Host } from '../control/api.generated.js';
+import type { Container, Host } from '../api/contract.generated.js';
 import { ms, summarize, type BenchResult, type Row } from './stats.js';
 
 const HOSTS = 3;

@@ -4,7 +4,7 @@
  */
 import type { Ack } from '../bus/messages.js';
 import { ApiError } from './api-error.js';
-import type { Container, DryRunResult, PolicyView, ThresholdResult } from './api.generated.js';
+import type { Container, DryRunResult, PolicyView, ThresholdResult } from '../api/contract.generated.js';
 import type { Gathered } from './ports.js';
 
 /** Live hosts were asked and none answered before the deadline. */

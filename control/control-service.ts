@@ -9,7 +9,7 @@ import { containersJson } from '../bus/shared-policies.js';
 import type { Ack, Command, ContainerFilter, Reply } from '../bus/messages.js';
 import { ApiError } from './api-error.js';
 import { dryRunResult, hostAck, policyView, thresholdResult } from './answers.js';
-import type { Container, DryRunResult, Health, Host, Policy, PolicyView, ThresholdResult } from './api.generated.js';
+import type { Container, DryRunResult, Health, Host, Policy, PolicyView, ThresholdResult } from '../api/contract.generated.js';
 import type { HostRegistry } from './host-registry.js';
 import { BusUnavailableError, type CommandBus } from './ports.js';
 

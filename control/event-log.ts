@@ -6,7 +6,7 @@
  * is), are let go, oldest first (the stream trims the same ones by age).
  */
 import type { Event } from '../bus/messages.js';
-import type { components, operations } from './api.generated.js';
+import type { components, operations } from '../api/contract.generated.js';
 
 export type StoredEvent = components['schemas']['Event'];
 export type EventQuery = Omit<NonNullable<operations['listEvents']['parameters']['query']>, 'limit'> & { limit?: number };

@@ -6,7 +6,7 @@
  */
 import type { Request, Response } from 'express';
 import type { Context } from 'openapi-backend';
-import type { operations } from './api.generated.js';
+import type { operations } from '../api/contract.generated.js';
 import type { ContainerQuery, ControlService } from './control-service.js';
 import type { EventFilter, EventQuery } from './event-log.js';
 import type { HistoryQuery } from './history.js';

@@ -2,7 +2,7 @@
  * GET /history in the domain's terms: which window and step a request means, the PromQL that
  * answers it, and Prometheus' matrix as series per container. No I/O; `now` comes from the caller.
  */
-import type { components, operations } from './api.generated.js';
+import type { components, operations } from '../api/contract.generated.js';
 import { ApiError } from './api-error.js';
 
 export type HistoryMetric = components['schemas']['HistoryMetric'];

@@ -1,7 +1,7 @@
 /** The hosts whose agents are alive, from their heartbeats. No I/O; time comes from the clock. */
 import type { Heartbeat } from '../bus/messages.js';
 import type { Clock } from '../shared/clock.js';
-import type { Host } from './api.generated.js';
+import type { Host } from '../api/contract.generated.js';
 
 export class HostRegistry {
   private readonly hosts = new Map<string, { seenAt: number; heartbeat: Heartbeat; left: boolean }>();

@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { ErrorBody } from './api.generated.js';
+import type { ErrorBody } from '../api/contract.generated.js';
 import type { SpecRoutes } from './spec-routes.js';
 
 export const sendError = (res: Response, status: number, body: ErrorBody): void => {

@@ -1,7 +1,7 @@
 /** Control's Prometheus exposition: REST calls, hosts live and silent, the bus; read at scrape time. */
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { defaultRegistry, gauge } from '../shared/metrics.js';
-import type { Host } from './api.generated.js';
+import type { Host } from '../api/contract.generated.js';
 
 export interface ControlMetrics {
   registry: Registry;

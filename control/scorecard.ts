@@ -4,9 +4,9 @@
  * per host and kind of fault; loss faults no agent judged lossy are tolerated (within the policy);
  * and the restarts no fault explains. No I/O; events and `now` come from the caller.
  */
-import type { components } from './api.generated.js';
+import type { components } from '../api/contract.generated.js';
 import type { StoredEvent } from './event-log.js';
-import { endOf, matchFaults } from './fault-match.js';
+import { endOf, matchFaults } from '../api/fault-match.js';
 
 export type Scorecard = components['schemas']['Scorecard'];
 

@@ -4,7 +4,7 @@
  * API_READ_TOKEN); a 401 asks the user for it once, then the call is tried again.
  */
 import type { Container, Event, Host } from './model.js';
-import type { components } from '../control/api.generated.js';
+import type { components } from '../api/contract.generated.js';
 
 export type History = components['schemas']['History'];
 export type EventPage = components['schemas']['EventPage'];

@@ -2,8 +2,8 @@
  * The dashboard's decisions, free of the DOM: which containers a view shows and in what order,
  * how faults join their heals on the timeline, and how numbers read. Unit-tested in Node.
  */
-import type { Container, Event, Host } from '../control/api.generated.js';
-import { endOf, matchFaults } from '../control/fault-match.js';
+import type { Container, Event, Host } from '../api/contract.generated.js';
+import { endOf, matchFaults } from '../api/fault-match.js';
 
 export type { Container, Event, Host };
 

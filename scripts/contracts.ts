@@ -1,7 +1,7 @@
 /**
  * Generates the TypeScript side of the two contracts from the documents that define them:
  *   asyncapi.yaml -> bus/contract.generated.ts   (message types, their JSON Schemas, channel addresses)
- *   openapi.yaml  -> control/api.generated.ts    (REST types)
+ *   openapi.yaml  -> api/contract.generated.ts   (REST types)
  *
  *   npm run contracts              write both files
  *   npm run contracts -- --check   fail when a file is not what its document generates (npm test runs it)
@@ -51,7 +51,7 @@ async function apiContract(): Promise<string> {
 
 const outputs: [string, () => Promise<string>][] = [
   ['bus/contract.generated.ts', busContract],
-  ['control/api.generated.ts', apiContract],
+  ['api/contract.generated.ts', apiContract],
 ];
 
 const check = process.argv.includes('--check');

@@ -2,7 +2,7 @@
  * `npm run scorecard [-- --since 1h|<ISO time>] [--host h1]`: GET /scorecard of the control at
  * CONTROL_URL (default http://localhost:8080), printed as a table.
  */
-import type { Scorecard } from '../control/api.generated.js';
+import type { Scorecard } from '../api/contract.generated.js';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

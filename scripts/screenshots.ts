@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Container } from '../control/api.generated.js';
+import type { Container } from '../api/contract.generated.js';
 
 const base = (process.env['CONTROL_URL'] ?? 'http://localhost:8080').replace(/\/$/, '');
 const out = new URL('../docs/screenshots/', import.meta.url).pathname;

@@ -5,6 +5,10 @@
  * until the window has room again. A container that goes a whole window without a restart after
  * its backoff starts again from the first backoff step.
  */
+import type { SavedBudget } from '../ports.js';
+
+export type { SavedBudget };
+
 export interface RestartPolicy {
   maxRestarts: number;
   windowMs: number;
@@ -17,14 +21,6 @@ export type Admission = { admitted: true } | { admitted: false; until: number; e
 interface History {
   restarts: number[];
   lastRestartAt: number;
-  level: number;
-  blockedUntil: number;
-}
-
-/** One container's budget as it is saved with the agent's state (times in ms since the epoch). */
-export interface SavedBudget {
-  restarts: number[];
-  lastRestartAt?: number;
   level: number;
   blockedUntil: number;
 }

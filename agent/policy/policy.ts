@@ -5,30 +5,17 @@
  * between the labels and the host's default stop grace, as `docker restart` uses it.
  */
 
-export type PolicyAction = 'restart' | 'notify' | 'none';
-export const POLICY_ACTIONS: readonly PolicyAction[] = ['restart', 'notify', 'none'];
+import { busSchemas, type EffectivePolicy, type Policy, type PolicyAction, type PolicySource } from '../../bus/contract.generated.js';
 
-/** What the API or the labels set; a field left out falls through to the next source. */
-export interface Policy {
-  threshold?: number;
-  stopTimeoutSec?: number;
-  restartLimit?: number;
-  action?: PolicyAction;
-}
+export type { EffectivePolicy, Policy, PolicyAction, PolicySource };
 
-export type PolicySource = 'api' | 'label' | 'container' | 'host';
-
+/** A value with the place it came from. */
 export interface Sourced<T> {
   value: T;
   source: PolicySource;
 }
 
-export interface EffectivePolicy {
-  threshold: Sourced<number>;
-  stopTimeoutSec: Sourced<number>;
-  restartLimit: Sourced<number>;
-  action: Sourced<PolicyAction>;
-}
+export const POLICY_ACTIONS = (busSchemas['PolicyAction'] as { enum: PolicyAction[] }).enum;
 
 export interface HostDefaults {
   threshold: number;
@@ -44,12 +31,28 @@ export const LABEL = {
   action: 'watchdog.action',
 } as const;
 
-/** The rules a value must keep, shared by labels, the API and the bus contract. */
+/** The rules a value must keep, for labels, the API and the state file: read from the bus contract (asyncapi.yaml), never restated. */
 export const POLICY_RULES = {
-  threshold: { min: 0, max: 100, integer: false, text: 'a number from 0 to 100' },
-  stopTimeoutSec: { min: 0, max: 300, integer: true, text: 'whole seconds from 0 to 300' },
-  restartLimit: { min: 1, max: 1000, integer: true, text: 'a whole number from 1 to 1000' },
+  threshold: ruleOf(busSchemas['Threshold']),
+  stopTimeoutSec: ruleOf(policyField('stopTimeoutSec')),
+  restartLimit: ruleOf(policyField('restartLimit')),
 } as const;
+
+function policyField(name: string): object | undefined {
+  return (busSchemas['Policy'] as { properties: Record<string, object> }).properties[name];
+}
+
+function ruleOf(schema: object | undefined): { min: number; max: number; integer: boolean; text: string } {
+  const { minimum, maximum, type, description } = (schema ?? {}) as {
+    minimum?: number;
+    maximum?: number;
+    type?: string;
+    description?: string;
+  };
+  if (minimum === undefined || maximum === undefined || description === undefined)
+    throw new Error('asyncapi.yaml: a policy field has no range');
+  return { min: minimum, max: maximum, integer: type === 'integer', text: description };
+}
 
 export interface LabelPolicy {
   /** watchdog.monitor: true or false; undefined when absent or wrong. */

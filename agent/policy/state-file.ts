@@ -3,8 +3,7 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import { basename, dirname, join } from 'node:path';
 import { CONTAINER_NAME_RULE, isContainerName } from '../../bus/messages.js';
 import { policyProblem } from './policy.js';
-import type { AgentState, StateStore } from '../ports.js';
-import type { SavedBudget } from '../healing/restart-guard.js';
+import type { AgentState, StateStore, SavedBudget } from '../ports.js';
 
 export class FileStateStore implements StateStore {
   constructor(readonly path: string) {}

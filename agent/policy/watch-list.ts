@@ -5,8 +5,7 @@
  * applied and its caller hears why.
  */
 import type { Policy } from './policy.js';
-import type { SavedBudget } from '../healing/restart-guard.js';
-import type { AgentState, StateStore } from '../ports.js';
+import type { AgentState, StateStore, SavedBudget } from '../ports.js';
 
 export class WatchList {
   private state: Required<AgentState>;

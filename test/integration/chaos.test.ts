@@ -19,7 +19,7 @@ import { runEntry, type Child } from '../../lab/process.js';
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
 import { http } from '../../lab/http.js';
-import type { Scorecard } from '../../control/api.generated.js';
+import type { Scorecard } from '../../api/contract.generated.js';
 
 const CHAOS_MS = Number(process.env['CHAOS_MS'] ?? 40_000);
 const DUMMY_IMAGE = 'container-watchdog/dummy:latest';

@@ -19,7 +19,7 @@ import { createTarget, engine, hostSocket, removeRunContainers, runId, uniqueNam
 import { http } from '../../lab/http.js';
 import { startPrometheus, type PrometheusProcess } from '../../lab/prometheus-process.js';
 import { waitFor } from '../../lab/wait.js';
-import type { Host } from '../../control/api.generated.js';
+import type { Host } from '../../api/contract.generated.js';
 
 const shots = new URL('../output/screenshots/', import.meta.url).pathname;
 const hosts = [1, 2].map((n) => ({

@@ -12,7 +12,7 @@ import { startControl, type ControlProcess } from '../../lab/control-process.js'
 import { createTarget, engine, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
 import { waitFor } from '../../lab/wait.js';
-import type { ErrorBody, Event, EventPage } from '../../control/api.generated.js';
+import type { ErrorBody, Event, EventPage } from '../../api/contract.generated.js';
 
 const hostname = `events-${runId}`;
 const name = uniqueName('recorded');

@@ -14,7 +14,7 @@ import { createTarget, engine, removeRunContainers, runId, uniqueName } from '..
 import { http } from '../../lab/http.js';
 import { startPrometheus, type PrometheusProcess } from '../../lab/prometheus-process.js';
 import { waitFor } from '../../lab/wait.js';
-import type { ErrorBody, History } from '../../control/api.generated.js';
+import type { ErrorBody, History } from '../../api/contract.generated.js';
 
 const hostname = `history-${runId}`;
 const name = uniqueName('charted');

@@ -15,7 +15,7 @@ import { startControl, type ControlProcess } from '../../lab/control-process.js'
 import { createTarget, dropOutgoing, engine, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
 import { waitFor } from '../../lab/wait.js';
-import type { Container } from '../../control/api.generated.js';
+import type { Container } from '../../api/contract.generated.js';
 
 const hostname = `measure-${runId}`;
 const name = uniqueName('measured');

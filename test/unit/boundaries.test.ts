@@ -41,8 +41,32 @@ describe('import boundaries', () => {
       [],
     );
     assert.deepEqual(
-      await lint('dashboard/right-way.ts', "import { matchFaults } from '../control/fault-match.js';\nexport const x = matchFaults;\n"),
+      await lint('dashboard/right-way.ts', "import { matchFaults } from '../api/fault-match.js';\nexport const x = matchFaults;\n"),
       [],
     );
+  });
+
+  it("keeps the agent's rooms in order: none imports the watchdog or a room above it; the composition's rooms may", async () => {
+    const code = (from: string, name: string): string => `import { ${name} } from '${from}';\nexport const x = ${name};\n`;
+    assert.match(
+      (await lint('agent/probing/wrong-way.ts', code('../healing/healer.js', 'Healer')))[0] ?? '',
+      /agent\/probing\/ may import only the files under the composition .*points the wrong way/,
+    );
+    assert.match(
+      (await lint('agent/healing/wrong-way.ts', code('../watchdog.js', 'Watchdog')))[0] ?? '',
+      /agent\/healing\/ may import only agent\/judging\/, agent\/policy\//,
+    );
+    assert.match(
+      (await lint('agent/policy/wrong-way.ts', code('../verdicts/classic.js', 'ClassicVerdict')))[0] ?? '',
+      /points the wrong way/,
+    );
+    assert.match(
+      (await lint('agent/judging/wrong-way.ts', code('../../control/answers.js', 'policyView')))[0] ?? '',
+      /agent\/ may import only bus\/, shared\/ .*an import of control\/ points the wrong way/,
+      "an agent room keeps the agent's own rule",
+    );
+    assert.deepEqual(await lint('agent/healing/right-way.ts', code('../judging/decide.js', 'judgeContainer')), []);
+    assert.deepEqual(await lint('agent/verdicts/right-way.ts', code('../probing/loop-prober.js', 'x')), []);
+    assert.deepEqual(await lint('agent/commands/right-way.ts', code('../watchdog.js', 'Watchdog')), []);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { Command, Reply } from '../../bus/messages.js';
-import type { Container } from '../../control/api.generated.js';
+import type { Container } from '../../api/contract.generated.js';
 import { ApiError, ControlService, type ContainerList } from '../../control/control-service.js';
 import { HostRegistry } from '../../control/host-registry.js';
 import { BusUnavailableError, type CommandBus, type Gathered, type SendOptions } from '../../control/ports.js';

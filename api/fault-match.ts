@@ -7,7 +7,7 @@
  * (that heal ends it, though: the container's network namespace is new). One rule for the scorecard (control) and the timeline
  * (dashboard). No I/O.
  */
-import type { components } from './api.generated.js';
+import type { components } from './contract.generated.js';
 
 type Event = components['schemas']['Event'];
 
