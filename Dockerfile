@@ -14,6 +14,7 @@ RUN if [ -f /tmp/build-ca/ca.pem ]; then export NODE_EXTRA_CA_CERTS=/tmp/build-c
     npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json openapi.yaml ./
 COPY agent agent
+COPY api api
 COPY antagonist antagonist
 COPY bus bus
 COPY chaos chaos
