@@ -6,35 +6,9 @@
  * which measured at 1,500 containers is most of a live update's cost.
  */
 import { api, ApiFailure } from './api.js';
+import { COLUMNS, fillRow, newRow, type RowParts } from './fleet-row.js';
 import { el, notice, setText } from './dom.js';
-import {
-  defaultQuery,
-  formatAgo,
-  formatBytes,
-  formatNumber,
-  inBackoff,
-  keyOf,
-  summarizeHosts,
-  visibleContainers,
-  type Container,
-  type FleetQuery,
-  type Host,
-  type SortKey,
-} from './model.js';
-
-const COLUMNS: { key: SortKey; label: string; numeric?: boolean; title?: string }[] = [
-  { key: 'hostname', label: 'Host' },
-  { key: 'name', label: 'Container' },
-  { key: 'status', label: 'Status' },
-  { key: 'monitored', label: 'Monitored' },
-  { key: 'lossPercent', label: 'Loss', numeric: true },
-  { key: 'rttMs', label: 'RTT', numeric: true },
-  { key: 'cpuPercent', label: 'CPU', numeric: true },
-  { key: 'memoryBytes', label: 'Memory', numeric: true },
-  { key: 'restarts', label: 'Restarts', numeric: true, title: 'Starts and restarts by the watchdog in the last 24 h' },
-  { key: 'backoffUntil', label: 'Backoff' },
-  { key: 'lastHeal', label: 'Last heal' },
-];
+import { defaultQuery, formatAgo, keyOf, summarizeHosts, visibleContainers, type Container, type FleetQuery, type Host } from './model.js';
 
 export class FleetView {
   readonly root = el('section', { class: 'fleet', 'aria-label': 'Fleet' });
@@ -148,7 +122,7 @@ export class FleetView {
       const key = keyOf(c);
       let parts = this.rows.get(key);
       if (!parts) {
-        parts = this.newRow(c);
+        parts = newRow(c);
         this.rows.set(key, parts);
       }
       fillRow(parts, c, now, silent.has(c.hostname), observing.has(c.hostname));
@@ -165,22 +139,6 @@ export class FleetView {
       th.setAttribute('aria-sort', key === this.query.sort ? (this.query.descending ? 'descending' : 'ascending') : 'none');
     }
     setText(this.count, `${shown.length} of ${this.containers.length} containers`);
-  }
-
-  private newRow(c: Container): RowParts {
-    const cells = Object.fromEntries(
-      COLUMNS.map((col) => [col.key, el('div', { role: 'cell', class: col.numeric ? 'num' : undefined, 'data-col': col.key })]),
-    ) as unknown as Record<SortKey, HTMLElement>;
-    const link = el('a', { href: `#/c/${encodeURIComponent(c.hostname)}/${encodeURIComponent(c.name)}` });
-    cells.name.append(link);
-    const button = el('button', { type: 'button', 'data-action': 'toggle' });
-    const row = el(
-      'div',
-      { role: 'row', 'data-key': keyOf(c) },
-      ...COLUMNS.map((col) => cells[col.key]),
-      el('div', { role: 'cell', class: 'actions' }, button),
-    );
-    return { row, cells, link, button };
   }
 
   private async onAction(e: MouseEvent): Promise<void> {
@@ -202,43 +160,4 @@ export class FleetView {
       (button as HTMLButtonElement).disabled = false;
     }
   }
-}
-
-/** A table row and its cells, kept so that an update writes only what changed, without looking anything up. */
-interface RowParts {
-  row: HTMLElement;
-  cells: Record<SortKey, HTMLElement>;
-  link: HTMLAnchorElement;
-  button: HTMLButtonElement;
-}
-
-function fillRow({ row, cells, link, button }: RowParts, c: Container, now: number, hostSilent: boolean, observeOnly: boolean): void {
-  const backoff = inBackoff(c, now);
-  setText(cells.hostname, c.hostname);
-  setText(link, c.name);
-  setText(cells.status, c.status);
-  setText(cells.monitored, c.monitored ? 'yes' : 'no');
-  setText(cells.lossPercent, formatNumber(c.lossPercent, ' %', 0));
-  const sure = c.lossVerdict
-    ? `95 % interval ${c.lossVerdict.lossLowPercent}-${c.lossVerdict.lossHighPercent} % over ${c.lossVerdict.probes} probes (${c.lossVerdict.rule})`
-    : '';
-  if (cells.lossPercent.title !== sure) cells.lossPercent.title = sure;
-  setText(cells.rttMs, formatNumber(c.rttMs, ' ms', 2));
-  setText(cells.cpuPercent, formatNumber(c.cpuPercent, ' %'));
-  setText(cells.memoryBytes, formatBytes(c.memoryBytes));
-  setText(cells.restarts, c.restarts === undefined ? '–' : String(c.restarts));
-  // The column of heals held back: a backoff's end, or the host's observe-only mode (it heals nothing).
-  setText(cells.backoffUntil, backoff ? `until ${new Date(c.backoffUntil ?? '').toLocaleTimeString()}` : observeOnly ? 'observe only' : '');
-  const lastHeal = c.lastHeal ? `${c.lastHeal.action} ${formatAgo(c.lastHeal.at, now)}: ${c.lastHeal.reason}` : '';
-  setText(cells.lastHeal, lastHeal);
-  if (cells.lastHeal.title !== lastHeal) cells.lastHeal.title = lastHeal; // the whole text where the column cuts it
-  const action = c.monitored ? 'Unmonitor' : 'Monitor';
-  if (button.textContent !== action) {
-    button.textContent = action;
-    button.setAttribute('aria-label', `${action} ${c.name} on ${c.hostname}`);
-  }
-  const observing = observeOnly ? 'observe only: the agent of this host heals nothing, it only says what it would do' : '';
-  if (cells.backoffUntil.title !== observing) cells.backoffUntil.title = observing;
-  const classes = `status-${c.status}${c.monitored ? ' monitored' : ''}${backoff ? ' in-backoff' : ''}${hostSilent ? ' host-silent' : ''}${observeOnly ? ' observe-only' : ''}${(c.lossPercent ?? 0) > 0 ? ' lossy' : ''}`;
-  if (row.className !== classes) row.className = classes;
 }
