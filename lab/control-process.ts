@@ -3,13 +3,20 @@ import type { ChildProcess } from 'node:child_process';
 import { StopWaiting, waitFor } from './wait.js';
 import { runEntry } from './process.js';
 import { brokerUrl } from './broker-users.js';
+import { http } from './http.js';
 
 export interface ControlProcess {
   readonly child: ChildProcess;
   readonly url: string;
   output(): string;
   stop(): Promise<number | null>;
+  /** Waits until control counts every one of these hosts live (GET /hosts), as a user would see it. */
+  hostsLive(hosts: readonly string[], timeoutMs?: number): Promise<void>;
+  /** Waits until control no longer counts the host live (silent, or gone after its goodbye). */
+  hostNotLive(host: string, timeoutMs?: number): Promise<void>;
 }
+
+type Hosts = { hostname: string; live: boolean }[];
 
 /** `compiled`: as the image runs it (node on the compiled JavaScript, NODE_ENV=production), for benchmarks of its memory and CPU. */
 export async function startControl(env: Record<string, string> = {}, { compiled = false } = {}): Promise<ControlProcess> {
@@ -26,5 +33,26 @@ export async function startControl(env: Record<string, string> = {}, { compiled 
     },
     20_000,
   );
-  return { ...control, url: base };
+  const token = env['API_READ_TOKEN'] ?? env['API_TOKEN'];
+  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  const live = async (): Promise<Set<string>> =>
+    new Set((await http<Hosts>('GET', `${base}/hosts`, { headers })).body.filter((h) => h.live).map((h) => h.hostname));
+  return {
+    ...control,
+    url: base,
+    hostsLive: async (hosts, timeoutMs = 20_000) => {
+      await waitFor(
+        `${hosts.join(', ')} to be live`,
+        async () => {
+          const set = await live();
+          return hosts.every((h) => set.has(h));
+        },
+        timeoutMs,
+        100,
+      );
+    },
+    hostNotLive: async (host, timeoutMs = 20_000) => {
+      await waitFor(`${host} to be no longer live`, async () => !(await live()).has(host), timeoutMs, 100);
+    },
+  };
 }

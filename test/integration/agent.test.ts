@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { createTarget, dropOutgoing, engine, removeRunContainers, state, uniqueName } from '../../lab/docker.js';
-import { waitFor } from '../../lab/wait.js';
+import { waitFor, quietFor } from '../../lab/wait.js';
 
 const docker = engine();
 const agents: AgentProcess[] = [];
@@ -84,7 +84,11 @@ describe('agent on a real engine', () => {
     // The next cycle is a minute away: only continuous probing can explain a quick restart.
     const a = agent({ MONITORED: name, CHECK_INTERVAL_MS: '60000', LOSS_THRESHOLD: '60', VERDICT: 'sequential' });
     await firstCycle(a);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await a.waitForLog(
+      'its first probes judged (the prober runs)',
+      (e) => e.container === name && e.kind === 'check' && e.verdict === 'ok',
+      30_000,
+    );
     const before = await state(name);
     const injectedAt = Date.now();
     await dropOutgoing(name, []);
@@ -118,7 +122,10 @@ describe('agent on a real engine', () => {
       Number(ok['lossLowPercent']) <= Number(ok.lossPercent) && Number(ok.lossPercent) <= Number(ok['lossHighPercent']),
       JSON.stringify(ok),
     );
-    await new Promise((resolve) => setTimeout(resolve, 8000));
+    await quietFor(
+      8000,
+      'a container losing less than its threshold is never restarted: 8 s is well past the time this verdict took (decidedInMs)',
+    );
     assert.equal(a.log().filter((e) => e.kind === 'action').length, 0);
     assert.equal((await state(name)).startedAt, before.startedAt);
   });

@@ -14,7 +14,7 @@ import { startControl, type ControlProcess } from '../../lab/control-process.js'
 import { createTarget, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
 import { startTcpProxy, type TcpProxy } from '../../lab/tcp-proxy.js';
-import { waitFor } from '../../lab/wait.js';
+import { waitFor, quietFor } from '../../lab/wait.js';
 
 const host = `faults-${runId}`;
 const gone = [1, 2, 3].map((n) => `gone${n}-${runId}`);
@@ -30,8 +30,6 @@ interface ErrorBody {
   message: string;
 }
 
-const hosts = async () => (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body;
-const isLive = async (hostname: string) => (await hosts()).some((h) => h.hostname === hostname && h.live);
 /** The thresholds the agent applied, in order, from its log file. */
 const appliedThresholds = () =>
   agent
@@ -50,7 +48,7 @@ before(async () => {
     CHECK_INTERVAL_MS: '1000',
     LOSS_THRESHOLD: '60',
   });
-  await waitFor('the agent to be live', () => isLive(host), 20_000, 100);
+  await control.hostsLive([host]);
 });
 
 after(async () => {
@@ -69,7 +67,7 @@ describe('a broker that hangs, then dies', () => {
     const healthy = await http<{ status: string; bus: string }>('GET', `${control.url}/health`);
     assert.deepEqual([healthy.status, healthy.body.bus], [200, 'connected']);
     proxy.hang();
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the health answer's one-second reuse
+    await quietFor(1100, "past the health answer's one-second reuse");
     const health = await http<{ status: string; bus: string }>('GET', `${control.url}/health`);
     assert.deepEqual(
       [health.status, health.body.status, health.body.bus],
@@ -100,7 +98,10 @@ describe('a broker that hangs, then dies', () => {
     assert.equal(back.status, 200);
     assert.ok(back.body.confirmed.includes(host));
     // Nothing that was answered 503 turns up later.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await quietFor(
+      1500,
+      'a command answered 503 was never queued: had it been, its agent would have applied it within this second and a half',
+    );
     assert.deepEqual(appliedThresholds(), [40, 43]);
     const monitored = (await http<{ name: string; monitored: boolean }[]>('GET', `${control.url}/containers?host=${host}`)).body.find(
       (c) => c.name === name,
@@ -111,7 +112,7 @@ describe('a broker that hangs, then dies', () => {
 
 describe('a short reconnect (issue 26 #7)', () => {
   it('calls go on as soon as control is connected again: the live hosts are still known', async () => {
-    await waitFor('the agent to be live', () => isLive(host), 20_000, 100);
+    await control.hostsLive([host]);
     const cutAt = Date.now();
     proxy.cut();
     proxy.resume();
@@ -173,9 +174,9 @@ describe('queries for hosts that are gone', () => {
     const ghosts = gone.map((hostname) =>
       startAgent({ AMQP_URL: agentBrokerUrl(hostname), AGENT_HOSTNAME: hostname, CHECK_INTERVAL_MS: '1000' }),
     );
-    for (const hostname of gone) await waitFor(`${hostname} to be live`, () => isLive(hostname), 20_000, 100);
+    await control.hostsLive(gone);
     for (const ghost of ghosts) ghost.child.kill('SIGKILL'); // gone without a goodbye
-    for (const hostname of gone) await waitFor(`control to see ${hostname} gone`, async () => !(await isLive(hostname)), 20_000, 200);
+    for (const hostname of gone) await control.hostNotLive(hostname);
 
     let next = 0;
     let failures = 0;

@@ -16,7 +16,7 @@ import { agentBrokerUrl, brokerUrl } from '../../lab/broker-users.js';
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { createTarget, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
-import { waitFor } from '../../lab/wait.js';
+import { waitFor, quietFor } from '../../lab/wait.js';
 
 const host = `sec-${runId}`;
 const intruder = `intruder-${runId}`;
@@ -56,7 +56,7 @@ before(async () => {
   await createTarget(name);
   control = await startControl();
   agent = startAgent({ AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, MONITORED: name, CHECK_INTERVAL_MS: '1000' });
-  await waitFor('the agent to be live', async () => (await hosts()).some((h) => h.hostname === host && h.live), 20_000, 100);
+  await control.hostsLive([host]);
 });
 
 after(async () => {
@@ -162,7 +162,7 @@ describe('agents and control check who sent what the broker vouches for', () => 
       await publishAs(agentBrokerUrl(intruder), HEARTBEATS_EXCHANGE, '', beat(made, {}), { userId: agentUser(intruder) }),
       'accepted',
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietFor(500, 'control reads heartbeats as they come: a forged one would have changed GET /hosts within half a second');
     const seen = await hosts();
     assert.ok(
       seen.some((h) => h.hostname === host && h.live),
@@ -277,7 +277,7 @@ describe('control believes events only from the sender they name, and bounds the
       control.output(),
       new RegExp(`dropped a malformed event from broker user agent-${host}: body: must be at most 262144 bytes`),
     );
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a window in which nothing more may happen: the other 1,999 are counted, not logged
+    await quietFor(500, 'a window in which nothing more may happen: the other 1,999 are counted, not logged');
     const lines = control
       .output()
       .split('\n')

@@ -86,7 +86,7 @@ it(`survives ${CHAOS_MS / 1000} s of chaos on two hosts: every fault healed, no 
     }),
   );
 
-  await new Promise((resolve) => setTimeout(resolve, CHAOS_MS));
+  await new Promise((resolve) => setTimeout(resolve, CHAOS_MS)); // the chaos run itself: the antagonists work for this long
   for (const s of setups) {
     assert.equal(s.antagonist.child.exitCode, null, `antagonist ${s.hostname} still running:\n${s.antagonist.output()}`);
     assert.equal(await s.antagonist.stop(), 0);

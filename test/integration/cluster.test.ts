@@ -19,7 +19,7 @@ import {
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { createTarget, engine, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
-import { waitFor } from '../../lab/wait.js';
+import { waitFor, quietFor } from '../../lab/wait.js';
 
 const host = `ha-${runId}`;
 const name = uniqueName('web');
@@ -81,7 +81,7 @@ it('kill the node an agent is on while commands flow: each 200 applied exactly o
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - started))));
     }
   })();
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await waitFor('commands confirmed before the failover', () => [...answers.values()].filter((s) => s === 200).length >= 5, 10_000, 50);
 
   const before = await state(name, docker);
   const killedAt = Date.now();
@@ -107,7 +107,7 @@ it('kill the node an agent is on while commands flow: each 200 applied exactly o
   await waitFor('a command confirmed after the failover', () => [...answers.values()].slice(-3).every((s) => s === 200), 30_000, 100);
   sending = false;
   await sender;
-  await new Promise((resolve) => setTimeout(resolve, 3000)); // anything still queued is applied by now
+  await quietFor(3000, 'anything still queued is applied by now');
 
   const applied = new Map<number, number>();
   for (const e of agent.log()) {

@@ -12,7 +12,7 @@ import { deleteAgentQueues, withChannel } from '../../lab/broker.js';
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { http } from '../../lab/http.js';
 import { createTarget, dropOutgoing, engine, hostSocket, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
-import { waitFor } from '../../lab/wait.js';
+import { waitFor, quietFor } from '../../lab/wait.js';
 
 interface Container {
   hostname: string;
@@ -50,10 +50,6 @@ function runAgent(hostname: string, socket: string, dir?: string): AgentProcess 
 
 const containers = async () => http<Container[]>('GET', `${control.url}/containers`);
 const find = (list: Container[], hostname: string, name: string) => list.find((c) => c.hostname === hostname && c.name === name);
-const live = async (hosts: string[]) => {
-  const { body } = await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`);
-  return hosts.every((h) => body.some((b) => b.hostname === h && b.live));
-};
 
 before(async () => {
   await Promise.all([
@@ -65,7 +61,7 @@ before(async () => {
   control = await startControl();
   runAgent(hostA, hostSocket(1));
   runAgent(hostB, hostSocket(2));
-  await waitFor('both agents to be live', () => live([hostA, hostB]), 20_000, 100);
+  await control.hostsLive([hostA, hostB]);
 });
 
 after(async () => {
@@ -216,7 +212,7 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
       () => (agent?.log().filter((e) => /rejected a malformed command/.test(e.message)).length ?? 0) >= 1,
       5_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a window in which nothing more may happen: the other four are counted, not logged, and not redelivered
+    await quietFor(500, 'a window in which nothing more may happen: the other four are counted, not logged, and not redelivered');
     const list = await containers();
     assert.equal(list.status, 200);
     assert.ok(find(list.body, hostA, onlyA), 'the agent still answers');
@@ -309,7 +305,7 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
   it('a command sent while an agent is away waits in its queue and is applied when it comes back', async () => {
     const away = agents.get(hostB);
     assert.equal(await away?.stop(), 0);
-    await waitFor('host B to be gone', async () => !(await live([hostB])), 5_000, 50);
+    await control.hostNotLive(hostB, 5_000);
     const put = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '33' });
     assert.equal(put.status, 200);
     assert.ok(!put.body.confirmed.includes(hostB), 'host B was not live, so not waited for');

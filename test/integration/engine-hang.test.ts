@@ -12,7 +12,7 @@ import { agentBrokerUrl } from '../../lab/broker-users.js';
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { createTarget, engine, hostSocket, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
 import { http } from '../../lab/http.js';
-import { waitFor } from '../../lab/wait.js';
+import { waitFor, quietFor } from '../../lab/wait.js';
 
 const socket = hostSocket(2);
 const docker = engine(socket);
@@ -56,7 +56,7 @@ it('while the engine hangs, queries and the threshold are answered at once and a
   try {
     // Asked together: the monitor command waits on the engine; the others must not wait behind it.
     const monitor = http<{ error: string; message: string }>('POST', `${control.url}/containers/${host}/${other}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await quietFor(200, 'the monitor command reaches the agent first, where it waits on the frozen engine');
     const threshold = await http<{ confirmed: string[] }>('PUT', `${control.url}/threshold`, { body: '65' });
     const list = await http<{ name: string }[]>('GET', `${control.url}/containers?host=${host}`);
     const refused = await monitor;

@@ -32,7 +32,7 @@ before(async () => {
     CHECK_INTERVAL_MS: '1000',
     LOSS_THRESHOLD: '60',
   });
-  await waitFor('the agent to be live', async () => (await hostNow())?.live === true, 20_000, 100);
+  await control.hostsLive([host]);
 });
 
 after(async () => {

@@ -17,7 +17,7 @@ import { deleteAgentQueues } from '../../lab/broker.js';
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { http } from '../../lab/http.js';
 import { createTarget, dropOutgoing, engine, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
-import { waitFor } from '../../lab/wait.js';
+import { waitFor, quietFor } from '../../lab/wait.js';
 
 const docker = engine();
 const agents: AgentProcess[] = [];
@@ -101,7 +101,7 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
       (e) => e.kind === 'probe' && /heard nothing from its canary/.test(e.message),
       15_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await quietFor(5000, 'no restart may come while the prober is deaf: 5 s is past its 3 s stall and two of its replacements');
     removeRules();
     const metrics = await waitFor(
       'the metrics',
@@ -156,7 +156,10 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
     const toldAfter = Date.now() - brokeAt;
     await docker.getContainer(names[0]!).kill();
     await waitFor('the exited container started meanwhile', async () => (await state(names[0]!)).running, 10_000, 100);
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await quietFor(
+      5000,
+      'no loss restart while the path is broken: 5 s is five check cycles and the sequential verdict of a silent container (about 1 s)',
+    );
     assert.equal(restarts(a), 0, 'no loss restart while the path is broken');
     removeRules();
     await waitFor(
@@ -246,7 +249,7 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
       agents.push(a);
     }
     await cycleOf(startedAt);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await quietFor(2000, 'a start the budget does not allow would come within two 1 s cycles');
     const until = Math.ceil(Date.now() / 1000);
     const stream = await docker.getEvents({
       since,
@@ -294,7 +297,7 @@ describe('never the outage (real engine, broker, fping, agent, control)', () => 
         });
         assert.deepEqual(on.body.confirmed, [host], `round ${round}: dry-run confirmed`);
         await docker.getContainer(name).kill();
-        await new Promise((resolve) => setTimeout(resolve, 3000));
+        await quietFor(3000, 'left down while observe-only: a start would come within one 1 s cycle, this is three');
         assert.equal((await state(name)).running, false, `round ${round}: left down while observe-only`);
         const off = await http<{ confirmed: string[] }>('PUT', `${control.url}/dry-run`, {
           body: JSON.stringify({ dryRun: false, hostname: host }),

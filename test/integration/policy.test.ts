@@ -16,7 +16,7 @@ import { deleteAgentQueues } from '../../lab/broker.js';
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { http } from '../../lab/http.js';
 import { createTarget, dropOutgoing, engine, removeRunContainers, runId, state, uniqueName } from '../../lab/docker.js';
-import { waitFor } from '../../lab/wait.js';
+import { waitFor, quietFor } from '../../lab/wait.js';
 
 interface Sourced {
   value: unknown;
@@ -100,8 +100,6 @@ async function killAndWaitForHeal(name: string): Promise<number> {
   );
   return Date.now() - killedAt;
 }
-const isLive = async (): Promise<boolean> =>
-  (await http<{ hostname: string; live: boolean }[]>('GET', `${control.url}/hosts`)).body.some((h) => h.hostname === host && h.live);
 
 before(async () => {
   const receiver = await listen((_req, res, body) => {
@@ -117,7 +115,7 @@ before(async () => {
   ];
   control = await startControl({ WEBHOOKS: JSON.stringify(webhooks), WEBHOOK_RATE_LIMIT_MS: '60000', WEBHOOK_TIMEOUT_MS: '30000' });
   agent = runAgent();
-  await waitFor('the agent to be live', isLive, 20_000, 100);
+  await control.hostsLive([host]);
 });
 
 after(async () => {
@@ -154,7 +152,7 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     assert.deepEqual(seen.labelProblems, ['watchdog.threshold: must be a number from 0 to 100 (got "high")']);
     assert.deepEqual(seen.policy?.['threshold'], { value: 60, source: 'host' });
     assert.deepEqual(seen.policy?.['restartLimit'], { value: 2, source: 'label' }, 'the good label still applies');
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // several cycles
+    await quietFor(1500, 'several check cycles: a label problem said again would show in the log and the events');
     assert.equal(agent.log().filter((e) => e.kind === 'label' && e.container === name).length, 1, 'reported once');
     assert.equal((await events(name, 'label')).length, 1);
   });
@@ -171,7 +169,7 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     assert.deepEqual(put.body.api, { threshold: 50, stopTimeoutSec: 3 });
     await agent.stop();
     agent = runAgent();
-    await waitFor('the agent to be live again', isLive, 20_000, 100);
+    await control.hostsLive([host]);
     const got = await waitFor(
       'the policy',
       async () => {
@@ -222,7 +220,7 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     try {
       await docker.getContainer(name).kill();
       await waitFor('a dry-run heal event', async () => (await events(name, 'heal')).find((e) => e.outcome === 'dry-run'), 10_000, 100);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await quietFor(1500, 'observe-only leaves it down: a start would come within one check cycle');
       assert.equal((await state(name)).running, false, 'left down');
       await waitFor('the webhook', () => received.find((r) => r.body.container === name && r.body.kind === 'notify'), 10_000, 100).catch(
         () =>
@@ -244,7 +242,7 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     const heals: number[] = [];
     for (let i = 0; i < 4; i++) heals.push(await killAndWaitForHeal(name));
     await waitFor('four heal events', async () => (await events(name, 'heal')).length >= 4, 10_000, 100);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await quietFor(1000, 'a second notification would come within a second of the fourth heal event');
     const told = received.filter((r) => r.body.container === name);
     assert.equal(told.length, 1, `one notification in the window, got ${told.length}: ${told.map((t) => t.body.text).join(' | ')}`);
     // The slack target never answers (30 s timeout): heals are the agents' work and never wait for it.
@@ -261,7 +259,7 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     agent.child.kill('SIGKILL');
     await exited;
     agent = runAgent();
-    await waitFor('the agent to be live again', isLive, 20_000, 100);
+    await control.hostsLive([host]);
     await agent.waitForLog('its first cycle', (e) => e.kind === 'cycle', 10_000);
     const killedAt = Date.now();
     await docker.getContainer(name).kill();

@@ -15,7 +15,7 @@ import { deleteAgentQueues } from '../../lab/broker.js';
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { http } from '../../lab/http.js';
 import { createTarget, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
-import { waitFor } from '../../lab/wait.js';
+import { waitFor, quietFor } from '../../lab/wait.js';
 
 const host = `full-${runId}`;
 const disk = mkdtempSync(join(tmpdir(), 'full-disk-'));
@@ -63,7 +63,7 @@ describe('a command the agent refuses (its state disk is full)', () => {
     assert.equal(put.status, 502);
     assert.equal(put.body.error, 'agent_failed');
     assert.match(put.body.message, new RegExp(`host ${host} refused it: could not save the threshold: .*ENOSPC`));
-    await new Promise((resolve) => setTimeout(resolve, 2500)); // a heartbeat period: it would show a change
+    await quietFor(2500, 'a heartbeat period: it would show a change');
     const hosts = (await http<{ hostname: string; threshold: number }[]>('GET', `${control.url}/hosts`)).body;
     assert.equal(hosts.find((h) => h.hostname === host)?.threshold, 60);
   });

@@ -190,7 +190,24 @@ export class RecordingLog implements Log {
   }
 }
 
-/** Lets queued promise callbacks run (fakes resolve on the microtask queue). */
+/**
+ * Lets queued promise callbacks run (fakes resolve on the microtask queue). Enough before a
+ * positive assertion (it fails if not); before an assertion that something did NOT happen, use
+ * settleUntil with the sign that the code got where it would have happened.
+ */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Runs queued callbacks until `reached()` holds, then a few turns more; fails naming `what` if it
+ * never does. A negative assertion after it cannot pass vacuously: the code demonstrably got to
+ * the point where the thing it must not do would have been done.
+ */
+export async function settleUntil(what: string, reached: () => boolean): Promise<void> {
+  for (let turn = 0; !reached(); turn++) {
+    if (turn > 2000) throw new Error(`never happened: ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await settle();
 }

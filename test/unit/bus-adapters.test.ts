@@ -11,7 +11,7 @@ import { HostRegistry } from '../../control/host-registry.js';
 import { EventLog } from '../../control/event-log.js';
 import type { BusUnavailableError } from '../../control/ports.js';
 import { FakeBroker } from '../support/fake-amqp.js';
-import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
+import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle, settleUntil } from '../support/fakes.js';
 
 const STREAM = { maxAge: '7D', maxAgeMs: 7 * 86_400_000 };
 /** What the agent answered: replies go to the replies exchange, routed by the requester's reply queue. */
@@ -119,7 +119,7 @@ describe('AgentBus', () => {
 
   it('drops a malformed command without requeueing it, and says why', async () => {
     const message = broker.channel?.deliver(agentQueue('h1'), '{"kind":"threshold","threshold":"high"}');
-    await settle();
+    await settleUntil('the command dropped', () => (broker.channel?.nacked.length ?? 0) > 0);
     assert.deepEqual(broker.channel?.nacked, [message]);
     assert.deepEqual(replies(), []);
     assert.ok(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { Healer } from '../../agent/healing/healer.js';
-import { FakeClock, FakeRuntime, RecordingLog, settle } from '../support/fakes.js';
+import { FakeClock, FakeRuntime, RecordingLog, settle, settleUntil } from '../support/fakes.js';
 
 let clock: FakeClock;
 let runtime: FakeRuntime;
@@ -94,7 +94,7 @@ describe('Healer: write-ahead budget and paced restarts', () => {
       },
     });
     const heal = paced.heal('web', 'restart', 'loss 100%', 'check');
-    await settle();
+    await settleUntil('the save begun', () => order.length > 0);
     assert.deepEqual(runtime.calls, [], 'the restart waits for the save');
     assert.deepEqual(order, ['save 1']);
     saveDone();

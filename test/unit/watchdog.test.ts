@@ -4,7 +4,7 @@ import type { ProbeOutcome, ProbeSink } from '../../agent/probing/loop-prober.js
 import type { ContainerInfo } from '../../agent/ports.js';
 import { ContainerInventory } from '../../agent/engine/container-inventory.js';
 import { Watchdog, type WatchdogOptions } from '../../agent/watchdog.js';
-import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle } from '../support/fakes.js';
+import { FakeClock, FakeProber, FakeRuntime, MemoryStore, RecordingLog, settle, settleUntil } from '../support/fakes.js';
 
 const options: WatchdogOptions = {
   checkIntervalMs: 1_000,
@@ -221,12 +221,15 @@ describe('Docker events', () => {
 
   it('ignores events of unmonitored containers', async () => {
     runtime.add('other');
+    runtime.add('web');
     const dog = watchdog(['web']);
     dog.start();
     runtime.kill('other');
     runtime.emit('die', 'other');
-    await settle();
-    assert.deepEqual(runtime.calls, []);
+    runtime.kill('web');
+    runtime.emit('die', 'web'); // after it: once web is started, the event of other was handled
+    await settleUntil('the monitored one started', () => runtime.calls.length > 0);
+    assert.deepEqual(runtime.calls, ['start web']);
     await dog.stop();
   });
 
@@ -371,7 +374,7 @@ describe('sequential verdict', () => {
     await dog.runCycle();
     runtime.restartedElsewhere('web');
     lose(web.ip ?? '', 40);
-    await settle();
+    await settleUntil('the verdict checked against the engine', () => log.of('web', 'check').at(-1)?.fields['verdict'] === 'changed');
     assert.deepEqual(runtime.calls, [], 'the engine says the judged instance is gone');
     assert.equal(log.of('web', 'check').at(-1)?.fields['verdict'], 'changed');
   });
@@ -622,7 +625,7 @@ describe('the host before the containers', () => {
     assert.deepEqual(runtime.calls, ['start down'], 'the down container is started');
     runtime.calls.length = 0;
     loseTogether(f, names, 40);
-    await settle();
+    await settleUntil('the path judged broken', () => f.changes.length > 0);
     assert.deepEqual(runtime.calls, [], 'no loss restart while the path looks broken');
     assert.deepEqual(f.changes, ['broken']);
     assert.equal(f.dog.hostGuard.pathBroken, true);
@@ -680,7 +683,7 @@ describe('the host before the containers', () => {
     const f = fleet(['a', 'b', 'canary'], { pathCanary: 'canary' });
     await f.dog.runCycle();
     loseTogether(f, ['canary', 'a'], 40);
-    await settle();
+    await settleUntil('the path judged broken', () => f.changes.length > 0);
     assert.deepEqual(runtime.calls, [], 'the canary is never healed, and a is held');
     assert.deepEqual(f.changes, ['broken']);
   });
