@@ -20,16 +20,8 @@ export const NOTIFY_ON = [
   'label',
 ] as const;
 export type NotifyOn = (typeof NOTIFY_ON)[number];
-export const DEFAULT_ON: readonly NotifyOn[] = [
-  'heal-failed',
-  'backoff',
-  'host-silent',
-  'host-back',
-  'host-network',
-  'host-budget',
-  'notify',
-  'label',
-];
+/** Every kind but each heal (a fleet heals often: the heals that need a person are heal-failed and backoff). */
+export const DEFAULT_ON: readonly NotifyOn[] = NOTIFY_ON.filter((on) => on !== 'heal');
 
 export type WebhookFormat = 'json' | 'slack' | 'discord';
 
