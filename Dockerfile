@@ -15,6 +15,8 @@ RUN if [ -f /tmp/build-ca/ca.pem ]; then export NODE_EXTRA_CA_CERTS=/tmp/build-c
 COPY tsconfig.json tsconfig.build.json openapi.yaml ./
 COPY agent agent
 COPY api api
+COPY cli cli
+COPY bin bin
 COPY antagonist antagonist
 COPY bus bus
 COPY chaos chaos
@@ -33,6 +35,7 @@ ENV NODE_ENV=production
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/dist dist
+COPY --from=build /src/bin bin
 
 FROM runtime AS control
 LABEL watchdog.role=control

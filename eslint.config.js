@@ -7,12 +7,28 @@ import tseslint from 'typescript-eslint';
  * scripts; agent and control never import each other; the dashboard (bundled for the browser)
  * imports only api/ (the REST contract and the fault-matching rule it shares with control).
  */
-const ROOMS = ['shared', 'chaos', 'bus', 'api', 'agent', 'control', 'antagonist', 'dummy', 'dashboard', 'scripts', 'lab', 'bench', 'test'];
+const ROOMS = [
+  'shared',
+  'chaos',
+  'bus',
+  'api',
+  'cli',
+  'agent',
+  'control',
+  'antagonist',
+  'dummy',
+  'dashboard',
+  'scripts',
+  'lab',
+  'bench',
+  'test',
+];
 const MAY_IMPORT = {
   shared: [],
   chaos: ['shared'],
   bus: ['shared'],
   api: ['shared'],
+  cli: ['api', 'shared'],
   agent: ['bus', 'shared'],
   control: ['api', 'bus', 'shared'],
   antagonist: ['bus', 'chaos', 'shared'],

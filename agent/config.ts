@@ -48,6 +48,8 @@ export interface AgentConfig {
   metricsPort: number | undefined;
   /** The address /metrics listens on: loopback unless told (the compose agent says 0.0.0.0, for Prometheus through the host gateway). */
   metricsAddress: string;
+  /** The disk whose space heartbeats report (HOST_DISK_PATH); unset: Docker's data root where the agent sees it, else /. */
+  hostDiskPath: string | undefined;
   stopTimeoutSec: number;
   restartPolicy: RestartPolicy;
   /** Restarts in flight at once on the host; the others wait their turn, oldest first. */
@@ -114,6 +116,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     },
     metricsPort: read.optional('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
     metricsAddress: read.address('METRICS_ADDRESS', '127.0.0.1'),
+    hostDiskPath: read.optional('HOST_DISK_PATH'),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
     dryRun: read.boolean('DRY_RUN', false),
     restartConcurrency: read.integer('RESTART_CONCURRENCY', 4, 1, 1000),

@@ -1,5 +1,6 @@
 /** Starts the agent on this Docker host: wiring only; the behaviour lives in Watchdog. */
 import { dialWithTls } from '../bus/broker-config.js';
+import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { systemClock } from '../shared/clock.js';
@@ -22,6 +23,9 @@ import { serveMetrics } from '../shared/metrics.js';
 import { errorMessage } from '../shared/errors.js';
 import { Watchdog, type WatchdogDeps } from './watchdog.js';
 import { FpingLoopProber } from './probing/fping-loop.js';
+import { HostResources } from './engine/host-resources.js';
+import { hostMetrics } from './reporting/host-metrics.js';
+import { HEARTBEAT_INTERVAL_MS } from '../bus/topology.js';
 
 const DOCKER_REQUEST_TIMEOUT_MS = 60_000;
 
@@ -63,6 +67,11 @@ async function main(): Promise<void> {
     initial,
   );
   watchdog.start();
+  // The host's own health, sampled as often as heartbeats go: into each heartbeat and /metrics.
+  const host = new HostResources(config.hostDiskPath ?? (await dockerDataRoot(engine)));
+  const sampleHost = (): void => void host.sample().catch(() => undefined);
+  sampleHost();
+  setInterval(sampleHost, HEARTBEAT_INTERVAL_MS).unref();
   const bus = config.amqpUrl
     ? new AgentBus(
         config.amqpUrl,
@@ -73,6 +82,7 @@ async function main(): Promise<void> {
         systemClock,
         dialWithTls(config.brokerTls),
         config.controlUser,
+        host,
       )
     : null;
   if (bus) {
@@ -83,7 +93,7 @@ async function main(): Promise<void> {
     config.metricsPort === undefined
       ? null
       : await serveMetrics(
-          agentMetrics(config.hostname, watchdog, bus),
+          hostMetrics(agentMetrics(config.hostname, watchdog, bus), config.hostname, host),
           config.metricsPort,
           (error) =>
             logger.error(
@@ -190,3 +200,13 @@ main().catch((error: unknown) => {
   console.error(`agent: fatal: ${errorMessage(error)}`);
   process.exitCode = 1;
 });
+
+/** Docker's data root where this process can see it (the agent on the host, or with it mounted), else '/'. */
+async function dockerDataRoot(engine: Docker): Promise<string> {
+  try {
+    const root = String(((await engine.info()) as { DockerRootDir?: string }).DockerRootDir ?? '');
+    return root && existsSync(root) ? root : '/';
+  } catch {
+    return '/';
+  }
+}

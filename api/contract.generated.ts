@@ -607,6 +607,26 @@ export interface components {
             monitored?: number;
             /** @description It observes only: decides and tells, touches nothing. */
             dryRun?: boolean;
+            resources?: components["schemas"]["HostResources"];
+        };
+        /** @description The host's own health from its last heartbeat (every 2 s), as its kernel keeps it; a value the agent could not read is left out. The agent's /metrics has the same with node_exporter's names (node_load1, node_memory_MemAvailable_bytes, node_filesystem_avail_bytes, ...). */
+        HostResources: {
+            /** @description CPU busy since the previous heartbeat, all cores together */
+            cpuPercent?: number;
+            /** @description MemTotal less MemAvailable */
+            memoryUsedBytes?: number;
+            memoryTotalBytes?: number;
+            load1?: number;
+            load5?: number;
+            load15?: number;
+            /** @description The disk reported: Docker's data root where the agent sees it (HOST_DISK_PATH), else / */
+            diskPath?: string;
+            diskTotalBytes?: number;
+            /** @description What an unprivileged write can still use */
+            diskAvailableBytes?: number;
+            /** @description Received by every interface but loopback, since boot */
+            networkRxBytes?: number;
+            networkTxBytes?: number;
         };
         Health: {
             /** @enum {string} */
@@ -1296,5 +1316,6 @@ export type HistoryMetric = components['schemas']['HistoryMetric'];
 export type History = components['schemas']['History'];
 export type ThresholdResult = components['schemas']['ThresholdResult'];
 export type Host = components['schemas']['Host'];
+export type HostResources = components['schemas']['HostResources'];
 export type Health = components['schemas']['Health'];
 export type ErrorBody = components['schemas']['Error'];

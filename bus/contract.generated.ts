@@ -201,6 +201,26 @@ export interface components {
             monitored: components["schemas"]["Count"];
             dryRun?: components["schemas"]["Flag"];
             leaving?: components["schemas"]["Flag"];
+            resources?: components["schemas"]["HostResources"];
+        };
+        /** @description The host's own health as its kernel keeps it (/proc and statfs), sampled with every heartbeat; a value the agent could not read is left out. */
+        HostResources: {
+            /** @description CPU busy since the previous heartbeat, all cores together */
+            cpuPercent?: number;
+            /** @description MemTotal less MemAvailable */
+            memoryUsedBytes?: number;
+            memoryTotalBytes?: number;
+            load1?: number;
+            load5?: number;
+            load15?: number;
+            /** @description The disk reported: Docker's data root where the agent sees it, else / */
+            diskPath?: string;
+            diskTotalBytes?: number;
+            /** @description What an unprivileged write can still use (statfs bavail) */
+            diskAvailableBytes?: number;
+            /** @description Received by every interface but loopback, since boot */
+            networkRxBytes?: number;
+            networkTxBytes?: number;
         };
         /** @description One event, believed only from the broker user that speaks for it (`agent-<host>` for its own host; `antagonist` only for `fault`). At most 262144 bytes encoded; control refuses larger ones. */
         Event: {
@@ -287,6 +307,7 @@ export type ListResponse = components['schemas']['ListResponse'];
 export type Ack = components['schemas']['Ack'];
 export type Reply = components['schemas']['Reply'];
 export type Heartbeat = components['schemas']['Heartbeat'];
+export type HostResources = components['schemas']['HostResources'];
 export type Event = components['schemas']['Event'];
 
 /** The message schemas (components.schemas), for the validators in bus/messages.ts. */
@@ -902,6 +923,66 @@ export const busSchemas: Record<string, object> = {
       },
       "leaving": {
         "$ref": "#/components/schemas/Flag"
+      },
+      "resources": {
+        "$ref": "#/components/schemas/HostResources"
+      }
+    }
+  },
+  "HostResources": {
+    "type": "object",
+    "description": "The host's own health as its kernel keeps it (/proc and statfs), sampled with every heartbeat; a value the agent could not read is left out.",
+    "additionalProperties": false,
+    "properties": {
+      "cpuPercent": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 100,
+        "description": "CPU busy since the previous heartbeat, all cores together"
+      },
+      "memoryUsedBytes": {
+        "type": "number",
+        "minimum": 0,
+        "description": "MemTotal less MemAvailable"
+      },
+      "memoryTotalBytes": {
+        "type": "number",
+        "minimum": 0
+      },
+      "load1": {
+        "type": "number",
+        "minimum": 0
+      },
+      "load5": {
+        "type": "number",
+        "minimum": 0
+      },
+      "load15": {
+        "type": "number",
+        "minimum": 0
+      },
+      "diskPath": {
+        "type": "string",
+        "maxLength": 4096,
+        "description": "The disk reported: Docker's data root where the agent sees it, else /"
+      },
+      "diskTotalBytes": {
+        "type": "number",
+        "minimum": 0
+      },
+      "diskAvailableBytes": {
+        "type": "number",
+        "minimum": 0,
+        "description": "What an unprivileged write can still use (statfs bavail)"
+      },
+      "networkRxBytes": {
+        "type": "number",
+        "minimum": 0,
+        "description": "Received by every interface but loopback, since boot"
+      },
+      "networkTxBytes": {
+        "type": "number",
+        "minimum": 0
       }
     }
   },

@@ -62,6 +62,7 @@ export class HostRegistry {
         threshold: h.heartbeat.threshold,
         monitored: h.heartbeat.monitored,
         ...(h.heartbeat.dryRun ? { dryRun: true } : {}),
+        ...(h.heartbeat.resources ? { resources: h.heartbeat.resources } : {}),
       }))
       .sort((a, b) => a.hostname.localeCompare(b.hostname));
   }

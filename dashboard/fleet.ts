@@ -8,13 +8,27 @@
 import { api, ApiFailure } from './api.js';
 import { COLUMNS, fillRow, newRow, type RowParts } from './fleet-row.js';
 import { el, notice, setText } from './dom.js';
-import { defaultQuery, formatAgo, keyOf, summarizeHosts, visibleContainers, type Container, type FleetQuery, type Host } from './model.js';
+import {
+  defaultQuery,
+  formatAgo,
+  hostHealth,
+  keyOf,
+  sparkline,
+  summarizeHosts,
+  visibleContainers,
+  type Container,
+  type FleetQuery,
+  type Host,
+} from './model.js';
 
 export class FleetView {
   readonly root = el('section', { class: 'fleet', 'aria-label': 'Fleet' });
   private query: FleetQuery = { ...defaultQuery };
   private containers: Container[] = [];
   private hosts: Host[] = [];
+  /** Each host's CPU as this page saw it, oldest first (the host card's line). */
+  private readonly cpuSeen = new Map<string, number[]>();
+  private readonly lastSeen = new Map<string, string>();
   private readonly rows = new Map<string, RowParts>();
   private readonly hostList = el('ul', { class: 'hosts', 'aria-label': 'Hosts' });
   private readonly tbody = el('div', { role: 'rowgroup', class: 'rows' });
@@ -91,9 +105,30 @@ export class FleetView {
               'observe only',
             )
           : null,
+        this.healthOf(h),
       ),
     );
     this.hostList.replaceChildren(...items);
+  }
+
+  /** The host's own health, and a line of its CPU over what this page has seen (up to an hour). */
+  private healthOf(h: Host): HTMLElement | null {
+    const health = hostHealth(h.resources);
+    if (!health) return null;
+    const cpu = h.resources?.cpuPercent;
+    const seen = this.cpuSeen.get(h.hostname) ?? [];
+    if (cpu !== undefined && h.lastSeen !== this.lastSeen.get(h.hostname)) seen.push(cpu);
+    this.lastSeen.set(h.hostname, h.lastSeen);
+    this.cpuSeen.set(h.hostname, seen.slice(-CPU_POINTS));
+    const line = sparkline(seen, 120, 24);
+    const chart = line ? svg(line, `CPU of ${h.hostname} over the last ${seen.length} refreshes`) : null;
+    const strained = health.strained.length ? ` (near its limit: ${health.strained.join(', ')})` : '';
+    return el(
+      'span',
+      { class: health.strained.length ? 'health strained' : 'health', title: `${health.text}${strained}` },
+      health.text,
+      chart,
+    );
   }
 
   private renderFilters(): void {
@@ -160,4 +195,20 @@ export class FleetView {
       (button as HTMLButtonElement).disabled = false;
     }
   }
+}
+
+/** An hour of refreshes every 5 s. */
+const CPU_POINTS = 720;
+
+function svg(points: string, label: string): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const chart = document.createElementNS(ns, 'svg');
+  chart.setAttribute('viewBox', '0 0 120 24');
+  chart.setAttribute('class', 'spark');
+  chart.setAttribute('role', 'img');
+  chart.setAttribute('aria-label', label);
+  const line = document.createElementNS(ns, 'polyline');
+  line.setAttribute('points', points);
+  chart.append(line);
+  return chart;
 }

@@ -160,3 +160,30 @@ export function withGaps(points: number[][], stepSeconds: number): { xs: number[
   }
   return { xs, ys };
 }
+
+/** A host's health in a few words, and whether it is near a limit (CPU, memory or disk at 90 % or more). */
+export function hostHealth(r: Host['resources']): { text: string; strained: string[] } | null {
+  if (!r) return null;
+  const parts: string[] = [];
+  const strained: string[] = [];
+  if (r.cpuPercent !== undefined) parts.push(`CPU ${Math.round(r.cpuPercent)} %`);
+  if (r.cpuPercent !== undefined && r.cpuPercent >= 90) strained.push('CPU');
+  if (r.memoryUsedBytes !== undefined && r.memoryTotalBytes) {
+    parts.push(`memory ${formatBytes(r.memoryUsedBytes)} of ${formatBytes(r.memoryTotalBytes)}`);
+    if (r.memoryUsedBytes / r.memoryTotalBytes >= 0.9) strained.push('memory');
+  }
+  if (r.load1 !== undefined) parts.push(`load ${r.load1.toFixed(2)}`);
+  if (r.diskTotalBytes && r.diskAvailableBytes !== undefined) {
+    const used = 1 - r.diskAvailableBytes / r.diskTotalBytes;
+    parts.push(`disk ${Math.round(used * 100)} % used`);
+    if (used >= 0.9) strained.push('disk');
+  }
+  return parts.length ? { text: parts.join(' · '), strained } : null;
+}
+
+/** The points of a sparkline (0-100 on the y axis) in a box of width x height: the last values, oldest first. */
+export function sparkline(values: readonly number[], width: number, height: number): string {
+  if (values.length < 2) return '';
+  const step = width / (values.length - 1);
+  return values.map((v, i) => `${(i * step).toFixed(1)},${(height - (Math.min(100, Math.max(0, v)) / 100) * height).toFixed(1)}`).join(' ');
+}

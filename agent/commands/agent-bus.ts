@@ -24,6 +24,7 @@ import type { CommandHandler } from './command-handler.js';
 import type { Log } from '../ports.js';
 import { errorMessage } from '../../shared/errors.js';
 import { CommandRunner } from './command-runner.js';
+import type { HostResources } from '../engine/host-resources.js';
 import type { Watchdog } from '../watchdog.js';
 
 export class AgentBus {
@@ -45,6 +46,8 @@ export class AgentBus {
     dial?: Dial,
     /** The only broker user whose commands this agent applies (RabbitMQ vouches for a message's user_id). */
     private readonly controlUser = CONTROL_USER,
+    /** The host's own health, its latest sample in every heartbeat; without it heartbeats carry none. */
+    private readonly host?: { readonly latest: HostResources['latest'] },
   ) {
     this.connection = new BusConnection(url, `agent ${hostname}`, (channel) => this.setup(channel), log, clock, dial);
     this.events = new EventPublisher(() => this.connection.channel, log, this.connection.user);
@@ -167,6 +170,7 @@ export class AgentBus {
       monitored: this.watchdog.policies.monitoredNames().length,
       ...(dryRun ? { dryRun } : {}),
       ...(leaving ? { leaving } : {}),
+      ...(this.host?.latest ? { resources: this.host.latest } : {}),
     };
     try {
       channel.publish(HEARTBEATS_EXCHANGE, '', encode(heartbeat), {
