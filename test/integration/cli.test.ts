@@ -115,7 +115,13 @@ describe('watchdog CLI (real control, agent, engine, broker)', () => {
     assert.deepEqual([threshold.code, threshold.stdout.trim()], [0, `threshold 70 %: confirmed by ${host}`]);
     const on = await cli(['dry-run', 'on', '--host', host]);
     assert.deepEqual([on.code, on.stdout.trim()], [0, `observe only: confirmed by ${host}`]);
-    assert.match((await cli(['status', '--host', host])).stdout, new RegExp(`^${host}\\s+live\\s.*observe only`, 'm'));
+    // GET /hosts says what the host's last heartbeat said: observe-only shows within a heartbeat (2 s).
+    await waitFor(
+      'status to show the host observing only',
+      async () => new RegExp(`^${host}\\s+live\\s.*observe only`, 'm').test((await cli(['status', '--host', host])).stdout),
+      10_000,
+      200,
+    );
     assert.equal((await cli(['dry-run', 'off', '--host', host])).code, 0);
     const events = await cli(['--json', 'events', '--host', host, '--type', 'command', '--limit', '50']);
     const told = events.stdout
