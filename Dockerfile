@@ -39,6 +39,8 @@ COPY --from=build /src/bin bin
 
 FROM runtime AS control
 LABEL watchdog.role=control
+# The operator's CLI on the PATH: docker exec <control> watchdog status (docs/cli.md).
+RUN ln -s /app/bin/watchdog.mjs /usr/local/bin/watchdog
 USER node
 ENV PORT=8080 LISTEN_ADDRESS=0.0.0.0
 EXPOSE 8080
