@@ -18,6 +18,8 @@ export interface ControlConfig {
   apiReadToken: string | undefined;
   /** Prometheus, for GET /history; undefined: not available. */
   prometheusUrl: string | undefined;
+  /** Control's address as people reach it (PUBLIC_URL): notifications link to the dashboard. */
+  publicUrl: string | undefined;
   /** How long the events stream keeps events, as RabbitMQ writes it (7D) and in ms. */
   eventsMaxAge: string;
   eventsMaxAgeMs: number;
@@ -45,6 +47,7 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
     apiToken: read.optional('API_TOKEN'),
     apiReadToken: read.optional('API_READ_TOKEN'),
     prometheusUrl: read.optional('PROMETHEUS_URL'),
+    publicUrl: read.optional('PUBLIC_URL'),
     eventsMaxAge: read.string('EVENTS_MAX_AGE', '7D'),
     eventsMaxAgeMs: 0,
     eventsMemoryBytes: read.integer('EVENTS_MEMORY_MB', 64, 1, 65_536) * 1024 * 1024,
@@ -52,6 +55,8 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
     webhookRateLimitMs: read.integer('WEBHOOK_RATE_LIMIT_MS', 60_000, 0, 86_400_000),
     webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
   };
+  if (config.publicUrl !== undefined)
+    read.check('PUBLIC_URL', /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(config.publicUrl), 'must be an http:// or https:// URL');
   if (config.prometheusUrl !== undefined)
     read.check('PROMETHEUS_URL', /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(config.prometheusUrl), 'must be an http:// or https:// URL');
   const age = /^([1-9][0-9]{0,5})([YMDhms])$/.exec(config.eventsMaxAge);

@@ -35,7 +35,14 @@ function notifyFromEvents(
   if (config.webhooks.length === 0) return null;
   const sender = new WebhookSender(
     config.webhooks,
-    { rateLimitMs: config.webhookRateLimitMs, timeoutMs: config.webhookTimeoutMs, tries: 3, retryBaseMs: 1000, maxQueue: 1000 },
+    {
+      rateLimitMs: config.webhookRateLimitMs,
+      timeoutMs: config.webhookTimeoutMs,
+      tries: 3,
+      retryBaseMs: 1000,
+      maxQueue: 1000,
+      publicUrl: config.publicUrl,
+    },
     logger,
   );
   const unsubscribe = events.subscribe({}, (event) => {

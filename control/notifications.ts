@@ -23,7 +23,9 @@ export type NotifyOn = (typeof NOTIFY_ON)[number];
 /** Every kind but each heal (a fleet heals often: the heals that need a person are heal-failed and backoff). */
 export const DEFAULT_ON: readonly NotifyOn[] = NOTIFY_ON.filter((on) => on !== 'heal');
 
-export type WebhookFormat = 'json' | 'slack' | 'discord';
+import { FORMATS, type WebhookFormat } from './channels.js';
+
+export type { WebhookFormat };
 
 export interface WebhookTarget {
   url: string;
@@ -33,6 +35,10 @@ export interface WebhookTarget {
   hosts?: readonly string[];
   /** Only containers whose name matches (`*` any run, `?` one character); absent: every container. */
   containers?: string;
+  /** telegram: the chat the bot writes to. */
+  chatId?: string;
+  /** pagerduty: the integration's routing key. */
+  routingKey?: string;
 }
 
 export interface Notification {
@@ -142,15 +148,6 @@ export class RateLimit {
   }
 }
 
-/** The body for the target's format: generic JSON, or `{text}` (Slack) / `{content}` (Discord). */
-export function bodyFor(format: WebhookFormat, n: Notification, heldBack: number): object {
-  const text = `[watchdog] ${n.text}${heldBack > 0 ? ` (+${heldBack} more held back by the rate limit)` : ''}`;
-  if (format === 'slack') return { text };
-  if (format === 'discord') return { content: text.slice(0, 2000) };
-  const { event, ...rest } = n;
-  return { ...rest, text, heldBack, ...(event ? { event } : {}) };
-}
-
 /** Where a target posts, without what may be secret (path, query, credentials): for logs. */
 export function describeTarget(url: string): string {
   try {
@@ -174,12 +171,18 @@ export function parseTargets(text: string): WebhookTarget[] {
     if (typeof raw !== 'object' || raw === null) throw new Error(`${at}: must be an object`);
     const t = raw as Record<string, unknown>;
     for (const key of Object.keys(t))
-      if (!['url', 'format', 'on', 'hosts', 'containers'].includes(key))
-        throw new Error(`${at}: ${key}: not a field (url, format, on, hosts, containers)`);
+      if (!['url', 'format', 'on', 'hosts', 'containers', 'chatId', 'routingKey'].includes(key))
+        throw new Error(`${at}: ${key}: not a field (url, format, on, hosts, containers, chatId, routingKey)`);
     if (typeof t['url'] !== 'string' || !/^https?:\/\/[^\s]+$/.test(t['url']))
       throw new Error(`${at}: url: must be an http:// or https:// URL`);
     const format = t['format'] ?? 'json';
-    if (format !== 'json' && format !== 'slack' && format !== 'discord') throw new Error(`${at}: format: must be json, slack or discord`);
+    if (!(FORMATS as readonly unknown[]).includes(format)) throw new Error(`${at}: format: must be ${FORMATS.join(', ')}`);
+    const chatId = t['chatId'];
+    if (format === 'telegram' && (typeof chatId !== 'string' || !/^-?\d{1,20}$|^@\w{5,32}$/.test(chatId)))
+      throw new Error(`${at}: chatId: telegram needs the chat's id ("-100123..." or "@channelname")`);
+    const routingKey = t['routingKey'];
+    if (format === 'pagerduty' && (typeof routingKey !== 'string' || !/^[A-Za-z0-9]{32}$/.test(routingKey)))
+      throw new Error(`${at}: routingKey: pagerduty needs the integration's 32-character routing key`);
     const on = t['on'] ?? DEFAULT_ON;
     if (!Array.isArray(on) || on.length === 0 || !on.every((o) => (NOTIFY_ON as readonly unknown[]).includes(o)))
       throw new Error(`${at}: on: must be a list of ${NOTIFY_ON.join(', ')}`);
@@ -191,8 +194,10 @@ export function parseTargets(text: string): WebhookTarget[] {
       throw new Error(`${at}: containers: must be a name pattern (* any run, ? one character)`);
     return {
       url: t['url'],
-      format,
+      format: format as WebhookFormat,
       on: on as NotifyOn[],
+      ...(format === 'telegram' ? { chatId: chatId as string } : {}),
+      ...(format === 'pagerduty' ? { routingKey: routingKey as string } : {}),
       ...(hosts ? { hosts: hosts as string[] } : {}),
       ...(containers ? { containers: containers as string } : {}),
     };

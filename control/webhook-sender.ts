@@ -5,7 +5,8 @@
  * only their origin (a Slack or Discord webhook's path is its secret).
  */
 import { errorMessage } from '../shared/errors.js';
-import { bodyFor, describeTarget, RateLimit, rateKey, wants, type Notification, type WebhookTarget } from './notifications.js';
+import { requestFor, type ChannelRequest } from './channels.js';
+import { describeTarget, RateLimit, rateKey, wants, type Notification, type WebhookTarget } from './notifications.js';
 
 export interface SenderOptions {
   rateLimitMs: number;
@@ -15,12 +16,14 @@ export interface SenderOptions {
   retryBaseMs: number;
   /** Notifications waiting per target; past it the oldest is dropped (and counted in the log). */
   maxQueue: number;
+  /** Control's address as people reach it (PUBLIC_URL): notifications link to the dashboard's page. */
+  publicUrl?: string | undefined;
 }
 
 interface Queue {
   target: WebhookTarget;
   index: number;
-  waiting: { body: object; kind: string }[];
+  waiting: { request: ChannelRequest; kind: string }[];
   busy: boolean;
   dropped: number;
 }
@@ -51,7 +54,7 @@ export class WebhookSender {
         queue.waiting.shift();
         queue.dropped += 1;
       }
-      queue.waiting.push({ body: bodyFor(queue.target.format, n, heldBack), kind: n.kind });
+      queue.waiting.push({ request: requestFor(queue.target, n, heldBack, this.options.publicUrl), kind: n.kind });
       void this.pump(queue);
     }
   }
@@ -70,7 +73,7 @@ export class WebhookSender {
     }
   }
 
-  private async deliver(queue: Queue, item: { body: object; kind: string }): Promise<void> {
+  private async deliver(queue: Queue, item: { request: ChannelRequest; kind: string }): Promise<void> {
     const where = `webhook ${queue.index + 1} (${describeTarget(queue.target.url)})`;
     if (queue.dropped > 0) {
       this.log.warn(`${where}: ${queue.dropped} notification(s) dropped, the receiver is too slow (queue of ${this.options.maxQueue})`, {
@@ -83,8 +86,8 @@ export class WebhookSender {
       try {
         const response = await fetch(queue.target.url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(item.body),
+          headers: { 'Content-Type': item.request.contentType, ...item.request.headers },
+          body: item.request.body,
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
         await response.arrayBuffer().catch(() => undefined);

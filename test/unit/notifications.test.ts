@@ -4,7 +4,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import {
-  bodyFor,
   hostChanges,
   hostNotification,
   notificationOf,
@@ -14,6 +13,7 @@ import {
   wants,
   type Notification,
 } from '../../control/notifications.js';
+import { requestFor, type WebhookFormat } from '../../control/channels.js';
 import { WebhookSender } from '../../control/webhook-sender.js';
 import { readControlConfig } from '../../control/config.js';
 
@@ -65,11 +65,13 @@ describe('notifications', () => {
   it('writes Slack, Discord and generic bodies', () => {
     const n = notificationOf(heal('failed'));
     assert.ok(n);
-    assert.deepEqual(bodyFor('slack', n, 0), { text: '[watchdog] web on h1: restart failed (loss 100%)' });
-    assert.deepEqual(bodyFor('discord', n, 2), {
+    const body = (format: WebhookFormat, heldBack = 0): Record<string, unknown> =>
+      JSON.parse(requestFor({ url: 'http://x', format, on: [] }, n, heldBack).body) as Record<string, unknown>;
+    assert.deepEqual(body('slack'), { text: '[watchdog] web on h1: restart failed (loss 100%)' });
+    assert.deepEqual(body('discord', 2), {
       content: '[watchdog] web on h1: restart failed (loss 100%) (+2 more held back by the rate limit)',
     });
-    const json = bodyFor('json', n, 0) as Record<string, unknown>;
+    const json = body('json');
     assert.equal(json['kind'], 'heal-failed');
     assert.equal((json['event'] as { outcome: string }).outcome, 'failed');
   });
@@ -87,7 +89,12 @@ describe('notifications', () => {
     assert.throws(() => parseTargets('{}'), /must be a JSON array/);
     assert.throws(() => parseTargets('[{"url":"ftp://x"}]'), /target 1: url: must be an http/);
     assert.throws(() => parseTargets('[{"url":"http://x","on":["everything"]}]'), /target 1: on: must be a list of/);
-    assert.throws(() => parseTargets('[{"url":"http://x","format":"teams"}]'), /format: must be json, slack or discord/);
+    assert.throws(
+      () => parseTargets('[{"url":"http://x","format":"email"}]'),
+      /format: must be json, slack, discord, ntfy, telegram, teams, pagerduty/,
+    );
+    assert.throws(() => parseTargets('[{"url":"http://x","format":"telegram"}]'), /target 1: chatId: telegram needs the chat's id/);
+    assert.throws(() => parseTargets('[{"url":"http://x","format":"pagerduty","routingKey":"short"}]'), /routingKey: pagerduty needs/);
     assert.throws(
       () => readControlConfig({ WEBHOOKS: '[{"url":"https://hooks.example/secret-path","format":"x"}]' }),
       (error: Error) => /WEBHOOKS: target 1: format/.test(error.message) && !error.message.includes('secret-path'),
@@ -134,6 +141,66 @@ describe('webhook sender (a real local HTTP receiver)', () => {
     assert.equal(lines.length, 1);
     assert.match(lines[0] ?? '', /webhook 1 \(http:\/\/127\.0\.0\.1:\d+\): a heal-failed notification was not delivered: HTTP 500/);
     assert.ok(!lines[0]?.includes('secret'));
+  });
+
+  it('each channel gets its own request: ntfy, telegram, teams, pagerduty (trigger, then resolve with the same dedup key)', async () => {
+    const got: { path: string; type: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        got.push({ path: req.url ?? '', type: req.headers['content-type'] ?? '', headers: req.headers, body: text });
+        res.writeHead(200).end();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const sender = new WebhookSender(
+      [
+        { url: `${base}/ntfy/watchdog-alerts`, format: 'ntfy', on: ['host-silent', 'host-back'] },
+        { url: `${base}/bot123:secret/sendMessage`, format: 'telegram', chatId: '-1001234', on: ['host-silent'] },
+        { url: `${base}/teams`, format: 'teams', on: ['host-silent'] },
+        {
+          url: `${base}/v2/enqueue`,
+          format: 'pagerduty',
+          routingKey: 'R0123456789abcdef0123456789abcde',
+          on: ['host-silent', 'host-back'],
+        },
+      ],
+      { rateLimitMs: 0, timeoutMs: 1000, tries: 1, retryBaseMs: 10, maxQueue: 10, publicUrl: 'https://watchdog.example/' },
+      quietLog().log,
+    );
+    sender.notify(hostNotification('host-silent', 'h1', 0));
+    await waitFor('four requests', () => got.length >= 4, 5000, 10);
+    sender.notify(hostNotification('host-back', 'h1', 1000));
+    await waitFor('two more', () => got.length >= 6, 5000, 10);
+    const to = (path: string) => got.filter((g) => g.path.startsWith(path));
+    const [ntfy, ntfyBack] = to('/ntfy/');
+    assert.equal(ntfy?.type, 'text/plain; charset=utf-8');
+    assert.equal(ntfy?.body, '[watchdog] host h1 is silent: no heartbeat from its agent https://watchdog.example/');
+    assert.deepEqual(
+      [ntfy?.headers['title'], ntfy?.headers['priority'], ntfy?.headers['tags']],
+      ['watchdog: host-silent on h1', 'urgent', 'rotating_light'],
+    );
+    assert.deepEqual([ntfyBack?.headers['priority'], ntfyBack?.headers['tags']], ['default', 'white_check_mark']);
+    const telegram = JSON.parse(to('/bot')[0]?.body ?? '{}') as Record<string, unknown>;
+    assert.deepEqual(
+      [telegram['chat_id'], telegram['text']],
+      ['-1001234', '[watchdog] host h1 is silent: no heartbeat from its agent https://watchdog.example/'],
+    );
+    const teams = JSON.parse(to('/teams')[0]?.body ?? '{}') as {
+      attachments: { contentType: string; content: { type: string; body: { text: string }[] } }[];
+    };
+    assert.equal(teams.attachments[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
+    assert.equal(teams.attachments[0]?.content.type, 'AdaptiveCard');
+    assert.match(teams.attachments[0]?.content.body[1]?.text ?? '', /host h1 is silent/);
+    const [trigger, resolve] = to('/v2/enqueue').map((g) => JSON.parse(g.body) as Record<string, unknown>);
+    assert.deepEqual([trigger?.['event_action'], resolve?.['event_action']], ['trigger', 'resolve']);
+    assert.equal(trigger?.['routing_key'], 'R0123456789abcdef0123456789abcde');
+    assert.equal(trigger?.['dedup_key'], resolve?.['dedup_key'], 'the recovery resolves the alert it raised');
+    assert.equal((trigger?.['payload'] as { severity: string }).severity, 'critical');
+    sender.close();
   });
 
   it('a hanging receiver does not hold up the caller', async () => {
