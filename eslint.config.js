@@ -28,7 +28,7 @@ const MAY_IMPORT = {
   chaos: ['shared'],
   bus: ['shared'],
   api: ['shared'],
-  cli: ['api', 'shared'],
+  cli: ['api', 'bus', 'shared'],
   agent: ['bus', 'shared'],
   control: ['api', 'bus', 'shared'],
   antagonist: ['bus', 'chaos', 'shared'],

@@ -1,5 +1,5 @@
 /** What each CLI command asks control and prints. Output goes to `out`; failures are CliErrors (client.ts). */
-import type { Container, DryRunResult, EventPage, Host, PolicyView, Scorecard, ThresholdResult } from '../api/contract.generated.js';
+import type { Container, DryRunResult, Host, PolicyView, Scorecard, ThresholdResult } from '../api/contract.generated.js';
 import { call, CliError, EXIT, type Connection } from './client.js';
 import { ago, bytes, num, table, type Paint } from './table.js';
 
@@ -71,65 +71,7 @@ function lossCell(c: Container, paint: Paint): string {
   return c.lossPercent > 0 ? paint(text, 'yellow') : text;
 }
 
-export interface EventOptions {
-  host?: string;
-  container?: string;
-  type?: string;
-  limit?: string;
-}
-
-/** The latest events, oldest first (as a log reads). */
-export async function events(c: Connection, io: Io, options: EventOptions): Promise<number> {
-  const page = await call<EventPage>(c, 'GET', `/events?${query({ ...options, limit: options.limit ?? '20' })}`);
-  const list = [...page.body.events].reverse();
-  for (const event of list) io.out(io.json ? JSON.stringify(event) : eventLine(event as Record<string, unknown>, io.paint));
-  return EXIT.ok;
-}
-
-/** New events as they come (GET /events/live), until the stream ends or the process is stopped. */
-export async function follow(c: Connection, io: Io, options: EventOptions, signal?: AbortSignal): Promise<number> {
-  let response: Response;
-  try {
-    response = await fetch(`${c.url}/events/live?${query(options)}`, {
-      headers: c.token ? { Authorization: `Bearer ${c.token}` } : {},
-      ...(signal ? { signal } : {}),
-    });
-  } catch (error) {
-    if (signal?.aborted) return EXIT.ok;
-    throw new CliError(`cannot reach control at ${c.url} (${(error as Error).message}): is it running (npm start)?`, EXIT.unreachable);
-  }
-  if (!response.ok || !response.body)
-    throw new CliError(`control refused the live events (${response.status}): ${await response.text()}`, EXIT.refused);
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (!data) continue;
-        const event = JSON.parse(data.slice(6)) as Record<string, unknown>;
-        io.out(io.json ? JSON.stringify(event) : eventLine(event, io.paint));
-      }
-    }
-  } catch (error) {
-    if (!signal?.aborted) throw new CliError(`the live events stopped: ${(error as Error).message}`, EXIT.unreachable);
-  }
-  return EXIT.ok;
-}
-
-function eventLine(e: Record<string, unknown>, paint: Paint): string {
-  const where = [e['host'], e['container']].filter(Boolean).join('/');
-  const what = [e['type'], e['action'] ?? e['kind'] ?? e['to'], e['outcome']].filter(Boolean).join(' ');
-  const why = e['reason'] ?? e['detail'] ?? e['text'] ?? '';
-  const colour = e['outcome'] === 'failed' ? 'red' : e['type'] === 'fault' ? 'yellow' : 'dim';
-  return `${String(e['at'])}  ${paint(what, colour)}  ${where}${why ? `  ${String(why)}` : ''}`;
-}
-
-const query = (options: object): string =>
+export const query = (options: object): string =>
   new URLSearchParams(Object.entries(options).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
 
 /** Applied by every live host, or exit 4 naming those that did not confirm yet. */

@@ -5,8 +5,12 @@
  * 3 unreachable, 4 partial or unconfirmed.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connection, CliError, EXIT } from './client.js';
+import { addHost, brokerAddress, management, removeHost } from './enrol.js';
 import * as run from './commands.js';
+import * as events from './events.js';
 import { painter } from './table.js';
 
 const program = new Command('watchdog')
@@ -65,12 +69,12 @@ program
   .option('--limit <n>', 'how many (default 20)')
   .option('--follow', 'keep printing new events until stopped')
   .action(
-    act(async (o: run.EventOptions & { follow?: boolean }) => {
+    act(async (o: events.EventOptions & { follow?: boolean }) => {
       const { follow, ...filter } = o;
-      if (!follow) return run.events(connection(), io(), filter);
+      if (!follow) return events.latest(connection(), io(), filter);
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
-      return run.follow(
+      return events.follow(
         connection(),
         io(),
         {
@@ -159,10 +163,46 @@ program
   .option('--host <host>')
   .action(act((o: { since?: string; host?: string }) => run.scorecard(connection(), io(), o)));
 
-program
+const hosts = program
   .command('hosts')
-  .description('the hosts control knows, live or silent')
+  .description('the hosts control knows, live or silent; add or remove one')
   .action(act(() => run.hosts(connection(), io())));
+hosts
+  .command('add <hostname>')
+  .description('enrol a Docker host: its own broker user (least privilege), and the env file its agent needs')
+  .option('--broker <host:port>', 'where the new host reaches the broker (default BROKER_ADDRESS, else this machine:5673)')
+  .option('--tls', 'amqps:// (the env file names the CA file to put beside docker-compose.agent.yml)')
+  .option('--out <dir>', 'write <hostname>.env there (mode 600) instead of printing it')
+  .action(
+    act(async (hostname: string, o: { broker?: string; tls?: boolean; out?: string }) => {
+      const enrolled = await addHost(management(), hostname, { address: o.broker ?? brokerAddress(), tls: o.tls === true });
+      const file = o.out ? join(o.out, `${hostname}.env`) : `${hostname}.env`;
+      if (o.out) writeFileSync(file, enrolled.env, { mode: 0o600 });
+      const out = io();
+      if (out.json) out.out(JSON.stringify({ hostname, user: enrolled.user, ...(o.out ? { envFile: file } : { env: enrolled.env }) }));
+      else {
+        out.out(o.out ? `host ${hostname} enrolled (broker user ${enrolled.user}); its env file: ${file}` : enrolled.env.trimEnd());
+        out.out(`on ${hostname}, with docker-compose.agent.yml and that file beside it:`);
+        out.out(`  docker-compose -f docker-compose.agent.yml --env-file ${hostname}.env up -d`);
+      }
+      return EXIT.ok;
+    }),
+  );
+hosts
+  .command('remove <hostname>')
+  .description('take a host away: its broker user (its agent is disconnected) and its queues')
+  .action(
+    act(async (hostname: string) => {
+      const { queues } = await removeHost(management(), hostname);
+      const out = io();
+      out.out(
+        out.json
+          ? JSON.stringify({ hostname, removedQueues: queues })
+          : `host ${hostname} removed: its broker user and ${queues.length} queue(s)`,
+      );
+      return EXIT.ok;
+    }),
+  );
 
 try {
   await program.parseAsync();

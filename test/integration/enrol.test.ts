@@ -1,0 +1,130 @@
+/**
+ * Adding a host in one command, as an operator does it, against the lab's real broker and a
+ * second Docker engine: `watchdog hosts add` makes the host's broker user and its env file, an
+ * agent started with only that file joins the running control and lists that engine's containers;
+ * its user may not read another host's commands; `watchdog hosts remove` takes it away again.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import amqp from 'amqplib';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { BROKER_SECRETS } from '../../lab/broker-users.js';
+import { startControl, type ControlProcess } from '../../lab/control-process.js';
+import { createTarget, engine, hostSocket, removeRunContainers, runId, uniqueName } from '../../lab/docker.js';
+import { http } from '../../lab/http.js';
+
+const host = `enrol-${runId}`;
+const name = uniqueName('enrolled');
+const dockerB = engine(hostSocket(2));
+const out = mkdtempSync(join(tmpdir(), 'enrol-'));
+const MANAGEMENT = 'http://127.0.0.1:15672';
+const admin = {
+  RABBITMQ_MANAGEMENT_URL: MANAGEMENT,
+  RABBITMQ_ADMIN_USER: 'lab-admin',
+  RABBITMQ_ADMIN_PASSWORD: readFileSync(`${BROKER_SECRETS}/lab-admin`, 'utf8').trim(),
+};
+let control: ControlProcess;
+let agent: AgentProcess | undefined;
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bin = new URL('../../bin/watchdog.mjs', import.meta.url).pathname;
+  return new Promise((resolve) =>
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, CONTROL_URL: control.url, NO_COLOR: '1', ...admin, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+const envFile = (): Record<string, string> =>
+  Object.fromEntries(
+    readFileSync(join(out, `${host}.env`), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+
+before(async () => {
+  await createTarget(name, { docker: dockerB });
+  control = await startControl({ HOST_TIMEOUT_MS: '3000' });
+});
+
+after(async () => {
+  await agent?.stop();
+  await control?.stop();
+  await cli(['hosts', 'remove', host]);
+  await removeRunContainers(dockerB);
+});
+
+it('hosts add: a broker user of its own and an env file; an agent with only that file joins, lists its engine, and may not read another host; hosts remove takes it away', async () => {
+  const added = await cli(['hosts', 'add', host, '--broker', '127.0.0.1:5672', '--out', out]);
+  assert.equal(added.code, 0, added.stderr);
+  assert.match(added.stdout, new RegExp(`host ${host} enrolled \\(broker user agent-${host}\\)`));
+  assert.match(added.stdout, new RegExp(`docker-compose -f docker-compose.agent.yml --env-file ${host}.env up -d`));
+  assert.equal(statSync(join(out, `${host}.env`)).mode & 0o777, 0o600, 'the env file holds a password: only its owner reads it');
+  const env = envFile();
+  assert.equal(env['AGENT_HOSTNAME'], host);
+  assert.match(env['AMQP_URL'] ?? '', new RegExp(`^amqp://agent-${host}:[A-Za-z0-9_-]{32}@127\\.0\\.0\\.1:5672$`));
+
+  const again = await cli(['hosts', 'add', host]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /enrolled already.*hosts remove/);
+  assert.equal((await cli(['hosts', 'add', '-bad name'])).code, 2);
+
+  // The new host, as docker-compose.agent.yml runs it: only what the env file says, and its engine.
+  agent = startAgent({
+    AMQP_URL: env['AMQP_URL'] ?? '',
+    AGENT_HOSTNAME: host,
+    DOCKER_HOST: `unix://${hostSocket(2)}`,
+    CHECK_INTERVAL_MS: '1000',
+  });
+  await control.hostsLive([host]);
+  const listed = await http<{ name: string; hostname: string }[]>('GET', `${control.url}/containers?host=${host}`);
+  assert.ok(
+    listed.body.some((c) => c.name === name),
+    JSON.stringify(listed.body),
+  );
+  const monitor = await http<{ monitored: boolean }>('POST', `${control.url}/containers/${host}/${name}`);
+  assert.deepEqual([monitor.status, monitor.body.monitored], [200, true], 'commands reach it');
+
+  // Least privilege: its login may not bind another host's commands.
+  const connection = await amqp.connect(env['AMQP_URL'] ?? '');
+  const refused = await new Promise<string>((resolve) => {
+    void connection.createChannel().then(async (channel) => {
+      channel.on('error', (error: Error) => resolve(error.message));
+      try {
+        const { queue } = await channel
+          .assertQueue(`watchdog.agent.${host}.commands`, { durable: true, arguments: { 'x-queue-type': 'quorum' } })
+          .catch(() => ({ queue: `watchdog.agent.${host}.commands` }));
+        await channel.bindQueue(queue, 'watchdog.commands.topic', 'host.someone-else');
+        resolve('bound');
+      } catch (error) {
+        resolve((error as Error).message);
+      }
+    });
+  });
+  await connection.close().catch(() => undefined);
+  assert.match(refused, /ACCESS_REFUSED/);
+
+  const removed = await cli(['hosts', 'remove', host]);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.match(removed.stdout, new RegExp(`host ${host} removed: its broker user and 2 queue\\(s\\)`));
+  await control.hostNotLive(host, 15_000);
+  await agent.waitForLog(
+    'the agent refused by the broker',
+    (e) => /ACCESS_REFUSED|not allowed|authentication|login was refused/i.test(e.message),
+    20_000,
+  );
+  const queues = await fetch(`${MANAGEMENT}/api/queues/%2F`, {
+    headers: { Authorization: `Basic ${Buffer.from(`lab-admin:${admin.RABBITMQ_ADMIN_PASSWORD}`).toString('base64')}` },
+  });
+  const names = ((await queues.json()) as { name: string }[]).map((q) => q.name);
+  assert.ok(!names.some((n) => n.startsWith(`watchdog.agent.${host}.`)), 'its queues are gone');
+  assert.equal((await cli(['hosts', 'remove', host])).code, 2, 'removing it twice is refused');
+});
