@@ -8,10 +8,11 @@
  * - teams: an Adaptive Card, as a Teams Workflows webhook takes it.
  * - pagerduty: an Events API v2 event (`routingKey`): a fault triggers an alert with a dedup key,
  *   its recovery (host back, path whole, budget with room, a heal that worked) resolves it.
+ * - email: a message (subject and text) sent over SMTP (emailFor; webhook-sender.ts sends it).
  */
 import type { Notification, WebhookTarget } from './notifications.js';
 
-export const FORMATS = ['json', 'slack', 'discord', 'ntfy', 'telegram', 'teams', 'pagerduty'] as const;
+export const FORMATS = ['json', 'slack', 'discord', 'ntfy', 'telegram', 'teams', 'pagerduty', 'email'] as const;
 export type WebhookFormat = (typeof FORMATS)[number];
 
 export interface ChannelRequest {
@@ -117,9 +118,33 @@ export function requestFor(target: WebhookTarget, n: Notification, heldBack: num
         },
         ...(link ? { links: [{ href: link, text: 'Open in the dashboard' }] } : {}),
       });
+    case 'email':
+      throw new Error('an email is made by emailFor, not requestFor');
     case 'json': {
       const { event, ...rest } = n;
       return json({ ...rest, text, heldBack, ...(link ? { link } : {}), ...(event ? { event } : {}) });
     }
   }
+}
+
+export interface EmailMessage {
+  subject: string;
+  text: string;
+}
+
+/** An email: what happened in the subject; the text, the evidence the event carries, and the link in the body. */
+export function emailFor(n: Notification, heldBack: number, publicUrl?: string): EmailMessage {
+  const link = linkOf(n, publicUrl);
+  const where = n.container ? `${n.container} on ${n.host}` : n.host;
+  const event = n.event ? Object.entries(n.event).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`) : [];
+  return {
+    subject: `[watchdog] ${recovers(n) ? 'recovered' : severityOf(n)}: ${n.kind} - ${where}`,
+    text: [
+      n.text,
+      ...(heldBack > 0 ? [`(${heldBack} more held back by the rate limit)`] : []),
+      ...(event.length ? ['', 'The event:', ...event] : []),
+      ...(link ? ['', `In the dashboard: ${link}`] : []),
+      '',
+    ].join('\n'),
+  };
 }

@@ -2,7 +2,8 @@
 import { checkBrokerUrls, readBrokerTls, type BrokerTls } from '../bus/broker-config.js';
 import { readFileSync } from 'node:fs';
 import { EnvReader, type Env } from '../shared/env.js';
-import { parseTargets, type WebhookTarget } from './notifications.js';
+import type { WebhookTarget } from './notifications.js';
+import { parseTargets } from './webhook-targets.js';
 
 export interface ControlConfig {
   amqpUrl: string;

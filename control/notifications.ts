@@ -23,7 +23,7 @@ export type NotifyOn = (typeof NOTIFY_ON)[number];
 /** Every kind but each heal (a fleet heals often: the heals that need a person are heal-failed and backoff). */
 export const DEFAULT_ON: readonly NotifyOn[] = NOTIFY_ON.filter((on) => on !== 'heal');
 
-import { FORMATS, type WebhookFormat } from './channels.js';
+import type { WebhookFormat } from './channels.js';
 
 export type { WebhookFormat };
 
@@ -39,6 +39,9 @@ export interface WebhookTarget {
   chatId?: string;
   /** pagerduty: the integration's routing key. */
   routingKey?: string;
+  /** email: the addresses to write to (comma-separated), and who it is from. */
+  to?: string;
+  from?: string;
 }
 
 export interface Notification {
@@ -151,55 +154,9 @@ export class RateLimit {
 /** Where a target posts, without what may be secret (path, query, credentials): for logs. */
 export function describeTarget(url: string): string {
   try {
-    return new URL(url).origin;
+    const { protocol, host } = new URL(url);
+    return `${protocol}//${host}`;
   } catch {
     return '(a URL that does not parse)';
   }
-}
-
-/** WEBHOOKS (JSON) or WEBHOOKS_FILE (a path to the same JSON): a list of targets. Throws naming what is wrong. */
-export function parseTargets(text: string): WebhookTarget[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not JSON (${(error as Error).message})`, { cause: error });
-  }
-  if (!Array.isArray(value)) throw new Error('must be a JSON array of targets, e.g. [{"url":"https://hooks.example/x","format":"slack"}]');
-  return value.map((raw, i) => {
-    const at = `target ${i + 1}`;
-    if (typeof raw !== 'object' || raw === null) throw new Error(`${at}: must be an object`);
-    const t = raw as Record<string, unknown>;
-    for (const key of Object.keys(t))
-      if (!['url', 'format', 'on', 'hosts', 'containers', 'chatId', 'routingKey'].includes(key))
-        throw new Error(`${at}: ${key}: not a field (url, format, on, hosts, containers, chatId, routingKey)`);
-    if (typeof t['url'] !== 'string' || !/^https?:\/\/[^\s]+$/.test(t['url']))
-      throw new Error(`${at}: url: must be an http:// or https:// URL`);
-    const format = t['format'] ?? 'json';
-    if (!(FORMATS as readonly unknown[]).includes(format)) throw new Error(`${at}: format: must be ${FORMATS.join(', ')}`);
-    const chatId = t['chatId'];
-    if (format === 'telegram' && (typeof chatId !== 'string' || !/^-?\d{1,20}$|^@\w{5,32}$/.test(chatId)))
-      throw new Error(`${at}: chatId: telegram needs the chat's id ("-100123..." or "@channelname")`);
-    const routingKey = t['routingKey'];
-    if (format === 'pagerduty' && (typeof routingKey !== 'string' || !/^[A-Za-z0-9]{32}$/.test(routingKey)))
-      throw new Error(`${at}: routingKey: pagerduty needs the integration's 32-character routing key`);
-    const on = t['on'] ?? DEFAULT_ON;
-    if (!Array.isArray(on) || on.length === 0 || !on.every((o) => (NOTIFY_ON as readonly unknown[]).includes(o)))
-      throw new Error(`${at}: on: must be a list of ${NOTIFY_ON.join(', ')}`);
-    const hosts = t['hosts'];
-    if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string')))
-      throw new Error(`${at}: hosts: must be a list of host names`);
-    const containers = t['containers'];
-    if (containers !== undefined && (typeof containers !== 'string' || !/^[a-zA-Z0-9_.*?-]{1,128}$/.test(containers)))
-      throw new Error(`${at}: containers: must be a name pattern (* any run, ? one character)`);
-    return {
-      url: t['url'],
-      format: format as WebhookFormat,
-      on: on as NotifyOn[],
-      ...(format === 'telegram' ? { chatId: chatId as string } : {}),
-      ...(format === 'pagerduty' ? { routingKey: routingKey as string } : {}),
-      ...(hosts ? { hosts: hosts as string[] } : {}),
-      ...(containers ? { containers: containers as string } : {}),
-    };
-  });
 }

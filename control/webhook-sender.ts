@@ -5,7 +5,8 @@
  * only their origin (a Slack or Discord webhook's path is its secret).
  */
 import { errorMessage } from '../shared/errors.js';
-import { requestFor, type ChannelRequest } from './channels.js';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { emailFor, requestFor, type ChannelRequest, type EmailMessage } from './channels.js';
 import { describeTarget, RateLimit, rateKey, wants, type Notification, type WebhookTarget } from './notifications.js';
 
 export interface SenderOptions {
@@ -20,10 +21,15 @@ export interface SenderOptions {
   publicUrl?: string | undefined;
 }
 
+/** One notification for one target: an HTTP request, or an email. */
+type Item = { kind: string } & ({ request: ChannelRequest } | { email: EmailMessage });
+
 interface Queue {
   target: WebhookTarget;
   index: number;
-  waiting: { request: ChannelRequest; kind: string }[];
+  waiting: Item[];
+  /** email: the SMTP connection (made at the first message). */
+  mailer?: Transporter;
   busy: boolean;
   dropped: number;
 }
@@ -54,13 +60,20 @@ export class WebhookSender {
         queue.waiting.shift();
         queue.dropped += 1;
       }
-      queue.waiting.push({ request: requestFor(queue.target, n, heldBack, this.options.publicUrl), kind: n.kind });
+      const { format } = queue.target;
+      const { publicUrl } = this.options;
+      queue.waiting.push(
+        format === 'email'
+          ? { kind: n.kind, email: emailFor(n, heldBack, publicUrl) }
+          : { kind: n.kind, request: requestFor(queue.target, n, heldBack, publicUrl) },
+      );
       void this.pump(queue);
     }
   }
 
   close(): void {
     this.closed = true;
+    for (const queue of this.queues) queue.mailer?.close();
   }
 
   private async pump(queue: Queue): Promise<void> {
@@ -73,7 +86,7 @@ export class WebhookSender {
     }
   }
 
-  private async deliver(queue: Queue, item: { request: ChannelRequest; kind: string }): Promise<void> {
+  private async deliver(queue: Queue, item: Item): Promise<void> {
     const where = `webhook ${queue.index + 1} (${describeTarget(queue.target.url)})`;
     if (queue.dropped > 0) {
       this.log.warn(`${where}: ${queue.dropped} notification(s) dropped, the receiver is too slow (queue of ${this.options.maxQueue})`, {
@@ -84,16 +97,9 @@ export class WebhookSender {
     let problem = '';
     for (let attempt = 1; attempt <= this.options.tries && !this.closed; attempt++) {
       try {
-        const response = await fetch(queue.target.url, {
-          method: 'POST',
-          headers: { 'Content-Type': item.request.contentType, ...item.request.headers },
-          body: item.request.body,
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
-        await response.arrayBuffer().catch(() => undefined);
-        if (response.ok) return;
-        problem = `HTTP ${response.status}`;
-        if (response.status >= 400 && response.status < 500 && response.status !== 429) break; // the receiver refuses it: trying again will not help
+        problem = 'email' in item ? await this.mail(queue, item.email) : await this.post(queue.target.url, item.request);
+        if (problem === '') return;
+        if (problem.startsWith('refused:')) break; // the receiver refuses it: trying again will not help
       } catch (error) {
         problem = (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : errorMessage(error);
       }
@@ -104,5 +110,41 @@ export class WebhookSender {
       notification: item.kind,
       problem,
     });
+  }
+
+  /** '' when the receiver took it; 'refused: ...' when it said no for good (a 4xx but 429); else what went wrong. */
+  private async post(url: string, request: ChannelRequest): Promise<string> {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': request.contentType, ...request.headers },
+      body: request.body,
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+    });
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.ok) return '';
+    return response.status >= 400 && response.status < 500 && response.status !== 429
+      ? `refused: HTTP ${response.status}`
+      : `HTTP ${response.status}`;
+  }
+
+  /** Over SMTP (smtps://: TLS from the start; smtp://: STARTTLS when the server offers it), with the user and password of the URL. */
+  private async mail(queue: Queue, email: EmailMessage): Promise<string> {
+    const { target } = queue;
+    const timeout = this.options.timeoutMs;
+    if (!queue.mailer) {
+      const url = new URL(target.url);
+      const user = decodeURIComponent(url.username);
+      queue.mailer = nodemailer.createTransport({
+        host: url.hostname,
+        port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 587),
+        secure: url.protocol === 'smtps:',
+        ...(user ? { auth: { user, pass: decodeURIComponent(url.password) } } : {}),
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+      });
+    }
+    await queue.mailer.sendMail({ from: target.from, to: target.to, subject: email.subject, text: email.text });
+    return '';
   }
 }

@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
 import { waitFor } from '../../lab/wait.js';
 import { createServer, type Server } from 'node:http';
+import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import {
   hostChanges,
   hostNotification,
   notificationOf,
-  parseTargets,
   RateLimit,
   rateKey,
   wants,
   type Notification,
 } from '../../control/notifications.js';
-import { requestFor, type WebhookFormat } from '../../control/channels.js';
+import { emailFor, requestFor, type WebhookFormat } from '../../control/channels.js';
+import { parseTargets } from '../../control/webhook-targets.js';
 import { WebhookSender } from '../../control/webhook-sender.js';
 import { readControlConfig } from '../../control/config.js';
 
@@ -90,8 +91,8 @@ describe('notifications', () => {
     assert.throws(() => parseTargets('[{"url":"ftp://x"}]'), /target 1: url: must be an http/);
     assert.throws(() => parseTargets('[{"url":"http://x","on":["everything"]}]'), /target 1: on: must be a list of/);
     assert.throws(
-      () => parseTargets('[{"url":"http://x","format":"email"}]'),
-      /format: must be json, slack, discord, ntfy, telegram, teams, pagerduty/,
+      () => parseTargets('[{"url":"http://x","format":"sms"}]'),
+      /format: must be json, slack, discord, ntfy, telegram, teams, pagerduty, email/,
     );
     assert.throws(() => parseTargets('[{"url":"http://x","format":"telegram"}]'), /target 1: chatId: telegram needs the chat's id/);
     assert.throws(() => parseTargets('[{"url":"http://x","format":"pagerduty","routingKey":"short"}]'), /routingKey: pagerduty needs/);
@@ -201,6 +202,64 @@ describe('webhook sender (a real local HTTP receiver)', () => {
     assert.equal(trigger?.['dedup_key'], resolve?.['dedup_key'], 'the recovery resolves the alert it raised');
     assert.equal((trigger?.['payload'] as { severity: string }).severity, 'critical');
     sender.close();
+  });
+
+  it("email: over SMTP with the URL's login, to the addresses given; what happened in the subject, the evidence and the link in the text", async () => {
+    const mails: { from: string; to: string[]; user: string; data: string }[] = [];
+    const smtp = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      onAuth: (auth, _session, done) =>
+        auth.username === 'watchdog' && auth.password === 's3cret' ? done(null, { user: auth.username }) : done(new Error('bad login')),
+      onData: (stream, session, done) => {
+        let data = '';
+        stream.on('data', (c: Buffer) => (data += c.toString()));
+        stream.on('end', () => {
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            user: String(session.user),
+            data,
+          });
+          done();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const port = (smtp.server.address() as AddressInfo).port;
+    const [target] = parseTargets(
+      JSON.stringify([
+        {
+          url: `smtp://watchdog:s3cret@127.0.0.1:${port}`,
+          format: 'email',
+          to: 'ops@example.com, oncall@example.com',
+          from: 'watchdog@example.com',
+        },
+      ]),
+    );
+    assert.ok(target);
+    const { lines, log } = quietLog();
+    const sender = new WebhookSender(
+      [target],
+      { rateLimitMs: 0, timeoutMs: 2000, tries: 1, retryBaseMs: 10, maxQueue: 10, publicUrl: 'https://watchdog.example' },
+      log,
+    );
+    sender.notify(notificationOf(heal('failed')) ?? assert.fail());
+    await waitFor('the mail', () => mails.length >= 1 || lines.length >= 1, 5000, 10);
+    sender.close();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    assert.deepEqual(lines, []);
+    const [mail] = mails;
+    assert.deepEqual([mail?.from, mail?.to, mail?.user], ['watchdog@example.com', ['ops@example.com', 'oncall@example.com'], 'watchdog']);
+    assert.match(mail?.data ?? '', /^Subject: \[watchdog\] critical: heal-failed - web on h1$/m);
+    assert.match(mail?.data ?? '', /web on h1: restart failed \(loss 100%\)/);
+    assert.match(mail?.data ?? '', /In the dashboard: https:\/\/watchdog\.example\/#\/c\/h1\/web/);
+    assert.deepEqual(emailFor(notificationOf(heal('failed')) ?? assert.fail(), 0).subject, '[watchdog] critical: heal-failed - web on h1');
+    assert.throws(
+      () => parseTargets('[{"url":"http://x","format":"email","to":"ops@example.com"}]'),
+      /email needs an smtp:\/\/ or smtps:\/\/ URL/,
+    );
+    assert.throws(() => parseTargets('[{"url":"smtp://x","format":"email","to":"nobody"}]'), /to: email needs the addresses/);
   });
 
   it('a hanging receiver does not hold up the caller', async () => {
