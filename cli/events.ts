@@ -11,19 +11,27 @@ export interface EventOptions {
   limit?: string;
 }
 
-/** The latest events, oldest first (as a log reads). */
-export async function latest(c: Connection, io: Io, options: EventOptions): Promise<number> {
+/** The latest events, oldest first (as a log reads); their ids into `printed` when given. */
+export async function latest(c: Connection, io: Io, options: EventOptions, printed?: Set<string>): Promise<number> {
   const page = await call<EventPage>(c, 'GET', `/events?${query({ ...options, limit: options.limit ?? '20' })}`);
   const list = [...page.body.events].reverse();
-  for (const event of list) io.out(io.json ? JSON.stringify(event) : eventLine(event as Record<string, unknown>, io.paint));
+  for (const event of list) {
+    printed?.add(String(event.id));
+    io.out(io.json ? JSON.stringify(event) : eventLine(event as Record<string, unknown>, io.paint));
+  }
   return EXIT.ok;
 }
 
-/** New events as they come (GET /events/live), until the stream ends or the process is stopped. */
+/**
+ * As tail -f: the latest events, then new ones as they come (GET /events/live), until the stream
+ * ends or the process is stopped. The live stream is open before the latest are read, so nothing
+ * falls between the two; an event in both is printed once.
+ */
 export async function follow(c: Connection, io: Io, options: EventOptions, signal?: AbortSignal): Promise<number> {
   let response: Response;
   try {
-    response = await fetch(`${c.url}/events/live?${query(options)}`, {
+    const { limit: _latestOnly, ...live } = options;
+    response = await fetch(`${c.url}/events/live?${query(live)}`, {
       headers: c.token ? { Authorization: `Bearer ${c.token}` } : {},
       ...(signal ? { signal } : {}),
     });
@@ -33,6 +41,8 @@ export async function follow(c: Connection, io: Io, options: EventOptions, signa
   }
   if (!response.ok || !response.body)
     throw new CliError(`control refused the live events (${response.status}): ${await response.text()}`, EXIT.refused);
+  const printed = new Set<string>();
+  await latest(c, io, options, printed);
   const decoder = new TextDecoder();
   let buffer = '';
   try {
@@ -45,6 +55,7 @@ export async function follow(c: Connection, io: Io, options: EventOptions, signa
         const data = block.split('\n').find((l) => l.startsWith('data: '));
         if (!data) continue;
         const event = JSON.parse(data.slice(6)) as Record<string, unknown>;
+        if (printed.has(String(event['id']))) continue;
         io.out(io.json ? JSON.stringify(event) : eventLine(event, io.paint));
       }
     }

@@ -74,16 +74,7 @@ program
       if (!follow) return events.latest(connection(), io(), filter);
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
-      return events.follow(
-        connection(),
-        io(),
-        {
-          ...(filter.host ? { host: filter.host } : {}),
-          ...(filter.container ? { container: filter.container } : {}),
-          ...(filter.type ? { type: filter.type } : {}),
-        },
-        stop.signal,
-      );
+      return events.follow(connection(), io(), filter, stop.signal);
     }),
   );
 

@@ -4,7 +4,7 @@
  * codes scripts rely on (0 ok, 2 refused, 3 unreachable, 4 partial or unconfirmed).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
@@ -134,6 +134,22 @@ describe('watchdog CLI (real control, agent, engine, broker)', () => {
     );
   });
 
+  it('events --follow prints new events as they come, and ends cleanly on Ctrl-C', async () => {
+    const bin = new URL('../../bin/watchdog.mjs', import.meta.url).pathname;
+    const follower = spawn(process.execPath, [bin, '--json', 'events', '--follow', '--host', host, '--type', 'command'], {
+      env: { ...process.env, CONTROL_URL: control.url, API_TOKEN: TOKEN },
+    });
+    let printed = '';
+    follower.stdout.on('data', (c: Buffer) => (printed += c.toString()));
+    const exited = new Promise<number | null>((resolve) => follower.once('exit', (code) => resolve(code)));
+    // It prints the latest first, once its live stream is open: then a new command must show.
+    await waitFor('the latest events printed', () => printed.includes('"threshold 70%"'), 10_000, 100);
+    assert.equal((await cli(['threshold', 'set', '65'])).code, 0);
+    await waitFor('the command event, live', () => printed.includes('"threshold 65%"'), 10_000, 100);
+    follower.kill('SIGINT');
+    assert.equal(await exited, 0);
+  });
+
   it('refused: a wrong token or bad input is exit 2 and says what to do; nothing changes', async () => {
     const wrong = await cli(['threshold', 'set', '40'], { API_TOKEN: 'not-the-token' });
     assert.equal(wrong.code, 2);
@@ -143,7 +159,7 @@ describe('watchdog CLI (real control, agent, engine, broker)', () => {
     const unknown = await cli(['monitor', host, 'no-such-container']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /refused \(404\).*no container named no-such-container/);
-    assert.match((await cli(['status', '--host', host])).stdout, new RegExp(`^${host}\\s+live\\s+\\S+ s ago\\s+70 %`, 'm'), 'still 70 %');
+    assert.match((await cli(['status', '--host', host])).stdout, new RegExp(`^${host}\\s+live\\s+\\S+ s ago\\s+65 %`, 'm'), 'still 65 %');
   });
 
   it('unreachable is exit 3; a silent host makes status partial (exit 4, named) and a change unconfirmable (exit 3: nothing sent)', async () => {
