@@ -12,9 +12,6 @@
  */
 import type { Notification, WebhookTarget } from './notifications.js';
 
-export const FORMATS = ['json', 'slack', 'discord', 'ntfy', 'telegram', 'teams', 'pagerduty', 'email'] as const;
-export type WebhookFormat = (typeof FORMATS)[number];
-
 export interface ChannelRequest {
   body: string;
   contentType: string;

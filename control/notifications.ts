@@ -23,9 +23,9 @@ export type NotifyOn = (typeof NOTIFY_ON)[number];
 /** Every kind but each heal (a fleet heals often: the heals that need a person are heal-failed and backoff). */
 export const DEFAULT_ON: readonly NotifyOn[] = NOTIFY_ON.filter((on) => on !== 'heal');
 
-import type { WebhookFormat } from './channels.js';
-
-export type { WebhookFormat };
+/** The channels a target can be (channels.ts makes what each gets). */
+export const FORMATS = ['json', 'slack', 'discord', 'ntfy', 'telegram', 'teams', 'pagerduty', 'email'] as const;
+export type WebhookFormat = (typeof FORMATS)[number];
 
 export interface WebhookTarget {
   url: string;

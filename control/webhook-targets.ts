@@ -1,6 +1,5 @@
 /** The notification targets control is given (WEBHOOKS or WEBHOOKS_FILE), read and checked. Free of I/O. */
-import { FORMATS, type WebhookFormat } from './channels.js';
-import { DEFAULT_ON, NOTIFY_ON, type NotifyOn, type WebhookTarget } from './notifications.js';
+import { DEFAULT_ON, FORMATS, NOTIFY_ON, type NotifyOn, type WebhookFormat, type WebhookTarget } from './notifications.js';
 
 /** An email address, loosely: something@somewhere.tld. */
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;

@@ -12,8 +12,9 @@ import {
   rateKey,
   wants,
   type Notification,
+  type WebhookFormat,
 } from '../../control/notifications.js';
-import { emailFor, requestFor, type WebhookFormat } from '../../control/channels.js';
+import { emailFor, requestFor } from '../../control/channels.js';
 import { parseTargets } from '../../control/webhook-targets.js';
 import { WebhookSender } from '../../control/webhook-sender.js';
 import { readControlConfig } from '../../control/config.js';
