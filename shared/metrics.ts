@@ -1,6 +1,6 @@
 /** What the agent and control share for Prometheus: the default registry, scrape-time gauges, a bare /metrics server. */
 import { createServer, type Server } from 'node:http';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * prom-client's default Node.js metrics, less the three gauges whose names end in `_total`
@@ -34,6 +34,26 @@ export function gauge(
     collect() {
       this.reset();
       read((labels, value) => this.set(labels, value));
+    },
+  });
+}
+
+/** A counter read at scrape time from a total kept elsewhere (a sample of /proc, a count since start). */
+export function counter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: (add: (labels: Labels, value: number) => void) => void,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      read((labels, value) => this.inc(labels, value));
     },
   });
 }

@@ -3,8 +3,8 @@
  * (and a `host` label), read at scrape time from the last sample: a query written for
  * node_exporter works here without one. No CPU label: the CPU seconds are all cores together.
  */
-import { Counter, type Registry } from 'prom-client';
-import { gauge } from '../../shared/metrics.js';
+import type { Registry } from 'prom-client';
+import { counter, gauge } from '../../shared/metrics.js';
 import type { HostResources } from '../engine/host-resources.js';
 
 export function hostMetrics(registry: Registry, hostname: string, resources: HostResources): Registry {
@@ -42,30 +42,14 @@ export function hostMetrics(registry: Registry, hostname: string, resources: Hos
       if (r.diskAvailableBytes !== undefined) put({ ...host, mountpoint: r.diskPath ?? '/' }, r.diskAvailableBytes);
     },
   );
-  const counter = (
-    name: string,
-    help: string,
-    labelNames: string[],
-    fill: (inc: (labels: Record<string, string>, value: number) => void) => void,
-  ): void =>
-    void new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        fill((labels, value) => this.inc(labels, value));
-      },
-    });
-  counter('node_cpu_seconds_total', 'Seconds the CPUs spent in each mode (all cores together).', ['host', 'mode'], (inc) => {
+  counter(registry, 'node_cpu_seconds_total', 'Seconds the CPUs spent in each mode (all cores together).', ['host', 'mode'], (inc) => {
     for (const [mode, seconds] of Object.entries(resources.cpuSeconds)) inc({ ...host, mode }, seconds);
   });
-  counter('node_network_receive_bytes_total', 'Bytes received by every interface but loopback.', ['host', 'device'], (inc) => {
+  counter(registry, 'node_network_receive_bytes_total', 'Bytes received by every interface but loopback.', ['host', 'device'], (inc) => {
     const r = latest();
     if (r.networkRxBytes !== undefined) inc({ ...host, device: 'all' }, r.networkRxBytes);
   });
-  counter('node_network_transmit_bytes_total', 'Bytes sent by every interface but loopback.', ['host', 'device'], (inc) => {
+  counter(registry, 'node_network_transmit_bytes_total', 'Bytes sent by every interface but loopback.', ['host', 'device'], (inc) => {
     const r = latest();
     if (r.networkTxBytes !== undefined) inc({ ...host, device: 'all' }, r.networkTxBytes);
   });
