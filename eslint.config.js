@@ -41,7 +41,7 @@ const MAY_IMPORT = {
  * listed; none imports the watchdog but commands/ and reporting/, which stand above it.
  */
 const AGENT_ROOMS = {
-  probing: [],
+  probing: ['policy'],
   judging: ['probing'],
   policy: [],
   engine: [],

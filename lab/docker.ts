@@ -35,12 +35,14 @@ export async function createTarget(
     restartPolicy?: string;
     labels?: Record<string, string>;
     stopTimeout?: number;
+    /** Another image than the lab's target (e.g. the dummy's, which has Node). */
+    image?: string;
   } = {},
 ): Promise<Docker.Container> {
   const docker = options.docker ?? engine();
   const container = await docker.createContainer({
     name,
-    Image: TARGET_IMAGE,
+    Image: options.image ?? TARGET_IMAGE,
     Labels: { ...options.labels, [RUN_LABEL]: runId },
     ...(options.cmd ? { Cmd: options.cmd } : {}),
     ...(options.stopTimeout === undefined ? {} : { StopTimeout: options.stopTimeout }),

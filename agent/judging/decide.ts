@@ -11,6 +11,7 @@ export type Verdict =
   | { verdict: 'down' | 'no-ip'; action: 'start'; reason: string }
   | { verdict: 'running'; action: 'probe'; ip: string }
   | { verdict: 'lossy'; action: 'restart'; reason: string }
+  | { verdict: 'unhealthy'; action: 'restart'; reason: string }
   | { verdict: 'changed'; action: 'none'; reason: string }
   | { verdict: 'ok'; action: 'none'; reason: string };
 

@@ -5,6 +5,7 @@
  */
 import type { ContainerInfo } from '../ports.js';
 import type { ContainerLabels } from './container-labels.js';
+import type { ProbeSpec } from './probe-labels.js';
 import { effectivePolicy, healMode, isMonitored, type EffectivePolicy, type HealPolicy, type Policy } from './policy.js';
 import type { WatchList } from './watch-list.js';
 
@@ -54,6 +55,11 @@ export class Policies {
       api: { ...api },
       labelProblems: label?.problems ?? [],
     };
+  }
+
+  /** The container's service probe (its `watchdog.probe` labels), if it has one. */
+  probeOf(name: string): ProbeSpec | undefined {
+    return this.labels.get(name)?.probe;
   }
 
   thresholdOf(name: string): number {

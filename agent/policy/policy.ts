@@ -6,6 +6,7 @@
  */
 
 import { busSchemas, type EffectivePolicy, type Policy, type PolicyAction, type PolicySource } from '../../bus/contract.generated.js';
+import { readProbeLabels, type ProbeSpec } from './probe-labels.js';
 
 export type { EffectivePolicy, Policy, PolicyAction, PolicySource };
 
@@ -58,6 +59,8 @@ export interface LabelPolicy {
   /** watchdog.monitor: true or false; undefined when absent or wrong. */
   monitor: boolean | undefined;
   policy: Policy;
+  /** The service probe the labels ask for (probe-labels.ts); none: ICMP only. */
+  probe?: ProbeSpec;
   /** One line per label with a wrong value, naming the label, the rule and the value. */
   problems: string[];
 }
@@ -97,7 +100,8 @@ export function readLabels(labels: Readonly<Record<string, string>> | undefined)
     if (known) policy.action = known;
     else wrong(LABEL.action, POLICY_ACTIONS.join(', ').replace(/, ([^,]*)$/, ' or $1'));
   }
-  return { monitor, policy, problems };
+  const { probe, problems: probeProblems } = readProbeLabels(labels);
+  return { monitor, policy, problems: [...problems, ...probeProblems], ...(probe ? { probe } : {}) };
 }
 
 /** What is wrong with a policy from outside (the API, the state file), or null. */

@@ -1,4 +1,4 @@
-/** The verdict strategy the agent runs: sequential when it has a continuous prober, else classic. */
+/** The verdict strategy the agent runs: sequential when it has a continuous prober, else classic; with the service probes beside it. */
 import type { Clock } from '../../shared/clock.js';
 import type { ContainerResults } from '../container-results.js';
 import type { ContainerLookup } from '../engine/container-lookup.js';
@@ -9,6 +9,8 @@ import type { ContainerRuntime, Log, Prober } from '../ports.js';
 import type { CheckLog } from './check-log.js';
 import { ClassicVerdict } from './classic.js';
 import { SequentialVerdict, type SequentialOptions } from './sequential.js';
+import { ServiceProbes } from './service-probes.js';
+import { probeService } from '../probing/service-probe.js';
 import type { VerdictStrategy } from './strategy.js';
 
 export interface AgentParts {
@@ -25,7 +27,7 @@ export interface AgentParts {
 
 export function chooseVerdict(
   agent: AgentParts,
-  classic: { prober: Prober; pingCount: number },
+  classic: { prober: Prober; pingCount: number; probeService?: typeof probeService },
   sequential: SequentialOptions | undefined,
 ): VerdictStrategy {
   const { clock, log, runtime, healer, hostGuard, results, checks, policies, lookup } = agent;
@@ -38,6 +40,29 @@ export function chooseVerdict(
     current: (name: string, fromInventory: boolean) => lookup.current(name, fromInventory),
     inspect: (name: string) => runtime.inspect(name),
   };
-  if (!sequential) return new ClassicVerdict(parts, classic.prober, classic.pingCount);
-  return new SequentialVerdict({ ...parts, log, hostGuard, isMonitored: (name) => policies.isMonitored(name) }, sequential);
+  const loss = sequential
+    ? new SequentialVerdict({ ...parts, log, hostGuard, isMonitored: (name) => policies.isMonitored(name) }, sequential)
+    : new ClassicVerdict(parts, classic.prober, classic.pingCount);
+  return withServiceProbes(loss, new ServiceProbes(parts, (name) => policies.probeOf(name), classic.probeService ?? probeService));
+}
+
+/** The loss verdict and the service probes side by side: the cycle hands the running containers to both. */
+function withServiceProbes(loss: VerdictStrategy, probes: ServiceProbes): VerdictStrategy {
+  return {
+    get probeGaps() {
+      return loss.probeGaps;
+    },
+    cycle: async (running, fromInventory) => {
+      await Promise.all([loss.cycle(running, fromInventory), probes.cycle(running)]);
+    },
+    forget: (name) => {
+      loss.forget(name);
+      probes.forget(name);
+    },
+    instanceGone: (name) => {
+      loss.instanceGone(name);
+      probes.instanceGone(name);
+    },
+    close: () => loss.close(),
+  };
 }

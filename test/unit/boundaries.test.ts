@@ -50,7 +50,7 @@ describe('import boundaries', () => {
     const code = (from: string, name: string): string => `import { ${name} } from '${from}';\nexport const x = ${name};\n`;
     assert.match(
       (await lint('agent/probing/wrong-way.ts', code('../healing/healer.js', 'Healer')))[0] ?? '',
-      /agent\/probing\/ may import only the files under the composition .*points the wrong way/,
+      /agent\/probing\/ may import only agent\/policy\/ and the files under the composition .*points the wrong way/,
     );
     assert.match(
       (await lint('agent/healing/wrong-way.ts', code('../watchdog.js', 'Watchdog')))[0] ?? '',

@@ -1,0 +1,77 @@
+/**
+ * Beyond ping (issue 28): a container whose process answers ping but whose service is wedged is
+ * restarted by its HTTP probe (`watchdog.probe` labels, Kubernetes' meanings), on the real engine
+ * with a real agent; a healthy service beside it, probed over TCP, is left alone.
+ */
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
+import { createTarget, engine, removeRunContainers, state, uniqueName } from '../../lab/docker.js';
+import { quietFor, waitFor } from '../../lab/wait.js';
+
+/** A service that answers /health 200 until /wedge is asked, then 500 (its process still runs and answers ping). */
+const SERVICE = `let wedged = false;
+require('http').createServer((q, r) => {
+  if (q.url === '/wedge') wedged = true;
+  r.writeHead(q.url === '/health' && wedged ? 500 : 200).end(wedged ? 'wedged' : 'ok');
+}).listen(8080);
+process.on('SIGTERM', () => process.exit(0));`;
+
+const wedged = uniqueName('wedged');
+const steady = uniqueName('steady');
+let agent: AgentProcess;
+
+const ipOf = async (name: string): Promise<string> =>
+  (await engine().getContainer(name).inspect()).NetworkSettings.Networks['bridge']?.IPAddress ?? '';
+
+before(async () => {
+  const image = 'container-watchdog/dummy:latest';
+  await createTarget(wedged, {
+    image,
+    cmd: ['node', '-e', SERVICE],
+    labels: { 'watchdog.probe': 'http://:8080/health', 'watchdog.probe.period': '1', 'watchdog.probe.failures': '2' },
+  });
+  await createTarget(steady, {
+    image,
+    cmd: ['node', '-e', SERVICE],
+    labels: { 'watchdog.probe': 'tcp://:8080', 'watchdog.probe.period': '1' },
+  });
+  agent = startAgent({ MONITORED: `${wedged},${steady}`, CHECK_INTERVAL_MS: '1000', STOP_TIMEOUT_S: '1' });
+  await waitFor(
+    'both services answering',
+    async () => {
+      for (const name of [wedged, steady])
+        if ((await fetch(`http://${await ipOf(name)}:8080/health`).catch(() => null))?.status !== 200) return false;
+      return true;
+    },
+    20_000,
+    200,
+  );
+});
+
+after(async () => {
+  await agent?.stop();
+  await removeRunContainers();
+});
+
+it('a wedged service (ping still answered) is restarted by its HTTP probe after two failures in a row; the new instance serves again; a TCP-probed one is left alone', async () => {
+  await agent.waitForLog('the agent checking both', (e) => e.kind === 'cycle' && Number(e['checked']) >= 2, 15_000);
+  const [before, beside] = [await state(wedged), await state(steady)];
+  const wedgedAt = Date.now();
+  assert.equal((await fetch(`http://${await ipOf(wedged)}:8080/wedge`)).status, 200);
+  await waitFor('the wedged service restarted', async () => (await state(wedged)).startedAt !== before.startedAt, 20_000, 200);
+  const healedMs = Date.now() - wedgedAt;
+  const heal = await agent.waitForLog('its restart', (e) => e.kind === 'action' && e.container === wedged && e.outcome === 'ok');
+  assert.equal(heal.trigger, 'probe');
+  assert.match(String(heal.reason), /^http probe http:\/\/[\d.]+:8080\/health failed 2 times in a row: HTTP 500$/);
+  assert.ok(healedMs < 15_000, `restarted ${healedMs} ms after it wedged (two 1 s periods, a cycle and the restart)`);
+  await waitFor(
+    'the new instance serving',
+    async () => (await fetch(`http://${await ipOf(wedged)}:8080/health`).catch(() => null))?.status === 200,
+    15_000,
+    200,
+  );
+  await quietFor(3000, 'three probe periods: a healthy service is never restarted');
+  assert.equal((await state(steady)).startedAt, beside.startedAt, 'the TCP-probed service kept its instance');
+  assert.equal(agent.log().filter((e) => e.kind === 'action' && e.container === steady).length, 0);
+});
