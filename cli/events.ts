@@ -67,8 +67,15 @@ export async function follow(c: Connection, io: Io, options: EventOptions, signa
 
 function eventLine(e: Record<string, unknown>, paint: Paint): string {
   const where = [e['host'], e['container']].filter(Boolean).join('/');
-  const what = [e['type'], e['action'] ?? e['kind'] ?? e['to'], e['outcome']].filter(Boolean).join(' ');
-  const why = e['reason'] ?? e['detail'] ?? e['text'] ?? '';
+  const what = [e['type'], e['fault'] ?? e['action'] ?? e['command'] ?? e['to'], e['outcome']].filter(Boolean).join(' ');
+  const said = e['reason'] ?? e['detail'] ?? e['text'];
+  const why =
+    said ??
+    (e['exitCode'] !== undefined
+      ? `exit code ${String(e['exitCode'])}`
+      : e['lossPercent'] !== undefined
+        ? `${String(e['lossPercent'])} % loss`
+        : '');
   const colour = e['outcome'] === 'failed' ? 'red' : e['type'] === 'fault' ? 'yellow' : 'dim';
   return `${String(e['at'])}  ${paint(what, colour)}  ${where}${why ? `  ${String(why)}` : ''}`;
 }

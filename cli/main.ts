@@ -13,6 +13,12 @@ import * as run from './commands.js';
 import * as events from './events.js';
 import { painter } from './table.js';
 
+// A reader that stops early (watchdog status | head) is no error: stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('watchdog')
   .description('The container watchdog from the command line (CONTROL_URL, API_TOKEN; see docs/cli.md)')
   .option('--json', 'print JSON instead of tables')
