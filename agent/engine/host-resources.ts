@@ -7,6 +7,7 @@
  */
 import { readFile, statfs } from 'node:fs/promises';
 import type { Heartbeat } from '../../bus/messages.js';
+import { parseNetDev } from './cgroup-stats.js';
 
 export type Resources = NonNullable<Heartbeat['resources']>;
 
@@ -41,20 +42,6 @@ export function parseMemory(meminfo: string): { totalBytes: number; availableByt
 export function parseLoad(loadavg: string): [number, number, number] | null {
   const [a, b, c] = loadavg.trim().split(/\s+/).map(Number);
   return a === undefined || b === undefined || c === undefined || [a, b, c].some((v) => !Number.isFinite(v)) ? null : [a, b, c];
-}
-
-/** Bytes received and sent by every interface but loopback, from /proc/net/dev. */
-export function parseNetwork(netDev: string): { rxBytes: number; txBytes: number } {
-  let rxBytes = 0;
-  let txBytes = 0;
-  for (const line of netDev.split('\n').slice(2)) {
-    const [name, rest] = line.split(':');
-    if (!rest || name?.trim() === 'lo') continue;
-    const fields = rest.trim().split(/\s+/).map(Number);
-    rxBytes += fields[0] ?? 0;
-    txBytes += fields[8] ?? 0;
-  }
-  return { rxBytes, txBytes };
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
@@ -99,7 +86,7 @@ export class HostResources {
     const load = parseLoad(loadavg);
     if (load) Object.assign(resources, { load1: load[0], load5: load[1], load15: load[2] });
     if (netDev) {
-      const { rxBytes, txBytes } = parseNetwork(netDev);
+      const { rxBytes, txBytes } = parseNetDev(netDev);
       Object.assign(resources, { networkRxBytes: rxBytes, networkTxBytes: txBytes });
     }
     if (disk) {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { HostResources, parseCpu, parseLoad, parseMemory, parseNetwork } from '../../agent/engine/host-resources.js';
+import { parseNetDev } from '../../agent/engine/cgroup-stats.js';
+import { HostResources, parseCpu, parseLoad, parseMemory } from '../../agent/engine/host-resources.js';
 import { hostHealth, sparkline } from '../../dashboard/model.js';
 
 const STAT = (user: number, idle: number): string => `cpu  ${user} 0 100 ${idle} 50 0 10 0 0 0\ncpu0 1 2 3 4\nintr 1\n`;
@@ -27,7 +28,7 @@ describe("the host's own health", () => {
     assert.equal(parseMemory('MemTotal: 1 kB'), null, 'no MemAvailable: no made-up value');
     assert.deepEqual(parseLoad('0.52 0.40 0.31 2/345 6789\n'), [0.52, 0.4, 0.31]);
     assert.equal(parseLoad('x y z'), null);
-    assert.deepEqual(parseNetwork(NET_DEV), { rxBytes: 1020, txBytes: 307 });
+    assert.deepEqual(parseNetDev(NET_DEV), { rxBytes: 1020, txBytes: 307 });
   });
 
   it('samples a host: CPU busy between two samples, memory in use, the disk; what cannot be read is left out', async () => {
