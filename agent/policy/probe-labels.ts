@@ -3,7 +3,9 @@
  * liveness probe): `watchdog.probe` = `icmp` (the default: loss only) | `http://[:port]/path` |
  * `tcp://:port`; `watchdog.probe.period` (s, 10), `.timeout` (s, 1), `.failures` (in a row to
  * restart, 3), `.successes` (in a row to count as well again, 1), and for HTTP
- * `.expect-status` (default: any 2xx or 3xx) and `.expect-body` (a text the body must hold).
+ * `.expect-status` (default: any 2xx or 3xx) and `.expect-body` (a text the body must hold);
+ * `watchdog.start-period` (s, 0): failures before the first success do not count until the
+ * container has run that long, and one never healthy by then is restarted.
  * The probe targets the container's own address on its network. Free of I/O.
  */
 
@@ -16,6 +18,8 @@ export interface ProbeSpec {
   timeoutMs: number;
   failures: number;
   successes: number;
+  /** No restart for failures before the first success until the container has run this long (0: none). */
+  startPeriodMs: number;
   expectStatus?: number;
   expectBody?: string;
 }
@@ -28,6 +32,7 @@ export const PROBE_LABEL = {
   successes: 'watchdog.probe.successes',
   expectStatus: 'watchdog.probe.expect-status',
   expectBody: 'watchdog.probe.expect-body',
+  startPeriod: 'watchdog.start-period',
 } as const;
 
 /** Kubernetes' defaults for a liveness probe (periodSeconds, timeoutSeconds, failureThreshold, successThreshold). */
@@ -64,6 +69,7 @@ export function readProbeLabels(labels: Readonly<Record<string, string>>): { pro
     timeoutMs: number(PROBE_LABEL.timeout, PROBE_DEFAULTS.timeoutMs / 1000, 0.1, 60, 1000),
     failures: number(PROBE_LABEL.failures, PROBE_DEFAULTS.failures, 1, 100),
     successes: number(PROBE_LABEL.successes, PROBE_DEFAULTS.successes, 1, 100),
+    startPeriodMs: number(PROBE_LABEL.startPeriod, 0, 0, 3600, 1000),
   };
   if (labels[PROBE_LABEL.expectStatus] !== undefined) spec.expectStatus = number(PROBE_LABEL.expectStatus, 200, 100, 599);
   const body = labels[PROBE_LABEL.expectBody];

@@ -17,6 +17,8 @@ interface Watched {
   streak: Streak;
   nextAt: number;
   busy: boolean;
+  /** It has passed a probe: its start period is over. */
+  passed: boolean;
 }
 
 export class ServiceProbes implements Pick<VerdictStrategy, 'cycle' | 'forget' | 'instanceGone'> {
@@ -38,7 +40,7 @@ export class ServiceProbes implements Pick<VerdictStrategy, 'cycle' | 'forget' |
       }
       let w = this.watched.get(container.name);
       if (!w || w.startedAt !== container.startedAt) {
-        w = { startedAt: container.startedAt, streak: freshStreak(), nextAt: now, busy: false };
+        w = { startedAt: container.startedAt, streak: freshStreak(), nextAt: now, busy: false, passed: false };
         this.watched.set(container.name, w);
       }
       if (w.busy || now < w.nextAt || this.parts.healer.isHealing(container.name)) continue;
@@ -59,36 +61,46 @@ export class ServiceProbes implements Pick<VerdictStrategy, 'cycle' | 'forget' |
 
   private async once(container: Running, spec: ProbeSpec, w: Watched): Promise<void> {
     const { name, ip, startedAt } = container;
-    const { healer, checks } = this.parts;
+    const { checks, clock } = this.parts;
     try {
       const result = await this.probe(spec, ip);
       if (this.watched.get(name) !== w) return; // forgotten or a new instance meanwhile
+      const where = describeProbe(spec, ip);
+      const fields = { probe: where, probeOk: result.ok, probeDetail: result.detail };
+      if (result.ok) w.passed = true;
+      // A start period: failures before the first success do not count until it ends; never healthy by then is a restart.
+      if (!result.ok && !w.passed && spec.startPeriodMs > 0) {
+        const age = clock.now() - Date.parse(startedAt);
+        if (!(age >= spec.startPeriodMs)) {
+          checks.verdict(name, 'starting', `${spec.kind} probe ${where}: ${result.detail}; within its start period, not counted`, fields);
+          return;
+        }
+        const reason = `${spec.kind} probe ${where} never passed within its start period of ${spec.startPeriodMs / 1000} s: ${result.detail}`;
+        return await this.restart(container, w, reason, fields);
+      }
       const { streak, verdict } = observeProbe(w.streak, result.ok, spec);
       w.streak = streak;
-      const where = describeProbe(spec, ip);
-      const fields = { probe: where, probeOk: result.ok, probeDetail: result.detail, failures: streak.failures };
-      if (verdict === 'failing' && !result.ok)
-        checks.verdict(
-          name,
-          'probe-failing',
-          `${spec.kind} probe ${where}: ${result.detail} (${streak.failures} of ${spec.failures} in a row)`,
-          fields,
-        );
-      if (verdict === 'recovered') checks.verdict(name, 'ok', `${spec.kind} probe ${where} answers again: ${result.detail}`, fields);
-      if (verdict !== 'restart') return;
-      const reason = `${spec.kind} probe ${where} failed ${streak.failures} times in a row: ${result.detail}`;
-      const healing = healer.isHealing(name);
-      const judged = confirmSameInstance(
-        { verdict: 'unhealthy', action: 'restart', reason },
-        startedAt,
-        healing ? null : await this.parts.inspect(name),
-        healing,
-      );
-      checks.verdict(name, judged.verdict, reasonOf(judged), fields);
-      w.streak = freshStreak(); // held back by the budget, the same instance is probed on and counted afresh
-      if (judged.action === 'restart') await healer.heal(name, 'restart', reason, 'probe');
+      const counted = { ...fields, failures: streak.failures };
+      if (verdict === 'failing' && !result.ok) {
+        const said = `${spec.kind} probe ${where}: ${result.detail} (${streak.failures} of ${spec.failures} in a row)`;
+        checks.verdict(name, 'probe-failing', said, counted);
+      }
+      if (verdict === 'recovered') checks.verdict(name, 'ok', `${spec.kind} probe ${where} answers again: ${result.detail}`, counted);
+      if (verdict === 'restart')
+        await this.restart(container, w, `${spec.kind} probe ${where} failed ${streak.failures} times in a row: ${result.detail}`, counted);
     } catch (error) {
       checks.failed(name, new Error(`service probe: ${errorMessage(error)}`));
     }
+  }
+
+  /** The instance probed, restarted through the healer (its budget, policy and observe-only apply). */
+  private async restart({ name, startedAt }: Running, w: Watched, reason: string, fields: object): Promise<void> {
+    const { healer, checks } = this.parts;
+    const healing = healer.isHealing(name);
+    const current = healing ? null : await this.parts.inspect(name);
+    const judged = confirmSameInstance({ verdict: 'unhealthy', action: 'restart', reason }, startedAt, current, healing);
+    checks.verdict(name, judged.verdict, reasonOf(judged), fields);
+    w.streak = freshStreak(); // held back by the budget, the same instance is probed on and counted afresh
+    if (judged.action === 'restart') await healer.heal(name, 'restart', reason, 'probe');
   }
 }

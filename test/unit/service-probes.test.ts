@@ -13,7 +13,16 @@ import { FakeClock, FakeRuntime, RecordingLog, settleUntil } from '../support/fa
 describe('service probe labels (Kubernetes meanings and defaults)', () => {
   it('reads http and tcp probes with their defaults, and their settings', () => {
     assert.deepEqual(readProbeLabels({ 'watchdog.probe': 'http://:8080/health?deep=1' }), {
-      probe: { kind: 'http', port: 8080, path: '/health?deep=1', periodMs: 10_000, timeoutMs: 1000, failures: 3, successes: 1 },
+      probe: {
+        kind: 'http',
+        port: 8080,
+        path: '/health?deep=1',
+        periodMs: 10_000,
+        timeoutMs: 1000,
+        failures: 3,
+        successes: 1,
+        startPeriodMs: 0,
+      },
       problems: [],
     });
     const tcp = readProbeLabels({
@@ -23,7 +32,17 @@ describe('service probe labels (Kubernetes meanings and defaults)', () => {
       'watchdog.probe.failures': '5',
       'watchdog.probe.successes': '2',
     });
-    assert.deepEqual(tcp.probe, { kind: 'tcp', port: 5432, path: '/', periodMs: 2000, timeoutMs: 500, failures: 5, successes: 2 });
+    assert.deepEqual(tcp.probe, {
+      kind: 'tcp',
+      port: 5432,
+      path: '/',
+      periodMs: 2000,
+      timeoutMs: 500,
+      failures: 5,
+      successes: 2,
+      startPeriodMs: 0,
+    });
+    assert.equal(readProbeLabels({ 'watchdog.probe': 'tcp://:1', 'watchdog.start-period': '30' }).probe?.startPeriodMs, 30_000);
     assert.deepEqual(readProbeLabels({ 'watchdog.probe': 'icmp' }), { problems: [] }, 'icmp: loss only, as without the label');
   });
 
@@ -71,7 +90,16 @@ describe('service probes beside the loss verdict', () => {
   let log: RecordingLog;
   let results: { name: string; ok: boolean }[];
   let answers: boolean[];
-  const spec: ProbeSpec = { kind: 'http', port: 8080, path: '/health', periodMs: 5000, timeoutMs: 1000, failures: 3, successes: 1 };
+  const spec: ProbeSpec = {
+    kind: 'http',
+    port: 8080,
+    path: '/health',
+    periodMs: 5000,
+    timeoutMs: 1000,
+    failures: 3,
+    successes: 1,
+    startPeriodMs: 0,
+  };
 
   beforeEach(() => {
     clock = new FakeClock();
@@ -127,6 +155,35 @@ describe('service probes beside the loss verdict', () => {
     const heal = log.of('web', 'action').at(-1)?.fields;
     assert.equal(heal?.['trigger'], 'probe');
     assert.match(String(heal?.['reason']), /^http probe http:\/\/10\.0\.0\.\d+:8080\/health failed 3 times in a row: HTTP 500$/);
+  });
+
+  it('a start period: failures before the first success are not counted; never healthy when it ends, the instance is restarted once', async () => {
+    runtime.add('slow', { startedAt: new Date(clock.now()).toISOString() });
+    const p = probes(() => ({ ...spec, startPeriodMs: 20_000 }));
+    answers = [false, false, false, false, false];
+    for (let i = 0; i < 4; i++) {
+      await p.cycle(running('slow'));
+      await settleUntil('judged', () => log.of('slow', 'check').length === i + 1);
+      clock.advance(5000);
+    }
+    assert.deepEqual(runtime.calls, [], 'four failures within 20 s of its start: not counted');
+    assert.equal(log.of('slow', 'check').at(-1)?.fields['verdict'], 'starting');
+    await p.cycle(running('slow')); // 20 s after its start, still never healthy
+    await settleUntil('the restart', () => runtime.calls.length > 0);
+    assert.match(String(log.of('slow', 'action').at(-1)?.fields['reason']), /never passed within its start period of 20 s: HTTP 500$/);
+  });
+
+  it('with a start period, a container that passed once is judged as any other from then on', async () => {
+    runtime.add('quick', { startedAt: new Date(clock.now()).toISOString() });
+    const p = probes(() => ({ ...spec, startPeriodMs: 60_000 }));
+    answers = [true, false, false, false];
+    for (let i = 0; i < 4; i++) {
+      await p.cycle(running('quick'));
+      await settleUntil('probed', () => results.length === i + 1);
+      clock.advance(5000);
+    }
+    await settleUntil('the restart', () => runtime.calls.length > 0);
+    assert.match(String(log.of('quick', 'action').at(-1)?.fields['reason']), /failed 3 times in a row/);
   });
 
   it('a container without a probe label is never probed; a new instance starts its streak afresh', async () => {
