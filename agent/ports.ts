@@ -58,6 +58,8 @@ export interface ContainerRuntime extends ContainerLister {
   /** false when it was already running (someone else started it first). */
   start(name: string): Promise<boolean>;
   restart(name: string, stopTimeoutSec: number): Promise<void>;
+  /** Runs a command in the container (an exec probe); its exit code, or a rejection past the timeout. */
+  exec?(name: string, command: string[], timeoutMs: number): Promise<number>;
   watchEvents(handlers: EventHandlers): { close(): void };
 }
 

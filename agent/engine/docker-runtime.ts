@@ -67,6 +67,19 @@ export class DockerRuntime implements ContainerRuntime {
     await this.docker.getContainer(name).restart({ t: stopTimeoutSec });
   }
 
+  /** Runs the command in the container through the engine's exec API and waits for its exit code, at most `timeoutMs`. */
+  async exec(name: string, command: string[], timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    const exec = await this.docker.getContainer(name).exec({ Cmd: command, AttachStdout: false, AttachStderr: false });
+    await exec.start({ Detach: true });
+    for (;;) {
+      const state = await exec.inspect();
+      if (!state.Running) return state.ExitCode ?? -1;
+      if (Date.now() > deadline) throw new Error(`no exit within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /**
    * Follows container events. When the stream breaks (engine restart, socket error) it reconnects
    * from the last event's time and calls onReconnect, since events may have been missed. Retries

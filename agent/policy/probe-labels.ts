@@ -1,7 +1,8 @@
 /**
  * A container's service probe, from its labels, with Kubernetes' meanings and defaults (a
  * liveness probe): `watchdog.probe` = `icmp` (the default: loss only) | `http://[:port]/path` |
- * `tcp://:port`; `watchdog.probe.period` (s, 10), `.timeout` (s, 1), `.failures` (in a row to
+ * `tcp://:port` | `exec:<command>` (run with `sh -c` in the container, exit 0 is success);
+ * `watchdog.probe.period` (s, 10), `.timeout` (s, 1), `.failures` (in a row to
  * restart, 3), `.successes` (in a row to count as well again, 1), and for HTTP
  * `.expect-status` (default: any 2xx or 3xx) and `.expect-body` (a text the body must hold);
  * `watchdog.start-period` (s, 0): failures before the first success do not count until the
@@ -10,7 +11,9 @@
  */
 
 export interface ProbeSpec {
-  kind: 'http' | 'tcp';
+  kind: 'http' | 'tcp' | 'exec';
+  /** exec: the command, run with `sh -c` in the container; exit 0 is success. */
+  command?: string;
   port: number;
   /** http: the path (with its query). */
   path: string;
@@ -45,10 +48,11 @@ export function readProbeLabels(labels: Readonly<Record<string, string>>): { pro
   if (text === undefined || text === '' || text.toLowerCase() === 'icmp') return { problems };
   const wrong = (label: string, rule: string): void =>
     void problems.push(`${label}: must be ${rule} (got ${JSON.stringify(labels[label]?.slice(0, 100))})`);
+  const command = /^exec:(.+)$/s.exec(text)?.[1]?.trim();
   const match = /^(http|tcp):\/\/:(\d{1,5})(\/[^\s]*)?$/.exec(text);
   const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65535 || (match[1] === 'tcp' && match[3] !== undefined)) {
-    wrong(PROBE_LABEL.probe, 'icmp, http://:<port>/<path> or tcp://:<port>');
+  if (!command && (!match || port < 1 || port > 65535 || (match[1] === 'tcp' && match[3] !== undefined))) {
+    wrong(PROBE_LABEL.probe, 'icmp, http://:<port>/<path>, tcp://:<port> or exec:<command>');
     return { problems };
   }
   const number = (label: string, fallback: number, min: number, max: number, scale = 1): number => {
@@ -62,9 +66,10 @@ export function readProbeLabels(labels: Readonly<Record<string, string>>): { pro
     return Math.round(n * scale);
   };
   const spec: ProbeSpec = {
-    kind: match[1] as 'http' | 'tcp',
-    port,
-    path: match[3] ?? '/',
+    kind: command ? 'exec' : (match?.[1] as 'http' | 'tcp'),
+    ...(command ? { command } : {}),
+    port: command ? 0 : port,
+    path: match?.[3] ?? '/',
     periodMs: number(PROBE_LABEL.period, PROBE_DEFAULTS.periodMs / 1000, 1, 3600, 1000),
     timeoutMs: number(PROBE_LABEL.timeout, PROBE_DEFAULTS.timeoutMs / 1000, 0.1, 60, 1000),
     failures: number(PROBE_LABEL.failures, PROBE_DEFAULTS.failures, 1, 100),
@@ -74,7 +79,7 @@ export function readProbeLabels(labels: Readonly<Record<string, string>>): { pro
   if (labels[PROBE_LABEL.expectStatus] !== undefined) spec.expectStatus = number(PROBE_LABEL.expectStatus, 200, 100, 599);
   const body = labels[PROBE_LABEL.expectBody];
   if (body !== undefined) spec.expectBody = body;
-  if (spec.kind === 'tcp' && (spec.expectStatus !== undefined || spec.expectBody !== undefined))
+  if (spec.kind !== 'http' && (spec.expectStatus !== undefined || spec.expectBody !== undefined))
     problems.push(`${PROBE_LABEL.expectStatus} and ${PROBE_LABEL.expectBody}: only for an http probe`);
   return { probe: spec, problems };
 }

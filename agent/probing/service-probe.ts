@@ -1,4 +1,4 @@
-/** One service probe of a container's address: an HTTP GET (a status and optionally a text in the body) or a TCP connect, within its timeout. */
+/** One service probe of a container: an HTTP GET of its address (a status, optionally a text in the body), a TCP connect, or a command run in it; within its timeout. */
 import { connect } from 'node:net';
 import { describeProbe, type ProbeSpec } from '../policy/probe-labels.js';
 
@@ -8,8 +8,19 @@ export interface ServiceProbeResult {
   detail: string;
 }
 
-export async function probeService(spec: ProbeSpec, ip: string): Promise<ServiceProbeResult> {
-  return spec.kind === 'http' ? probeHttp(spec, ip) : probeTcp(spec, ip);
+/** Runs a command in a container: its exit code (the engine's exec API). */
+export type Exec = (name: string, command: string[], timeoutMs: number) => Promise<number>;
+
+export async function probeService(spec: ProbeSpec, target: { name: string; ip: string }, exec?: Exec): Promise<ServiceProbeResult> {
+  if (spec.kind === 'http') return probeHttp(spec, target.ip);
+  if (spec.kind === 'tcp') return probeTcp(spec, target.ip);
+  if (!exec) return { ok: false, detail: 'this engine adapter cannot exec' };
+  try {
+    const code = await exec(target.name, ['sh', '-c', spec.command ?? 'false'], spec.timeoutMs);
+    return { ok: code === 0, detail: `exit code ${code}` };
+  } catch (error) {
+    return { ok: false, detail: failure(error, spec.timeoutMs) };
+  }
 }
 
 async function probeHttp(spec: ProbeSpec, ip: string): Promise<ServiceProbeResult> {

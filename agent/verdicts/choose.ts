@@ -11,6 +11,7 @@ import { ClassicVerdict } from './classic.js';
 import { SequentialVerdict, type SequentialOptions } from './sequential.js';
 import { ServiceProbes } from './service-probes.js';
 import { probeService } from '../probing/service-probe.js';
+import type { ProbeSpec } from '../policy/probe-labels.js';
 import type { VerdictStrategy } from './strategy.js';
 
 export interface AgentParts {
@@ -43,7 +44,9 @@ export function chooseVerdict(
   const loss = sequential
     ? new SequentialVerdict({ ...parts, log, hostGuard, isMonitored: (name) => policies.isMonitored(name) }, sequential)
     : new ClassicVerdict(parts, classic.prober, classic.pingCount);
-  return withServiceProbes(loss, new ServiceProbes(parts, (name) => policies.probeOf(name), classic.probeService ?? probeService));
+  const exec = runtime.exec?.bind(runtime);
+  const probe = classic.probeService ?? ((spec: ProbeSpec, target: { name: string; ip: string }) => probeService(spec, target, exec));
+  return withServiceProbes(loss, new ServiceProbes(parts, (name) => policies.probeOf(name), probe));
 }
 
 /** The loss verdict and the service probes side by side: the cycle hands the running containers to both. */

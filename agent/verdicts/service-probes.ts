@@ -1,5 +1,5 @@
 /**
- * Service probes (HTTP, TCP) of the containers whose labels ask for one, beside the loss verdict:
+ * Service probes (HTTP, TCP, exec) of the containers whose labels ask for one, beside the loss verdict:
  * each is probed at its period (at most once a check cycle), its streak kept per instance, and a
  * container that failed its probe `failures` times in a row is restarted, its reason the probe and
  * what it saw. A probe runs in the background: a slow service never delays a cycle.
@@ -27,7 +27,7 @@ export class ServiceProbes implements Pick<VerdictStrategy, 'cycle' | 'forget' |
   constructor(
     private readonly parts: VerdictParts,
     private readonly probeOf: (name: string) => ProbeSpec | undefined,
-    private readonly probe: (spec: ProbeSpec, ip: string) => Promise<ServiceProbeResult>,
+    private readonly probe: (spec: ProbeSpec, target: { name: string; ip: string }) => Promise<ServiceProbeResult>,
   ) {}
 
   cycle(running: readonly Running[]): Promise<void> {
@@ -63,7 +63,7 @@ export class ServiceProbes implements Pick<VerdictStrategy, 'cycle' | 'forget' |
     const { name, ip, startedAt } = container;
     const { checks, clock } = this.parts;
     try {
-      const result = await this.probe(spec, ip);
+      const result = await this.probe(spec, { name, ip });
       if (this.watched.get(name) !== w) return; // forgotten or a new instance meanwhile
       const where = describeProbe(spec, ip);
       const fields = { probe: where, probeOk: result.ok, probeDetail: result.detail };

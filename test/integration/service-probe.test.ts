@@ -1,7 +1,8 @@
 /**
  * Beyond ping (issue 28): a container whose process answers ping but whose service is wedged is
  * restarted by its HTTP probe (`watchdog.probe` labels, Kubernetes' meanings), on the real engine
- * with a real agent; a healthy service beside it, probed over TCP, is left alone.
+ * with a real agent; a healthy service beside it, probed over TCP, is left alone; a command run in
+ * a container (an exec probe) that fails restarts it.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -19,6 +20,7 @@ process.on('SIGTERM', () => process.exit(0));`;
 
 const wedged = uniqueName('wedged');
 const steady = uniqueName('steady');
+const execd = uniqueName('execd');
 let agent: AgentProcess;
 
 const ipOf = async (name: string): Promise<string> =>
@@ -36,7 +38,11 @@ before(async () => {
     cmd: ['node', '-e', SERVICE],
     labels: { 'watchdog.probe': 'tcp://:8080', 'watchdog.probe.period': '1' },
   });
-  agent = startAgent({ MONITORED: `${wedged},${steady}`, CHECK_INTERVAL_MS: '1000', STOP_TIMEOUT_S: '1' });
+  // Healthy while /dev/shm/wedged is absent: a restart gives the container a fresh /dev/shm.
+  await createTarget(execd, {
+    labels: { 'watchdog.probe': 'exec:test ! -e /dev/shm/wedged', 'watchdog.probe.period': '1', 'watchdog.probe.failures': '2' },
+  });
+  agent = startAgent({ MONITORED: `${wedged},${steady},${execd}`, CHECK_INTERVAL_MS: '1000', STOP_TIMEOUT_S: '1' });
   await waitFor(
     'both services answering',
     async () => {
@@ -55,7 +61,7 @@ after(async () => {
 });
 
 it('a wedged service (ping still answered) is restarted by its HTTP probe after two failures in a row; the new instance serves again; a TCP-probed one is left alone', async () => {
-  await agent.waitForLog('the agent checking both', (e) => e.kind === 'cycle' && Number(e['checked']) >= 2, 15_000);
+  await agent.waitForLog('the agent checking them', (e) => e.kind === 'cycle' && Number(e['checked']) >= 3, 15_000);
   const [before, beside] = [await state(wedged), await state(steady)];
   const wedgedAt = Date.now();
   assert.equal((await fetch(`http://${await ipOf(wedged)}:8080/wedge`)).status, 200);
@@ -74,4 +80,17 @@ it('a wedged service (ping still answered) is restarted by its HTTP probe after 
   await quietFor(3000, 'three probe periods: a healthy service is never restarted');
   assert.equal((await state(steady)).startedAt, beside.startedAt, 'the TCP-probed service kept its instance');
   assert.equal(agent.log().filter((e) => e.kind === 'action' && e.container === steady).length, 0);
+});
+
+it('an exec probe (a command in the container, exit 0 is success) restarts the container when the command fails twice in a row', async () => {
+  const before = await state(execd);
+  const exec = await engine()
+    .getContainer(execd)
+    .exec({ Cmd: ['touch', '/dev/shm/wedged'] });
+  await exec.start({ Detach: true });
+  await waitFor('the failing container restarted', async () => (await state(execd)).startedAt !== before.startedAt, 20_000, 200);
+  const heal = await agent.waitForLog('its restart', (e) => e.kind === 'action' && e.container === execd && e.outcome === 'ok');
+  assert.match(String(heal.reason), /^exec probe exec "test ! -e \/dev\/shm\/wedged" failed 2 times in a row: exit code 1$/);
+  await quietFor(3000, 'three periods: the new instance (a fresh /dev/shm) passes and is not restarted again');
+  assert.equal(agent.log().filter((e) => e.kind === 'action' && e.container === execd).length, 1);
 });

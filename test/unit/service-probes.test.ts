@@ -44,18 +44,20 @@ describe('service probe labels (Kubernetes meanings and defaults)', () => {
     });
     assert.equal(readProbeLabels({ 'watchdog.probe': 'tcp://:1', 'watchdog.start-period': '30' }).probe?.startPeriodMs, 30_000);
     assert.deepEqual(readProbeLabels({ 'watchdog.probe': 'icmp' }), { problems: [] }, 'icmp: loss only, as without the label');
+    const exec = readProbeLabels({ 'watchdog.probe': 'exec: pg_isready -U postgres' }).probe;
+    assert.deepEqual([exec?.kind, exec?.command], ['exec', 'pg_isready -U postgres']);
   });
 
   it('a wrong label is a problem, named, and the rest falls back', () => {
     assert.deepEqual(readProbeLabels({ 'watchdog.probe': 'ftp://:21' }).problems, [
-      'watchdog.probe: must be icmp, http://:<port>/<path> or tcp://:<port> (got "ftp://:21")',
+      'watchdog.probe: must be icmp, http://:<port>/<path>, tcp://:<port> or exec:<command> (got "ftp://:21")',
     ]);
     const bad = readProbeLabels({ 'watchdog.probe': 'http://:80/', 'watchdog.probe.failures': 'many' });
     assert.equal(bad.probe?.failures, 3);
     assert.deepEqual(bad.problems, ['watchdog.probe.failures: must be a number from 1 to 100 (got "many")']);
     assert.deepEqual(
       readLabels({ 'watchdog.probe': 'tcp://:99999' }).problems,
-      ['watchdog.probe: must be icmp, http://:<port>/<path> or tcp://:<port> (got "tcp://:99999")'],
+      ['watchdog.probe: must be icmp, http://:<port>/<path>, tcp://:<port> or exec:<command> (got "tcp://:99999")'],
       'told with the other label problems',
     );
   });
@@ -123,7 +125,7 @@ describe('service probes beside the loss verdict', () => {
       current: (name: string) => runtime.inspect(name),
       inspect: (name: string) => runtime.inspect(name),
     };
-    const probe = (_spec: ProbeSpec, ip: string): Promise<ServiceProbeResult> => {
+    const probe = (_spec: ProbeSpec, { ip }: { name: string; ip: string }): Promise<ServiceProbeResult> => {
       const ok = answers.shift() ?? true;
       results.push({ name: ip, ok });
       return Promise.resolve(ok ? { ok, detail: 'HTTP 200' } : { ok, detail: 'HTTP 500' });
