@@ -86,4 +86,4 @@ export function readProbeLabels(labels: Readonly<Record<string, string>>): { pro
 
 /** The probe in a few words, for the log and heal reasons. */
 export const describeProbe = (p: ProbeSpec, ip: string): string =>
-  p.kind === 'http' ? `http://${ip}:${p.port}${p.path}` : `tcp://${ip}:${p.port}`;
+  p.kind === 'http' ? `http://${ip}:${p.port}${p.path}` : p.kind === 'tcp' ? `tcp://${ip}:${p.port}` : `exec "${p.command ?? ''}"`;

@@ -4,7 +4,7 @@ import { Healer } from '../../agent/healing/healer.js';
 import { ContainerResults } from '../../agent/container-results.js';
 import { freshStreak, observeProbe } from '../../agent/judging/probe-streak.js';
 import { readLabels } from '../../agent/policy/policy.js';
-import { readProbeLabels, type ProbeSpec } from '../../agent/policy/probe-labels.js';
+import { describeProbe, readProbeLabels, type ProbeSpec } from '../../agent/policy/probe-labels.js';
 import type { ServiceProbeResult } from '../../agent/probing/service-probe.js';
 import { CheckLog } from '../../agent/verdicts/check-log.js';
 import { ServiceProbes } from '../../agent/verdicts/service-probes.js';
@@ -46,6 +46,7 @@ describe('service probe labels (Kubernetes meanings and defaults)', () => {
     assert.deepEqual(readProbeLabels({ 'watchdog.probe': 'icmp' }), { problems: [] }, 'icmp: loss only, as without the label');
     const exec = readProbeLabels({ 'watchdog.probe': 'exec: pg_isready -U postgres' }).probe;
     assert.deepEqual([exec?.kind, exec?.command], ['exec', 'pg_isready -U postgres']);
+    assert.equal(exec && describeProbe(exec, '10.0.0.2'), 'exec "pg_isready -U postgres"');
   });
 
   it('a wrong label is a problem, named, and the rest falls back', () => {
