@@ -5,6 +5,7 @@
  * a container (an exec probe) that fails restarts it.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, it } from 'node:test';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { createTarget, engine, removeRunContainers, state, uniqueName } from '../../lab/docker.js';
@@ -84,10 +85,8 @@ it('a wedged service (ping still answered) is restarted by its HTTP probe after 
 
 it('an exec probe (a command in the container, exit 0 is success) restarts the container when the command fails twice in a row', async () => {
   const before = await state(execd);
-  const exec = await engine()
-    .getContainer(execd)
-    .exec({ Cmd: ['touch', '/dev/shm/wedged'] });
-  await exec.start({ Detach: true });
+  // The docker CLI, not dockerode's exec: that one left a connection open that kept this test's process alive for minutes.
+  execFileSync('docker', ['exec', execd, 'touch', '/dev/shm/wedged']);
   await waitFor('the failing container restarted', async () => (await state(execd)).startedAt !== before.startedAt, 20_000, 200);
   const heal = await agent.waitForLog('its restart', (e) => e.kind === 'action' && e.container === execd && e.outcome === 'ok');
   assert.match(String(heal.reason), /^exec probe exec "test ! -e \/dev\/shm\/wedged" failed 2 times in a row: exit code 1$/);
