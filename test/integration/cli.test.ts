@@ -4,7 +4,8 @@
  * codes scripts rely on (0 ok, 2 refused, 3 unreachable, 4 partial or unconfirmed).
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { CLI_BIN, runCli, type CliRun } from '../../lab/cli-process.js';
 import { after, before, describe, it } from 'node:test';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
@@ -19,23 +20,8 @@ const TOKEN = `cli-token-${runId}`;
 let control: ControlProcess;
 let agent: AgentProcess;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const bin = new URL('../../bin/watchdog.mjs', import.meta.url).pathname;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...process.env, CONTROL_URL: control.url, API_TOKEN: TOKEN, NO_COLOR: '1', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+  runCli(args, { CONTROL_URL: control.url, API_TOKEN: TOKEN, ...env });
 
 before(async () => {
   await createTarget(name);
@@ -135,8 +121,7 @@ describe('watchdog CLI (real control, agent, engine, broker)', () => {
   });
 
   it('events --follow prints new events as they come, and ends cleanly on Ctrl-C', async () => {
-    const bin = new URL('../../bin/watchdog.mjs', import.meta.url).pathname;
-    const follower = spawn(process.execPath, [bin, '--json', 'events', '--follow', '--host', host, '--type', 'command'], {
+    const follower = spawn(process.execPath, [CLI_BIN, '--json', 'events', '--follow', '--host', host, '--type', 'command'], {
       env: { ...process.env, CONTROL_URL: control.url, API_TOKEN: TOKEN },
     });
     let printed = '';

@@ -5,10 +5,10 @@
  * its user may not read another host's commands; `watchdog hosts remove` takes it away again.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli, type CliRun } from '../../lab/cli-process.js';
 import { after, before, it } from 'node:test';
 import amqp from 'amqplib';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
@@ -30,17 +30,8 @@ const admin = {
 let control: ControlProcess;
 let agent: AgentProcess | undefined;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = new URL('../../bin/watchdog.mjs', import.meta.url).pathname;
-  return new Promise((resolve) =>
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...process.env, CONTROL_URL: control.url, NO_COLOR: '1', ...admin, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
-}
+const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+  runCli(args, { CONTROL_URL: control.url, ...admin, ...env });
 
 const envFile = (): Record<string, string> =>
   Object.fromEntries(
