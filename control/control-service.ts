@@ -184,7 +184,9 @@ export class ControlService {
     const gathered = await this.send(() =>
       hostname === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(hostname, command, options),
     );
-    return dryRunResult(dryRun, gathered, hostname, this.gatherTimeoutMs);
+    const result = dryRunResult(dryRun, gathered, hostname, this.gatherTimeoutMs);
+    for (const confirmed of result.confirmed) this.registry.confirmed(confirmed, { dryRun });
+    return result;
   }
 
   async setThreshold(threshold: number): Promise<ThresholdResult> {
@@ -194,6 +196,8 @@ export class ControlService {
     const gathered = await this.send(() =>
       this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }),
     );
+    // Confirmed hosts show the new threshold at once, even when a refusal elsewhere makes the answer a 502.
+    for (const reply of gathered.replies) if (reply.kind === 'ack' && reply.ok) this.registry.confirmed(reply.hostname, { threshold });
     return thresholdResult(threshold, gathered, this.gatherTimeoutMs);
   }
 

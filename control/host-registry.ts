@@ -3,8 +3,15 @@ import type { Heartbeat } from '../bus/messages.js';
 import type { Clock } from '../shared/clock.js';
 import type { Host } from '../api/contract.generated.js';
 
+/** What a host confirmed it applied, shown until a heartbeat of its own agrees (or a host's live time passed). */
+export interface ConfirmedChange {
+  threshold?: number;
+  dryRun?: boolean;
+}
+
 export class HostRegistry {
   private readonly hosts = new Map<string, { seenAt: number; heartbeat: Heartbeat; left: boolean }>();
+  private readonly confirmedChanges = new Map<string, { change: ConfirmedChange; until: number }>();
   private listeningSince: number | null = null;
 
   constructor(
@@ -34,6 +41,21 @@ export class HostRegistry {
 
   record(heartbeat: Heartbeat): void {
     this.hosts.set(heartbeat.hostname, { seenAt: this.clock.now(), heartbeat, left: heartbeat.leaving === true });
+    const pending = this.confirmedChanges.get(heartbeat.hostname);
+    if (!pending) return;
+    // A heartbeat sent before the change may arrive after its confirmation: only one that agrees ends the overlay.
+    if (pending.change.threshold === heartbeat.threshold) delete pending.change.threshold;
+    if (pending.change.dryRun === (heartbeat.dryRun === true)) delete pending.change.dryRun;
+    if (pending.change.threshold === undefined && pending.change.dryRun === undefined) this.confirmedChanges.delete(heartbeat.hostname);
+  }
+
+  /**
+   * A host confirmed a change (threshold, observe-only): GET /hosts says so at once, not one
+   * heartbeat later. Until the host's own heartbeat agrees, and for no longer than a host stays live.
+   */
+  confirmed(hostname: string, change: ConfirmedChange): void {
+    const pending = this.confirmedChanges.get(hostname)?.change ?? {};
+    this.confirmedChanges.set(hostname, { change: { ...pending, ...change }, until: this.clock.now() + this.liveForMs });
   }
 
   isLive(hostname: string): boolean {
@@ -55,15 +77,20 @@ export class HostRegistry {
 
   list(): Host[] {
     return [...this.hosts.entries()]
-      .map(([hostname, h]) => ({
-        hostname,
-        live: this.isLive(hostname),
-        lastSeen: new Date(h.seenAt).toISOString(),
-        threshold: h.heartbeat.threshold,
-        monitored: h.heartbeat.monitored,
-        ...(h.heartbeat.dryRun ? { dryRun: true } : {}),
-        ...(h.heartbeat.resources ? { resources: h.heartbeat.resources } : {}),
-      }))
+      .map(([hostname, h]) => {
+        const pending = this.confirmedChanges.get(hostname);
+        const change = pending && pending.until > this.clock.now() ? pending.change : {};
+        const dryRun = change.dryRun ?? h.heartbeat.dryRun === true;
+        return {
+          hostname,
+          live: this.isLive(hostname),
+          lastSeen: new Date(h.seenAt).toISOString(),
+          threshold: change.threshold ?? h.heartbeat.threshold,
+          monitored: h.heartbeat.monitored,
+          ...(dryRun ? { dryRun: true } : {}),
+          ...(h.heartbeat.resources ? { resources: h.heartbeat.resources } : {}),
+        };
+      })
       .sort((a, b) => a.hostname.localeCompare(b.hostname));
   }
 }

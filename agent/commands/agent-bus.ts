@@ -24,6 +24,7 @@ import type { CommandHandler } from './command-handler.js';
 import type { Log } from '../ports.js';
 import { errorMessage } from '../../shared/errors.js';
 import { CommandRunner } from './command-runner.js';
+import { factsOf } from './command-facts.js';
 import type { HostResources } from '../engine/host-resources.js';
 import type { Watchdog } from '../watchdog.js';
 
@@ -139,7 +140,10 @@ export class AgentBus {
       settle(channel, message, false);
       return;
     }
+    const changesHost = factsOf(command).lane !== null;
     const answer = (reply: Reply): void => {
+      // A change is in a heartbeat before its confirmation leaves: what GET /hosts shows is never a change behind.
+      if (changesHost && reply.kind === 'ack' && reply.ok) this.publishHeartbeat(channel, false);
       if (replyTo) this.reply(channel, replyTo, correlationId, reply);
     };
     this.commands.run(command, { correlationId, commandId: messageId }, answer, () => settle(channel, message, true));

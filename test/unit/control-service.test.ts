@@ -196,6 +196,26 @@ describe('ControlService', () => {
     });
   });
 
+  it('GET /hosts shows a confirmed threshold or mode at once; a heartbeat sent before the change does not undo it (the CLI test saw 70 % after 65 % was confirmed)', async () => {
+    bus.answer = (hostname, command) =>
+      hostname === 'h1' && command.kind === 'threshold'
+        ? { kind: 'ack', hostname, command: 'threshold', ok: true, threshold: command.threshold }
+        : hostname === 'h1'
+          ? { kind: 'ack', hostname, command: 'mode', ok: true }
+          : null;
+    await service.setThreshold(65);
+    await service.setDryRun(true, 'h1');
+    const h1 = () => service.hosts().find((h) => h.hostname === 'h1');
+    const shown = () => [h1()?.threshold, h1()?.dryRun === true];
+    assert.deepEqual(shown(), [65, true]);
+    assert.equal(service.hosts().find((h) => h.hostname === 'h2')?.threshold, 60, 'h2 did not confirm: its heartbeat stands');
+    registry.record(heartbeat('h1')); // in flight before the change: 60, not observe-only
+    assert.deepEqual(shown(), [65, true]);
+    registry.record({ ...heartbeat('h1'), threshold: 65, dryRun: true }); // the host's own word now agrees
+    registry.record(heartbeat('h1')); // and from now on its heartbeats are the truth again
+    assert.deepEqual(shown(), [60, false]);
+  });
+
   it("removing the policy of a name with no container is 404 unknown_container, not 502 'older version' (issue 26)", async () => {
     bus.answer = (hostname) => ({
       kind: 'ack',
