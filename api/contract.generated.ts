@@ -168,7 +168,7 @@ export interface paths {
         };
         /**
          * The hosts whose agents have been heard from
-         * @description An agent is live while its heartbeats (every 2 s) keep arriving; it stops being live after `HOST_TIMEOUT_MS` (6 s by default) of silence, or at once when it shuts down cleanly.
+         * @description An agent is live while its heartbeats (every 2 s) keep arriving; it stops being live after `HOST_TIMEOUT_MS` (6 s by default) of silence, or at once when it shuts down cleanly. A threshold or observe-only change shows here as soon as the host confirmed it, not one heartbeat later.
          */
         get: operations["listHosts"];
         put?: never;
