@@ -179,6 +179,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whose token this is
+         * @description The name and role of the call's token (the name is what the audit log, `GET /events?type=command`, says did a change). On a control with no token at all, `api` with the role `admin`.
+         */
+        get: operations["whoAmI"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -319,6 +339,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Caller: {
+            /** @example alice */
+            name: string;
+            /** @enum {string} */
+            role: "read" | "operate" | "admin";
+        };
         Container: {
             /** @example h1 */
             hostname: string;
@@ -453,7 +479,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command (or refused it: outcome failed, with the reason), naming its commandId; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
+             * @description heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command (or refused it: outcome failed, with the reason), naming its commandId and who asked (by): the audit log of changes; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
              * @enum {string}
              */
             type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget";
@@ -499,6 +525,11 @@ export interface components {
             problems?: string[];
             /** @example threshold 80% */
             detail?: string;
+            /**
+             * @description command: who asked for it, the name of the API token (`api` for API_TOKEN, or when control has no token).
+             * @example alice
+             */
+            by?: string;
             /**
              * @description command: the command's id; an answer that could not confirm a command (504 not_confirmed, 503 after it was handed to RabbitMQ) names the same id.
              * @example 3b0c4c3e-5f1e-4a47-9a55-0c2b7f1d2e11
@@ -652,7 +683,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description `unauthorized`: only when control runs with `API_READ_TOKEN`, and the call has no `Authorization: Bearer <API_READ_TOKEN or API_TOKEN>`. Without it, reads need no token. */
+        /** @description `unauthorized`: only when control has a `read` token (`API_READ_TOKEN`, or one in `API_TOKENS_FILE`), and the call has no `Authorization: Bearer` with one of its tokens. Without a read token, reads need no token. */
         ReadUnauthorized: {
             headers: {
                 "WWW-Authenticate"?: string;
@@ -689,8 +720,17 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `API_TOKEN` is set and the request has no `Authorization: Bearer` token, or a wrong one. Nothing changed. */
+        /** @description `API_TOKEN` (or `API_TOKENS_FILE`) is set and the request has no `Authorization: Bearer` token, or one control does not have. Nothing changed. */
         Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `forbidden`: the token is a `read` token; changes need an `operate` or `admin` one. Nothing changed. */
+        Forbidden: {
             headers: {
                 [name: string]: unknown;
             };
@@ -829,6 +869,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             502: components["responses"]["AgentFailed"];
@@ -867,6 +908,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             502: components["responses"]["AgentFailed"];
@@ -953,6 +995,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1003,6 +1046,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             /** @description A host refused (it runs with `DRY_RUN=true`); the others applied it. The body lists who did what. */
             409: {
@@ -1059,6 +1103,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["AgentFailed"];
@@ -1086,6 +1131,28 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["ReadUnauthorized"];
+        };
+    };
+    whoAmI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token's name and role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Caller"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     getHealth: {
@@ -1303,6 +1370,7 @@ export interface operations {
         };
     };
 }
+export type Caller = components['schemas']['Caller'];
 export type Container = components['schemas']['Container'];
 export type Policy = components['schemas']['Policy'];
 export type Sourced = components['schemas']['Sourced'];

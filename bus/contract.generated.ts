@@ -29,10 +29,13 @@ export interface components {
         Milliseconds: number;
         /** @description a number, 0 or more */
         Amount: number;
+        /** @description who asked for the change: the name of the API token it came with (1 to 64 letters, digits or _.@-) */
+        Caller: string;
         ThresholdCommand: {
             /** @constant */
             kind: "threshold";
             threshold: components["schemas"]["Threshold"];
+            by?: components["schemas"]["Caller"];
         };
         ListRequest: {
             /** @constant */
@@ -57,6 +60,7 @@ export interface components {
             hostname: components["schemas"]["Hostname"];
             name: components["schemas"]["ContainerName"];
             monitored: components["schemas"]["Flag"];
+            by?: components["schemas"]["Caller"];
         };
         /** @description A container's policy as the API sets it; a field left out falls through to the container's `watchdog.*` label, then (stop grace) its own StopTimeout, then the host's default. */
         Policy: {
@@ -102,12 +106,14 @@ export interface components {
             hostname: components["schemas"]["Hostname"];
             name: components["schemas"]["ContainerName"];
             policy: components["schemas"]["Policy"];
+            by?: components["schemas"]["Caller"];
         };
         ModeCommand: {
             /** @constant */
             kind: "mode";
             hostname?: components["schemas"]["Hostname"];
             dryRun: components["schemas"]["Flag"];
+            by?: components["schemas"]["Caller"];
         };
         /** @description One of the commands, told apart by `kind`. */
         Command: components["schemas"]["ThresholdCommand"] | components["schemas"]["ListRequest"] | components["schemas"]["ActivesCommand"] | components["schemas"]["PolicyCommand"] | components["schemas"]["ModeCommand"];
@@ -258,6 +264,8 @@ export interface components {
              */
             command?: "threshold" | "actives" | "policy" | "mode";
             detail?: components["schemas"]["EventText"];
+            /** @description who asked for it (command): the API token's name */
+            by?: components["schemas"]["Caller"];
             /** @description the command's id, its message id (command; an API answer that could not confirm it names the same id) */
             commandId?: string;
             /** @description label (the wrong `watchdog.*` labels of a container, one line each; at most 20) */
@@ -289,6 +297,7 @@ export type Count = components['schemas']['Count'];
 export type Percent = components['schemas']['Percent'];
 export type Milliseconds = components['schemas']['Milliseconds'];
 export type Amount = components['schemas']['Amount'];
+export type Caller = components['schemas']['Caller'];
 export type ThresholdCommand = components['schemas']['ThresholdCommand'];
 export type ListRequest = components['schemas']['ListRequest'];
 export type ContainerFilter = components['schemas']['ContainerFilter'];
@@ -367,6 +376,11 @@ export const busSchemas: Record<string, object> = {
     "minimum": 0,
     "description": "a number, 0 or more"
   },
+  "Caller": {
+    "type": "string",
+    "pattern": "^[a-zA-Z0-9_.@-]{1,64}$",
+    "description": "who asked for the change: the name of the API token it came with (1 to 64 letters, digits or _.@-)"
+  },
   "ThresholdCommand": {
     "type": "object",
     "required": [
@@ -380,6 +394,9 @@ export const busSchemas: Record<string, object> = {
       },
       "threshold": {
         "$ref": "#/components/schemas/Threshold"
+      },
+      "by": {
+        "$ref": "#/components/schemas/Caller"
       }
     }
   },
@@ -460,6 +477,9 @@ export const busSchemas: Record<string, object> = {
       },
       "monitored": {
         "$ref": "#/components/schemas/Flag"
+      },
+      "by": {
+        "$ref": "#/components/schemas/Caller"
       }
     }
   },
@@ -600,6 +620,9 @@ export const busSchemas: Record<string, object> = {
       },
       "policy": {
         "$ref": "#/components/schemas/Policy"
+      },
+      "by": {
+        "$ref": "#/components/schemas/Caller"
       }
     }
   },
@@ -619,6 +642,9 @@ export const busSchemas: Record<string, object> = {
       },
       "dryRun": {
         "$ref": "#/components/schemas/Flag"
+      },
+      "by": {
+        "$ref": "#/components/schemas/Caller"
       }
     }
   },
@@ -1077,6 +1103,10 @@ export const busSchemas: Record<string, object> = {
       },
       "detail": {
         "$ref": "#/components/schemas/EventText"
+      },
+      "by": {
+        "$ref": "#/components/schemas/Caller",
+        "description": "who asked for it (command): the API token's name"
       },
       "commandId": {
         "type": "string",

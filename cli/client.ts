@@ -75,6 +75,17 @@ export async function call<T>(c: Connection, method: string, path: string, body?
   throw new CliError(error.message, error.code, parsed);
 }
 
+/**
+ * Enrolling or removing a host is an admin's (the token's role, asked of control): an operate or
+ * read token is refused before anything is made. The broker's admin login the CLI then uses is
+ * what guards the broker itself.
+ */
+export async function mustBeAdmin(c: Connection, what: string): Promise<void> {
+  const { body } = await call<{ name: string; role: string }>(c, 'GET', '/whoami');
+  if (body.role !== 'admin')
+    throw new CliError(`${what} needs an admin token: API_TOKEN is ${body.name}'s, whose role is ${body.role}`, EXIT.refused);
+}
+
 function failure(status: number, body: unknown, c: Connection): CliError {
   const said =
     typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : `HTTP ${status}`;
@@ -83,6 +94,7 @@ function failure(status: number, body: unknown, c: Connection): CliError {
       `control refused the call: ${said}. ${c.token ? 'API_TOKEN is not the token control has' : 'Set API_TOKEN'} (npm start prints it; it is kept in .secrets/api-token).`,
       EXIT.refused,
     );
+  if (status === 403) return new CliError(`control refused the call: ${said}`, EXIT.refused);
   if (status === 503) return new CliError(`control cannot do it now: ${said}`, EXIT.unreachable);
   if (status === 504) return new CliError(`not confirmed in time: ${said}`, EXIT.partial);
   return new CliError(`refused (${status}): ${said}`, EXIT.refused);

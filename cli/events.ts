@@ -68,7 +68,10 @@ export async function follow(c: Connection, io: Io, options: EventOptions, signa
 function eventLine(e: Record<string, unknown>, paint: Paint): string {
   const where = [e['host'], e['container']].filter(Boolean).join('/');
   const what = [e['type'], e['fault'] ?? e['action'] ?? e['command'] ?? e['to'], e['outcome']].filter(Boolean).join(' ');
-  const said = e['reason'] ?? e['detail'] ?? e['text'];
+  const said =
+    [e['reason'] ?? e['detail'] ?? e['text'], e['by'] === undefined ? undefined : `(by ${String(e['by'])})`]
+      .filter((part) => part !== undefined)
+      .join(' ') || undefined;
   const why =
     said ??
     (e['exitCode'] !== undefined

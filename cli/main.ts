@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connection, CliError, EXIT } from './client.js';
+import { connection, CliError, EXIT, mustBeAdmin } from './client.js';
 import { addHost, brokerAddress, management, removeHost } from './enrol.js';
 import * as run from './commands.js';
 import * as events from './events.js';
@@ -172,6 +172,7 @@ hosts
   .option('--out <dir>', 'write <hostname>.env there (mode 600) instead of printing it')
   .action(
     act(async (hostname: string, o: { broker?: string; tls?: boolean; out?: string }) => {
+      await mustBeAdmin(connection(), 'hosts add');
       const enrolled = await addHost(management(), hostname, { address: o.broker ?? brokerAddress(), tls: o.tls === true });
       const file = o.out ? join(o.out, `${hostname}.env`) : `${hostname}.env`;
       if (o.out) writeFileSync(file, enrolled.env, { mode: 0o600 });
@@ -190,6 +191,7 @@ hosts
   .description('take a host away: its broker user (its agent is disconnected) and its queues')
   .action(
     act(async (hostname: string) => {
+      await mustBeAdmin(connection(), 'hosts remove');
       const { queues } = await removeHost(management(), hostname);
       const out = io();
       out.out(

@@ -13,7 +13,8 @@ import { operationHandlers } from './handlers.js';
 import type { Observations } from './observations.js';
 import type { ControlMetrics } from './metrics.js';
 import { SpecRoutes } from './spec-routes.js';
-import { beforeTheApi, beforeTheBody, docsHeaders, fieldAndRule, hasToken, sendError, serveDashboard } from './http-edges.js';
+import { beforeTheApi, beforeTheBody, docsHeaders, fieldAndRule, sendError, serveDashboard } from './http-edges.js';
+import { ANYONE, mayChange, type Caller, type Tokens } from './tokens.js';
 
 export const specPath = new URL('../openapi.yaml', import.meta.url).pathname;
 
@@ -24,8 +25,9 @@ const RFC3339 =
 
 export async function createApp(
   { service, observations }: { service: ControlService; observations: Observations },
-  options: { apiToken: string | undefined; apiReadToken?: string | undefined; metrics?: ControlMetrics },
+  options: { tokens: Tokens; metrics?: ControlMetrics },
 ): Promise<express.Express> {
+  const { tokens } = options;
   const specText = readFileSync(specPath, 'utf8');
   const definition = parse(specText) as Document;
   const api = new OpenAPIBackend({
@@ -34,14 +36,18 @@ export async function createApp(
     validate: true,
     ajvOpts: { allErrors: true, formats: { 'date-time': RFC3339 } },
     handlers: {
-      ...operationHandlers(service, observations, options.metrics),
+      ...changesByRole(operationHandlers(service, observations, tokens, options.metrics), definition),
       validationFail: (c: Context, _req: Request, res: Response) => {
         const details = (c.validation.errors ?? []).map(describeError);
         sendError(res, 400, { error: 'invalid_request', message: details.map((d) => `${d.field}: ${d.rule}`).join('; '), details });
       },
       unauthorizedHandler: (_c: Context, _req: Request, res: Response) => {
         res.set('WWW-Authenticate', 'Bearer');
-        sendError(res, 401, { error: 'unauthorized', message: 'this call needs the header Authorization: Bearer <API_TOKEN>' });
+        sendError(res, 401, {
+          error: 'unauthorized',
+          message:
+            'this call needs the header Authorization: Bearer <token>, with API_TOKEN or an operate or admin token of API_TOKENS_FILE',
+        });
       },
       notFound: (c: Context, _req: Request, res: Response) => {
         sendError(res, 404, { error: 'not_found', message: `no such path: ${c.request.method.toUpperCase()} ${c.request.path}` });
@@ -55,9 +61,9 @@ export async function createApp(
       },
     },
   });
-  api.registerSecurityHandler(
-    'bearerAuth',
-    (c: Context) => !options.apiToken || hasToken(c.request.headers['authorization'], options.apiToken),
+  // The caller becomes c.security.bearerAuth: who the audit log says did a change.
+  api.registerSecurityHandler('bearerAuth', (c: Context) =>
+    tokens.open ? ANYONE : (tokens.identify(c.request.headers['authorization']) ?? false),
   );
   await api.init();
   const routes = new SpecRoutes(definition);
@@ -80,7 +86,7 @@ export async function createApp(
       next();
     });
   }
-  app.use(beforeTheBody(routes, options));
+  app.use(beforeTheBody(routes, tokens));
   app.use(express.text({ type: () => true, limit: BODY_LIMIT }));
   serveDashboard(app);
   app.get('/openapi.yaml', (_req, res) => {
@@ -130,6 +136,31 @@ export async function createApp(
     return sendError(res, 500, { error: 'internal', message: 'internal error' });
   });
   return app;
+}
+
+type Handlers = ReturnType<typeof operationHandlers>;
+
+/** The operations that need a token (the spec's `security`) refuse a read token: 403, nothing changed. */
+function changesByRole(handlers: Handlers, definition: Document): Handlers {
+  const secured = new Set<string>();
+  for (const item of Object.values(definition.paths ?? {}))
+    for (const operation of Object.values(item ?? {}))
+      if (typeof operation === 'object' && operation && 'security' in operation && 'operationId' in operation)
+        secured.add(String(operation.operationId));
+  const guarded = { ...handlers };
+  for (const id of secured) {
+    const handle = handlers[id as keyof Handlers];
+    guarded[id as keyof Handlers] = (c, req, res) => {
+      const caller = c.security?.['bearerAuth'] as Caller | undefined;
+      if (caller && !mayChange(caller))
+        return sendError(res, 403, {
+          error: 'forbidden',
+          message: `the token ${caller.name} may only read (role read): changes need an operate or admin token`,
+        });
+      return handle(c, req, res);
+    };
+  }
+  return guarded;
 }
 
 /** An ajv error from openapi-backend as {field, rule}: path parameters by name, the body as `body`. */

@@ -3,6 +3,7 @@ import { checkBrokerUrls, readBrokerTls, type BrokerTls } from '../bus/broker-co
 import { readFileSync } from 'node:fs';
 import { EnvReader, type Env } from '../shared/env.js';
 import type { WebhookTarget } from './notifications.js';
+import { parseTokens, type NamedToken } from './tokens.js';
 import { parseTargets } from './webhook-targets.js';
 
 export interface ControlConfig {
@@ -17,6 +18,8 @@ export interface ControlConfig {
   apiToken: string | undefined;
   /** When set, reads need a token too: this one, or API_TOKEN (which also allows changes). */
   apiReadToken: string | undefined;
+  /** Every token with its name and role: API_TOKEN (admin "api"), API_READ_TOKEN (read "api-read") and API_TOKENS_FILE's. */
+  tokens: NamedToken[];
   /** Prometheus, for GET /history; undefined: not available. */
   prometheusUrl: string | undefined;
   /** Control's address as people reach it (PUBLIC_URL): notifications link to the dashboard. */
@@ -47,6 +50,7 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
     hostTimeoutMs: read.integer('HOST_TIMEOUT_MS', 6000, 1000, 600_000),
     apiToken: read.optional('API_TOKEN'),
     apiReadToken: read.optional('API_READ_TOKEN'),
+    tokens: [],
     prometheusUrl: read.optional('PROMETHEUS_URL'),
     publicUrl: read.optional('PUBLIC_URL'),
     eventsMaxAge: read.string('EVENTS_MAX_AGE', '7D'),
@@ -61,10 +65,12 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
   if (config.prometheusUrl !== undefined)
     read.check('PROMETHEUS_URL', /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(config.prometheusUrl), 'must be an http:// or https:// URL');
   const age = /^([1-9][0-9]{0,5})([YMDhms])$/.exec(config.eventsMaxAge);
+  config.tokens = readTokens(read, config.apiToken, config.apiReadToken);
+  const readsClosedChangesOpen = config.tokens.some((t) => t.role === 'read') && !config.tokens.some((t) => t.role !== 'read');
   read.check(
-    'API_READ_TOKEN',
-    config.apiReadToken === undefined || config.apiToken !== undefined,
-    'needs API_TOKEN set too (reads closed while changes are open would be backwards)',
+    config.apiReadToken === undefined ? 'API_TOKENS_FILE' : 'API_READ_TOKEN',
+    !readsClosedChangesOpen,
+    'needs a token that may change things too (API_TOKEN, or an operate or admin token in API_TOKENS_FILE): reads closed while changes are open would be backwards',
   );
   read.check(
     'EVENTS_MEMORY_LIMIT',
@@ -75,6 +81,28 @@ export function readControlConfig(env: Env = process.env): ControlConfig {
   config.eventsMaxAgeMs = age ? Number(age[1]) * (AGE_UNIT_MS[age[2] ?? 'D'] ?? 0) : 0;
   read.done();
   return config;
+}
+
+/** The named tokens of API_TOKENS (JSON) or API_TOKENS_FILE (a file holding it) beside API_TOKEN and API_READ_TOKEN; a problem names the variable, never a token. */
+function readTokens(read: EnvReader, apiToken: string | undefined, apiReadToken: string | undefined): NamedToken[] {
+  const inline = read.optional('API_TOKENS');
+  const file = read.optional('API_TOKENS_FILE');
+  read.check('API_TOKENS_FILE', !(inline && file), 'cannot be set together with API_TOKENS: choose one');
+  let text: string | undefined = inline;
+  if (file !== undefined && inline === undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      read.check('API_TOKENS_FILE', false, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      return [];
+    }
+  }
+  const tokens = parseTokens(text, apiToken, apiReadToken);
+  if (typeof tokens === 'string') {
+    read.check(inline === undefined ? 'API_TOKENS_FILE' : 'API_TOKENS', false, tokens);
+    return [];
+  }
+  return tokens;
 }
 
 /** WEBHOOKS (JSON) or WEBHOOKS_FILE (a file holding it); a problem names the variable, never a URL (it may hold a secret). */

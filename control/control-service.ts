@@ -12,6 +12,7 @@ import { dryRunResult, hostAck, policyView, thresholdResult } from './answers.js
 import type { Container, DryRunResult, Health, Host, Policy, PolicyView, ThresholdResult } from '../api/contract.generated.js';
 import type { HostRegistry } from './host-registry.js';
 import { BusUnavailableError, type CommandBus } from './ports.js';
+import { ANYONE } from './tokens.js';
 
 /** How long /health waits for the broker's round trip. */
 const HEALTH_PROBE_MS = 1000;
@@ -127,8 +128,8 @@ export class ControlService {
     );
   }
 
-  async setMonitored(hostname: string, name: string, monitored: boolean): Promise<Container> {
-    const ack = await this.commandContainer(hostname, name, { kind: 'actives', hostname, name, monitored });
+  async setMonitored(hostname: string, name: string, monitored: boolean, by = ANYONE.name): Promise<Container> {
+    const ack = await this.commandContainer(hostname, name, { kind: 'actives', hostname, name, monitored, by });
     return ack.container ?? { hostname, name, status: 'unknown', monitored };
   }
 
@@ -159,8 +160,8 @@ export class ControlService {
   }
 
   /** Replaces the container's API policy (`{}` removes it); answers with its policy as the agent now applies it. */
-  async setPolicy(hostname: string, name: string, policy: Policy): Promise<PolicyView> {
-    const ack = await this.commandContainer(hostname, name, { kind: 'policy', hostname, name, policy });
+  async setPolicy(hostname: string, name: string, policy: Policy, by = ANYONE.name): Promise<PolicyView> {
+    const ack = await this.commandContainer(hostname, name, { kind: 'policy', hostname, name, policy, by });
     // `{}` for a name with no container: the agent drops any policy kept for that name; the container is still not there.
     if (ack.container?.status === 'absent')
       throw new ApiError(
@@ -174,12 +175,12 @@ export class ControlService {
   }
 
   /** Observe-only on or off, for one host or every live one; a refusal (DRY_RUN=true on that host) is listed as such. */
-  async setDryRun(dryRun: boolean, hostname?: string): Promise<DryRunResult> {
+  async setDryRun(dryRun: boolean, hostname?: string, by = ANYONE.name): Promise<DryRunResult> {
     this.listings.clear();
     await this.registry.settled();
     if (hostname !== undefined && !this.registry.isLive(hostname)) throw this.unknownHost(hostname);
     if (hostname === undefined) this.someoneToAsk();
-    const command = hostname === undefined ? ({ kind: 'mode', dryRun } as const) : ({ kind: 'mode', hostname, dryRun } as const);
+    const command = hostname === undefined ? ({ kind: 'mode', dryRun, by } as const) : ({ kind: 'mode', hostname, dryRun, by } as const);
     const options = { timeoutMs: this.gatherTimeoutMs, persistent: true };
     const gathered = await this.send(() =>
       hostname === undefined ? this.bus.toAll(command, this.registry.live(), options) : this.bus.toHost(hostname, command, options),
@@ -189,12 +190,12 @@ export class ControlService {
     return result;
   }
 
-  async setThreshold(threshold: number): Promise<ThresholdResult> {
+  async setThreshold(threshold: number, by = ANYONE.name): Promise<ThresholdResult> {
     this.listings.clear(); // a listing after this command must show it
     await this.registry.settled();
     this.someoneToAsk();
     const gathered = await this.send(() =>
-      this.bus.toAll({ kind: 'threshold', threshold }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }),
+      this.bus.toAll({ kind: 'threshold', threshold, by }, this.registry.live(), { timeoutMs: this.gatherTimeoutMs, persistent: true }),
     );
     // Confirmed hosts show the new threshold at once, even when a refusal elsewhere makes the answer a 502.
     for (const reply of gathered.replies) if (reply.kind === 'ack' && reply.ok) this.registry.confirmed(reply.hostname, { threshold });

@@ -13,6 +13,7 @@ import type { HistoryQuery } from './history.js';
 import { sendError } from './http-edges.js';
 import type { ControlMetrics } from './metrics.js';
 import type { Observations } from './observations.js';
+import { ANYONE, type Caller, type Tokens } from './tokens.js';
 
 const SSE_KEEPALIVE_MS = 15_000;
 
@@ -24,6 +25,8 @@ interface Input<Op extends Operation> {
   path: NonNullable<Parameters<Op>['path']>;
   query: { [K in keyof NonNullable<Parameters<Op>['query']>]?: string };
   body: BodyOf<Op>;
+  /** Who asked (the token's name, `api` on a control without tokens): what the audit log says did a change. */
+  by: string;
 }
 type Handler = (c: Context, req: Request, res: Response) => unknown;
 
@@ -35,6 +38,7 @@ function on<Op extends Operation>(_operation: Op, handle: (input: Input<Op>, res
         path: c.request.params as Input<Op>['path'],
         query: c.request.query as Input<Op>['query'],
         body: c.request.requestBody as BodyOf<Op>,
+        by: (c.security?.['bearerAuth'] as Caller | undefined)?.name ?? ANYONE.name,
       },
       res,
       req,
@@ -44,6 +48,7 @@ function on<Op extends Operation>(_operation: Op, handle: (input: Input<Op>, res
 export function operationHandlers(
   service: ControlService,
   observations: Observations,
+  tokens: Tokens,
   metrics?: ControlMetrics,
 ): Record<Operation, Handler> {
   return {
@@ -53,24 +58,24 @@ export function operationHandlers(
       res.set('X-Silent-Hosts', list.silent.join(','));
       sendJsonArray(res.status(200), list.parts);
     }),
-    monitorContainer: on('monitorContainer', async ({ path }, res) => {
-      res.status(200).json(await service.setMonitored(path.hostname, path.containerName, true));
+    monitorContainer: on('monitorContainer', async ({ path, by }, res) => {
+      res.status(200).json(await service.setMonitored(path.hostname, path.containerName, true, by));
     }),
-    unmonitorContainer: on('unmonitorContainer', async ({ path }, res) => {
-      res.status(200).json(await service.setMonitored(path.hostname, path.containerName, false));
+    unmonitorContainer: on('unmonitorContainer', async ({ path, by }, res) => {
+      res.status(200).json(await service.setMonitored(path.hostname, path.containerName, false, by));
     }),
     getPolicy: on('getPolicy', async ({ path }, res) => {
       res.status(200).json(await service.policy(path.hostname, path.containerName));
     }),
-    setPolicy: on('setPolicy', async ({ path, body }, res) => {
-      res.status(200).json(await service.setPolicy(path.hostname, path.containerName, body));
+    setPolicy: on('setPolicy', async ({ path, body, by }, res) => {
+      res.status(200).json(await service.setPolicy(path.hostname, path.containerName, body, by));
     }),
-    setDryRun: on('setDryRun', async ({ body }, res) => {
-      const result = await service.setDryRun(body.dryRun, body.hostname);
+    setDryRun: on('setDryRun', async ({ body, by }, res) => {
+      const result = await service.setDryRun(body.dryRun, body.hostname, by);
       res.status(result.refused.length > 0 ? 409 : result.unconfirmed.length > 0 ? 202 : 200).json(result);
     }),
-    setThreshold: on('setThreshold', async ({ body }, res) => {
-      const result = await service.setThreshold(body);
+    setThreshold: on('setThreshold', async ({ body, by }, res) => {
+      const result = await service.setThreshold(body, by);
       res.status(result.unconfirmed.length === 0 ? 200 : 202).json(result);
     }),
     listHosts: on('listHosts', (_input, res) => {
@@ -107,6 +112,15 @@ export function operationHandlers(
         .status(200)
         .type(metrics.registry.contentType)
         .send(await metrics.registry.metrics());
+    }),
+    whoAmI: on('whoAmI', (_input, res, req) => {
+      const caller = tokens.open ? ANYONE : tokens.identify(req.headers['authorization']);
+      if (!caller)
+        return sendError(res, 401, {
+          error: 'unauthorized',
+          message: 'send the header Authorization: Bearer <token> to learn whose it is',
+        });
+      res.status(200).json(caller);
     }),
     getHealth: on('getHealth', async (_input, res) => {
       const health = await service.health();

@@ -4,22 +4,19 @@
  * JSON bodies as JSON; the dashboard's and Swagger UI's files with their security headers; and
  * errors Node's parser answers itself. Each refusal is the spec's JSON error.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { ErrorBody } from '../api/contract.generated.js';
 import type { SpecRoutes } from './spec-routes.js';
+import type { Tokens } from './tokens.js';
 
 export const sendError = (res: Response, status: number, body: ErrorBody): void => {
   res.status(status).json(body);
 };
 
 /** Before the body is read: two Authorization headers, reads behind API_READ_TOKEN, a trailing slash. */
-export function beforeTheBody(
-  routes: SpecRoutes,
-  options: { apiToken?: string | undefined; apiReadToken?: string | undefined },
-): RequestHandler {
+export function beforeTheBody(routes: SpecRoutes, tokens: Tokens): RequestHandler {
   return (req, res, next) => {
     // Node keeps the first of two Authorization headers and drops the rest: which one counts must not be a guess.
     if (req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i]?.toLowerCase() === 'authorization').length > 1) {
@@ -30,15 +27,13 @@ export function beforeTheBody(
       });
     }
     // With API_READ_TOKEN, the API's reads need a token too (either token); /health stays open for health checkers, the page and its files for the browser.
-    const readToken = options.apiReadToken;
-    if (readToken && (req.method === 'GET' || req.method === 'HEAD') && routes.isRead(req.path) && req.path !== '/health') {
-      const header = req.headers['authorization'];
-      if (!hasToken(header, readToken) && !(options.apiToken && hasToken(header, options.apiToken))) {
+    if (tokens.readsClosed && (req.method === 'GET' || req.method === 'HEAD') && routes.isRead(req.path) && req.path !== '/health') {
+      if (tokens.identify(req.headers['authorization']) === null) {
         res.set('WWW-Authenticate', 'Bearer');
         return sendError(res, 401, {
           error: 'unauthorized',
           message:
-            'this control needs a token for reads too (API_READ_TOKEN): send the header Authorization: Bearer <API_READ_TOKEN or API_TOKEN>',
+            'this control needs a token for reads too (it has a read token: API_READ_TOKEN or API_TOKENS_FILE): send the header Authorization: Bearer <token>',
         });
       }
     }
@@ -152,11 +147,4 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
   );
-}
-
-export function hasToken(header: string | undefined, token: string): boolean {
-  // The scheme is case-insensitive in HTTP: "bearer" is "Bearer".
-  const presented = Buffer.from(/^Bearer +(.+)$/i.exec(header ?? '')?.[1] ?? '');
-  const expected = Buffer.from(token);
-  return presented.length === expected.length && timingSafeEqual(presented, expected);
 }

@@ -20,6 +20,7 @@ import { PrometheusClient } from './prometheus.js';
 import { hostChanges, hostNotification, notificationOf } from './notifications.js';
 import { WebhookSender } from './webhook-sender.js';
 import type { ControlConfig } from './config.js';
+import { Tokens } from './tokens.js';
 
 /** Events read from the stream at start can be days old: only those younger than this are notified. */
 const NOTIFY_MAX_AGE_MS = 120_000;
@@ -94,8 +95,7 @@ async function main(): Promise<void> {
   const app = await createApp(
     { service, observations },
     {
-      apiToken: config.apiToken,
-      apiReadToken: config.apiReadToken,
+      tokens: new Tokens(config.tokens),
       metrics: controlMetrics(() => registry.list(), bus),
     },
   );
@@ -111,12 +111,12 @@ async function main(): Promise<void> {
     const any = config.listenAddress === '0.0.0.0' || config.listenAddress === '::';
     const base = `http://${any ? 'localhost' : config.listenAddress.includes(':') ? `[${config.listenAddress}]` : config.listenAddress}:${port}`;
     logger.info(
-      `control listening on ${base} (${any ? 'every interface' : 'this address only: LISTEN_ADDRESS'}; Swagger UI: ${base}/docs/), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.apiToken ? `, API token required for changes${config.apiReadToken ? ' and reads' : ''}` : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`,
+      `control listening on ${base} (${any ? 'every interface' : 'this address only: LISTEN_ADDRESS'}; Swagger UI: ${base}/docs/), bus ${redact(config.amqpUrl)}, gather deadline ${config.gatherTimeoutMs} ms${config.tokens.length > 0 ? `, ${config.tokens.length} API token(s) (${config.tokens.map((t) => `${t.name}: ${t.role}`).join(', ')}), required for changes${config.tokens.some((t) => t.role === 'read') ? ' and reads' : ''}` : ''}, history ${config.prometheusUrl ?? 'off (no PROMETHEUS_URL)'}`,
       { kind: 'control', port },
     );
-    if (!config.apiToken)
+    if (config.tokens.length === 0)
       logger.warn(
-        `API_TOKEN is not set: anyone who can reach port ${port} may change thresholds, monitoring and policies (npm start makes one)`,
+        `API_TOKEN is not set (nor API_TOKENS_FILE): anyone who can reach port ${port} may change thresholds, monitoring and policies (npm start makes one)`,
         { kind: 'control' },
       );
   });

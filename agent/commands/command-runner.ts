@@ -81,6 +81,7 @@ export class CommandRunner {
         detail: facts.detail,
         ...(facts.container === undefined ? {} : { container: facts.container }),
         ...refused,
+        ...('by' in command && command.by !== undefined ? { by: command.by } : {}),
         ...(commandId ? { commandId } : {}),
       });
     } catch (error) {

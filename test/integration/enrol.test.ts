@@ -5,7 +5,7 @@
  * its user may not read another host's commands; `watchdog hosts remove` takes it away again.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliRun } from '../../lab/cli-process.js';
@@ -30,8 +30,18 @@ const admin = {
 let control: ControlProcess;
 let agent: AgentProcess | undefined;
 
+const ADMIN_TOKEN = `enrol-admin-${runId}-0123456789`;
+const OPERATE_TOKEN = `enrol-otto-${runId}-0123456789`;
 const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
-  runCli(args, { CONTROL_URL: control.url, ...admin, ...env });
+  runCli(args, { CONTROL_URL: control.url, API_TOKEN: ADMIN_TOKEN, ...admin, ...env });
+const brokerUserExists = async (): Promise<boolean> =>
+  (
+    await fetch(`${MANAGEMENT}/api/users/agent-${host}`, {
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${admin.RABBITMQ_ADMIN_USER}:${admin.RABBITMQ_ADMIN_PASSWORD}`).toString('base64')}`,
+      },
+    })
+  ).status === 200;
 
 const envFile = (): Record<string, string> =>
   Object.fromEntries(
@@ -43,7 +53,8 @@ const envFile = (): Record<string, string> =>
 
 before(async () => {
   await createTarget(name, { docker: dockerB });
-  control = await startControl({ HOST_TIMEOUT_MS: '3000' });
+  writeFileSync(join(out, 'tokens.json'), JSON.stringify([{ name: 'otto', role: 'operate', token: OPERATE_TOKEN }]), { mode: 0o600 });
+  control = await startControl({ HOST_TIMEOUT_MS: '3000', API_TOKEN: ADMIN_TOKEN, API_TOKENS_FILE: join(out, 'tokens.json') });
 });
 
 after(async () => {
@@ -51,6 +62,15 @@ after(async () => {
   await control?.stop();
   await cli(['hosts', 'remove', host]);
   await removeRunContainers(dockerB);
+});
+
+it('an operate token may not enrol or remove a host (exit 2, nothing made); only an admin token may', async () => {
+  for (const verb of ['add', 'remove']) {
+    const refused = await cli(['hosts', verb, host], { API_TOKEN: OPERATE_TOKEN });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`hosts ${verb} needs an admin token: API_TOKEN is otto's, whose role is operate`));
+  }
+  assert.equal(await brokerUserExists(), false, 'no broker user was made');
 });
 
 it('hosts add: a broker user of its own and an env file; an agent with only that file joins, lists its engine, and may not read another host; hosts remove takes it away', async () => {
@@ -81,7 +101,9 @@ it('hosts add: a broker user of its own and an env file; an agent with only that
     listed.body.some((c) => c.name === name),
     JSON.stringify(listed.body),
   );
-  const monitor = await http<{ monitored: boolean }>('POST', `${control.url}/containers/${host}/${name}`);
+  const monitor = await http<{ monitored: boolean }>('POST', `${control.url}/containers/${host}/${name}`, {
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   assert.deepEqual([monitor.status, monitor.body.monitored], [200, true], 'commands reach it');
 
   // Least privilege: its login may not bind another host's commands.

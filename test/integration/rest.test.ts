@@ -3,7 +3,10 @@
  * JSON error for every bad request, never a 500, and nothing changed by a rejected call.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { agentQueue } from '../../bus/topology.js';
@@ -441,9 +444,60 @@ describe('reads behind a token (API_READ_TOKEN, issue 26 #7)', () => {
       assert.equal((await http('GET', `${closed.url}/health`)).status === 401, false, '/health stays open for health checkers');
       assert.equal((await fetch(`${closed.url}/docs/`)).status, 200);
       const put = await http<ErrorBody>('PUT', `${closed.url}/threshold`, { body: '33', headers: { Authorization: `Bearer ${READ}` } });
-      assert.equal(put.status, 401, 'the read token does not change anything');
+      assert.equal(put.status, 403, 'the read token does not change anything');
     } finally {
       await closed.stop();
+    }
+  });
+});
+
+describe('named tokens with roles (API_TOKENS_FILE, issue 29): who did what is in the audit log', () => {
+  it('a read token reads and changes nothing (403); an operate token changes, and GET /events?type=command names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokens-'));
+    const tokens = [
+      { name: 'rita', role: 'read', token: `rita-${runId}-0123456789` },
+      { name: 'otto', role: 'operate', token: `otto-${runId}-0123456789` },
+    ];
+    writeFileSync(join(dir, 'tokens.json'), JSON.stringify(tokens), { mode: 0o600 });
+    const named = await startControl({ API_TOKEN: TOKEN, API_TOKENS_FILE: join(dir, 'tokens.json'), GATHER_TIMEOUT_MS: '3000' });
+    const as = (i: number) => ({ Authorization: `Bearer ${tokens[i]?.token ?? ''}` });
+    try {
+      await named.hostsLive([host]);
+      assert.equal((await http('GET', `${named.url}/hosts`)).status, 401, 'a read token closes reads');
+      assert.deepEqual((await http('GET', `${named.url}/whoami`, { headers: as(0) })).body, { name: 'rita', role: 'read' });
+      assert.deepEqual((await http('GET', `${named.url}/whoami`, { headers: auth })).body, { name: 'api', role: 'admin' });
+      const body = JSON.stringify({ hostname: host, dryRun: false });
+      const refused = await http<ErrorBody>('PUT', `${named.url}/dry-run`, { body, headers: as(0) });
+      assert.deepEqual([refused.status, refused.body.error], [403, 'forbidden']);
+      assert.match(refused.body.message, /the token rita may only read/);
+      const done = await http<{ confirmed: string[] }>('PUT', `${named.url}/dry-run`, { body, headers: as(1) });
+      assert.deepEqual([done.status, done.body.confirmed], [200, [host]]);
+      const logged = await waitFor(
+        "otto's change in the audit log",
+        async () =>
+          (
+            await http<{ events: { by?: string; host: string; detail?: string }[] }>(
+              'GET',
+              `${named.url}/events?type=command&host=${host}`,
+              {
+                headers: as(0),
+              },
+            )
+          ).body.events.find((e) => e.by !== undefined),
+        10_000,
+        200,
+      );
+      assert.deepEqual([logged.by, logged.detail], ['otto', 'heal (dry run off)']);
+      assert.equal(
+        (
+          await http<{ events: { by?: string }[] }>('GET', `${named.url}/events?type=command&host=${host}`, { headers: as(0) })
+        ).body.events.filter((e) => e.by === 'rita').length,
+        0,
+        'the refused call reached no agent',
+      );
+    } finally {
+      await named.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

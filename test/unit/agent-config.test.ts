@@ -90,8 +90,13 @@ describe('listen addresses: loopback unless told (issue 26 #7)', () => {
 
   it('control refuses API_READ_TOKEN without API_TOKEN (reads closed, changes open)', async () => {
     const { readControlConfig } = await import('../../control/config.js');
-    assert.throws(() => readControlConfig({ API_READ_TOKEN: 'r' }), /API_READ_TOKEN="\*\*\*" needs API_TOKEN set too/);
+    assert.throws(() => readControlConfig({ API_READ_TOKEN: 'r' }), /API_READ_TOKEN="\*\*\*" needs a token that may change things too/);
     assert.equal(readControlConfig({ API_READ_TOKEN: 'r', API_TOKEN: 'w' }).apiReadToken, 'r');
+    assert.deepEqual(
+      readControlConfig({ API_READ_TOKEN: 'r', API_TOKEN: 'w' }).tokens.map((t) => `${t.name}:${t.role}`),
+      ['api:admin', 'api-read:read'],
+    );
+    assert.throws(() => readControlConfig({ API_TOKENS_FILE: '/no/such/file' }), /API_TOKENS_FILE="\*\*\*" cannot be read \(ENOENT\)/);
   });
 
   it('control refuses EVENTS_MEMORY_LIMIT (a count), naming what replaced it', async () => {

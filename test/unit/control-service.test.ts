@@ -191,7 +191,7 @@ describe('ControlService', () => {
     );
     assert.deepEqual(bus.sent[0], {
       to: 'all',
-      command: { kind: 'threshold', threshold: 30 },
+      command: { kind: 'threshold', threshold: 30, by: 'api' },
       options: { timeoutMs: 4000, persistent: true },
     });
   });
