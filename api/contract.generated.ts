@@ -179,6 +179,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/hosts/{hostname}/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The host, as its agent names itself (`AGENT_HOSTNAME`).
+                 * @example h1
+                 */
+                hostname: components["parameters"]["hostname"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A host's CPU and memory over the last hour
+         * @description From its heartbeats as control heard them (since control started): one sample per 30 s, the mean of the heartbeats in it, oldest first. For longer, Prometheus keeps the agents' node_* metrics (`GET /history`, Grafana).
+         */
+        get: operations["getHostResources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/whoami": {
         parameters: {
             query?: never;
@@ -659,6 +685,22 @@ export interface components {
             networkRxBytes?: number;
             networkTxBytes?: number;
         };
+        HostResourceHistory: {
+            hostname: string;
+            /** @example 30 */
+            stepSeconds: number;
+            samples: {
+                /**
+                 * Format: date-time
+                 * @description The start of its 30 s
+                 */
+                at: string;
+                /** @description Mean CPU busy of the heartbeats in it */
+                cpuPercent?: number;
+                /** @description Mean memory in use (MemTotal less MemAvailable) of the heartbeats in it */
+                memoryPercent?: number;
+            }[];
+        };
         Health: {
             /** @enum {string} */
             status: "ok" | "degraded";
@@ -1133,6 +1175,35 @@ export interface operations {
             401: components["responses"]["ReadUnauthorized"];
         };
     };
+    getHostResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The host, as its agent names itself (`AGENT_HOSTNAME`).
+                 * @example h1
+                 */
+                hostname: components["parameters"]["hostname"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The host's samples. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostResourceHistory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     whoAmI: {
         parameters: {
             query?: never;
@@ -1385,5 +1456,6 @@ export type History = components['schemas']['History'];
 export type ThresholdResult = components['schemas']['ThresholdResult'];
 export type Host = components['schemas']['Host'];
 export type HostResources = components['schemas']['HostResources'];
+export type HostResourceHistory = components['schemas']['HostResourceHistory'];
 export type Health = components['schemas']['Health'];
 export type ErrorBody = components['schemas']['Error'];

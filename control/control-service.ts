@@ -9,7 +9,16 @@ import { containersJson } from '../bus/shared-policies.js';
 import type { Ack, Command, ContainerFilter, Reply } from '../bus/messages.js';
 import { ApiError } from './api-error.js';
 import { dryRunResult, hostAck, policyView, thresholdResult } from './answers.js';
-import type { Container, DryRunResult, Health, Host, Policy, PolicyView, ThresholdResult } from '../api/contract.generated.js';
+import type {
+  Container,
+  DryRunResult,
+  Health,
+  Host,
+  HostResourceHistory,
+  Policy,
+  PolicyView,
+  ThresholdResult,
+} from '../api/contract.generated.js';
 import type { HostRegistry } from './host-registry.js';
 import { BusUnavailableError, type CommandBus } from './ports.js';
 import { ANYONE } from './tokens.js';
@@ -204,6 +213,12 @@ export class ControlService {
 
   hosts(): Host[] {
     return this.registry.list();
+  }
+
+  hostResources(hostname: string): HostResourceHistory {
+    const history = this.registry.resourceHistory(hostname);
+    if (!history) throw new ApiError(404, 'unknown_host', `no agent on host ${hostname} has sent its health since control started`);
+    return history;
   }
 
   /** Ok only while the broker answers: a connection to a frozen broker is `unresponsive`, not `connected`. */

@@ -81,6 +81,9 @@ export function operationHandlers(
     listHosts: on('listHosts', (_input, res) => {
       res.status(200).json(service.hosts());
     }),
+    getHostResources: on('getHostResources', ({ path }, res) => {
+      res.status(200).json(service.hostResources(path.hostname));
+    }),
     getHistory: on('getHistory', async ({ query }, res) => {
       const step = query.step === undefined ? {} : { step: Number(query.step) };
       res.status(200).json(await observations.history({ ...(query as HistoryQuery), ...step }));

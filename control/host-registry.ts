@@ -1,7 +1,8 @@
 /** The hosts whose agents are alive, from their heartbeats. No I/O; time comes from the clock. */
 import type { Heartbeat } from '../bus/messages.js';
 import type { Clock } from '../shared/clock.js';
-import type { Host } from '../api/contract.generated.js';
+import type { Host, HostResourceHistory } from '../api/contract.generated.js';
+import { ResourceHistory } from './resource-history.js';
 
 /** What a host confirmed it applied, shown until a heartbeat of its own agrees (or a host's live time passed). */
 export interface ConfirmedChange {
@@ -13,6 +14,7 @@ export class HostRegistry {
   private readonly hosts = new Map<string, { seenAt: number; heartbeat: Heartbeat; left: boolean }>();
   private readonly confirmedChanges = new Map<string, { change: ConfirmedChange; until: number }>();
   private listeningSince: number | null = null;
+  private readonly resources = new ResourceHistory();
 
   constructor(
     private readonly clock: Clock,
@@ -41,6 +43,7 @@ export class HostRegistry {
 
   record(heartbeat: Heartbeat): void {
     this.hosts.set(heartbeat.hostname, { seenAt: this.clock.now(), heartbeat, left: heartbeat.leaving === true });
+    if (heartbeat.resources) this.resources.add(heartbeat.hostname, heartbeat.resources, this.clock.now());
     const pending = this.confirmedChanges.get(heartbeat.hostname);
     if (!pending) return;
     // A heartbeat sent before the change may arrive after its confirmation: only one that agrees ends the overlay.
@@ -69,6 +72,11 @@ export class HostRegistry {
       .filter(([h, host]) => !host.left && !this.isLive(h))
       .map(([h]) => h)
       .sort();
+  }
+
+  /** The host's CPU and memory over the last hour; null for a host never heard with its health. */
+  resourceHistory(hostname: string): HostResourceHistory | null {
+    return this.resources.of(hostname, this.clock.now());
   }
 
   live(): string[] {

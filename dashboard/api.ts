@@ -12,6 +12,7 @@ export type Scorecard = components['schemas']['Scorecard'];
 export type ThresholdResult = components['schemas']['ThresholdResult'];
 export type ErrorBody = components['schemas']['Error'];
 export type PolicyView = components['schemas']['PolicyView'];
+export type HostResourceHistory = components['schemas']['HostResourceHistory'];
 
 const TOKEN_KEY = 'watchdog.apiToken';
 /** Longer than control's gather deadline (4 s) with room to spare. */
@@ -86,6 +87,7 @@ const q = (params: Record<string, string | number | undefined>): string => {
 export const api = {
   containers: () => call<Container[]>('GET', 'containers'),
   hosts: () => call<Host[]>('GET', 'hosts'),
+  hostResources: (host: string) => call<HostResourceHistory>('GET', `hosts/${encodeURIComponent(host)}/resources`),
   history: (params: { metric: string; host: string; container: string; range: string }) => call<History>('GET', `history${q(params)}`),
   events: (params: { host?: string; container?: string; type?: string; since?: string; limit?: number }) =>
     call<EventPage>('GET', `events${q(params)}`),

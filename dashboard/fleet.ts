@@ -26,9 +26,8 @@ export class FleetView {
   private query: FleetQuery = { ...defaultQuery };
   private containers: Container[] = [];
   private hosts: Host[] = [];
-  /** Each host's CPU as this page saw it, oldest first (the host card's line). */
-  private readonly cpuSeen = new Map<string, number[]>();
-  private readonly lastSeen = new Map<string, string>();
+  /** Each host's CPU over the last hour, one value per 30 s, oldest first (the host card's line; control keeps them). */
+  private readonly cpuHour = new Map<string, number[]>();
   private readonly rows = new Map<string, RowParts>();
   private readonly hostList = el('ul', { class: 'hosts', 'aria-label': 'Hosts' });
   private readonly tbody = el('div', { role: 'rowgroup', class: 'rows' });
@@ -111,17 +110,22 @@ export class FleetView {
     this.hostList.replaceChildren(...items);
   }
 
-  /** The host's own health, and a line of its CPU over what this page has seen (up to an hour). */
+  /** The hosts' last hour as control keeps it (GET /hosts/{hostname}/resources): drawn from the next update on. */
+  hostHours(hours: ReadonlyMap<string, readonly (number | undefined)[]>): void {
+    for (const [host, cpu] of hours)
+      this.cpuHour.set(
+        host,
+        cpu.filter((v): v is number => v !== undefined),
+      );
+  }
+
+  /** The host's own health, and a line of its CPU over the last hour. */
   private healthOf(h: Host): HTMLElement | null {
     const health = hostHealth(h.resources);
     if (!health) return null;
-    const cpu = h.resources?.cpuPercent;
-    const seen = this.cpuSeen.get(h.hostname) ?? [];
-    if (cpu !== undefined && h.lastSeen !== this.lastSeen.get(h.hostname)) seen.push(cpu);
-    this.lastSeen.set(h.hostname, h.lastSeen);
-    this.cpuSeen.set(h.hostname, seen.slice(-CPU_POINTS));
-    const line = sparkline(seen, 120, 24);
-    const chart = line ? svg(line, `CPU of ${h.hostname} over the last ${seen.length} refreshes`) : null;
+    const hour = this.cpuHour.get(h.hostname) ?? [];
+    const line = sparkline(hour, 120, 24);
+    const chart = line ? svg(line, `CPU of ${h.hostname} over the last ${Math.round(hour.length / 2)} minutes`) : null;
     const strained = health.strained.length ? ` (near its limit: ${health.strained.join(', ')})` : '';
     return el(
       'span',
@@ -196,9 +200,6 @@ export class FleetView {
     }
   }
 }
-
-/** An hour of refreshes every 5 s. */
-const CPU_POINTS = 720;
 
 function svg(points: string, label: string): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';

@@ -19,6 +19,7 @@ const name = uniqueName('cli');
 const TOKEN = `cli-token-${runId}`;
 let control: ControlProcess;
 let agent: AgentProcess;
+const startedAt = Date.now();
 
 const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
   runCli(args, { CONTROL_URL: control.url, API_TOKEN: TOKEN, ...env });
@@ -84,6 +85,17 @@ describe('watchdog CLI (real control, agent, engine, broker)', () => {
       'node_cpu_seconds_total',
     ])
       assert.match(metrics, new RegExp(`^${name}\\{host="${host}"[^}]*\\} [0-9.e+]+$`, 'm'), name);
+    // The host card's hour: control's samples of the heartbeats, one per 30 s.
+    const hour = await fetch(`${control.url}/hosts/${host}/resources`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const samples = ((await hour.json()) as { samples: { cpuPercent?: number; memoryPercent?: number }[] }).samples;
+    assert.equal(hour.status, 200);
+    const periods = Math.floor((Date.now() - startedAt) / 30_000) + 2; // the 30 s periods the agent has lived in, at most
+    assert.ok(samples.length >= 1 && samples.length <= periods, `one sample per 30 s, not per heartbeat: ${JSON.stringify(samples)}`);
+    assert.ok(
+      samples.every((s) => s.cpuPercent !== undefined && s.memoryPercent !== undefined && s.memoryPercent > 0),
+      JSON.stringify(samples),
+    );
+    assert.equal((await fetch(`${control.url}/hosts/no-such-host/resources`)).status, 404);
   });
 
   it('monitor, policy set/get/clear, threshold and dry-run: each confirmed by the agent, exit 0', async () => {
