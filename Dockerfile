@@ -1,7 +1,8 @@
 # The images of the system, one target each: agent, control, antagonist, dummy.
 #   docker build --target agent -t container-watchdog/agent .
 # NODE_IMAGE is the base: the official Node LTS image for users; the lab passes an offline
-# build of its own (scripts/lab-up.sh). Multi-arch: docker buildx build --platform linux/amd64,linux/arm64.
+# build of its own (scripts/lab-up.sh). Multi-arch: docker buildx build --platform linux/amd64,linux/arm64;
+# without buildx, scripts/images-arm64.sh builds arm64 under QEMU emulation (docs/stack.md).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
