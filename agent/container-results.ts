@@ -12,7 +12,9 @@ export interface HealRecord {
   trigger: string;
   reason: string;
   /** notified, dry-run: not done, only told (the container's policy says notify, or the host observes only). */
-  outcome: 'ok' | 'already-running' | 'failed' | 'backoff' | 'notified' | 'dry-run';
+  outcome: 'ok' | 'already-running' | 'failed' | 'backoff' | 'notified' | 'dry-run' | 'gave-up';
+  /** gave-up: what the policy said (stop it, or leave it and notify). */
+  gaveUp?: 'stop' | 'notify';
   at: number;
   durationMs: number;
 }
@@ -24,6 +26,18 @@ export interface VerdictChange {
   reason: string;
   at: number;
 }
+
+/** A container fine again after being down, lossy or unhealthy: fine for RECOVERED_AFTER checks in a row. */
+export interface Recovery {
+  name: string;
+  /** What it was: down, lossy or unhealthy (the first trouble since it was last fine). */
+  was: string;
+  at: number;
+  troubledForMs: number;
+}
+
+/** Checks in a row with the verdict ok that make a troubled container recovered (a service probe's successes come before its ok). */
+export const RECOVERED_AFTER = 3;
 
 export interface VerdictDetail {
   rule: 'sequential' | 'silence';
@@ -51,7 +65,7 @@ export interface ContainerResult {
   verdictDetail?: VerdictDetail;
   /** Restarts and starts by the watchdog in the last 24 h. */
   restarts: number;
-  lastHeal?: { at: number; action: HealRecord['action']; reason: string; outcome: Exclude<HealRecord['outcome'], 'backoff'> };
+  lastHeal?: { at: number; action: HealRecord['action']; reason: string; outcome: Exclude<HealRecord['outcome'], 'backoff' | 'gave-up'> };
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -60,6 +74,8 @@ interface Entry {
   /** Its `restarts` is brought up to date as it is read. */
   result: ContainerResult;
   healedAt: number[];
+  /** Since when it has been in trouble, what it was, and the ok checks since its last trouble. */
+  trouble?: { since: number; was: string; fine: number };
 }
 
 /** CPU use between two samples of one instance as a percentage of one core; null across a restart (the counter starts over). */
@@ -72,6 +88,12 @@ export class ContainerResults {
   private readonly entries = new Map<string, Entry>();
   private readonly healListeners: ((record: HealRecord) => void)[] = [];
   private readonly verdictListeners: ((change: VerdictChange) => void)[] = [];
+  private readonly recoveryListeners: ((recovery: Recovery) => void)[] = [];
+
+  /** Told once when a container that was down, lossy or unhealthy has been fine for RECOVERED_AFTER checks in a row. */
+  onRecovered(listener: (recovery: Recovery) => void): void {
+    this.recoveryListeners.push(listener);
+  }
 
   onHeal(listener: (record: HealRecord) => void): void {
     this.healListeners.push(listener);
@@ -83,10 +105,17 @@ export class ContainerResults {
   }
 
   recordProbe(name: string, probe: ProbeResult, verdict: string, at: number, reason = ''): void {
-    const { result } = this.entry(name);
+    const entry = this.entry(name);
+    const { result } = entry;
     const from = result.verdict;
     if (from !== undefined && from !== verdict)
       for (const listener of this.verdictListeners) listener({ name, from, to: verdict, reason, at });
+    if (verdict === 'lossy' || verdict === 'unhealthy') this.troubled(entry, verdict, at);
+    else if (verdict === 'ok' && entry.trouble && ++entry.trouble.fine >= RECOVERED_AFTER) {
+      const recovery = { name, was: entry.trouble.was, at, troubledForMs: at - entry.trouble.since };
+      entry.trouble = undefined;
+      for (const listener of this.recoveryListeners) listener(recovery);
+    }
     // No reply: no round-trip time, not the old one.
     Object.assign(result, {
       checkedAt: at,
@@ -118,9 +147,10 @@ export class ContainerResults {
 
   recordHeal(record: HealRecord): void {
     const entry = this.entry(record.name);
-    if (record.outcome !== 'backoff')
+    if (record.outcome !== 'backoff' && record.outcome !== 'gave-up')
       entry.result.lastHeal = { at: record.at, action: record.action, reason: record.reason, outcome: record.outcome };
     if (record.outcome === 'ok') entry.result.restarts = entry.healedAt.push(record.at);
+    if (record.action === 'start') this.troubled(entry, 'down', record.at);
     for (const listener of this.healListeners) listener(record);
   }
 
@@ -142,6 +172,11 @@ export class ContainerResults {
 
   forget(name: string): void {
     this.entries.delete(name);
+  }
+
+  private troubled(entry: Entry, was: string, at: number): void {
+    if (entry.trouble) entry.trouble.fine = 0;
+    else entry.trouble = { since: at, was, fine: 0 };
   }
 
   private entry(name: string): Entry {

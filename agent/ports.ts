@@ -58,6 +58,8 @@ export interface ContainerRuntime extends ContainerLister {
   /** false when it was already running (someone else started it first). */
   start(name: string): Promise<boolean>;
   restart(name: string, stopTimeoutSec: number): Promise<void>;
+  /** Stops it (SIGTERM, then SIGKILL after the grace); one already stopped is fine. */
+  stop(name: string, stopTimeoutSec: number): Promise<void>;
   /** Runs a command in the container (an exec probe); its exit code, or a rejection past the timeout. */
   exec?(name: string, command: string[], timeoutMs: number): Promise<number>;
   watchEvents(handlers: EventHandlers): { close(): void };
@@ -102,6 +104,8 @@ export interface SavedBudget {
   lastRestartAt?: number;
   level: number;
   blockedUntil: number;
+  /** Its budget was spent and its policy said stop or notify: healing it stays stopped (last-resort.ts). */
+  gaveUp?: 'stop' | 'notify';
 }
 
 export interface AgentState {

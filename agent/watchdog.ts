@@ -79,6 +79,8 @@ export class Watchdog {
         changed: (budgets) => this.watchList.setRestartBudgets(budgets).then(() => undefined),
       },
     );
+    // A container given up on (its budget spent, onExhausted stop or notify) is healed again once it is fine again.
+    this.results.onRecovered(({ name }) => this.healer.recovered(name));
     this.scheduler = new Scheduler(
       clock,
       options.checkIntervalMs,

@@ -459,6 +459,11 @@ export interface components {
              * @enum {string}
              */
             action?: "restart" | "notify" | "none";
+            /**
+             * @description When its restart budget is spent: backoff (wait, then heal again; the default), stop (stop it and leave it stopped until someone starts it or monitors it again), notify (leave it as it is and heal it no more until it recovers or is monitored again); stop and notify say so once, a gave-up event.
+             * @enum {string}
+             */
+            onExhausted?: "backoff" | "stop" | "notify";
         };
         Sourced: {
             /** @description The value that applies. */
@@ -475,6 +480,7 @@ export interface components {
             stopTimeoutSec: components["schemas"]["Sourced"];
             restartLimit: components["schemas"]["Sourced"];
             action: components["schemas"]["Sourced"];
+            onExhausted?: components["schemas"]["Sourced"];
         };
         PolicyView: {
             /** @example h1 */
@@ -505,10 +511,10 @@ export interface components {
              */
             id: string;
             /**
-             * @description heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command (or refused it: outcome failed, with the reason), naming its commandId and who asked (by): the audit log of changes; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
+             * @description gave-up: a container's restart budget is spent and its policy's onExhausted is stop (to: stopped) or notify (to: left as it is): healing it stops until someone acts; recovered: a container that was down, lossy or unhealthy has been fine for 3 checks in a row (from: what it was, durationMs: how long it was in trouble); heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command (or refused it: outcome failed, with the reason), naming its commandId and who asked (by): the audit log of changes; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget" | "gave-up" | "recovered";
             /** Format: date-time */
             at: string;
             /** @example h1 */

@@ -46,6 +46,8 @@ class MemoryRuntime implements ContainerRuntime {
 
   async restart(): Promise<void> {}
 
+  async stop(): Promise<void> {}
+
   watchEvents(_handlers: EventHandlers): { close(): void } {
     return { close: () => undefined };
   }

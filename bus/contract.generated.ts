@@ -70,7 +70,13 @@ export interface components {
             /** @description a whole number from 1 to 1000 */
             restartLimit?: number;
             action?: components["schemas"]["PolicyAction"];
+            onExhausted?: components["schemas"]["OnExhausted"];
         };
+        /**
+         * @description backoff, stop or notify (when the restart budget is spent: wait and heal again; stop it and leave it stopped; leave it as it is and heal it no more)
+         * @enum {string}
+         */
+        OnExhausted: "backoff" | "stop" | "notify";
         /**
          * @description restart, notify or none (restart: heal; notify: tell, do not touch; none: neither)
          * @enum {string}
@@ -97,6 +103,10 @@ export interface components {
             };
             action: {
                 value: components["schemas"]["PolicyAction"];
+                source: components["schemas"]["PolicySource"];
+            };
+            onExhausted?: {
+                value: components["schemas"]["OnExhausted"];
                 source: components["schemas"]["PolicySource"];
             };
         };
@@ -233,10 +243,10 @@ export interface components {
             /** @constant */
             kind: "event";
             /**
-             * @description heal, backoff, verdict, death, command, fault, label or host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container)
+             * @description heal, backoff, verdict, death, command, fault, label, host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container), gave-up (the restart budget is spent and the policy says stop, to: stopped, or notify, to: left as it is) or recovered (fine for 3 checks in a row after being down, lossy or unhealthy; from: what it was, durationMs: how long)
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget" | "gave-up" | "recovered";
             at: components["schemas"]["Time"];
             host: components["schemas"]["Hostname"];
             container?: components["schemas"]["ContainerName"];
@@ -303,6 +313,7 @@ export type ListRequest = components['schemas']['ListRequest'];
 export type ContainerFilter = components['schemas']['ContainerFilter'];
 export type ActivesCommand = components['schemas']['ActivesCommand'];
 export type Policy = components['schemas']['Policy'];
+export type OnExhausted = components['schemas']['OnExhausted'];
 export type PolicyAction = components['schemas']['PolicyAction'];
 export type PolicySource = components['schemas']['PolicySource'];
 export type EffectivePolicy = components['schemas']['EffectivePolicy'];
@@ -505,8 +516,20 @@ export const busSchemas: Record<string, object> = {
       },
       "action": {
         "$ref": "#/components/schemas/PolicyAction"
+      },
+      "onExhausted": {
+        "$ref": "#/components/schemas/OnExhausted"
       }
     }
+  },
+  "OnExhausted": {
+    "type": "string",
+    "enum": [
+      "backoff",
+      "stop",
+      "notify"
+    ],
+    "description": "backoff, stop or notify (when the restart budget is spent: wait and heal again; stop it and leave it stopped; leave it as it is and heal it no more)"
   },
   "PolicyAction": {
     "type": "string",
@@ -591,6 +614,21 @@ export const busSchemas: Record<string, object> = {
         "properties": {
           "value": {
             "$ref": "#/components/schemas/PolicyAction"
+          },
+          "source": {
+            "$ref": "#/components/schemas/PolicySource"
+          }
+        }
+      },
+      "onExhausted": {
+        "type": "object",
+        "required": [
+          "value",
+          "source"
+        ],
+        "properties": {
+          "value": {
+            "$ref": "#/components/schemas/OnExhausted"
           },
           "source": {
             "$ref": "#/components/schemas/PolicySource"
@@ -1037,9 +1075,11 @@ export const busSchemas: Record<string, object> = {
           "fault",
           "label",
           "host-network",
-          "host-budget"
+          "host-budget",
+          "gave-up",
+          "recovered"
         ],
-        "description": "heal, backoff, verdict, death, command, fault, label or host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container)"
+        "description": "heal, backoff, verdict, death, command, fault, label, host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container), gave-up (the restart budget is spent and the policy says stop, to: stopped, or notify, to: left as it is) or recovered (fine for 3 checks in a row after being down, lossy or unhealthy; from: what it was, durationMs: how long)"
       },
       "at": {
         "$ref": "#/components/schemas/Time"

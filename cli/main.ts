@@ -109,27 +109,35 @@ policy
   .option('--stop-timeout <seconds>')
   .option('--restart-limit <n>')
   .addOption(new Option('--action <action>').choices(['restart', 'notify', 'none']))
+  .addOption(new Option('--on-exhausted <what>', 'when its restart budget is spent').choices(['backoff', 'stop', 'notify']))
   .action(
-    act(async (host: string, name: string, o: { threshold?: string; stopTimeout?: string; restartLimit?: string; action?: string }) => {
-      const numberOf = (flag: string, value: string | undefined): Record<string, number> => {
-        if (value === undefined) return {};
-        const n = Number(value);
-        if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`${flag}: must be a number (got "${value}")`, EXIT.refused);
-        return { [flagField[flag] ?? flag]: n };
-      };
-      const body = {
-        ...numberOf('--threshold', o.threshold),
-        ...numberOf('--stop-timeout', o.stopTimeout),
-        ...numberOf('--restart-limit', o.restartLimit),
-        ...(o.action ? { action: o.action } : {}),
-      };
-      if (Object.keys(body).length === 0)
-        throw new CliError(
-          'policy set: give at least one of --threshold, --stop-timeout, --restart-limit, --action (policy clear removes them all)',
-          EXIT.refused,
-        );
-      return run.policySet(connection(), io(), host, name, body);
-    }),
+    act(
+      async (
+        host: string,
+        name: string,
+        o: { threshold?: string; stopTimeout?: string; restartLimit?: string; action?: string; onExhausted?: string },
+      ) => {
+        const numberOf = (flag: string, value: string | undefined): Record<string, number> => {
+          if (value === undefined) return {};
+          const n = Number(value);
+          if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`${flag}: must be a number (got "${value}")`, EXIT.refused);
+          return { [flagField[flag] ?? flag]: n };
+        };
+        const body = {
+          ...numberOf('--threshold', o.threshold),
+          ...numberOf('--stop-timeout', o.stopTimeout),
+          ...numberOf('--restart-limit', o.restartLimit),
+          ...(o.action ? { action: o.action } : {}),
+          ...(o.onExhausted ? { onExhausted: o.onExhausted } : {}),
+        };
+        if (Object.keys(body).length === 0)
+          throw new CliError(
+            'policy set: give at least one of --threshold, --stop-timeout, --restart-limit, --action, --on-exhausted (policy clear removes them all)',
+            EXIT.refused,
+          );
+        return run.policySet(connection(), io(), host, name, body);
+      },
+    ),
   );
 policy
   .command('clear <host> <container>')

@@ -21,14 +21,14 @@ export interface ChannelRequest {
 /** Faults a person should look at now; their recoveries, and the rest, are less urgent. */
 export function severityOf(n: Notification): 'critical' | 'warning' | 'info' {
   if (recovers(n)) return 'info';
-  if (n.kind === 'heal-failed' || n.kind === 'host-silent' || n.kind === 'host-network') return 'critical';
+  if (n.kind === 'heal-failed' || n.kind === 'gave-up' || n.kind === 'host-silent' || n.kind === 'host-network') return 'critical';
   if (n.kind === 'backoff' || n.kind === 'host-budget' || n.kind === 'label' || n.kind === 'notify') return 'warning';
   return 'info';
 }
 
 /** Whether the notification says a fault is over: a host back, its path whole, its budget with room, a heal that worked. */
 export function recovers(n: Notification): boolean {
-  if (n.kind === 'host-back') return true;
+  if (n.kind === 'host-back' || n.kind === 'recovered') return true;
   if (n.kind === 'host-network') return n.event?.to === 'ok';
   if (n.kind === 'host-budget') return n.event?.to !== undefined && n.event.to !== 'paused';
   return n.kind === 'heal' && n.event?.outcome === 'ok';
@@ -119,7 +119,7 @@ export function requestFor(target: WebhookTarget, n: Notification, heldBack: num
       throw new Error('an email is made by emailFor, not requestFor');
     case 'json': {
       const { event, ...rest } = n;
-      return json({ ...rest, text, heldBack, ...(link ? { link } : {}), ...(event ? { event } : {}) });
+      return json({ ...rest, severity, text, heldBack, ...(link ? { link } : {}), ...(event ? { event } : {}) });
     }
   }
 }

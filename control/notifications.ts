@@ -18,6 +18,8 @@ export const NOTIFY_ON = [
   'notify',
   'heal',
   'label',
+  'gave-up',
+  'recovered',
 ] as const;
 export type NotifyOn = (typeof NOTIFY_ON)[number];
 /** Every kind but each heal (a fleet heals often: the heals that need a person are heal-failed and backoff). */
@@ -91,6 +93,13 @@ export function notificationOf(event: StoredEvent): Notification | null {
         : `host ${event.host}: restart budget has room again after ${Math.round((event.durationMs ?? 0) / 1000)} s; loss restarts resume`;
     return { ...base, kind: 'host-budget', text };
   }
+  if (event.type === 'gave-up') return { ...base, kind: 'gave-up', text: `${where}: the watchdog gave up on it: ${event.reason ?? ''}` };
+  if (event.type === 'recovered')
+    return {
+      ...base,
+      kind: 'recovered',
+      text: `${where}: recovered, fine again after ${Math.round((event.durationMs ?? 0) / 1000)} s ${event.from ?? 'in trouble'}`,
+    };
   if (event.type === 'label')
     return { ...base, kind: 'label', text: `${where}: wrong watchdog labels, ignored: ${(event.problems ?? []).join('; ')}` };
   return null;
@@ -124,7 +133,9 @@ export function wants(target: WebhookTarget, n: Notification): boolean {
  * after the fault, a host back right after it fell silent) and only repeats of one state are held.
  */
 export function rateKey(n: Notification): string {
-  if (n.container !== undefined) return `${n.host}|${n.container}`;
+  // Giving up and recovering are changes of state: they always go, even right after another notification of the container.
+  if (n.container !== undefined)
+    return n.kind === 'gave-up' || n.kind === 'recovered' ? `${n.host}|${n.container}|${n.kind}` : `${n.host}|${n.container}`;
   const to = n.event?.to;
   return `${n.host}||${n.kind}${to === undefined ? '' : `:${to}`}`;
 }

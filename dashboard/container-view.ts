@@ -198,7 +198,7 @@ export function describe(e: Event): string {
     case 'backoff':
       return `restart held back until ${e.until ? new Date(e.until).toLocaleTimeString() : '?'}: ${e.reason ?? ''}`;
     case 'command':
-      return `command applied: ${e.detail ?? e.command ?? ''}`;
+      return `command applied: ${e.detail ?? e.command ?? ''}${e.by === undefined ? '' : ` (by ${e.by})`}`;
     case 'label':
       return `wrong watchdog labels, ignored: ${(e.problems ?? []).join('; ')}`;
     case 'host-budget':
@@ -209,5 +209,9 @@ export function describe(e: Event): string {
       return e.to === 'broken'
         ? `the host's network path looks broken: ${e.reason ?? ''}; loss restarts held`
         : `the host's network path is whole again after ${formatDuration(e.durationMs ?? 0)}`;
+    case 'gave-up':
+      return `gave up (${e.to ?? ''}): ${e.reason ?? ''}`;
+    case 'recovered':
+      return `recovered: fine again after ${formatDuration(e.durationMs ?? 0)} ${e.from ?? 'in trouble'}`;
   }
 }

@@ -57,6 +57,7 @@ export class ContainerInventory implements InventoryView {
       list: () => runtime.list(),
       start: (name) => runtime.start(name),
       restart: (name, stopTimeoutSec) => runtime.restart(name, stopTimeoutSec),
+      stop: (name, stopTimeoutSec) => runtime.stop(name, stopTimeoutSec),
       ...(runtime.exec ? { exec: runtime.exec.bind(runtime) } : {}),
       watchEvents: (handlers: EventHandlers) =>
         runtime.watchEvents({

@@ -67,6 +67,14 @@ export class DockerRuntime implements ContainerRuntime {
     await this.docker.getContainer(name).restart({ t: stopTimeoutSec });
   }
 
+  async stop(name: string, stopTimeoutSec: number): Promise<void> {
+    try {
+      await this.docker.getContainer(name).stop({ t: stopTimeoutSec });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 304) throw error; // stopped already
+    }
+  }
+
   /** Runs the command in the container through the engine's exec API and waits for its exit code, at most `timeoutMs`. */
   async exec(name: string, command: string[], timeoutMs: number): Promise<number> {
     const deadline = Date.now() + timeoutMs;

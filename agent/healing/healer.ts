@@ -10,6 +10,8 @@ import type { HealRecord } from '../container-results.js';
 import { judgeContainer } from '../judging/decide.js';
 import type { HealPolicy } from '../policy/policy.js';
 import type { ContainerRuntime, Log } from '../ports.js';
+import { BudgetSaver } from './budget-saver.js';
+import { LastResort, type GiveUp } from './last-resort.js';
 import { RestartLane } from './restart-lane.js';
 import { backoffNotice, RestartGuard, type RestartPolicy, type SavedBudget } from './restart-guard.js';
 
@@ -45,34 +47,26 @@ export class Healer {
     budgets: { saved?: Record<string, SavedBudget>; changed?: (budgets: Record<string, SavedBudget>) => Promise<void> } = {},
   ) {
     this.guard = new RestartGuard(options.restartPolicy, budgets.saved);
-    const save = budgets.changed ?? (() => Promise.resolve());
-    // A save that fails (a full disk) does not stop the heal: the budget still holds while this agent runs.
-    this.budgetsChanged = (saved) =>
-      save(saved).catch((error: unknown) => {
-        const why = `restart budgets not saved (healing goes on; a restarted agent would not know these restarts): ${errorMessage(error)}`;
-        this.log.error(why, { kind: 'agent' });
-      });
+    this.lastResort = new LastResort(budgets.saved);
+    this.budgets = new BudgetSaver(
+      () => {
+        const saved = this.guard.saved(this.clock.now());
+        for (const [name, gaveUp] of this.lastResort.entries())
+          saved[name] = { restarts: [], level: 0, blockedUntil: 0, ...saved[name], gaveUp };
+        return saved;
+      },
+      budgets.changed ?? (() => Promise.resolve()),
+      log,
+    );
     this.lane = new RestartLane(options.restartConcurrency ?? Infinity);
   }
 
-  private readonly budgetsChanged: (budgets: Record<string, SavedBudget>) => Promise<void>;
+  private readonly budgets: BudgetSaver;
   private readonly lane: RestartLane;
+  private readonly lastResort: LastResort;
 
-  private saving: Promise<void> = Promise.resolve();
-  private nextSave: Promise<void> | null = null;
-
-  /**
-   * Saves the budgets as they are when the save starts. One save at a time; every request made
-   * while one runs shares the next, which starts after it and so includes them all: in a storm
-   * of 60 verdicts, a few saves (each an fsync) instead of 60 in a row.
-   */
   private saveBudgets(): Promise<void> {
-    this.nextSave ??= this.saving.then(() => {
-      this.nextSave = null;
-      return this.budgetsChanged(this.guard.saved(this.clock.now()));
-    });
-    this.saving = this.nextSave.catch(() => undefined);
-    return this.nextSave;
+    return this.budgets.request();
   }
 
   /** Restarts admitted and waiting for their turn (RESTART_CONCURRENCY). */
@@ -92,7 +86,14 @@ export class Healer {
   /** Forgets a container's restart history: monitored again, it starts afresh. */
   forget(name: string): void {
     this.guard.forget(name);
+    this.lastResort.forgive(name);
     for (const action of ['start', 'restart']) this.told.delete(`${name}\n${action}`);
+  }
+
+  /** It has been fine again (recovered): a container given up on is healed again. */
+  recovered(name: string): void {
+    this.lastResort.forgive(name);
+    void this.saveBudgets().catch(() => undefined);
   }
 
   /** Waits for every heal under way. */
@@ -139,8 +140,12 @@ export class Healer {
       record(outcome, 0);
       return;
     }
+    if (this.lastResort.holds(name, action)) return; // given up on: told once, when it was
     const admission = this.guard.admit(name, startedAt, policy.restartLimit);
     if (!admission.admitted) {
+      // Spent (now, or still): the policy's last resort instead of a backoff; said once, then held above.
+      if (policy.onExhausted !== undefined && policy.onExhausted !== 'backoff')
+        return this.giveUp(name, policy.onExhausted, policy.stopTimeoutSec, { action, reason, trigger, startedAt });
       if (admission.enteredBackoff) void this.saveBudgets().catch(() => undefined);
       const notice = backoffNotice(name, action, admission, this.options.restartPolicy, policy.restartLimit);
       this.log.warn(notice.message, { ...fields, outcome: 'backoff', until: notice.until, backoffMs: admission.backoffMs });
@@ -202,6 +207,51 @@ export class Healer {
       this.underway.delete(name);
       if (this.recheck.delete(name)) void this.ensureRunning(name, 'recheck: died while being healed');
     }
+  }
+
+  /** The budget is spent and the policy says stop or notify: once, said, saved, and (stop) the container stopped. */
+  private async giveUp(
+    name: string,
+    how: GiveUp,
+    stopTimeoutSec: number,
+    heal: { action: HealAction; reason: string; trigger: string; startedAt: number },
+  ): Promise<void> {
+    this.lastResort.giveUp(name, how);
+    const { maxRestarts, windowMs } = this.options.restartPolicy;
+    const limit = this.policyOf(name).restartLimit ?? maxRestarts;
+    const what =
+      how === 'stop'
+        ? 'stopped it, and leaves it stopped until someone starts it or monitors it again'
+        : 'leaves it as it is, and heals it no more until it recovers or is monitored again';
+    const reason = `restart budget spent (${limit} in ${windowMs} ms; last: ${heal.trigger}: ${heal.reason}); gave up: ${what}`;
+    const fields = { kind: 'action', container: name, action: heal.action, trigger: heal.trigger, outcome: 'gave-up', gaveUp: how };
+    await this.saveBudgets().catch(() => undefined);
+    if (how === 'stop') {
+      const stopping = this.runtime.stop(name, stopTimeoutSec);
+      this.underway.set(
+        name,
+        stopping.catch(() => undefined),
+      );
+      try {
+        await stopping;
+      } catch (error) {
+        this.log.error(`${name}: gave up, but could not stop it: ${errorMessage(error)}`, { ...fields, error: errorMessage(error) });
+      } finally {
+        this.underway.delete(name);
+      }
+    }
+    this.log.warn(`${name}: ${reason}`, fields);
+    const durationMs = this.clock.now() - heal.startedAt;
+    this.record({
+      name,
+      action: heal.action,
+      trigger: heal.trigger,
+      reason,
+      outcome: 'gave-up',
+      gaveUp: how,
+      at: heal.startedAt,
+      durationMs,
+    });
   }
 
   /** false when a start found it already running (someone else started it first). */

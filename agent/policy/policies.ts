@@ -72,6 +72,7 @@ export class Policies {
       stopTimeoutSec: effective.stopTimeoutSec.value,
       restartLimit: effective.restartLimit.value,
       mode: healMode(effective.action.value, this.dryRun),
+      onExhausted: effective.onExhausted?.value ?? 'backoff',
     };
   }
 }

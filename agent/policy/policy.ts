@@ -5,10 +5,17 @@
  * between the labels and the host's default stop grace, as `docker restart` uses it.
  */
 
-import { busSchemas, type EffectivePolicy, type Policy, type PolicyAction, type PolicySource } from '../../bus/contract.generated.js';
+import {
+  busSchemas,
+  type EffectivePolicy,
+  type OnExhausted,
+  type Policy,
+  type PolicyAction,
+  type PolicySource,
+} from '../../bus/contract.generated.js';
 import { readProbeLabels, type ProbeSpec } from './probe-labels.js';
 
-export type { EffectivePolicy, Policy, PolicyAction, PolicySource };
+export type { EffectivePolicy, OnExhausted, Policy, PolicyAction, PolicySource };
 
 /** A value with the place it came from. */
 export interface Sourced<T> {
@@ -17,6 +24,7 @@ export interface Sourced<T> {
 }
 
 export const POLICY_ACTIONS = (busSchemas['PolicyAction'] as { enum: PolicyAction[] }).enum;
+export const ON_EXHAUSTED = (busSchemas['OnExhausted'] as { enum: OnExhausted[] }).enum;
 
 export interface HostDefaults {
   threshold: number;
@@ -30,6 +38,7 @@ export const LABEL = {
   stopTimeout: 'watchdog.stop-timeout',
   restartLimit: 'watchdog.restart-limit',
   action: 'watchdog.action',
+  onExhausted: 'watchdog.on-exhausted',
 } as const;
 
 /** The rules a value must keep, for labels, the API and the state file: read from the bus contract (asyncapi.yaml), never restated. */
@@ -93,13 +102,17 @@ export function readLabels(labels: Readonly<Record<string, string>> | undefined)
   numeric(LABEL.threshold, 'threshold');
   numeric(LABEL.stopTimeout, 'stopTimeoutSec');
   numeric(LABEL.restartLimit, 'restartLimit');
-  const action = labels[LABEL.action];
-  if (action !== undefined) {
-    const text = action.trim().toLowerCase();
-    const known = POLICY_ACTIONS.find((a) => a === text);
-    if (known) policy.action = known;
-    else wrong(LABEL.action, POLICY_ACTIONS.join(', ').replace(/, ([^,]*)$/, ' or $1'));
-  }
+  const oneOf = <T extends string>(label: string, allowed: readonly T[]): T | undefined => {
+    const text = labels[label]?.trim().toLowerCase();
+    if (text === undefined) return undefined;
+    const known = allowed.find((a) => a === text);
+    if (!known) wrong(label, allowed.join(', ').replace(/, ([^,]*)$/, ' or $1'));
+    return known;
+  };
+  const action = oneOf(LABEL.action, POLICY_ACTIONS);
+  if (action) policy.action = action;
+  const onExhausted = oneOf(LABEL.onExhausted, ON_EXHAUSTED);
+  if (onExhausted) policy.onExhausted = onExhausted;
   const { probe, problems: probeProblems } = readProbeLabels(labels);
   return { monitor, policy, problems: [...problems, ...probeProblems], ...(probe ? { probe } : {}) };
 }
@@ -112,13 +125,16 @@ export function policyProblem(value: unknown): string | null {
     if (key === 'action') {
       if (!POLICY_ACTIONS.includes(fields[key] as PolicyAction))
         return `action: must be restart, notify or none (got ${JSON.stringify(fields[key])})`;
+    } else if (key === 'onExhausted') {
+      if (!ON_EXHAUSTED.includes(fields[key] as OnExhausted))
+        return `onExhausted: must be backoff, stop or notify (got ${JSON.stringify(fields[key])})`;
     } else if (key in POLICY_RULES) {
       const rule = POLICY_RULES[key as keyof typeof POLICY_RULES];
       const v = fields[key];
       if (typeof v !== 'number' || v < rule.min || v > rule.max || (rule.integer && !Number.isInteger(v)))
         return `${key}: must be ${rule.text} (got ${JSON.stringify(v)})`;
     } else {
-      return `${key}: not a policy field (threshold, stopTimeoutSec, restartLimit, action)`;
+      return `${key}: not a policy field (threshold, stopTimeoutSec, restartLimit, action, onExhausted)`;
     }
   }
   return null;
@@ -147,6 +163,7 @@ export function effectivePolicy(
     stopTimeoutSec: pick(api?.stopTimeoutSec, labels.stopTimeoutSec, containerOrHost),
     restartLimit: pick(api?.restartLimit, labels.restartLimit, { value: host.restartLimit, source: 'host' }),
     action: pick(api?.action, labels.action, { value: 'restart', source: 'host' }),
+    onExhausted: pick(api?.onExhausted, labels.onExhausted, { value: 'backoff', source: 'host' }),
   };
 }
 
@@ -173,6 +190,8 @@ export interface HealPolicy {
   stopTimeoutSec: number;
   restartLimit: number;
   mode: HealMode;
+  /** When the restart budget is spent (absent: backoff). */
+  onExhausted?: OnExhausted;
 }
 
 /** What becomes of a heal the watchdog decided on: done, only told (notify, observe-only), or nothing. */

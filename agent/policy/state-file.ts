@@ -101,7 +101,8 @@ function isBudgets(value: unknown): value is Record<string, SavedBudget> {
       b['restarts'].every(number) &&
       number(b['level']) &&
       number(b['blockedUntil']) &&
-      (b['lastRestartAt'] === undefined || number(b['lastRestartAt'])),
+      (b['lastRestartAt'] === undefined || number(b['lastRestartAt'])) &&
+      (b['gaveUp'] === undefined || b['gaveUp'] === 'stop' || b['gaveUp'] === 'notify'),
   );
 }
 

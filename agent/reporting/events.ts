@@ -1,12 +1,14 @@
 /**
  * What the agent tells the events stream: each heal and held-back heal, each verdict change
  * (ok to lossy and back), each death of a monitored container, each container's wrong labels (once),
- * the host's own path to its containers breaking and being whole again (host-network), and the
- * host's budget of loss restarts spent and with room again (host-budget).
+ * the host's own path to its containers breaking and being whole again (host-network), the
+ * host's budget of loss restarts spent and with room again (host-budget), a container given up on
+ * (gave-up) and one fine again after trouble (recovered).
  * A heal not done (notify policy, observe-only) is a heal event with outcome notified or dry-run.
  * Commands are told by the bus side.
  */
 import type { Event } from '../../bus/messages.js';
+import { RECOVERED_AFTER } from '../container-results.js';
 import type { Watchdog } from '../watchdog.js';
 
 export function publishWatchdogEvents(
@@ -27,6 +29,15 @@ export function publishWatchdogEvents(
         reason: heal.reason,
         ...(until === null ? {} : { until: new Date(until).toISOString() }),
       });
+    } else if (heal.outcome === 'gave-up') {
+      publish({
+        ...base(heal.at, heal.name),
+        type: 'gave-up',
+        action: heal.action,
+        trigger: heal.trigger,
+        reason: heal.reason,
+        to: heal.gaveUp === 'stop' ? 'stopped' : 'left as it is',
+      });
     } else {
       publish({
         ...base(heal.at, heal.name),
@@ -39,6 +50,15 @@ export function publishWatchdogEvents(
       });
     }
   });
+  watchdog.results.onRecovered((r) =>
+    publish({
+      ...base(r.at, r.name),
+      type: 'recovered',
+      from: r.was,
+      durationMs: r.troubledForMs,
+      reason: `fine for ${RECOVERED_AFTER} checks in a row`,
+    }),
+  );
   watchdog.results.onVerdictChange((change) =>
     publish({ ...base(change.at, change.name), type: 'verdict', from: change.from, to: change.to, reason: change.reason }),
   );

@@ -105,6 +105,12 @@ export class FakeRuntime implements ContainerRuntime {
     this.revive(name);
   }
 
+  async stop(name: string, stopTimeoutSec: number): Promise<void> {
+    this.calls.push(`stop ${name} t=${stopTimeoutSec}`);
+    await this.hold;
+    this.kill(name);
+  }
+
   watchEvents(handlers: EventHandlers): { close(): void } {
     this.handlers = handlers;
     return { close: () => (this.handlers = null) };

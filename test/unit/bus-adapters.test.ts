@@ -155,6 +155,7 @@ describe('AgentBus', () => {
           stopTimeoutSec: { value: 2, source: 'host' },
           restartLimit: { value: 3, source: 'host' },
           action: { value: 'restart', source: 'host' },
+          onExhausted: { value: 'backoff', source: 'host' },
         },
       },
     });

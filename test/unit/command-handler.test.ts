@@ -31,6 +31,7 @@ const hostPolicy = {
   stopTimeoutSec: { value: 2, source: 'host' },
   restartLimit: { value: 3, source: 'host' },
   action: { value: 'restart', source: 'host' },
+  onExhausted: { value: 'backoff', source: 'host' },
 } as const;
 
 /** A reply as the bus carries it (JSON leaves out the fields a status does not have). */
@@ -134,6 +135,7 @@ describe('CommandHandler', () => {
       stopTimeoutSec: { value: 9, source: 'container' },
       restartLimit: { value: 2, source: 'label' },
       action: { value: 'notify', source: 'api' },
+      onExhausted: { value: 'backoff', source: 'host' },
     });
     assert.deepEqual(reply?.kind === 'ack' ? reply.container?.apiPolicy : undefined, { threshold: 10, action: 'notify' });
     assert.deepEqual(store.saved?.policies, { db: { threshold: 10, action: 'notify' } });

@@ -163,3 +163,38 @@ describe('resource counters', () => {
     assert.deepEqual(results.get('db'), sample);
   });
 });
+
+describe('ContainerResults: recovered', () => {
+  const probe = { sent: 10, received: 10, lossPercent: 0, rttMs: 1, rttMinMs: 1, rttMaxMs: 1 };
+  const heal = (action: HealRecord['action'], at: number): HealRecord => ({
+    name: 'web',
+    action,
+    trigger: 'check',
+    reason: 'x',
+    outcome: 'ok',
+    at,
+    durationMs: 1,
+  });
+
+  it('once, when a container that was down, lossy or unhealthy has been ok for 3 checks in a row; trouble in between starts the count over', () => {
+    const results = new ContainerResults();
+    const told: string[] = [];
+    results.onRecovered((r) => told.push(`${r.name} was ${r.was} for ${r.troubledForMs} ms`));
+    results.recordProbe('web', probe, 'ok', 0);
+    results.recordProbe('web', probe, 'ok', 1000);
+    assert.deepEqual(told, [], 'never in trouble: nothing to recover from');
+    results.recordProbe('web', probe, 'lossy', 2000);
+    results.recordHeal(heal('restart', 2100));
+    results.recordProbe('web', probe, 'ok', 3000);
+    results.recordProbe('web', probe, 'ok', 4000);
+    results.recordProbe('web', probe, 'lossy', 5000); // not yet: the count starts over
+    for (const at of [6000, 7000]) results.recordProbe('web', probe, 'ok', at);
+    assert.deepEqual(told, []);
+    results.recordProbe('web', probe, 'ok', 8000);
+    results.recordProbe('web', probe, 'ok', 9000);
+    assert.deepEqual(told, ['web was lossy for 6000 ms']);
+    results.recordHeal(heal('start', 10_000)); // it was down
+    for (const at of [11_000, 12_000, 13_000]) results.recordProbe('web', probe, 'ok', at);
+    assert.deepEqual(told, ['web was lossy for 6000 ms', 'web was down for 3000 ms']);
+  });
+});

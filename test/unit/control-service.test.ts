@@ -366,6 +366,7 @@ describe('ControlService', () => {
       stopTimeoutSec: { value: 10, source: 'host' },
       restartLimit: { value: 5, source: 'host' },
       action: { value: 'restart', source: 'host' },
+      onExhausted: { value: 'backoff', source: 'host' },
     } as const;
     const labelled = { ...hostPolicy, threshold: { value: 20, source: 'label' } } as const;
     bus.answer = (hostname) =>

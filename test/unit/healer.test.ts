@@ -150,3 +150,92 @@ describe('Healer: write-ahead budget and paced restarts', () => {
     assert.equal(paced.queuedRestarts, 0);
   });
 });
+
+describe('Healer: the last resort (onExhausted)', () => {
+  const policed = (onExhausted: 'backoff' | 'stop' | 'notify'): Healer =>
+    new Healer(
+      runtime,
+      clock,
+      log,
+      { stopTimeoutSec: 3, restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 } },
+      (heal) => heals.push(heal.outcome + (heal.gaveUp ? `:${heal.gaveUp}` : '')),
+      () => ({ stopTimeoutSec: 7, restartLimit: 2, mode: 'act', onExhausted }),
+    );
+  let heals: string[];
+  beforeEach(() => (heals = []));
+
+  it('stop: once the budget is spent it stops the container, says so once, and starts it no more', async () => {
+    runtime.add('web');
+    const healer = policed('stop');
+    for (let i = 0; i < 3; i++) await healer.heal('web', 'restart', 'unhealthy', 'event: unhealthy');
+    assert.deepEqual(
+      runtime.calls,
+      ['restart web t=3', 'restart web t=3', 'stop web t=7'].map((c) => c.replace('t=3', 't=7')),
+    );
+    assert.deepEqual(heals, ['ok', 'ok', 'gave-up:stop']);
+    assert.match(
+      log.of('web', 'action').at(-1)?.message ?? '',
+      /restart budget spent \(2 in 60000 ms.*gave up: stopped it, and leaves it stopped/,
+    );
+    clock.advance(10 * 60_000); // long past any backoff: still left alone
+    await healer.ensureRunning('web', 'check');
+    await healer.heal('web', 'start', 'exited', 'check');
+    assert.equal(runtime.calls.length, 3, 'never started again by the watchdog');
+    assert.deepEqual(heals, ['ok', 'ok', 'gave-up:stop'], 'told once');
+  });
+
+  it('stop: someone starting it again (a restart is asked of a running container) forgives it; monitoring again does too', async () => {
+    runtime.add('web');
+    const healer = policed('stop');
+    for (let i = 0; i < 3; i++) await healer.heal('web', 'restart', 'lossy', 'check');
+    runtime.revive('web');
+    clock.advance(120_000);
+    await healer.heal('web', 'restart', 'lossy', 'check');
+    assert.equal(runtime.calls.at(-1), 'restart web t=7');
+  });
+
+  it('notify: leaves it as it is and heals it no more, until it recovers', async () => {
+    runtime.add('web');
+    const healer = policed('notify');
+    for (let i = 0; i < 4; i++) await healer.heal('web', 'restart', 'lossy', 'check');
+    assert.equal(runtime.calls.length, 2, 'nothing stopped, nothing restarted past the budget');
+    assert.deepEqual(heals, ['ok', 'ok', 'gave-up:notify']);
+    clock.advance(120_000);
+    await healer.heal('web', 'restart', 'lossy', 'check');
+    assert.equal(runtime.calls.length, 2, 'still given up');
+    healer.recovered('web');
+    await healer.heal('web', 'restart', 'lossy', 'check');
+    assert.equal(runtime.calls.length, 3, 'healed again after it recovered');
+  });
+
+  it('backoff (the default) keeps today: held, then healed again after the backoff', async () => {
+    runtime.add('web');
+    const healer = policed('backoff');
+    for (let i = 0; i < 3; i++) await healer.heal('web', 'restart', 'lossy', 'check');
+    assert.deepEqual(heals, ['ok', 'ok', 'backoff']);
+    clock.advance(120_000);
+    await healer.heal('web', 'restart', 'lossy', 'check');
+    assert.equal(runtime.calls.length, 3);
+  });
+
+  it('a given-up container stays given up across an agent restart (saved with the budgets)', async () => {
+    runtime.add('web');
+    let saved: Record<string, import('../../agent/ports.js').SavedBudget> = {};
+    const make = (): Healer =>
+      new Healer(
+        runtime,
+        clock,
+        log,
+        { stopTimeoutSec: 3, restartPolicy: { maxRestarts: 2, windowMs: 60_000, baseBackoffMs: 10_000, maxBackoffMs: 40_000 } },
+        () => undefined,
+        () => ({ stopTimeoutSec: 7, restartLimit: 2, mode: 'act', onExhausted: 'stop' }),
+        { saved, changed: async (b) => void (saved = b) },
+      );
+    const first = make();
+    for (let i = 0; i < 3; i++) await first.heal('web', 'restart', 'lossy', 'check');
+    assert.equal(saved['web']?.gaveUp, 'stop');
+    clock.advance(10 * 60_000);
+    await make().heal('web', 'start', 'exited', 'check');
+    assert.equal(runtime.calls.filter((c) => c.startsWith('start')).length, 0, 'the new agent does not start what the old one gave up on');
+  });
+});

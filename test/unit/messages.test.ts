@@ -64,6 +64,7 @@ describe('parseReply and parseHeartbeat', () => {
       stopTimeoutSec: { value: 2, source: 'host' },
       restartLimit: { value: 3, source: 'host' },
       action: { value: 'restart', source: 'host' },
+      onExhausted: { value: 'backoff', source: 'host' },
     };
     assert.equal(
       shared([{ ...container, policyIndex: 1 }], [policy]),

@@ -56,6 +56,7 @@ describe('effective policy', () => {
       stopTimeoutSec: { value: 2, source: 'host' },
       restartLimit: { value: 5, source: 'host' },
       action: { value: 'restart', source: 'host' },
+      onExhausted: { value: 'backoff', source: 'host' },
     });
     assert.deepEqual(effectivePolicy(undefined, {}, 1, host).stopTimeoutSec, { value: 1, source: 'container' });
     assert.deepEqual(effectivePolicy(undefined, { stopTimeoutSec: 30, threshold: 20 }, 1, host).stopTimeoutSec, {
