@@ -17,6 +17,8 @@ export interface ContainerInfo {
   labels?: Record<string, string>;
   /** Docker's StopTimeout of this container (`--stop-timeout`), when it has one; only inspect knows it. */
   stopTimeoutSec?: number;
+  /** The container whose network namespace it shares (NetworkMode `container:<id or name>`), if it does. */
+  networkOf?: string;
 }
 
 export interface RuntimeEvent {

@@ -9,6 +9,7 @@
  */
 import { mapWithConcurrency } from './concurrency.js';
 import { ContainerResults, type ContainerResult } from './container-results.js';
+import { DependantRestarts } from './healing/dependant-restarts.js';
 import { Healer } from './healing/healer.js';
 import { HostGuard } from './healing/host-guard.js';
 import { judgeContainer, reactToEvent, reasonOf, type Verdict } from './judging/decide.js';
@@ -81,6 +82,8 @@ export class Watchdog {
     );
     // A container given up on (its budget spent, onExhausted stop or notify) is healed again once it is fine again.
     this.results.onRecovered(({ name }) => this.healer.recovered(name));
+    const dependants = new DependantRestarts(deps.runtime, this.healer, log, (name, problems) => this.labels.report(name, problems));
+    this.results.onHeal((heal) => dependants.healed(heal));
     this.scheduler = new Scheduler(
       clock,
       options.checkIntervalMs,

@@ -8,6 +8,8 @@ export interface Io {
   paint: Paint;
   json: boolean;
   now: () => number;
+  /** A terminal's width (rows are cut to it); undefined when not a terminal (nothing is cut). */
+  columns?: number;
 }
 
 const path = (...parts: string[]): string => parts.map(encodeURIComponent).join('/');
@@ -40,18 +42,22 @@ export async function status(c: Connection, io: Io, host?: string): Promise<numb
     );
     io.out('');
     io.out(
-      table(list.body, [
-        { title: 'HOST', cell: (x) => x.hostname },
-        { title: 'CONTAINER', cell: (x) => x.name },
-        { title: 'STATUS', cell: (x) => (x.status === 'running' ? x.status : paint(x.status, 'red')) },
-        { title: 'MON', cell: (x) => (x.monitored ? 'yes' : paint('no', 'dim')) },
-        { title: 'LOSS', cell: (x) => lossCell(x, paint), right: true },
-        { title: 'RTT', cell: (x) => num(x.rttMs, ' ms', 2), right: true },
-        { title: 'CPU', cell: (x) => num(x.cpuPercent, ' %'), right: true },
-        { title: 'MEMORY', cell: (x) => bytes(x.memoryBytes), right: true },
-        { title: 'RESTARTS', cell: (x) => (x.restarts === undefined ? '-' : String(x.restarts)), right: true },
-        { title: 'LAST HEAL', cell: (x) => (x.lastHeal ? `${x.lastHeal.action} ${ago(x.lastHeal.at, now)}: ${x.lastHeal.reason}` : '-') },
-      ]),
+      table(
+        list.body,
+        [
+          { title: 'HOST', cell: (x) => x.hostname },
+          { title: 'CONTAINER', cell: (x) => x.name },
+          { title: 'STATUS', cell: (x) => (x.status === 'running' ? x.status : paint(x.status, 'red')) },
+          { title: 'MON', cell: (x) => (x.monitored ? 'yes' : paint('no', 'dim')) },
+          { title: 'LOSS', cell: (x) => lossCell(x, paint), right: true },
+          { title: 'RTT', cell: (x) => num(x.rttMs, ' ms', 2), right: true },
+          { title: 'CPU', cell: (x) => num(x.cpuPercent, ' %'), right: true },
+          { title: 'MEMORY', cell: (x) => bytes(x.memoryBytes), right: true },
+          { title: 'RESTARTS', cell: (x) => (x.restarts === undefined ? '-' : String(x.restarts)), right: true },
+          { title: 'LAST HEAL', cell: (x) => (x.lastHeal ? `${x.lastHeal.action} ${ago(x.lastHeal.at, now)}: ${x.lastHeal.reason}` : '-') },
+        ],
+        io.columns,
+      ),
     );
     if (silent.length > 0) io.out(paint(`\nsilent (their containers are not listed): ${silent.join(', ')}`, 'red'));
   }

@@ -30,6 +30,7 @@ const io = (): run.Io => ({
   paint: painter(process.stdout.isTTY === true),
   json: program.opts<{ json?: boolean }>().json === true,
   now: Date.now,
+  ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
 });
 
 /** Runs a command and exits with its code; a CliError says what to do on stderr. */

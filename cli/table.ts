@@ -6,8 +6,20 @@ export interface Column<T> {
   right?: boolean;
 }
 
-export function table<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+/** `width`: a terminal's columns; the last column is cut to fit it (with …), so that a row never wraps. */
+export function table<T>(rows: readonly T[], columns: readonly Column<T>[], width?: number): string {
   const cells = rows.map((row) => columns.map((c) => c.cell(row)));
+  if (width !== undefined && columns.length > 0) {
+    const last = columns.length - 1;
+    const before = columns
+      .slice(0, last)
+      .reduce((sum, c, i) => sum + 2 + Math.max(c.title.length, ...cells.map((r) => visible(r[i] ?? '').length)), 0);
+    const room = Math.max(columns[last]?.title.length ?? 0, width - before - 1);
+    for (const r of cells) {
+      const text = r[last] ?? '';
+      if (visible(text).length > room && visible(text) === text) r[last] = `${text.slice(0, room - 1).trimEnd()}…`;
+    }
+  }
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((r) => visible(r[i] ?? '').length)));
   const line = (values: string[]): string =>
     values

@@ -125,7 +125,10 @@ export class FleetView {
     if (!health) return null;
     const hour = this.cpuHour.get(h.hostname) ?? [];
     const line = sparkline(hour, 120, 24);
-    const chart = line ? svg(line, `CPU of ${h.hostname} over the last ${Math.round(hour.length / 2)} minutes`) : null;
+    const minutes = Math.max(1, Math.round(hour.length / 2));
+    const chart = line
+      ? el('span', { class: 'cpu-hour' }, svg(line, `CPU of ${h.hostname} over the last ${minutes} minutes`), `CPU, last ${minutes} min`)
+      : null;
     const strained = health.strained.length ? ` (near its limit: ${health.strained.join(', ')})` : '';
     return el(
       'span',

@@ -37,6 +37,7 @@ if (busiest) {
   await page.waitForTimeout(1000);
   await page.screenshot({ path: `${out}container.png` });
 }
+await page.goto('about:blank'); // the dashboard's Content-Security-Policy would refuse the inline styles
 await page.setContent(terminalPage(cliInTmux(['status'])));
 await page.locator('pre').screenshot({ path: `${out}cli-status.png` });
 await browser.close();

@@ -33,6 +33,7 @@ export class DockerRuntime implements ContainerRuntime {
         pid: found.State.Pid,
         ...withLabels(found.Config.Labels),
         ...stopTimeoutOf(found.Config as { StopTimeout?: unknown }),
+        ...networkOf(found.HostConfig.NetworkMode),
       };
     } catch (error) {
       if ((error as DockerError).statusCode === 404) return null;
@@ -50,6 +51,7 @@ export class DockerRuntime implements ContainerRuntime {
       ip: pickAddress(c.NetworkSettings?.Networks ?? {}),
       startedAt: '', // not in the listing; only inspect has it
       ...withLabels(c.Labels),
+      ...networkOf(c.HostConfig?.NetworkMode),
     }));
   }
 
@@ -206,4 +208,9 @@ export function pickAddress(networks: Record<string, { IPAddress?: string }> | u
   if (bridge) return bridge;
   for (const network of Object.values(networks)) if (network.IPAddress) return network.IPAddress;
   return null;
+}
+
+/** `--network container:X`: the container it shares a network namespace with. */
+function networkOf(mode: string | undefined): { networkOf?: string } {
+  return mode?.startsWith('container:') ? { networkOf: mode.slice('container:'.length) } : {};
 }

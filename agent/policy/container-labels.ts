@@ -30,9 +30,14 @@ export class ContainerLabels {
     const stopTimeoutSec = container.startedAt ? container.stopTimeoutSec : before?.stopTimeoutSec; // the listing does not have it
     const label = readLabels(container.labels);
     this.byName.set(container.name, { ...label, ...(stopTimeoutSec === undefined ? {} : { stopTimeoutSec }) });
-    const fresh = label.problems.filter((p) => !this.reported.has(`${container.name}\n${p}`));
-    for (const p of fresh) this.reported.add(`${container.name}\n${p}`);
-    if (fresh.length > 0) this.onProblems(container.name, fresh);
+    this.report(container.name, label.problems);
+  }
+
+  /** Label problems of a container, each told once (also those seen across containers, such as a cycle of depends-on). */
+  report(name: string, problems: readonly string[]): void {
+    const fresh = problems.filter((p) => !this.reported.has(`${name}\n${p}`));
+    for (const p of fresh) this.reported.add(`${name}\n${p}`);
+    if (fresh.length > 0) this.onProblems(name, fresh);
   }
 
   /** A whole listing of the host: every container in it seen, every other one forgotten. */

@@ -39,3 +39,15 @@ describe('the CLI for people and scripts', () => {
     );
   });
 });
+
+it("on a terminal, the last column is cut to the terminal's width, so a row never wraps; not on a pipe", () => {
+  const rows = [{ a: 'x', b: 'a long reason that would wrap the line of a narrow terminal' }];
+  const columns = [
+    { title: 'A', cell: (r: { a: string }) => r.a },
+    { title: 'LAST', cell: (r: { b: string }) => r.b },
+  ];
+  const cut = table(rows, columns, 30).split('\n');
+  assert.ok(cut.every((line) => line.length <= 29), cut.join('\n'));
+  assert.equal(cut[1], 'x  a long reason that would…');
+  assert.equal(table(rows, columns).split('\n')[1], `x  ${rows[0]?.b ?? ''}`);
+});
