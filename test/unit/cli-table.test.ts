@@ -47,7 +47,10 @@ it("on a terminal, the last column is cut to the terminal's width, so a row neve
     { title: 'LAST', cell: (r: { b: string }) => r.b },
   ];
   const cut = table(rows, columns, 30).split('\n');
-  assert.ok(cut.every((line) => line.length <= 29), cut.join('\n'));
+  assert.ok(
+    cut.every((line) => line.length <= 29),
+    cut.join('\n'),
+  );
   assert.equal(cut[1], 'x  a long reason that would…');
   assert.equal(table(rows, columns).split('\n')[1], `x  ${rows[0]?.b ?? ''}`);
 });
