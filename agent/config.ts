@@ -51,6 +51,8 @@ export interface AgentConfig {
   /** The disk whose space heartbeats report (HOST_DISK_PATH); unset: Docker's data root where the agent sees it, else /. */
   hostDiskPath: string | undefined;
   stopTimeoutSec: number;
+  /** No probe-based restart of a container younger than this that passed no check yet (START_PERIOD_S; its label wins). */
+  startPeriodSec: number;
   restartPolicy: RestartPolicy;
   /** Restarts in flight at once on the host; the others wait their turn, oldest first. */
   restartConcurrency: number;
@@ -118,6 +120,7 @@ export function readAgentConfig(env: Env = process.env): AgentConfig {
     metricsAddress: read.address('METRICS_ADDRESS', '127.0.0.1'),
     hostDiskPath: read.optional('HOST_DISK_PATH'),
     stopTimeoutSec: read.integer('STOP_TIMEOUT_S', 2, 0, 300),
+    startPeriodSec: read.integer('START_PERIOD_S', 0, 0, 3600),
     dryRun: read.boolean('DRY_RUN', false),
     restartConcurrency: read.integer('RESTART_CONCURRENCY', 4, 1, 1000),
     hostRestartLimit: read.integer('HOST_RESTART_LIMIT', 100, 1, 1_000_000),

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       pingCount: config.pingCount,
       concurrency: config.concurrency,
       stopTimeoutSec: config.stopTimeoutSec,
+      startPeriodSec: config.startPeriodSec,
       restartPolicy: config.restartPolicy,
       restartConcurrency: config.restartConcurrency,
       ...(config.pathCanary ? { pathCanary: config.pathCanary } : {}),

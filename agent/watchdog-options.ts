@@ -13,6 +13,8 @@ export interface WatchdogOptions {
   concurrency: number;
   /** Grace period for a restart's stop; a lossy container is alive, so it is kept short. */
   stopTimeoutSec: number;
+  /** The host's start period (START_PERIOD_S); a container's `watchdog.start-period` wins. */
+  startPeriodSec?: number;
   restartPolicy: RestartPolicy;
   /** Restarts in flight at once on this host (RESTART_CONCURRENCY); the rest wait their turn, oldest first. Starts never wait. */
   restartConcurrency?: number;

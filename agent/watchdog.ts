@@ -63,7 +63,8 @@ export class Watchdog {
       for (const listener of this.labelListeners) listener(name, problems);
     });
     const { stopTimeoutSec, restartPolicy, dryRun } = options;
-    const host = { stopTimeoutSec, restartLimit: restartPolicy.maxRestarts, dryRun: dryRun === true };
+    const startPeriodMs = (options.startPeriodSec ?? 0) * 1000;
+    const host = { stopTimeoutSec, restartLimit: restartPolicy.maxRestarts, dryRun: dryRun === true, startPeriodMs };
     this.policies = new Policies(this.watchList, this.labels, host);
     const { pathRule, hostRestartLimit } = options;
     this.hostGuard = new HostGuard(clock, log, pathRule ?? DEFAULT_PATH_RULE, hostRestartLimit ?? Infinity, restartPolicy.windowMs);

@@ -13,6 +13,7 @@ export type Verdict =
   | { verdict: 'lossy'; action: 'restart'; reason: string }
   | { verdict: 'unhealthy'; action: 'restart'; reason: string }
   | { verdict: 'changed'; action: 'none'; reason: string }
+  | { verdict: 'starting'; action: 'none'; reason: string }
   | { verdict: 'ok'; action: 'none'; reason: string };
 
 /** `healing`: a start or restart of ours is under way, so what Docker says now is our own doing. */

@@ -14,6 +14,8 @@ export interface HostPolicy {
   restartLimit: number;
   /** DRY_RUN: observe only, whatever the API says. */
   dryRun?: boolean;
+  /** START_PERIOD_S in ms (0: none). */
+  startPeriodMs?: number;
 }
 
 export class Policies {
@@ -55,6 +57,11 @@ export class Policies {
       api: { ...api },
       labelProblems: label?.problems ?? [],
     };
+  }
+
+  /** Its start period (ms): its `watchdog.start-period` label, else the host's START_PERIOD_S. */
+  startPeriodOf(name: string): number {
+    return this.labels.get(name)?.startPeriodMs ?? this.host.startPeriodMs ?? 0;
   }
 
   /** The container's service probe (its `watchdog.probe` labels), if it has one. */

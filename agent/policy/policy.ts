@@ -13,7 +13,7 @@ import {
   type PolicyAction,
   type PolicySource,
 } from '../../bus/contract.generated.js';
-import { readProbeLabels, type ProbeSpec } from './probe-labels.js';
+import { PROBE_LABEL, readProbeLabels, type ProbeSpec } from './probe-labels.js';
 
 export type { EffectivePolicy, OnExhausted, Policy, PolicyAction, PolicySource };
 
@@ -70,6 +70,8 @@ export interface LabelPolicy {
   policy: Policy;
   /** The service probe the labels ask for (probe-labels.ts); none: ICMP only. */
   probe?: ProbeSpec;
+  /** watchdog.start-period, in ms, when set (and right). */
+  startPeriodMs?: number;
   /** One line per label with a wrong value, naming the label, the rule and the value. */
   problems: string[];
 }
@@ -114,7 +116,21 @@ export function readLabels(labels: Readonly<Record<string, string>> | undefined)
   const onExhausted = oneOf(LABEL.onExhausted, ON_EXHAUSTED);
   if (onExhausted) policy.onExhausted = onExhausted;
   const { probe, problems: probeProblems } = readProbeLabels(labels);
-  return { monitor, policy, problems: [...problems, ...probeProblems], ...(probe ? { probe } : {}) };
+  // With a probe, its labels were read there (a wrong value said once); without, here.
+  const startText = labels[PROBE_LABEL.startPeriod];
+  let startPeriodMs = startText === undefined ? undefined : probe?.startPeriodMs;
+  if (startText !== undefined && !probe && !probeProblems.length) {
+    const seconds = /^\s*\d+(\.\d+)?\s*$/.test(startText) ? Number(startText) : NaN;
+    if (seconds >= 0 && seconds <= 3600) startPeriodMs = Math.round(seconds * 1000);
+    else wrong(PROBE_LABEL.startPeriod, 'a number from 0 to 3600');
+  }
+  return {
+    monitor,
+    policy,
+    problems: [...problems, ...probeProblems],
+    ...(probe ? { probe } : {}),
+    ...(startPeriodMs === undefined ? {} : { startPeriodMs }),
+  };
 }
 
 /** What is wrong with a policy from outside (the API, the state file), or null. */

@@ -38,6 +38,7 @@ export function chooseVerdict(
     results,
     checks,
     thresholdOf: (name: string) => policies.thresholdOf(name),
+    startPeriodOf: (name: string) => policies.startPeriodOf(name),
     current: (name: string, fromInventory: boolean) => lookup.current(name, fromInventory),
     inspect: (name: string) => runtime.inspect(name),
   };

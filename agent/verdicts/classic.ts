@@ -1,10 +1,12 @@
 /** The classic verdict: PING_COUNT pings per running container in every cycle; loss strictly over the threshold restarts. */
 import { confirmSameInstance, judgeProbe, reasonOf } from '../judging/decide.js';
 import type { Prober, ProbeResult } from '../ports.js';
+import { StartPeriod } from '../judging/start-period.js';
 import type { Running, VerdictParts, VerdictStrategy } from './strategy.js';
 
 export class ClassicVerdict implements VerdictStrategy {
   readonly probeGaps = 0;
+  private readonly startPeriod = new StartPeriod();
 
   constructor(
     private readonly parts: VerdictParts,
@@ -42,6 +44,9 @@ export class ClassicVerdict implements VerdictStrategy {
         const healing = healer.isHealing(name);
         judged = confirmSameInstance(judged, startedAt, healing ? null : await this.parts.inspect(name), healing);
       }
+      if (judged.verdict === 'ok') this.startPeriod.pass(name, startedAt);
+      const young = judged.action === 'restart' && this.startPeriod.holds(name, startedAt, this.parts.startPeriodOf(name), clock.now());
+      if (young) judged = { verdict: 'starting', action: 'none', reason: `${reasonOf(judged)}; ${young}` };
       results.recordProbe(name, probe, judged.verdict, clock.now(), reasonOf(judged));
       checks.verdict(name, judged.verdict, reasonOf(judged), { lossPercent: probe.lossPercent, rttMs: probe.rttMs, ip });
       if (judged.action === 'restart') await healer.heal(name, 'restart', reasonOf(judged), 'check');

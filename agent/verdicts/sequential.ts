@@ -4,6 +4,7 @@
  * unless the host guard holds it (the host's path looks broken, or its budget of loss restarts is
  * spent). The host's path canary, when there is one, is probed beside the containers and never healed.
  */
+import { StartPeriod } from '../judging/start-period.js';
 import type { Log } from '../ports.js';
 import type { HostGuard } from '../healing/host-guard.js';
 import type { PathEvidence } from '../judging/host-path.js';
@@ -30,6 +31,7 @@ export class SequentialVerdict implements VerdictStrategy {
   private readonly monitor: LossMonitor;
   /** The last verdict per container, to log only changes and restarts. */
   private readonly lastDecision = new Map<string, string>();
+  private readonly startPeriod = new StartPeriod();
   private gaps = 0;
 
   constructor(
@@ -70,6 +72,7 @@ export class SequentialVerdict implements VerdictStrategy {
   forget(name: string): void {
     this.monitor.forget(name);
     this.lastDecision.delete(name);
+    this.startPeriod.forget(name);
   }
 
   instanceGone(name: string): void {
@@ -122,7 +125,10 @@ export class SequentialVerdict implements VerdictStrategy {
     this.lastDecision.set(name, v.decision);
     if (changed || v.decision === 'lossy')
       checks.verdict(name, v.decision, reason, { lossPercent: e.lossPercent, ...detail, rttMs: rtt.rttMs });
+    if (v.decision === 'ok') this.startPeriod.pass(name, v.startedAt);
     if (v.decision !== 'lossy') return;
+    const young = this.startPeriod.holds(name, v.startedAt, this.parts.startPeriodOf(name), this.parts.clock.now());
+    if (young) return checks.verdict(name, 'starting', `${reason}; ${young}`);
     try {
       const healing = healer.isHealing(name);
       // From the inventory when it can say (no engine call during a restart storm), else from the engine.

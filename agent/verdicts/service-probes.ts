@@ -69,13 +69,14 @@ export class ServiceProbes implements Pick<VerdictStrategy, 'cycle' | 'forget' |
       const fields = { probe: where, probeOk: result.ok, probeDetail: result.detail };
       if (result.ok) w.passed = true;
       // A start period: failures before the first success do not count until it ends; never healthy by then is a restart.
-      if (!result.ok && !w.passed && spec.startPeriodMs > 0) {
+      const startPeriodMs = spec.startPeriodMs > 0 ? spec.startPeriodMs : this.parts.startPeriodOf(name); // the label's, else the host's
+      if (!result.ok && !w.passed && startPeriodMs > 0) {
         const age = clock.now() - Date.parse(startedAt);
-        if (!(age >= spec.startPeriodMs)) {
+        if (!(age >= startPeriodMs)) {
           checks.verdict(name, 'starting', `${spec.kind} probe ${where}: ${result.detail}; within its start period, not counted`, fields);
           return;
         }
-        const reason = `${spec.kind} probe ${where} never passed within its start period of ${spec.startPeriodMs / 1000} s: ${result.detail}`;
+        const reason = `${spec.kind} probe ${where} never passed within its start period of ${startPeriodMs / 1000} s: ${result.detail}`;
         return await this.restart(container, w, reason, fields);
       }
       const { streak, verdict } = observeProbe(w.streak, result.ok, spec);

@@ -38,6 +38,8 @@ export interface VerdictParts {
   results: ContainerResults;
   checks: CheckLog;
   thresholdOf(name: string): number;
+  /** Its start period in ms (0: none): no probe-based restart of a younger instance that passed no check. */
+  startPeriodOf(name: string): number;
   /** The container now: from the inventory when it can say and `fromInventory`, else from the engine. */
   current(name: string, fromInventory: boolean): Promise<ContainerInfo | null>;
   /** The container now, from the engine. */

@@ -93,3 +93,64 @@ it('an exec probe (a command in the container, exit 0 is success) restarts the c
   await quietFor(3000, 'three periods: the new instance (a fresh /dev/shm) passes and is not restarted again');
   assert.equal(agent.log().filter((e) => e.kind === 'action' && e.container === execd).length, 1);
 });
+
+/** A service that answers only after `delay` seconds of its life (never, with a delay past the test). */
+const slowService = (
+  delaySec: number,
+): string => `setTimeout(() => require('http').createServer((q, r) => r.end('ok')).listen(8080), ${delaySec * 1000});
+process.on('SIGTERM', () => process.exit(0));`;
+
+it('start period: a slow starter (8 s) under watchdog.start-period=12 is never restarted while starting; one that never answers is restarted once it ends', async () => {
+  const image = 'container-watchdog/dummy:latest';
+  const labels = {
+    'watchdog.probe': 'http://:8080/',
+    'watchdog.probe.period': '1',
+    'watchdog.probe.failures': '2',
+    'watchdog.start-period': '12',
+  };
+  const slow = uniqueName('slow-starter');
+  const never = uniqueName('never-starter');
+  await createTarget(slow, { image, cmd: ['node', '-e', slowService(8)], labels });
+  await createTarget(never, { image, cmd: ['node', '-e', slowService(3600)], labels });
+  const [slowStart, neverStart] = [(await state(slow)).startedAt, (await state(never)).startedAt];
+  const second = startAgent({ MONITORED: `${slow},${never}`, CHECK_INTERVAL_MS: '1000', STOP_TIMEOUT_S: '1' });
+  try {
+    await waitFor(
+      'the never-starter restarted after its start period',
+      async () => (await state(never)).startedAt !== neverStart,
+      30_000,
+      200,
+    );
+    const restartedAfterMs = Date.parse((await state(never)).startedAt) - Date.parse(neverStart);
+    assert.ok(restartedAfterMs >= 12_000, `not before its start period ended (${restartedAfterMs} ms)`);
+    const reason = await waitFor(
+      'its restart in the log',
+      () => second.log().find((e) => e['container'] === never && e['outcome'] === 'ok')?.['reason'],
+    );
+    assert.match(String(reason), /never passed within its start period of 12 s/);
+    assert.equal((await state(slow)).startedAt, slowStart, 'the slow starter was never restarted');
+    assert.ok(
+      second.log().some((e) => e['container'] === slow && e['verdict'] === 'starting'),
+      'its failures were seen and not counted',
+    );
+  } finally {
+    await second.stop();
+  }
+});
+
+it('start period for the loss verdict: a container lossy from its start is not restarted before START_PERIOD_S ends, then it is', async () => {
+  const lossy = uniqueName('young-lossy');
+  await createTarget(lossy);
+  const startedAt = (await state(lossy)).startedAt;
+  execFileSync('nsenter', ['-t', String((await state(lossy)).pid), '-n', 'iptables', '-A', 'INPUT', '-p', 'icmp', '-j', 'DROP']);
+  const third = startAgent({ MONITORED: lossy, CHECK_INTERVAL_MS: '500', START_PERIOD_S: '10' });
+  try {
+    await waitFor('restarted once its start period ended', async () => (await state(lossy)).startedAt !== startedAt, 30_000, 200);
+    const afterMs = Date.parse((await state(lossy)).startedAt) - Date.parse(startedAt);
+    assert.ok(afterMs >= 10_000, `not before START_PERIOD_S (${afterMs} ms after its start)`);
+    const held = third.log().find((e) => e['container'] === lossy && e['verdict'] === 'starting');
+    assert.match(String(held?.['reason']), /within its start period \(\d+ s of 10 s, no check passed yet\): not restarted/);
+  } finally {
+    await third.stop();
+  }
+});

@@ -123,6 +123,7 @@ describe('service probes beside the loss verdict', () => {
       results: new ContainerResults(),
       checks: new CheckLog(log),
       thresholdOf: () => 60,
+      startPeriodOf: () => 0,
       current: (name: string) => runtime.inspect(name),
       inspect: (name: string) => runtime.inspect(name),
     };
