@@ -120,6 +120,7 @@ export class ContainerView {
       `stop grace ${String(e.stopTimeoutSec.value)} s (${from(e.stopTimeoutSec)})`,
       `restart limit ${String(e.restartLimit.value)} (${from(e.restartLimit)})`,
       `action ${String(e.action.value)} (${from(e.action)})`,
+      ...(e.onExhausted ? [`when its budget is spent: ${String(e.onExhausted.value)} (${from(e.onExhausted)})`] : []),
     ];
     this.policyLine.replaceChildren(`${view.monitored ? 'Monitored' : 'Not monitored'}. Policy: ${parts.join(' · ')}`);
     if (view.labelProblems?.length)
