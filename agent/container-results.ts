@@ -63,6 +63,8 @@ export interface ContainerResult {
   txBytes?: number;
   /** How sure the last sequential verdict was. */
   verdictDetail?: VerdictDetail;
+  /** Its service probe's last result (watchdog.probe), when it has one. */
+  serviceProbe?: { probe: string; ok: boolean; detail: string; at: number };
   /** Restarts and starts by the watchdog in the last 24 h. */
   restarts: number;
   lastHeal?: { at: number; action: HealRecord['action']; reason: string; outcome: Exclude<HealRecord['outcome'], 'backoff' | 'gave-up'> };
@@ -125,6 +127,10 @@ export class ContainerResults {
       rttMinMs: probe.rttMinMs ?? undefined,
       rttMaxMs: probe.rttMaxMs ?? undefined,
     });
+  }
+
+  recordServiceProbe(name: string, probe: string, ok: boolean, detail: string, at: number): void {
+    this.entry(name).result.serviceProbe = { probe, ok, detail, at };
   }
 
   recordVerdictDetail(name: string, detail: VerdictDetail): void {
@@ -210,6 +216,7 @@ function emptyResult(): ContainerResult {
     rxBytes: undefined,
     txBytes: undefined,
     verdictDetail: undefined,
+    serviceProbe: undefined,
     lastHeal: undefined,
     restarts: 0,
   };

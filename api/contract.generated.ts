@@ -422,6 +422,16 @@ export interface components {
                 probes: number;
                 decidedInMs: number;
             };
+            /** @description Its service probe's last result, when its labels ask for one (`watchdog.probe`: http, tcp or exec). */
+            serviceProbe?: {
+                /** @example http://172.17.0.5:8080/health */
+                probe: string;
+                ok: boolean;
+                /** @example HTTP 500 */
+                detail: string;
+                /** Format: date-time */
+                at: string;
+            };
             /** @description The watchdog's last start or restart of it. */
             lastHeal?: {
                 /** Format: date-time */

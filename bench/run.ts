@@ -17,6 +17,7 @@ import { stormBench } from './storm.js';
 import { hostFaultBench } from './host-fault.js';
 import { hostileBench } from './hostile.js';
 import { verdictBench } from './verdict.js';
+import { serviceProbesBench } from './service-probes.js';
 import { markdownTable, writeResults, type BenchResult } from './stats.js';
 
 const benches: Record<string, () => Promise<BenchResult>> = {
@@ -34,6 +35,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   storm: () => stormBench(),
   'host-fault': () => hostFaultBench(),
   hostile: () => hostileBench(),
+  'service-probes': () => serviceProbesBench(Number(process.env['BENCH_SERVICES'] ?? 500)),
 };
 
 /** Long; only when asked for by name: npm run bench -- soak */

@@ -146,6 +146,13 @@ export interface components {
             restarts?: components["schemas"]["Count"];
             lastHeal?: components["schemas"]["Heal"];
             lossVerdict?: components["schemas"]["LossVerdict"];
+            /** @description its service probe's last result (a `watchdog.probe` label), when it has one */
+            serviceProbe?: {
+                probe: components["schemas"]["EventText"];
+                ok: components["schemas"]["Flag"];
+                detail: components["schemas"]["EventText"];
+                at: components["schemas"]["Time"];
+            };
             policy?: components["schemas"]["EffectivePolicy"];
             /** @description its effective policy as an index into the list_response's `policies` (sent instead of `policy` when the list_request asked for `sharedPolicies`) */
             policyIndex?: number;
@@ -770,6 +777,30 @@ export const busSchemas: Record<string, object> = {
       },
       "lossVerdict": {
         "$ref": "#/components/schemas/LossVerdict"
+      },
+      "serviceProbe": {
+        "type": "object",
+        "description": "its service probe's last result (a `watchdog.probe` label), when it has one",
+        "required": [
+          "probe",
+          "ok",
+          "detail",
+          "at"
+        ],
+        "properties": {
+          "probe": {
+            "$ref": "#/components/schemas/EventText"
+          },
+          "ok": {
+            "$ref": "#/components/schemas/Flag"
+          },
+          "detail": {
+            "$ref": "#/components/schemas/EventText"
+          },
+          "at": {
+            "$ref": "#/components/schemas/Time"
+          }
+        }
       },
       "policy": {
         "$ref": "#/components/schemas/EffectivePolicy"

@@ -35,7 +35,13 @@ export function fillRow(
   setText(cells.hostname, c.hostname);
   setText(link, c.name);
   setText(cells.status, c.status);
-  setText(cells.monitored, c.monitored ? 'yes' : 'no');
+  // Its service probe, when its labels ask for one: the kind and the last result, the whole of it on hover.
+  const probe = c.serviceProbe;
+  const kind = probe ? (probe.probe.startsWith('http') ? 'http' : probe.probe.startsWith('tcp') ? 'tcp' : 'exec') : '';
+  setText(cells.monitored, `${c.monitored ? 'yes' : 'no'}${probe ? ` · ${kind} ${probe.ok ? '✓' : '✗'}` : ''}`);
+  const probeTitle = probe ? `${probe.probe}: ${probe.detail} (${formatAgo(probe.at, now)})` : '';
+  if (cells.monitored.title !== probeTitle) cells.monitored.title = probeTitle;
+  cells.monitored.classList.toggle('probe-failing', probe?.ok === false);
   setText(cells.lossPercent, formatNumber(c.lossPercent, ' %', 0));
   const sure = c.lossVerdict
     ? `95 % interval ${c.lossVerdict.lossLowPercent}-${c.lossVerdict.lossHighPercent} % over ${c.lossVerdict.probes} probes (${c.lossVerdict.rule})`

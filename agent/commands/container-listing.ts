@@ -73,6 +73,7 @@ export class ContainerListing {
         outcome: lastHeal.outcome,
       },
       lossVerdict: result?.verdictDetail,
+      serviceProbe: result?.serviceProbe && { ...result.serviceProbe, at: new Date(result.serviceProbe.at).toISOString() },
       policy: policy && !table ? policy.effective : undefined,
       policyIndex: policy && table ? table.indexOf(policy.effective) : undefined,
       apiPolicy: policy && hasFields(policy.api) ? policy.api : undefined,

@@ -67,6 +67,7 @@ export class ServiceProbes implements Pick<VerdictStrategy, 'cycle' | 'forget' |
       if (this.watched.get(name) !== w) return; // forgotten or a new instance meanwhile
       const where = describeProbe(spec, ip);
       const fields = { probe: where, probeOk: result.ok, probeDetail: result.detail };
+      this.parts.results.recordServiceProbe(name, where, result.ok, result.detail, clock.now());
       if (result.ok) w.passed = true;
       // A start period: failures before the first success do not count until it ends; never healthy by then is a restart.
       const startPeriodMs = spec.startPeriodMs > 0 ? spec.startPeriodMs : this.parts.startPeriodOf(name); // the label's, else the host's

@@ -6,6 +6,7 @@
  * Each test saves a screenshot in test/output/screenshots.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -213,7 +214,7 @@ it("charts a container's measurements from Prometheus, with its heal marked", as
   ).catch(async (error: Error) => assert.fail(`${error.message}; the line says: ${await page.locator('.policy').innerText()}`));
   assert.match(
     policy,
-    /^Monitored\. Policy: loss threshold \d+ % \(host default\) · stop grace \d+ s \(host default\) · restart limit \d+ \(host default\) · action restart \(host default\)$/,
+    /^Monitored\. Policy: loss threshold \d+ % \(host default\) · stop grace \d+ s \(host default\) · restart limit \d+ \(host default\) · action restart \(host default\) · when its budget is spent: backoff \(host default\)$/,
   );
   await page.screenshot({ path: `${shots}container.png`, fullPage: true });
   assert.deepEqual(problems, []);
@@ -281,6 +282,27 @@ it('with API_READ_TOKEN, asks for the token once, then lists, updates live and c
     await tab.close();
     await closed.stop();
   }
+});
+
+it("shows a container's service probe and its last result in its row; a failing one stands out", async () => {
+  const probed = uniqueName('probed');
+  await createTarget(probed, {
+    docker: one.docker,
+    labels: {
+      'watchdog.monitor': 'true',
+      'watchdog.probe': 'exec:test ! -e /dev/shm/bad',
+      'watchdog.probe.period': '1',
+      'watchdog.probe.failures': '100', // failing long before it would be restarted
+    },
+  });
+  const cell = page.locator(`[role="row"][data-key="${one.hostname}/${probed}"] [data-col="monitored"]`);
+  await page.goto(`${control.url}/`);
+  await cell.filter({ hasText: 'yes · exec ✓' }).waitFor({ timeout: 20_000 });
+  assert.match((await cell.getAttribute('title')) ?? '', /^exec "test ! -e \/dev\/shm\/bad": exit code 0/);
+  execFileSync('docker', ['-H', `unix://${one.socket}`, 'exec', probed, 'touch', '/dev/shm/bad']);
+  await cell.filter({ hasText: 'yes · exec ✗' }).waitFor({ timeout: 20_000 });
+  assert.equal(await cell.evaluate((e) => e.classList.contains('probe-failing')), true);
+  await page.screenshot({ path: join(shots, 'service-probe.png') });
 });
 
 it('marks an observe-only host on its card and on its rows', async () => {
