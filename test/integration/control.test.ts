@@ -102,7 +102,7 @@ describe('control plane over RabbitMQ, two Docker hosts', () => {
     assert.deepEqual(rest, { hostname: hostB, name: shared, status: 'running', monitored: true });
     assert.deepEqual(
       Object.values(policy ?? {}).map((v) => v.source),
-      ['host', 'host', 'host', 'host'],
+      ['host', 'host', 'host', 'host', 'host'],
       'the host defaults apply to it',
     );
     const list = (await containers()).body;

@@ -70,7 +70,10 @@ it("a container in a healed container's network namespace is restarted after it,
   await waitFor('the sharer restarted', async () => (await startedAt(side)) > sideBefore, 15_000, 50);
   assert.ok((await startedAt(side)) >= baseStarted, 'after its owner');
   assert.equal(await netns(side), await netns(base), "the sharer is in the owner's new namespace again");
-  const heal = agent.log().find((e) => e['container'] === side && e['outcome'] === 'ok');
+  // The state changes as the engine restarts it; the heal's log line is written once the restart call returns.
+  const heal = await waitFor("the sharer's heal in the log", () =>
+    agent.log().find((e) => e['container'] === side && e['outcome'] === 'ok'),
+  );
   assert.equal(heal?.['trigger'], `dependency: ${base}`);
   assert.match(String(heal?.['reason']), /shares .* network namespace/);
 });
