@@ -11,7 +11,7 @@ import { judgeContainer } from '../judging/decide.js';
 import type { HealPolicy } from '../policy/policy.js';
 import type { ContainerRuntime, Log } from '../ports.js';
 import { BudgetSaver } from './budget-saver.js';
-import { LastResort, type GiveUp } from './last-resort.js';
+import { giveUpReason, LastResort, type GiveUp } from './last-resort.js';
 import { RestartLane } from './restart-lane.js';
 import { backoffNotice, RestartGuard, type RestartPolicy, type SavedBudget } from './restart-guard.js';
 
@@ -145,7 +145,7 @@ export class Healer {
     if (!admission.admitted) {
       // Spent (now, or still): the policy's last resort instead of a backoff; said once, then held above.
       if (policy.onExhausted !== undefined && policy.onExhausted !== 'backoff')
-        return this.giveUp(name, policy.onExhausted, policy.stopTimeoutSec, { action, reason, trigger, startedAt });
+        return this.giveUp(name, policy.onExhausted, policy, { action, reason, trigger, startedAt });
       if (admission.enteredBackoff) void this.saveBudgets().catch(() => undefined);
       const notice = backoffNotice(name, action, admission, this.options.restartPolicy, policy.restartLimit);
       this.log.warn(notice.message, { ...fields, outcome: 'backoff', until: notice.until, backoffMs: admission.backoffMs });
@@ -213,25 +213,16 @@ export class Healer {
   private async giveUp(
     name: string,
     how: GiveUp,
-    stopTimeoutSec: number,
+    { restartLimit, stopTimeoutSec }: HealPolicy,
     heal: { action: HealAction; reason: string; trigger: string; startedAt: number },
   ): Promise<void> {
     this.lastResort.giveUp(name, how);
-    const { maxRestarts, windowMs } = this.options.restartPolicy;
-    const limit = this.policyOf(name).restartLimit ?? maxRestarts;
-    const what =
-      how === 'stop'
-        ? 'stopped it, and leaves it stopped until someone starts it or monitors it again'
-        : 'leaves it as it is, and heals it no more until it recovers or is monitored again';
-    const reason = `restart budget spent (${limit} in ${windowMs} ms; last: ${heal.trigger}: ${heal.reason}); gave up: ${what}`;
+    const reason = giveUpReason(how, restartLimit, this.options.restartPolicy.windowMs, `${heal.trigger}: ${heal.reason}`);
     const fields = { kind: 'action', container: name, action: heal.action, trigger: heal.trigger, outcome: 'gave-up', gaveUp: how };
     await this.saveBudgets().catch(() => undefined);
     if (how === 'stop') {
       const stopping = this.runtime.stop(name, stopTimeoutSec);
-      this.underway.set(
-        name,
-        stopping.catch(() => undefined),
-      );
+      this.underway.set(name, stopping.then(nothing, nothing));
       try {
         await stopping;
       } catch (error) {
@@ -242,16 +233,8 @@ export class Healer {
     }
     this.log.warn(`${name}: ${reason}`, fields);
     const durationMs = this.clock.now() - heal.startedAt;
-    this.record({
-      name,
-      action: heal.action,
-      trigger: heal.trigger,
-      reason,
-      outcome: 'gave-up',
-      gaveUp: how,
-      at: heal.startedAt,
-      durationMs,
-    });
+    const { action, trigger, startedAt: at } = heal;
+    this.record({ name, action, trigger, reason, outcome: 'gave-up', gaveUp: how, at, durationMs });
   }
 
   /** false when a start found it already running (someone else started it first). */
@@ -261,3 +244,5 @@ export class Healer {
     return true;
   }
 }
+
+const nothing = (): void => undefined;

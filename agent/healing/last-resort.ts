@@ -7,6 +7,15 @@
  */
 export type GiveUp = 'stop' | 'notify';
 
+/** What giving up says: the budget that was spent, the heal that found it spent, and what is done instead. */
+export function giveUpReason(how: GiveUp, restartLimit: number, windowMs: number, last: string): string {
+  const what =
+    how === 'stop'
+      ? 'stopped it, and leaves it stopped until someone starts it or monitors it again'
+      : 'leaves it as it is, and heals it no more until it recovers or is monitored again';
+  return `restart budget spent (${restartLimit} in ${windowMs} ms; last: ${last}); gave up: ${what}`;
+}
+
 export class LastResort {
   private readonly given = new Map<string, GiveUp>();
 
