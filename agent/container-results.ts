@@ -4,6 +4,7 @@
  * healer write it; list_response and /metrics read it. No I/O; times come from the caller.
  */
 import type { ProbeResult, ResourceSample } from './ports.js';
+import { RecoveryWatch, type Recovery } from './recovery-watch.js';
 
 export interface HealRecord {
   name: string;
@@ -26,18 +27,6 @@ export interface VerdictChange {
   reason: string;
   at: number;
 }
-
-/** A container fine again after being down, lossy or unhealthy: fine for RECOVERED_AFTER checks in a row. */
-export interface Recovery {
-  name: string;
-  /** What it was: down, lossy or unhealthy (the first trouble since it was last fine). */
-  was: string;
-  at: number;
-  troubledForMs: number;
-}
-
-/** Checks in a row with the verdict ok that make a troubled container recovered (a service probe's successes come before its ok). */
-export const RECOVERED_AFTER = 3;
 
 export interface VerdictDetail {
   rule: 'sequential' | 'silence';
@@ -76,8 +65,6 @@ interface Entry {
   /** Its `restarts` is brought up to date as it is read. */
   result: ContainerResult;
   healedAt: number[];
-  /** Since when it has been in trouble, what it was, and the ok checks since its last trouble. */
-  trouble?: { since: number; was: string; fine: number };
 }
 
 /** CPU use between two samples of one instance as a percentage of one core; null across a restart (the counter starts over). */
@@ -91,6 +78,7 @@ export class ContainerResults {
   private readonly healListeners: ((record: HealRecord) => void)[] = [];
   private readonly verdictListeners: ((change: VerdictChange) => void)[] = [];
   private readonly recoveryListeners: ((recovery: Recovery) => void)[] = [];
+  private readonly recovery = new RecoveryWatch();
 
   /** Told once when a container that was down, lossy or unhealthy has been fine for RECOVERED_AFTER checks in a row. */
   onRecovered(listener: (recovery: Recovery) => void): void {
@@ -107,17 +95,12 @@ export class ContainerResults {
   }
 
   recordProbe(name: string, probe: ProbeResult, verdict: string, at: number, reason = ''): void {
-    const entry = this.entry(name);
-    const { result } = entry;
+    const { result } = this.entry(name);
     const from = result.verdict;
     if (from !== undefined && from !== verdict)
       for (const listener of this.verdictListeners) listener({ name, from, to: verdict, reason, at });
-    if (verdict === 'lossy' || verdict === 'unhealthy') this.troubled(entry, verdict, at);
-    else if (verdict === 'ok' && entry.trouble && ++entry.trouble.fine >= RECOVERED_AFTER) {
-      const recovery = { name, was: entry.trouble.was, at, troubledForMs: at - entry.trouble.since };
-      entry.trouble = undefined;
-      for (const listener of this.recoveryListeners) listener(recovery);
-    }
+    const recovered = this.recovery.checked(name, verdict, at);
+    if (recovered) for (const listener of this.recoveryListeners) listener(recovered);
     // No reply: no round-trip time, not the old one.
     Object.assign(result, {
       checkedAt: at,
@@ -156,7 +139,7 @@ export class ContainerResults {
     if (record.outcome !== 'backoff' && record.outcome !== 'gave-up')
       entry.result.lastHeal = { at: record.at, action: record.action, reason: record.reason, outcome: record.outcome };
     if (record.outcome === 'ok') entry.result.restarts = entry.healedAt.push(record.at);
-    if (record.action === 'start') this.troubled(entry, 'down', record.at);
+    if (record.action === 'start') this.recovery.trouble(record.name, 'down', record.at);
     for (const listener of this.healListeners) listener(record);
   }
 
@@ -178,11 +161,7 @@ export class ContainerResults {
 
   forget(name: string): void {
     this.entries.delete(name);
-  }
-
-  private troubled(entry: Entry, was: string, at: number): void {
-    if (entry.trouble) entry.trouble.fine = 0;
-    else entry.trouble = { since: at, was, fine: 0 };
+    this.recovery.forget(name);
   }
 
   private entry(name: string): Entry {

@@ -85,3 +85,30 @@ export function policyView(container: Container): PolicyView {
     ...(container.labelProblems ? { labelProblems: container.labelProblems } : {}),
   };
 }
+
+/** A host that is not live; while the bus is down nobody could be asked, so that is the answer (503, not 404: clients retry a 503). */
+export function unknownHost(hostname: string, connected: boolean, live: readonly string[]): ApiError {
+  if (!connected)
+    return new ApiError(
+      503,
+      'bus_unavailable',
+      `not connected to RabbitMQ, so no agent could be asked (host ${hostname} included); nothing was sent, it reconnects by itself`,
+    );
+  return new ApiError(404, 'unknown_host', `no live agent on host ${hostname}; live hosts: ${live.length ? live.join(', ') : 'none'}`);
+}
+
+/** Why a command for every host cannot be sent (no live host to confirm it: 503, never a 200 nobody confirmed), or null when it can. */
+export function nobodyToAsk(connected: boolean, live: readonly string[], silent: readonly string[]): ApiError | null {
+  if (live.length > 0) return null;
+  if (!connected)
+    return new ApiError(
+      503,
+      'bus_unavailable',
+      'not connected to RabbitMQ, so no agent could be asked; nothing was sent, it reconnects by itself',
+    );
+  return new ApiError(
+    503,
+    'no_live_agent',
+    `no agent is live, so none could confirm; nothing was sent${silent.length ? ` (silent: ${silent.join(', ')})` : ''}. Send it again once an agent is live (GET /hosts)`,
+  );
+}

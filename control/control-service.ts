@@ -8,7 +8,7 @@ import { containerMatcher, isEmptyFilter } from '../bus/container-filter.js';
 import { containersJson } from '../bus/shared-policies.js';
 import type { Ack, Command, ContainerFilter, Reply } from '../bus/messages.js';
 import { ApiError } from './api-error.js';
-import { dryRunResult, hostAck, policyView, thresholdResult } from './answers.js';
+import { dryRunResult, hostAck, nobodyToAsk, policyView, thresholdResult, unknownHost } from './answers.js';
 import type {
   Container,
   DryRunResult,
@@ -108,33 +108,15 @@ export class ControlService {
     return { parts: parts.map((p) => p.json), answered: gathered.answered, silent };
   }
 
-  /** A host that is not live; while the bus is down nobody could be asked, so that is the answer (503, not 404: clients retry a 503). */
+  /** A host that is not live: 404, or 503 while the bus is down (nobody could be asked). */
   private unknownHost(hostname: string): ApiError {
-    if (!this.bus.connected)
-      return new ApiError(
-        503,
-        'bus_unavailable',
-        `not connected to RabbitMQ, so no agent could be asked (host ${hostname} included); nothing was sent, it reconnects by itself`,
-      );
-    const live = this.registry.live();
-    return new ApiError(404, 'unknown_host', `no live agent on host ${hostname}; live hosts: ${live.length ? live.join(', ') : 'none'}`);
+    return unknownHost(hostname, this.bus.connected, this.registry.live());
   }
 
-  /** A command for every host needs at least one live host to confirm it: else nothing is sent (503, never a 200 that nobody confirmed). */
+  /** A command for every host needs at least one live host to confirm it (answers.ts says why not). */
   private someoneToAsk(): void {
-    if (this.registry.live().length > 0) return;
-    if (!this.bus.connected)
-      throw new ApiError(
-        503,
-        'bus_unavailable',
-        'not connected to RabbitMQ, so no agent could be asked; nothing was sent, it reconnects by itself',
-      );
-    const silent = this.registry.silent();
-    throw new ApiError(
-      503,
-      'no_live_agent',
-      `no agent is live, so none could confirm; nothing was sent${silent.length ? ` (silent: ${silent.join(', ')})` : ''}. Send it again once an agent is live (GET /hosts)`,
-    );
+    const refusal = nobodyToAsk(this.bus.connected, this.registry.live(), this.registry.silent());
+    if (refusal) throw refusal;
   }
 
   async setMonitored(hostname: string, name: string, monitored: boolean, by = ANYONE.name): Promise<Container> {

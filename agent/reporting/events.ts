@@ -8,7 +8,7 @@
  * Commands are told by the bus side.
  */
 import type { Event } from '../../bus/messages.js';
-import { RECOVERED_AFTER } from '../container-results.js';
+import { RECOVERED_AFTER } from '../recovery-watch.js';
 import type { Watchdog } from '../watchdog.js';
 
 export function publishWatchdogEvents(
