@@ -13,7 +13,9 @@ export interface HealRecord {
   trigger: string;
   reason: string;
   /** notified, dry-run: not done, only told (the container's policy says notify, or the host observes only). */
-  outcome: 'ok' | 'already-running' | 'failed' | 'backoff' | 'notified' | 'dry-run' | 'gave-up';
+  outcome: 'ok' | 'already-running' | 'failed' | 'backoff' | 'notified' | 'dry-run' | 'gave-up' | 'silenced';
+  /** silenced: the silence that held it. */
+  silence?: { id: string; until: string };
   /** gave-up: what the policy said (stop it, or leave it and notify). */
   gaveUp?: 'stop' | 'notify';
   at: number;
@@ -56,7 +58,12 @@ export interface ContainerResult {
   serviceProbe?: { probe: string; ok: boolean; detail: string; at: number };
   /** Restarts and starts by the watchdog in the last 24 h. */
   restarts: number;
-  lastHeal?: { at: number; action: HealRecord['action']; reason: string; outcome: Exclude<HealRecord['outcome'], 'backoff' | 'gave-up'> };
+  lastHeal?: {
+    at: number;
+    action: HealRecord['action'];
+    reason: string;
+    outcome: Exclude<HealRecord['outcome'], 'backoff' | 'gave-up' | 'silenced'>;
+  };
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -136,7 +143,7 @@ export class ContainerResults {
 
   recordHeal(record: HealRecord): void {
     const entry = this.entry(record.name);
-    if (record.outcome !== 'backoff' && record.outcome !== 'gave-up')
+    if (record.outcome !== 'backoff' && record.outcome !== 'gave-up' && record.outcome !== 'silenced')
       entry.result.lastHeal = { at: record.at, action: record.action, reason: record.reason, outcome: record.outcome };
     if (record.outcome === 'ok') entry.result.restarts = entry.healedAt.push(record.at);
     if (record.action === 'start') this.recovery.trouble(record.name, 'down', record.at);

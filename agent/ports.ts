@@ -1,5 +1,5 @@
 /** What the agent needs from the outside world. Adapters implement these; tests pass fakes. */
-import type { Policy } from '../bus/contract.generated.js';
+import type { Policy, Silence } from '../bus/contract.generated.js';
 
 export interface ContainerInfo {
   id: string;
@@ -123,6 +123,8 @@ export interface AgentState {
   dryRun?: boolean;
   /** Restart budgets per container, so a restart storm is not started over by an agent restart. */
   restartBudgets?: Record<string, SavedBudget>;
+  /** The silences control sent that cover this host (expired ones are harmless: a silence holds only until its `until`). */
+  silences?: Silence[];
 }
 
 export interface StateStore {

@@ -74,7 +74,7 @@ export class Watchdog {
       log,
       options,
       (heal) => this.results.recordHeal(heal),
-      (name) => this.policies.healPolicyOf(name),
+      (name, now) => this.policies.healPolicyOf(name, now),
       {
         ...(initial.restartBudgets ? { saved: initial.restartBudgets } : {}),
         // Saved before the heal is ordered, so that an agent killed during a restart storm does not start the storm over.

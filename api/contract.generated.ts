@@ -159,6 +159,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The silences in force (maintenance windows)
+         * @description Every silence that has not expired or been removed, soonest to end first. Read from the events stream, where control records each silence, so they are the same after control restarts.
+         */
+        get: operations["listSilences"];
+        put?: never;
+        /**
+         * Silence containers until a time (a maintenance window)
+         * @description While a silence is in force, the agents of its hosts (every host without `hosts`) do not
+         *     start or restart the containers whose names match `containers` (`*` any run, `?` one
+         *     character); they keep probing and judging, and tell each held heal once per silence and
+         *     container as a `silenced` event naming the silence. With `heal: true` heals go on and only
+         *     the notifications are held. Webhooks are not sent for matching containers unless `notify:
+         *     true`; a silence of `*` also holds the host's own notifications (host silent, host network,
+         *     host budget). It ends on its own at `until` (at most `EVENTS_MAX_AGE` ahead: control keeps
+         *     silences on the events stream), or with DELETE. Recorded on the stream first (a `silence`
+         *     event), then sent to every agent, which keeps it in its state file; a host that was away
+         *     gets it when it is heard again.
+         */
+        post: operations["createSilence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/silences/{silenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The silence's id, as POST /silences answered it.
+                 * @example s-3f9a1c0b7e21
+                 */
+                silenceId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End a silence now
+         * @description Recorded on the events stream (a `silence` event, to removed), then sent to every agent; held heals go on at their next check.
+         */
+        delete: operations["deleteSilence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/hosts": {
         parameters: {
             query?: never;
@@ -521,10 +580,10 @@ export interface components {
              */
             id: string;
             /**
-             * @description gave-up: a container's restart budget is spent and its policy's onExhausted is stop (to: stopped) or notify (to: left as it is): healing it stops until someone acts; recovered: a container that was down, lossy or unhealthy has been fine for 3 checks in a row (from: what it was, durationMs: how long it was in trouble); heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command (or refused it: outcome failed, with the reason), naming its commandId and who asked (by): the audit log of changes; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
+             * @description silence: control recorded a silence (to: created, or removed; silence: the silence, by: who; host: control); silenced: a heal held by a silence (silenceId, until: when the silence ends; told once per silence and container); gave-up: a container's restart budget is spent and its policy's onExhausted is stop (to: stopped) or notify (to: left as it is): healing it stops until someone acts; recovered: a container that was down, lossy or unhealthy has been fine for 3 checks in a row (from: what it was, durationMs: how long it was in trouble); heal: the watchdog started or restarted a container (or, with outcome notified or dry-run, would have); backoff: a restart held back by the restart budget; verdict: a container's probe verdict changed (ok, lossy); death: a monitored container died; command: an agent applied a command (or refused it: outcome failed, with the reason), naming its commandId and who asked (by): the audit log of changes; fault: the antagonist injected a fault; label: a container's watchdog.* labels have wrong values (ignored); host-network: the host's own path to its containers looks broken (to: broken, with the reason; loss restarts are held) or is whole again (to: ok, durationMs: how long it was broken); it names no container.
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget" | "gave-up" | "recovered";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget" | "gave-up" | "recovered" | "silence" | "silenced";
             /** Format: date-time */
             at: string;
             /** @example h1 */
@@ -546,7 +605,7 @@ export interface components {
             durationMs?: number;
             /**
              * Format: date-time
-             * @description backoff: when restarts are allowed again.
+             * @description backoff: when restarts are allowed again; silenced: when the silence ends.
              */
             until?: string;
             /**
@@ -555,14 +614,20 @@ export interface components {
              */
             from?: string;
             /**
-             * @description verdict: the new verdict; host-network: broken or ok; host-budget: paused or resumed.
+             * @description verdict: the new verdict; host-network: broken or ok; host-budget: paused or resumed; silence: created or removed.
              * @example lossy
              */
             to?: string;
             /** @description death: the container's exit code. */
             exitCode?: number;
             /** @enum {string} */
-            command?: "threshold" | "actives" | "policy" | "mode";
+            command?: "threshold" | "actives" | "policy" | "mode" | "silences";
+            silence?: components["schemas"]["Silence"];
+            /**
+             * @description silenced: the silence that held the heal.
+             * @example s-3f9a1c0b7e21
+             */
+            silenceId?: string;
             /** @description label: the wrong labels, one line each. */
             problems?: string[];
             /** @example threshold 80% */
@@ -662,6 +727,56 @@ export interface components {
                 points: number[][];
             }[];
         };
+        SilenceRequest: {
+            /** @description Only these hosts; without it, every host (also hosts enrolled later). */
+            hosts?: string[];
+            /**
+             * @description The container names it holds: `*` any run, `?` one character (`*` is every container).
+             * @example db-*
+             */
+            containers: string;
+            /**
+             * Format: date-time
+             * @description When it ends: in the future, at most EVENTS_MAX_AGE (7 days by default) ahead.
+             */
+            until: string;
+            /** @example database upgrade */
+            reason: string;
+            /**
+             * @description true: heals go on (only notifications are held, unless notify).
+             * @default false
+             */
+            heal: boolean;
+            /**
+             * @description true: webhooks are sent as usual.
+             * @default false
+             */
+            notify: boolean;
+        };
+        Silence: {
+            /** @example s-3f9a1c0b7e21 */
+            id: string;
+            /** @description Only these hosts; absent: every host. */
+            hosts?: string[];
+            /** @example db-* */
+            containers: string;
+            /** Format: date-time */
+            until: string;
+            reason: string;
+            heal: boolean;
+            notify: boolean;
+            /** @description Who made it: the API token's name. */
+            by: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        SilenceResult: {
+            silence: components["schemas"]["Silence"];
+            /** @description Live hosts whose agents hold the new list of silences. */
+            confirmed: string[];
+            /** @description Live hosts that did not answer before the deadline: they get it when control hears them next. */
+            unconfirmed: string[];
+        };
         ThresholdResult: {
             /** @example 80 */
             threshold: number;
@@ -728,7 +843,7 @@ export interface components {
             liveHosts: number;
         };
         Error: {
-            /** @description A stable code, e.g. invalid_request, unauthorized, unknown_host, unknown_container, not_found, method_not_allowed, too_large, headers_too_large, agent_failed, bus_unavailable, no_live_agent, not_confirmed, unsupported_media_type. */
+            /** @description A stable code, e.g. invalid_request, unauthorized, unknown_host, unknown_container, unknown_silence, too_many_silences, not_found, method_not_allowed, too_large, headers_too_large, agent_failed, bus_unavailable, no_live_agent, not_confirmed, unsupported_media_type. */
             error: string;
             /** @description What was wrong, for people. */
             message: string;
@@ -1169,6 +1284,117 @@ export interface operations {
             504: components["responses"]["NotConfirmed"];
         };
     };
+    listSilences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The silences in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Silence"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["ReadUnauthorized"];
+            503: components["responses"]["BusUnavailable"];
+        };
+    };
+    createSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "hosts": [
+                 *         "h1"
+                 *       ],
+                 *       "containers": "db-*",
+                 *       "until": "2026-12-07T22:00:00Z",
+                 *       "reason": "database upgrade"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SilenceRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded and in force; `confirmed` lists the live hosts whose agents hold it now, `unconfirmed` those that did not answer before the deadline (they get it when control hears them next). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SilenceResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `too_many_silences`: 100 silences are in force already. Nothing changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["BusUnavailable"];
+        };
+    };
+    deleteSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The silence's id, as POST /silences answered it.
+                 * @example s-3f9a1c0b7e21
+                 */
+                silenceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended; the silence as it was, and who confirmed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SilenceResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `unknown_silence`: no silence in force has that id (it may have expired). Nothing changed. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["BusUnavailable"];
+        };
+    };
     listHosts: {
         parameters: {
             query?: never;
@@ -1469,6 +1695,9 @@ export type EventPage = components['schemas']['EventPage'];
 export type Scorecard = components['schemas']['Scorecard'];
 export type HistoryMetric = components['schemas']['HistoryMetric'];
 export type History = components['schemas']['History'];
+export type SilenceRequest = components['schemas']['SilenceRequest'];
+export type Silence = components['schemas']['Silence'];
+export type SilenceResult = components['schemas']['SilenceResult'];
 export type ThresholdResult = components['schemas']['ThresholdResult'];
 export type Host = components['schemas']['Host'];
 export type HostResources = components['schemas']['HostResources'];

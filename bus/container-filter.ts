@@ -3,7 +3,7 @@
  * filtered query only moves what it returns, and control applies it again to what comes back
  * (agents that predate filters ignore them). No I/O.
  */
-import { globMatcher } from './glob.js';
+import { globMatcher } from '../shared/glob.js';
 import type { ContainerFilter, ContainerStatus } from './messages.js';
 
 export function containerMatcher(

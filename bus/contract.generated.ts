@@ -125,8 +125,30 @@ export interface components {
             dryRun: components["schemas"]["Flag"];
             by?: components["schemas"]["Caller"];
         };
+        Silence: {
+            /** @description s- and 12 hex digits */
+            id: string;
+            /** @description a list of at most 50 host names (absent: every host) */
+            hosts?: components["schemas"]["Hostname"][];
+            /** @description a name pattern: letters, digits, _ . - and the wildcards * and ? (at most 128) */
+            containers: string;
+            until: components["schemas"]["Time"];
+            /** @description a string of at most 500 characters */
+            reason: string;
+            heal: components["schemas"]["Flag"];
+            notify: components["schemas"]["Flag"];
+            by: components["schemas"]["Caller"];
+            createdAt: components["schemas"]["Time"];
+        };
+        SilencesCommand: {
+            /** @constant */
+            kind: "silences";
+            /** @description a list of at most 100 silences */
+            silences: components["schemas"]["Silence"][];
+            by?: components["schemas"]["Caller"];
+        };
         /** @description One of the commands, told apart by `kind`. */
-        Command: components["schemas"]["ThresholdCommand"] | components["schemas"]["ListRequest"] | components["schemas"]["ActivesCommand"] | components["schemas"]["PolicyCommand"] | components["schemas"]["ModeCommand"];
+        Command: components["schemas"]["ThresholdCommand"] | components["schemas"]["ListRequest"] | components["schemas"]["ActivesCommand"] | components["schemas"]["PolicyCommand"] | components["schemas"]["ModeCommand"] | components["schemas"]["SilencesCommand"];
         ContainerStatus: {
             hostname: components["schemas"]["Hostname"];
             name: components["schemas"]["ContainerName"];
@@ -198,10 +220,10 @@ export interface components {
             kind: "ack";
             hostname: components["schemas"]["Hostname"];
             /**
-             * @description threshold, actives, policy or mode
+             * @description threshold, actives, policy, mode or silences
              * @enum {string}
              */
-            command: "threshold" | "actives" | "policy" | "mode";
+            command: "threshold" | "actives" | "policy" | "mode" | "silences";
             ok: components["schemas"]["Flag"];
             /**
              * @description not_found, invalid or failed: why a command was refused (not_found: no such container on this host)
@@ -225,6 +247,8 @@ export interface components {
             dryRun?: components["schemas"]["Flag"];
             leaving?: components["schemas"]["Flag"];
             resources?: components["schemas"]["HostResources"];
+            /** @description the digest of the silences the agent holds in force (silencesDigest): control sends its list again when it differs */
+            silences?: string;
         };
         /** @description The host's own health as its kernel keeps it (/proc and statfs), sampled with every heartbeat; a value the agent could not read is left out. */
         HostResources: {
@@ -245,15 +269,15 @@ export interface components {
             networkRxBytes?: number;
             networkTxBytes?: number;
         };
-        /** @description One event, believed only from the broker user that speaks for it (`agent-<host>` for its own host; `antagonist` only for `fault`). At most 262144 bytes encoded; control refuses larger ones. */
+        /** @description One event, believed only from the broker user that speaks for it (`agent-<host>` for its own host; `antagonist` only for `fault`; `control` only for `silence`, and nobody else for it). At most 262144 bytes encoded; control refuses larger ones. */
         Event: {
             /** @constant */
             kind: "event";
             /**
-             * @description heal, backoff, verdict, death, command, fault, label, host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container), gave-up (the restart budget is spent and the policy says stop, to: stopped, or notify, to: left as it is) or recovered (fine for 3 checks in a row after being down, lossy or unhealthy; from: what it was, durationMs: how long)
+             * @description heal, backoff, verdict, death, command, fault, label, host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container), gave-up (the restart budget is spent and the policy says stop, to: stopped, or notify, to: left as it is) recovered (fine for 3 checks in a row after being down, lossy or unhealthy; from: what it was, durationMs: how long), silence (control records a silence: to: created or removed, with the silence; host: control; only from the broker user control) or silenced (a heal held by a silence, with silenceId; once per silence and container)
              * @enum {string}
              */
-            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget" | "gave-up" | "recovered";
+            type: "heal" | "backoff" | "verdict" | "death" | "command" | "fault" | "label" | "host-network" | "host-budget" | "gave-up" | "recovered" | "silence" | "silenced";
             at: components["schemas"]["Time"];
             host: components["schemas"]["Hostname"];
             container?: components["schemas"]["ContainerName"];
@@ -276,15 +300,18 @@ export interface components {
             /** @description an integer (death: the exit code) */
             exitCode?: number;
             /**
-             * @description threshold, actives, policy or mode (command)
+             * @description threshold, actives, policy, mode or silences (command)
              * @enum {string}
              */
-            command?: "threshold" | "actives" | "policy" | "mode";
+            command?: "threshold" | "actives" | "policy" | "mode" | "silences";
             detail?: components["schemas"]["EventText"];
             /** @description who asked for it (command): the API token's name */
             by?: components["schemas"]["Caller"];
             /** @description the command's id, its message id (command; an API answer that could not confirm it names the same id) */
             commandId?: string;
+            silence?: components["schemas"]["Silence"];
+            /** @description a silence id (silenced) */
+            silenceId?: string;
             /** @description label (the wrong `watchdog.*` labels of a container, one line each; at most 20) */
             problems?: components["schemas"]["EventText"][];
             /**
@@ -326,6 +353,8 @@ export type PolicySource = components['schemas']['PolicySource'];
 export type EffectivePolicy = components['schemas']['EffectivePolicy'];
 export type PolicyCommand = components['schemas']['PolicyCommand'];
 export type ModeCommand = components['schemas']['ModeCommand'];
+export type Silence = components['schemas']['Silence'];
+export type SilencesCommand = components['schemas']['SilencesCommand'];
 export type Command = components['schemas']['Command'];
 export type ContainerStatus = components['schemas']['ContainerStatus'];
 export type LossVerdict = components['schemas']['LossVerdict'];
@@ -693,6 +722,83 @@ export const busSchemas: Record<string, object> = {
       }
     }
   },
+  "Silence": {
+    "type": "object",
+    "required": [
+      "id",
+      "containers",
+      "until",
+      "reason",
+      "heal",
+      "notify",
+      "by",
+      "createdAt"
+    ],
+    "properties": {
+      "id": {
+        "type": "string",
+        "pattern": "^s-[0-9a-f]{12}$",
+        "description": "s- and 12 hex digits"
+      },
+      "hosts": {
+        "type": "array",
+        "maxItems": 50,
+        "items": {
+          "$ref": "#/components/schemas/Hostname"
+        },
+        "description": "a list of at most 50 host names (absent: every host)"
+      },
+      "containers": {
+        "type": "string",
+        "pattern": "^[a-zA-Z0-9_.*?-]{1,128}$",
+        "description": "a name pattern: letters, digits, _ . - and the wildcards * and ? (at most 128)"
+      },
+      "until": {
+        "$ref": "#/components/schemas/Time"
+      },
+      "reason": {
+        "type": "string",
+        "maxLength": 500,
+        "description": "a string of at most 500 characters"
+      },
+      "heal": {
+        "$ref": "#/components/schemas/Flag"
+      },
+      "notify": {
+        "$ref": "#/components/schemas/Flag"
+      },
+      "by": {
+        "$ref": "#/components/schemas/Caller"
+      },
+      "createdAt": {
+        "$ref": "#/components/schemas/Time"
+      }
+    }
+  },
+  "SilencesCommand": {
+    "type": "object",
+    "required": [
+      "kind",
+      "silences"
+    ],
+    "properties": {
+      "kind": {
+        "type": "string",
+        "const": "silences"
+      },
+      "silences": {
+        "type": "array",
+        "maxItems": 100,
+        "items": {
+          "$ref": "#/components/schemas/Silence"
+        },
+        "description": "a list of at most 100 silences"
+      },
+      "by": {
+        "$ref": "#/components/schemas/Caller"
+      }
+    }
+  },
   "Command": {
     "description": "One of the commands, told apart by `kind`.",
     "type": "object",
@@ -714,6 +820,9 @@ export const busSchemas: Record<string, object> = {
       },
       {
         "$ref": "#/components/schemas/ModeCommand"
+      },
+      {
+        "$ref": "#/components/schemas/SilencesCommand"
       }
     ]
   },
@@ -942,9 +1051,10 @@ export const busSchemas: Record<string, object> = {
           "threshold",
           "actives",
           "policy",
-          "mode"
+          "mode",
+          "silences"
         ],
-        "description": "threshold, actives, policy or mode"
+        "description": "threshold, actives, policy, mode or silences"
       },
       "ok": {
         "$ref": "#/components/schemas/Flag"
@@ -1021,6 +1131,11 @@ export const busSchemas: Record<string, object> = {
       },
       "resources": {
         "$ref": "#/components/schemas/HostResources"
+      },
+      "silences": {
+        "type": "string",
+        "maxLength": 64,
+        "description": "the digest of the silences the agent holds in force (silencesDigest): control sends its list again when it differs"
       }
     }
   },
@@ -1083,7 +1198,7 @@ export const busSchemas: Record<string, object> = {
   },
   "Event": {
     "type": "object",
-    "description": "One event, believed only from the broker user that speaks for it (`agent-<host>` for its own host; `antagonist` only for `fault`). At most 262144 bytes encoded; control refuses larger ones.",
+    "description": "One event, believed only from the broker user that speaks for it (`agent-<host>` for its own host; `antagonist` only for `fault`; `control` only for `silence`, and nobody else for it). At most 262144 bytes encoded; control refuses larger ones.",
     "required": [
       "kind",
       "type",
@@ -1108,9 +1223,11 @@ export const busSchemas: Record<string, object> = {
           "host-network",
           "host-budget",
           "gave-up",
-          "recovered"
+          "recovered",
+          "silence",
+          "silenced"
         ],
-        "description": "heal, backoff, verdict, death, command, fault, label, host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container), gave-up (the restart budget is spent and the policy says stop, to: stopped, or notify, to: left as it is) or recovered (fine for 3 checks in a row after being down, lossy or unhealthy; from: what it was, durationMs: how long)"
+        "description": "heal, backoff, verdict, death, command, fault, label, host-network (the host's own path to its containers broke, to: broken, or is whole again, to: ok; no container) or host-budget (the host's budget of loss restarts is spent, to: paused, or has room again, to: resumed; no container), gave-up (the restart budget is spent and the policy says stop, to: stopped, or notify, to: left as it is) recovered (fine for 3 checks in a row after being down, lossy or unhealthy; from: what it was, durationMs: how long), silence (control records a silence: to: created or removed, with the silence; host: control; only from the broker user control) or silenced (a heal held by a silence, with silenceId; once per silence and container)"
       },
       "at": {
         "$ref": "#/components/schemas/Time"
@@ -1168,9 +1285,10 @@ export const busSchemas: Record<string, object> = {
           "threshold",
           "actives",
           "policy",
-          "mode"
+          "mode",
+          "silences"
         ],
-        "description": "threshold, actives, policy or mode (command)"
+        "description": "threshold, actives, policy, mode or silences (command)"
       },
       "detail": {
         "$ref": "#/components/schemas/EventText"
@@ -1183,6 +1301,14 @@ export const busSchemas: Record<string, object> = {
         "type": "string",
         "maxLength": 64,
         "description": "the command's id, its message id (command; an API answer that could not confirm it names the same id)"
+      },
+      "silence": {
+        "$ref": "#/components/schemas/Silence"
+      },
+      "silenceId": {
+        "type": "string",
+        "maxLength": 64,
+        "description": "a silence id (silenced)"
       },
       "problems": {
         "type": "array",

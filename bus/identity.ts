@@ -51,10 +51,12 @@ export function agentPermissions(hostname: string): Permissions {
 }
 
 /**
- * Who may tell an event: the agent of the host it names, and the antagonist for a fault it
- * injected. Null when `sender` may; else the rule, for the log.
+ * Who may tell an event: the agent of the host it names, the antagonist for a fault it
+ * injected, and control for a silence it recorded (nobody else for that). Null when `sender` may; else the rule, for the log.
  */
 export function eventSenderProblem(sender: string, event: { type: string; host: string }): string | null {
+  // Control records the silences (maintenance windows) on the stream, and only it; it tells nothing else there.
+  if (event.type === 'silence') return sender === CONTROL_USER ? null : `only ${CONTROL_USER} records silences`;
   if (sender === agentUser(event.host) || (sender === ANTAGONIST_USER && event.type === 'fault')) return null;
   return `${event.type === 'fault' ? `only ${agentUser(event.host)} or ${ANTAGONIST_USER}` : `only ${agentUser(event.host)}`} speaks for that host`;
 }

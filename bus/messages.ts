@@ -21,6 +21,8 @@ export type {
   ListRequest,
   ListResponse,
   Reply,
+  Silence,
+  SilencesCommand,
   ThresholdCommand,
 } from './contract.generated.js';
 

@@ -12,6 +12,7 @@ import { ApiError, type ControlService } from './control-service.js';
 import { operationHandlers } from './handlers.js';
 import type { Observations } from './observations.js';
 import type { ControlMetrics } from './metrics.js';
+import type { SilenceService } from './silence-service.js';
 import { SpecRoutes } from './spec-routes.js';
 import { beforeTheApi, beforeTheBody, docsHeaders, fieldAndRule, sendError, serveDashboard } from './http-edges.js';
 import { ANYONE, mayChange, type Caller, type Tokens } from './tokens.js';
@@ -24,7 +25,7 @@ const RFC3339 =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
 
 export async function createApp(
-  { service, observations }: { service: ControlService; observations: Observations },
+  { service, observations, silences }: { service: ControlService; observations: Observations; silences: SilenceService },
   options: { tokens: Tokens; metrics?: ControlMetrics },
 ): Promise<express.Express> {
   const { tokens } = options;
@@ -36,7 +37,7 @@ export async function createApp(
     validate: true,
     ajvOpts: { allErrors: true, formats: { 'date-time': RFC3339 } },
     handlers: {
-      ...changesByRole(operationHandlers(service, observations, tokens, options.metrics), definition),
+      ...changesByRole(operationHandlers(service, observations, tokens, silences, options.metrics), definition),
       validationFail: (c: Context, _req: Request, res: Response) => {
         const details = (c.validation.errors ?? []).map(describeError);
         sendError(res, 400, { error: 'invalid_request', message: details.map((d) => `${d.field}: ${d.rule}`).join('; '), details });

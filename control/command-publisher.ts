@@ -4,8 +4,8 @@
  * in time is "it may or may not have been queued" (with the command's id to look for its outcome).
  */
 import type { ConfirmChannel } from 'amqplib';
-import { encode, type Command } from '../bus/messages.js';
-import { COMMANDS_EXCHANGE } from '../bus/topology.js';
+import { encode, type Command, type Event } from '../bus/messages.js';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
 import { BusUnavailableError, type SendOptions } from './ports.js';
 
@@ -58,6 +58,29 @@ export function publishConfirmed(
         },
         confirmed,
       );
+    } catch {
+      cancel();
+      reject(new BusUnavailableError());
+    }
+  });
+}
+
+/** An event control records on the stream (a silence made or removed): resolved once RabbitMQ confirms it is kept; else nothing was recorded, or (closed, no confirm) it may have been. */
+export function recordConfirmed(channel: ConfirmChannel, clock: Clock, event: Event, user: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cancel = clock.setTimeout(
+      () =>
+        reject(
+          new BusUnavailableError(`RabbitMQ did not confirm the ${event.type} event within ${timeoutMs} ms: it may or may not be kept`),
+        ),
+      timeoutMs,
+    );
+    try {
+      channel.publish(EVENTS_EXCHANGE, '', encode(event), { userId: user, contentType: 'application/json', persistent: true }, (error) => {
+        cancel();
+        if (error) reject(new BusUnavailableError(`RabbitMQ did not keep the ${event.type} event (${describe(error)}); nothing changed`));
+        else resolve();
+      });
     } catch {
       cancel();
       reject(new BusUnavailableError());

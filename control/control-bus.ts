@@ -9,22 +9,22 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type BusLog, type Dial } from '../bus/connection.js';
 import { Complaints } from '../bus/complaints.js';
 import { agentUser, senderOf } from '../bus/identity.js';
-import { parseHeartbeat, parseReply, type Command, type Reply } from '../bus/messages.js';
+import { parseHeartbeat, parseReply, type Command, type Event, type Reply } from '../bus/messages.js';
 import { HEARTBEATS_EXCHANGE, QUERY_ALL, REPLIES_EXCHANGE, TO_ALL, declareExchanges, queryHost, toHost } from '../bus/topology.js';
 import type { Clock } from '../shared/clock.js';
-import { publishConfirmed, roundTrip } from './command-publisher.js';
+import { publishConfirmed, recordConfirmed, roundTrip } from './command-publisher.js';
 import { ReplyGatherer } from './gather.js';
 import type { EventLog } from './event-log.js';
 import { EventStreamReader, type EventStreamOptions } from './event-stream-reader.js';
 import type { HostRegistry } from './host-registry.js';
-import { BusUnavailableError, type CommandBus, type EventSource, type Gathered, type SendOptions } from './ports.js';
+import { BusUnavailableError, type CommandBus, type EventRecorder, type EventSource, type Gathered, type SendOptions } from './ports.js';
 
 export type { EventStreamOptions } from './event-stream-reader.js';
 
 /** At most this many replies, and heartbeats, wait for one control replica. */
 const CONTROL_QUEUE_MAX_LENGTH = 10_000;
 
-export class ControlBus implements CommandBus, EventSource {
+export class ControlBus implements CommandBus, EventSource, EventRecorder {
   private readonly connection: BusConnection;
   private readonly gatherer: ReplyGatherer;
   private readonly reader: EventStreamReader;
@@ -122,6 +122,12 @@ export class ControlBus implements CommandBus, EventSource {
       throw error;
     }
     return { ...(await gathered), commandId: correlationId };
+  }
+
+  record(event: Event, timeoutMs: number): Promise<void> {
+    const channel = this.connection.channel;
+    if (!channel) return Promise.reject(new BusUnavailableError());
+    return recordConfirmed(channel, this.clock, event, this.connection.user, timeoutMs);
   }
 
   /** Resolves true once the stream has been read to the end it had when control (re)connected; false after the timeout. */

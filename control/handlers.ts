@@ -13,6 +13,7 @@ import type { HistoryQuery } from './history.js';
 import { sendError } from './http-edges.js';
 import type { ControlMetrics } from './metrics.js';
 import type { Observations } from './observations.js';
+import type { SilenceService } from './silence-service.js';
 import { ANYONE, type Caller, type Tokens } from './tokens.js';
 
 const SSE_KEEPALIVE_MS = 15_000;
@@ -49,6 +50,7 @@ export function operationHandlers(
   service: ControlService,
   observations: Observations,
   tokens: Tokens,
+  silences: SilenceService,
   metrics?: ControlMetrics,
 ): Record<Operation, Handler> {
   return {
@@ -77,6 +79,15 @@ export function operationHandlers(
     setThreshold: on('setThreshold', async ({ body, by }, res) => {
       const result = await service.setThreshold(body, by);
       res.status(result.unconfirmed.length === 0 ? 200 : 202).json(result);
+    }),
+    listSilences: on('listSilences', async (_input, res) => {
+      res.status(200).json(await silences.list());
+    }),
+    createSilence: on('createSilence', async ({ body, by }, res) => {
+      res.status(201).json(await silences.create(body, by));
+    }),
+    deleteSilence: on('deleteSilence', async ({ path, by }, res) => {
+      res.status(200).json(await silences.remove(path.silenceId, by));
     }),
     listHosts: on('listHosts', (_input, res) => {
       res.status(200).json(service.hosts());

@@ -61,6 +61,11 @@ export class HostRegistry {
     this.confirmedChanges.set(hostname, { change: { ...pending, ...change }, until: this.clock.now() + this.liveForMs });
   }
 
+  /** The digest of the silences the host's agent holds, from its last heartbeat; undefined for an agent that predates silences. */
+  silencesDigest(hostname: string): string | undefined {
+    return this.hosts.get(hostname)?.heartbeat.silences;
+  }
+
   isLive(hostname: string): boolean {
     const host = this.hosts.get(hostname);
     return host !== undefined && !host.left && this.clock.now() - host.seenAt < this.liveForMs;

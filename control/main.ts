@@ -1,4 +1,6 @@
 /** Starts the control service: REST API and Swagger UI, commands over RabbitMQ. Wiring only. */
+import { SilenceBook } from './silence-book.js';
+import { SilenceService } from './silence-service.js';
 import { dialWithTls } from '../bus/broker-config.js';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../shared/clock.js';
@@ -25,12 +27,15 @@ import { Tokens } from './tokens.js';
 /** Events read from the stream at start can be days old: only those younger than this are notified. */
 const NOTIFY_MAX_AGE_MS = 120_000;
 const HOST_LOOK_MS = 1000;
+/** How often control looks for hosts whose silences differ from its own. */
+const SILENCE_KEEP_MS = 1000;
 
 /** Webhooks, fed by the events stream and the host registry; null without WEBHOOKS. */
 function notifyFromEvents(
   config: ControlConfig,
   events: EventLog,
   registry: HostRegistry,
+  silences: SilenceBook,
   logger: { info(m: string, f?: object): void; warn(m: string, f?: object): void },
 ): { close(): void } | null {
   if (config.webhooks.length === 0) return null;
@@ -49,14 +54,17 @@ function notifyFromEvents(
   const unsubscribe = events.subscribe({}, (event) => {
     if (Date.now() - Date.parse(event.at) > NOTIFY_MAX_AGE_MS) return;
     const n = notificationOf(event);
-    if (n) sender.notify(n);
+    // A silence holds its containers' notifications (and a silence of `*` its hosts' own), unless it says notify.
+    if (n && !silences.holdsNotification(n.host, n.container, Date.now())) sender.notify(n);
   });
   let silent = new Set<string>();
   const look = setInterval(() => {
     const now = Date.now();
     const changes = hostChanges(silent, registry.silent(), registry.live());
-    for (const host of changes.silent) sender.notify(hostNotification('host-silent', host, now));
-    for (const host of changes.back) sender.notify(hostNotification('host-back', host, now));
+    for (const host of changes.silent)
+      if (!silences.holdsNotification(host, undefined, now)) sender.notify(hostNotification('host-silent', host, now));
+    for (const host of changes.back)
+      if (!silences.holdsNotification(host, undefined, now)) sender.notify(hostNotification('host-back', host, now));
     silent = new Set(registry.silent());
   }, HOST_LOOK_MS);
   look.unref();
@@ -79,6 +87,9 @@ async function main(): Promise<void> {
   const { logger, close } = createLogger({ hostname: 'control' });
   const registry = new HostRegistry(systemClock, config.hostTimeoutMs, HEARTBEAT_INTERVAL_MS);
   const events = new EventLog(config.eventsMaxAgeMs, config.eventsMemoryBytes);
+  // Silences are kept on the stream: the book is rebuilt as control reads it (before the bus starts, so none is missed).
+  const silenceBook = new SilenceBook();
+  events.subscribe({ type: 'silence' }, (event) => silenceBook.apply(event));
   const bus = new ControlBus(
     config.amqpUrl,
     registry,
@@ -90,10 +101,17 @@ async function main(): Promise<void> {
   );
   bus.start();
   const service = new ControlService(bus, registry, config.gatherTimeoutMs);
+  const silences = new SilenceService(bus, registry, silenceBook, {
+    gatherTimeoutMs: config.gatherTimeoutMs,
+    maxAheadMs: config.eventsMaxAgeMs,
+    maxAhead: config.eventsMaxAge,
+  });
+  const keeping = setInterval(() => void silences.keep(), SILENCE_KEEP_MS);
+  keeping.unref();
   const observations = new Observations(bus, config.prometheusUrl ? new PrometheusClient(config.prometheusUrl) : null);
-  const notifications = notifyFromEvents(config, events, registry, logger);
+  const notifications = notifyFromEvents(config, events, registry, silenceBook, logger);
   const app = await createApp(
-    { service, observations },
+    { service, observations, silences },
     {
       tokens: new Tokens(config.tokens),
       metrics: controlMetrics(() => registry.list(), bus),
@@ -128,6 +146,7 @@ async function main(): Promise<void> {
     logger.info(`control stopping (${signal})`);
     server.close();
     server.closeAllConnections();
+    clearInterval(keeping);
     notifications?.close();
     void bus
       .close()

@@ -4,7 +4,7 @@
  * Discord-compatible text), and the target list read from WEBHOOKS / WEBHOOKS_FILE. Sending is in
  * webhook-sender.ts.
  */
-import { globMatch } from '../bus/glob.js';
+import { globMatch } from '../shared/glob.js';
 import type { StoredEvent } from './event-log.js';
 
 /** What a target can ask to be told of. */

@@ -3,7 +3,7 @@
  * (control-bus.ts) implements CommandBus; unit tests pass a fake. Routing keys, queues and
  * correlation ids stay behind it.
  */
-import type { Command, Reply } from '../bus/messages.js';
+import type { Command, Event, Reply } from '../bus/messages.js';
 import type { EventLog } from './event-log.js';
 import type { Matrix } from './history.js';
 
@@ -37,6 +37,11 @@ export interface CommandBus {
   toAll<T = Reply>(command: Command, expected: readonly string[], options: SendOptions<T>): Promise<Gathered<T>>;
   /** Sends to one host's agent and gathers its reply. Throws BusUnavailableError when it cannot send. */
   toHost<T = Reply>(hostname: string, command: Command, options: SendOptions<T>): Promise<Gathered<T>>;
+}
+
+/** Where control records what it keeps on the events stream (the silences): resolved once RabbitMQ confirmed it. Throws BusUnavailableError. */
+export interface EventRecorder {
+  record(event: Event, timeoutMs: number): Promise<void>;
 }
 
 export class BusUnavailableError extends Error {

@@ -214,5 +214,9 @@ export function describe(e: Event): string {
       return `gave up (${e.to ?? ''}): ${e.reason ?? ''}`;
     case 'recovered':
       return `recovered: fine again after ${formatDuration(e.durationMs ?? 0)} ${e.from ?? 'in trouble'}`;
+    case 'silenced':
+      return `would ${e.action ?? 'heal'}, held by silence ${e.silenceId ?? '?'} until ${e.until ? new Date(e.until).toLocaleTimeString() : '?'} (${e.trigger ?? ''}: ${e.reason ?? ''})`;
+    case 'silence':
+      return `silence ${e.silence?.id ?? '?'} ${e.to ?? ''} by ${e.by ?? '?'}: ${e.silence?.containers ?? ''} until ${e.silence ? new Date(e.silence.until).toLocaleTimeString() : '?'} (${e.silence?.reason ?? ''})`;
   }
 }

@@ -4,6 +4,7 @@
  * the requester, heartbeats and events. The check loop does not depend on it: while the broker is away the agent keeps
  * healing, and this reconnects by itself.
  */
+import { silencesDigest } from '../../bus/silences.js';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { BusConnection, type Dial } from '../../bus/connection.js';
 import { Complaints } from '../../bus/complaints.js';
@@ -166,10 +167,13 @@ export class AgentBus {
   private publishHeartbeat(channel: Channel, leaving: boolean): void {
     const { threshold } = this.watchdog.watchList.snapshot;
     const dryRun = this.watchdog.policies.dryRun;
+    const now = this.clock.now();
     const heartbeat: Heartbeat = {
       kind: 'heartbeat',
       hostname: this.hostname,
-      sentAt: new Date(this.clock.now()).toISOString(),
+      sentAt: new Date(now).toISOString(),
+      // What it holds: control sends the silences again when this is not the digest of its own list for this host.
+      silences: silencesDigest(this.watchdog.watchList.silences, now),
       threshold,
       monitored: this.watchdog.policies.monitoredNames().length,
       ...(dryRun ? { dryRun } : {}),

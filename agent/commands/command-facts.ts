@@ -40,5 +40,11 @@ export function factsOf(command: Command): CommandFacts {
     }
     case 'mode':
       return { lane: 'mode', fields: { dryRun: command.dryRun }, detail: command.dryRun ? 'observe only (dry run)' : 'heal (dry run off)' };
+    case 'silences':
+      return {
+        lane: 'silences',
+        fields: { silences: command.silences.map((s) => s.id) },
+        detail: `silences: ${command.silences.length === 0 ? 'none' : command.silences.map((s) => `${s.id} (${s.containers})`).join(', ')}`,
+      };
   }
 }

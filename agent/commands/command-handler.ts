@@ -2,7 +2,8 @@
  * What the agent does with an admin command from the bus. No AMQP here: the bus adapter parses,
  * calls `handle`, and sends back the reply it returns.
  */
-import type { Ack, Command, ContainerStatus, Reply } from '../../bus/messages.js';
+import type { Ack, Command, ContainerStatus, Reply, Silence } from '../../bus/messages.js';
+import { coversHost } from '../../shared/silence-match.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { Policy } from '../policy/policy.js';
 import type { ContainerInfo, ContainerLister, ContainerRuntime } from '../ports.js';
@@ -44,6 +45,25 @@ export class CommandHandler {
       case 'mode':
         if (command.hostname !== undefined && command.hostname !== this.hostname) return null;
         return this.setDryRun(command.dryRun);
+      case 'silences':
+        return this.setSilences(command.silences);
+    }
+  }
+
+  /** Keeps the silences that cover this host (control sends every host the whole list). */
+  private async setSilences(silences: readonly Silence[]): Promise<Ack> {
+    try {
+      await this.watchdog.watchList.setSilences(silences.filter((s) => coversHost(s, this.hostname)));
+      return { kind: 'ack', hostname: this.hostname, command: 'silences', ok: true };
+    } catch (error) {
+      return {
+        kind: 'ack',
+        hostname: this.hostname,
+        command: 'silences',
+        ok: false,
+        error: 'failed',
+        message: `could not save the silences: ${errorMessage(error)}`,
+      };
     }
   }
 

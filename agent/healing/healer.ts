@@ -25,6 +25,8 @@ export class Healer {
   private readonly recheck = new Set<string>();
   /** When a heal not done (notify, observe-only) was last told, per container and action. */
   private readonly told = new Map<string, number>();
+  /** The heals a silence held that were told: once per container and silence. */
+  private readonly toldSilenced = new Set<string>();
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -34,7 +36,7 @@ export class Healer {
     /** Told of every heal's outcome (the results cache, metrics). */
     private readonly record: (heal: HealRecord) => void = () => undefined,
     /** The container's policy; without one, the host's settings and heals are done. */
-    private readonly policyOf: (name: string) => HealPolicy = () => ({
+    private readonly policyOf: (name: string, now: number) => HealPolicy = () => ({
       stopTimeoutSec: options.stopTimeoutSec,
       restartLimit: options.restartPolicy.maxRestarts,
       mode: 'act',
@@ -88,6 +90,7 @@ export class Healer {
     this.guard.forget(name);
     this.lastResort.forgive(name);
     for (const action of ['start', 'restart']) this.told.delete(`${name}\n${action}`);
+    for (const key of this.toldSilenced) if (key.startsWith(`${name}\n`)) this.toldSilenced.delete(key);
   }
 
   /** It has been fine again (recovered): a container given up on is healed again. */
@@ -127,8 +130,21 @@ export class Healer {
     const fields = { kind: 'action', container: name, action, reason, trigger };
     const record = (outcome: HealRecord['outcome'], durationMs: number): void =>
       this.record({ name, action, trigger, reason, outcome, at: startedAt, durationMs });
-    const policy = this.policyOf(name);
+    const policy = this.policyOf(name, startedAt);
     if (policy.mode === 'none') return;
+    if (policy.silence) {
+      // Held while the silence is in force (found again every cycle); told once per container and silence.
+      const { id, until, reason: why } = policy.silence;
+      if (this.toldSilenced.has(`${name}\n${id}`)) return;
+      this.toldSilenced.add(`${name}\n${id}`);
+      this.log.warn(`${name}: would ${action} (${trigger}: ${reason}); held by silence ${id} until ${until} (${why})`, {
+        ...fields,
+        outcome: 'silenced',
+        silence: id,
+      });
+      this.record({ name, action, trigger, reason, outcome: 'silenced', silence: { id, until }, at: startedAt, durationMs: 0 });
+      return;
+    }
     if (policy.mode !== 'act') {
       // Told once per restart window: a container left down is found again every cycle.
       const key = `${name}\n${action}`;

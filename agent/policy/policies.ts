@@ -3,6 +3,8 @@
  * API's word (the watch list), its `watchdog.*` labels and the host's defaults, in the order
  * policy.ts gives. Queries only: what is learnt of a container is told with see().
  */
+import type { Silence } from '../../bus/messages.js';
+import { holding } from '../../shared/silence-match.js';
 import type { ContainerInfo } from '../ports.js';
 import type { ContainerLabels } from './container-labels.js';
 import type { ProbeSpec } from './probe-labels.js';
@@ -73,9 +75,16 @@ export class Policies {
     return this.policyOf(name).effective.threshold.value;
   }
 
-  healPolicyOf(name: string): HealPolicy {
+  /** The silence that holds the container's heals now (the one that ends first), if any; one with heal: true holds none. */
+  silenceOf(name: string, now: number): Silence | undefined {
+    return holding(this.watchList.silences, name, now).find((s) => !s.heal);
+  }
+
+  healPolicyOf(name: string, now: number): HealPolicy {
     const { effective } = this.policyOf(name);
+    const silence = this.silenceOf(name, now);
     return {
+      ...(silence ? { silence: { id: silence.id, until: silence.until, reason: silence.reason } } : {}),
       stopTimeoutSec: effective.stopTimeoutSec.value,
       restartLimit: effective.restartLimit.value,
       mode: healMode(effective.action.value, this.dryRun),

@@ -208,6 +208,8 @@ export interface HealPolicy {
   mode: HealMode;
   /** When the restart budget is spent (absent: backoff). */
   onExhausted?: OnExhausted;
+  /** A silence (maintenance window) that holds its heals now. */
+  silence?: { id: string; until: string; reason: string };
 }
 
 /** What becomes of a heal the watchdog decided on: done, only told (notify, observe-only), or nothing. */

@@ -1,7 +1,7 @@
 /** The agent's state (monitored names, threshold, policies, observe-only) in a JSON file, written atomically (temp file, fsync, rename). */
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { CONTAINER_NAME_RULE, isContainerName } from '../../bus/messages.js';
+import { CONTAINER_NAME_RULE, isContainerName, ruleBroken } from '../../bus/messages.js';
 import { policyProblem } from './policy.js';
 import type { AgentState, StateStore, SavedBudget } from '../ports.js';
 
@@ -80,6 +80,14 @@ export function parseState(value: unknown): AgentState {
   const { restartBudgets } = state;
   if (restartBudgets !== undefined && !isBudgets(restartBudgets))
     throw new Error('"restartBudgets" must be an object of {restarts, level, blockedUntil} by container name');
+  const { silences } = state;
+  if (silences !== undefined) {
+    if (!Array.isArray(silences)) throw new Error('"silences" must be a list of silences');
+    silences.forEach((silence, i) => {
+      const broken = ruleBroken('Silence', silence);
+      if (broken) throw new Error(`"silences[${i}]": ${broken}`);
+    });
+  }
   return {
     monitored: state.monitored,
     threshold,
@@ -87,6 +95,7 @@ export function parseState(value: unknown): AgentState {
     ...(policies ? { policies } : {}),
     ...(dryRun ? { dryRun } : {}),
     ...(restartBudgets ? { restartBudgets } : {}),
+    ...(silences ? { silences } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * applied, and changes are applied one at a time, in order; a change that cannot be saved is not
  * applied and its caller hears why.
  */
+import type { Silence } from '../../bus/messages.js';
 import type { Policy } from './policy.js';
 import type { AgentState, StateStore, SavedBudget } from '../ports.js';
 
@@ -24,6 +25,7 @@ export class WatchList {
       policies: { ...initial.policies },
       dryRun: initial.dryRun === true,
       restartBudgets: { ...initial.restartBudgets },
+      silences: [...(initial.silences ?? [])],
     };
     this.names = new Set(this.state.monitored);
     this.unmonitoredNames = new Set(this.state.unmonitored);
@@ -90,6 +92,16 @@ export class WatchList {
     return this.change((current) => ({ ...current, restartBudgets }));
   }
 
+  /** The silences that cover this host, replacing those held (control sends the whole list). */
+  setSilences(silences: readonly Silence[]): Promise<AgentState> {
+    return this.change((current) => ({ ...current, silences: structuredClone([...silences]) }));
+  }
+
+  /** The silences held (some may have ended: each holds only until its `until`). */
+  get silences(): readonly Silence[] {
+    return this.state.silences;
+  }
+
   setDryRun(dryRun: boolean): Promise<AgentState> {
     return this.change((current) => ({ ...current, dryRun }));
   }
@@ -117,7 +129,7 @@ export class WatchList {
 }
 
 /** The state as it is saved and handed out: a copy, the optional parts only when they hold something. */
-function saved({ monitored, threshold, unmonitored, policies, dryRun, restartBudgets }: Required<AgentState>): AgentState {
+function saved({ monitored, threshold, unmonitored, policies, dryRun, restartBudgets, silences }: Required<AgentState>): AgentState {
   return {
     monitored: [...monitored],
     threshold,
@@ -125,5 +137,6 @@ function saved({ monitored, threshold, unmonitored, policies, dryRun, restartBud
     ...(Object.keys(policies).length > 0 ? { policies: structuredClone(policies) } : {}),
     ...(dryRun ? { dryRun } : {}),
     ...(Object.keys(restartBudgets).length > 0 ? { restartBudgets: structuredClone(restartBudgets) } : {}),
+    ...(silences.length > 0 ? { silences: structuredClone(silences) } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * (ok to lossy and back), each death of a monitored container, each container's wrong labels (once),
  * the host's own path to its containers breaking and being whole again (host-network), the
  * host's budget of loss restarts spent and with room again (host-budget), a container given up on
- * (gave-up) and one fine again after trouble (recovered).
+ * (gave-up), one fine again after trouble (recovered) and a heal a silence held (silenced).
  * A heal not done (notify policy, observe-only) is a heal event with outcome notified or dry-run.
  * Commands are told by the bus side.
  */
@@ -28,6 +28,15 @@ export function publishWatchdogEvents(
         trigger: heal.trigger,
         reason: heal.reason,
         ...(until === null ? {} : { until: new Date(until).toISOString() }),
+      });
+    } else if (heal.outcome === 'silenced') {
+      publish({
+        ...base(heal.at, heal.name),
+        type: 'silenced',
+        action: heal.action,
+        trigger: heal.trigger,
+        reason: heal.reason,
+        ...(heal.silence ? { silenceId: heal.silence.id, until: heal.silence.until } : {}),
       });
     } else if (heal.outcome === 'gave-up') {
       publish({

@@ -191,6 +191,15 @@ const POLICY_FIELDS: Record<string, () => unknown> = {
 function validBody(op: Operation): string {
   if (op.id === 'setThreshold') return String(int(0, 100));
   if (op.id === 'setDryRun') return JSON.stringify({ dryRun: false, ...(chance(0.5) ? { hostname: host } : {}) });
+  // A real silence, of names nobody has, ending within a minute: valid calls must not hold other tests' heals.
+  if (op.id === 'createSilence')
+    return JSON.stringify({
+      ...(chance(0.5) ? { hosts: [host] } : {}),
+      containers: pick(['zz-fuzz-*', 'zz-fuzz-?', 'zz-fuzz.none']),
+      until: new Date(Date.now() + int(5, 60) * 1000).toISOString(),
+      reason: pick(['fuzz', 'x'.repeat(500), 'ünïcode ✓']),
+      ...(chance(0.5) ? { heal: chance(0.5), notify: chance(0.5) } : {}),
+    });
   return JSON.stringify(
     Object.fromEntries(
       Object.entries(POLICY_FIELDS)

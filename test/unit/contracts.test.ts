@@ -30,6 +30,7 @@ describe('asyncapi.yaml', () => {
       actives: parseCommand,
       policy: parseCommand,
       mode: parseCommand,
+      silences: parseCommand,
       list_response: parseReply,
       ack: parseReply,
       heartbeat: parseHeartbeat,

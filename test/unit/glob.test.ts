@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
-import { globMatch } from '../../bus/glob.js';
+import { globMatch } from '../../shared/glob.js';
 import { containerMatcher } from '../../bus/container-filter.js';
 
 /** The old way, as a reference for what patterns mean (safe only on small inputs). */

@@ -21,7 +21,7 @@ describe('parseCommand', () => {
     assert.equal(reason(parseCommand('42')), 'body must be a JSON object');
     assert.match(
       reason(parseCommand('{"kind":"reboot"}')),
-      /^kind: must be threshold, list_request, actives, policy or mode \(got "reboot"\)/,
+      /^kind: must be threshold, list_request, actives, policy, mode or silences \(got "reboot"\)/,
     );
     assert.equal(reason(parseCommand('{"kind":"threshold","threshold":"80"}')), 'threshold: must be a number from 0 to 100');
     assert.equal(reason(parseCommand('{"kind":"threshold","threshold":100.5}')), 'threshold: must be a number from 0 to 100');
