@@ -13,6 +13,7 @@ export type ThresholdResult = components['schemas']['ThresholdResult'];
 export type ErrorBody = components['schemas']['Error'];
 export type PolicyView = components['schemas']['PolicyView'];
 export type HostResourceHistory = components['schemas']['HostResourceHistory'];
+export type Silence = components['schemas']['Silence'];
 
 const TOKEN_KEY = 'watchdog.apiToken';
 /** Longer than control's gather deadline (4 s) with room to spare. */
@@ -87,6 +88,7 @@ const q = (params: Record<string, string | number | undefined>): string => {
 export const api = {
   containers: () => call<Container[]>('GET', 'containers'),
   hosts: () => call<Host[]>('GET', 'hosts'),
+  silences: () => call<Silence[]>('GET', 'silences'),
   hostResources: (host: string) => call<HostResourceHistory>('GET', `hosts/${encodeURIComponent(host)}/resources`),
   history: (params: { metric: string; host: string; container: string; range: string }) => call<History>('GET', `history${q(params)}`),
   events: (params: { host?: string; container?: string; type?: string; since?: string; limit?: number }) =>

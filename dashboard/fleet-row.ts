@@ -1,4 +1,5 @@
 /** One row of the fleet table: its columns, its cells, and how a container's state is written into them (only what changed). */
+import type { Silence } from './api.js';
 import { el, setText } from './dom.js';
 import { formatAgo, formatBytes, formatNumber, inBackoff, keyOf, type Container, type SortKey } from './model.js';
 
@@ -30,6 +31,8 @@ export function fillRow(
   now: number,
   hostSilent: boolean,
   observeOnly: boolean,
+  /** The silence that holds it now (the first to end), if any. */
+  silence?: Silence,
 ): void {
   const backoff = inBackoff(c, now);
   setText(cells.hostname, c.hostname);
@@ -52,7 +55,11 @@ export function fillRow(
   setText(cells.memoryBytes, formatBytes(c.memoryBytes));
   setText(cells.restarts, c.restarts === undefined ? '–' : String(c.restarts));
   // The column of heals held back: a backoff's end, or the host's observe-only mode (it heals nothing).
-  setText(cells.backoffUntil, backoff ? `until ${new Date(c.backoffUntil ?? '').toLocaleTimeString()}` : observeOnly ? 'observe only' : '');
+  const silenced = silence ? 'silenced' : ''; // until when, and why, on hover
+  setText(
+    cells.backoffUntil,
+    backoff ? `until ${new Date(c.backoffUntil ?? '').toLocaleTimeString()}` : silenced || (observeOnly ? 'observe only' : ''),
+  );
   const lastHeal = c.lastHeal ? `${c.lastHeal.action} ${formatAgo(c.lastHeal.at, now)}: ${c.lastHeal.reason}` : '';
   setText(cells.lastHeal, lastHeal);
   if (cells.lastHeal.title !== lastHeal) cells.lastHeal.title = lastHeal; // the whole text where the column cuts it
@@ -61,9 +68,13 @@ export function fillRow(
     button.textContent = action;
     button.setAttribute('aria-label', `${action} ${c.name} on ${c.hostname}`);
   }
-  const observing = observeOnly ? 'observe only: the agent of this host heals nothing, it only says what it would do' : '';
+  const observing = silence
+    ? `silenced until ${new Date(silence.until).toLocaleString()} by ${silence.id}: ${silence.reason} (by ${silence.by}); ${silence.heal ? 'heals go on' : 'heals held'}, ${silence.notify ? 'notifications sent' : 'notifications held'}`
+    : observeOnly
+      ? 'observe only: the agent of this host heals nothing, it only says what it would do'
+      : '';
   if (cells.backoffUntil.title !== observing) cells.backoffUntil.title = observing;
-  const classes = `status-${c.status}${c.monitored ? ' monitored' : ''}${backoff ? ' in-backoff' : ''}${hostSilent ? ' host-silent' : ''}${observeOnly ? ' observe-only' : ''}${(c.lossPercent ?? 0) > 0 ? ' lossy' : ''}`;
+  const classes = `status-${c.status}${c.monitored ? ' monitored' : ''}${backoff ? ' in-backoff' : ''}${hostSilent ? ' host-silent' : ''}${observeOnly ? ' observe-only' : ''}${silence ? ' silenced' : ''}${(c.lossPercent ?? 0) > 0 ? ' lossy' : ''}`;
   if (row.className !== classes) row.className = classes;
 }
 

@@ -5,7 +5,8 @@
  * grid rows rather than <table>: rows off screen then skip layout and paint (content-visibility),
  * which measured at 1,500 containers is most of a live update's cost.
  */
-import { api, ApiFailure } from './api.js';
+import { coversHost, inForce, silencesOf } from '../api/silence-match.js';
+import { api, ApiFailure, type Silence } from './api.js';
 import { COLUMNS, fillRow, newRow, type RowParts } from './fleet-row.js';
 import { el, notice, setText } from './dom.js';
 import {
@@ -26,6 +27,7 @@ export class FleetView {
   private query: FleetQuery = { ...defaultQuery };
   private containers: Container[] = [];
   private hosts: Host[] = [];
+  private silences: Silence[] = [];
   /** Each host's CPU over the last hour, one value per 30 s, oldest first (the host card's line; control keeps them). */
   private readonly cpuHour = new Map<string, number[]>();
   private readonly rows = new Map<string, RowParts>();
@@ -69,9 +71,10 @@ export class FleetView {
     this.tbody.addEventListener('click', (e) => void this.onAction(e));
   }
 
-  update(containers: Container[], hosts: Host[]): void {
+  update(containers: Container[], hosts: Host[], silences: Silence[] = []): void {
     this.containers = containers;
     this.hosts = hosts;
+    this.silences = silences;
     this.renderHosts();
     this.renderFilters();
     this.renderRows();
@@ -104,10 +107,24 @@ export class FleetView {
               'observe only',
             )
           : null,
+        this.silencesOf(h.hostname, now),
         this.healthOf(h),
       ),
     );
     this.hostList.replaceChildren(...items);
+  }
+
+  /** The silences in force on the host: the first to end, and how many more; each one on hover. */
+  private silencesOf(host: string, now: number): HTMLElement | null {
+    const on = this.silences.filter((s) => inForce(s, now) && coversHost(s, host));
+    const first = on[0];
+    if (!first) return null;
+    const more = on.length > 1 ? ` +${on.length - 1}` : '';
+    return el(
+      'span',
+      { class: 'silenced', title: on.map(describeSilence).join('\n') },
+      `silenced: ${first.containers} until ${new Date(first.until).toLocaleTimeString()}${more}`,
+    );
   }
 
   /** The hosts' last hour as control keeps it (GET /hosts/{hostname}/resources): drawn from the next update on. */
@@ -167,7 +184,7 @@ export class FleetView {
         parts = newRow(c);
         this.rows.set(key, parts);
       }
-      fillRow(parts, c, now, silent.has(c.hostname), observing.has(c.hostname));
+      fillRow(parts, c, now, silent.has(c.hostname), observing.has(c.hostname), silencesOf(this.silences, c.hostname, c.name, now)[0]);
       const row = parts.row;
       const expected: Element | null = previous ? previous.nextElementSibling : this.tbody.firstElementChild;
       if (expected !== row) {
@@ -202,6 +219,18 @@ export class FleetView {
       (button as HTMLButtonElement).disabled = false;
     }
   }
+}
+
+/** A silence in words, for a tooltip. */
+export function describeSilence(s: Silence): string {
+  const what = s.heal
+    ? s.notify
+      ? 'nothing held'
+      : 'heals go on, notifications held'
+    : s.notify
+      ? 'heals held, notifications sent'
+      : 'heals and notifications held';
+  return `${s.id}: ${s.containers} on ${s.hosts?.join(', ') ?? 'every host'} until ${new Date(s.until).toLocaleString()}, ${what}: ${s.reason} (by ${s.by})`;
 }
 
 function svg(points: string, label: string): SVGSVGElement {

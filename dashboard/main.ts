@@ -34,12 +34,13 @@ async function refreshFleet(): Promise<void> {
   refreshing = true;
   clearTimeout(refreshTimer);
   try {
-    const [containers, hosts] = await Promise.all([api.containers(), api.hosts()]);
+    // Silences are a detail of the picture: a control that cannot say them (503) still shows the fleet.
+    const [containers, hosts, silences] = await Promise.all([api.containers(), api.hosts(), api.silences().catch(() => null)]);
     if (Date.now() - hoursAskedAt >= HOUR_EVERY_MS)
       fleet.hostHours(await hostHours(hosts.body.filter((h) => h.resources).map((h) => h.hostname)));
     // Data in to painted, for the bench (performance entries "fleet-painted"): the frame after the update.
     performance.mark('fleet-data-in');
-    fleet.update(containers.body, hosts.body);
+    fleet.update(containers.body, hosts.body, silences?.body ?? []);
     performance.measure('fleet-updated', 'fleet-data-in');
     requestAnimationFrame(() => setTimeout(() => performance.measure('fleet-painted', 'fleet-data-in')));
     const threshold = document.getElementById('threshold') as HTMLInputElement;

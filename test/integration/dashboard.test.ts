@@ -322,6 +322,45 @@ it('marks an observe-only host on its card and on its rows', async () => {
   }
 });
 
+it('marks a silence on the hosts it covers and on the rows it holds, and not elsewhere; gone once removed', async () => {
+  await page.goto(control.url);
+  const made = await http<{ silence: { id: string } }>('POST', `${control.url}/silences`, {
+    body: JSON.stringify({
+      hosts: [one.hostname],
+      containers: one.target,
+      until: new Date(Date.now() + 600_000).toISOString(),
+      reason: 'dashboard test window',
+    }),
+    headers: { 'Content-Type': 'application/json' },
+  });
+  assert.equal(made.status, 201);
+  // Other tests' silences of every host may be in force too (the stream keeps them): ours is told by its reason.
+  const ours = (h: (typeof hosts)[0]) =>
+    page.locator(`li.host[data-host="${h.hostname}"] .silenced`).and(page.locator('[title*="dashboard test window (by api)"]'));
+  try {
+    await ours(one).waitFor({ timeout: 15_000 });
+    assert.match((await ours(one).textContent()) ?? '', /^silenced: \S+ until /);
+    assert.match(
+      (await ours(one).getAttribute('title')) ?? '',
+      new RegExp(`${made.body.silence.id}: ${one.target} on ${one.hostname} until`),
+    );
+    await row(one).and(page.locator('.silenced')).waitFor({ timeout: 15_000 });
+    const held = row(one).locator('[data-col="backoffUntil"]');
+    assert.equal(await held.textContent(), 'silenced', 'said where held-back heals show');
+    assert.match(
+      (await held.getAttribute('title')) ?? '',
+      new RegExp(`^silenced until .* by ${made.body.silence.id}: dashboard test window`),
+    );
+    assert.equal(await ours(two).count(), 0, 'the other host is not');
+    assert.equal(await row(two).and(page.locator('.silenced')).count(), 0);
+    await page.screenshot({ path: `${shots}silence.png` });
+  } finally {
+    await http('DELETE', `${control.url}/silences/${made.body.silence.id}`);
+  }
+  await ours(one).waitFor({ state: 'detached', timeout: 15_000 });
+  await row(one).and(page.locator('.silenced')).waitFor({ state: 'detached', timeout: 15_000 });
+});
+
 it('marks a host whose agent went silent', async () => {
   await page.goto(control.url);
   agents[1]?.child.kill('SIGKILL');
