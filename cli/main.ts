@@ -11,6 +11,7 @@ import { connection, CliError, EXIT, mustBeAdmin } from './client.js';
 import { addHost, brokerAddress, management, removeHost } from './enrol.js';
 import * as run from './commands.js';
 import * as events from './events.js';
+import * as silences from './silences.js';
 import { painter } from './table.js';
 
 // A reader that stops early (watchdog status | head) is no error: stop quietly.
@@ -161,6 +162,25 @@ program
       return run.dryRun(connection(), io(), mode === 'on', o.host);
     }),
   );
+
+const silence = program.command('silence').description('maintenance windows: leave matching containers alone until a time');
+silence
+  .command('add <containers>')
+  .description('hold heals (and notifications) of the containers matching the pattern (* any run, ? one character) until --until')
+  .requiredOption('--until <when>', 'a duration from now (45m, 2h, 1d) or an RFC 3339 time')
+  .requiredOption('--reason <text>', 'why, for the people who see it')
+  .option('--host <host...>', 'only these hosts (default: every host)')
+  .option('--heal', 'let heals go on: hold only the notifications')
+  .option('--notify', 'send notifications as usual')
+  .action(act((containers: string, o: silences.SilenceOptions) => silences.add(connection(), io(), containers, o)));
+silence
+  .command('list')
+  .description('the silences in force, soonest to end first')
+  .action(act(() => silences.list(connection(), io())));
+silence
+  .command('remove <id>')
+  .description('end a silence now: held heals are done at the next check')
+  .action(act((id: string) => silences.remove(connection(), io(), id)));
 
 program
   .command('scorecard')

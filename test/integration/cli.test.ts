@@ -162,6 +162,28 @@ describe('watchdog CLI (real control, agent, engine, broker)', () => {
     assert.match((await cli(['status', '--host', host])).stdout, new RegExp(`^${host}\\s+live\\s+\\S+ s ago\\s+65 %`, 'm'), 'still 65 %');
   });
 
+  it('silence add, list and remove: a window held by the host, listed, ended; a bad --until is exit 2 and makes nothing', async () => {
+    const bad = await cli(['silence', 'add', 'db-*', '--until', 'tomorrow', '--reason', 'x']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--until: must be a duration such as 45m, 2h or 1d/);
+    const added = await cli(['--json', 'silence', 'add', `${name}*`, '--until', '30m', '--reason', 'cli window', '--host', host]);
+    assert.equal(added.code, 0, added.stderr);
+    const made = JSON.parse(added.stdout) as { silence: { id: string; until: string; by: string }; confirmed: string[] };
+    assert.deepEqual(made.confirmed, [host]);
+    assert.equal(made.silence.by, 'api', "the token's name");
+    assert.ok(Math.abs(Date.parse(made.silence.until) - (Date.now() + 1_800_000)) < 60_000, '30 minutes from now');
+    const listed = await cli(['silence', 'list']);
+    assert.match(
+      listed.stdout,
+      new RegExp(`^${made.silence.id}\\s+${host}\\s+${name}\\*\\s+.*heals, notifications\\s+api\\s+cli window$`, 'm'),
+    );
+    const removed = await cli(['silence', 'remove', made.silence.id]);
+    assert.deepEqual([removed.code, removed.stdout.startsWith(`silence ${made.silence.id} ended`)], [0, true]);
+    const again = await cli(['silence', 'remove', made.silence.id]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /refused \(404\).*no silence in force has the id/);
+  });
+
   it('unreachable is exit 3; a silent host makes status partial (exit 4, named) and a change unconfirmable (exit 3: nothing sent)', async () => {
     const away = await cli(['status'], { CONTROL_URL: 'http://127.0.0.1:9' });
     assert.equal(away.code, 3);
