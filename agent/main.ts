@@ -1,4 +1,5 @@
 /** Starts the agent on this Docker host: wiring only; the behaviour lives in Watchdog. */
+import { engineLine, type EngineVersion } from './engine/engine-version.js';
 import { dialWithTls } from '../bus/broker-config.js';
 import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
@@ -68,6 +69,11 @@ async function main(): Promise<void> {
     initial,
   );
   watchdog.start();
+  // Said once, not waited for: a hung engine must not hold the agent's start.
+  void engine.version().then(
+    (version: EngineVersion) => logger.info(engineLine(version), { kind: 'engine', engine: version }),
+    (error: unknown) => logger.warn(engineLine(error instanceof Error ? error : new Error(String(error))), { kind: 'engine' }),
+  );
   // The host's own health, sampled as often as heartbeats go: into each heartbeat and /metrics.
   const host = new HostResources(config.hostDiskPath ?? (await dockerDataRoot(engine)));
   const sampleHost = (): void => void host.sample().catch(() => undefined);
