@@ -228,6 +228,30 @@ describe('control believes events only from the sender they name, and bounds the
     );
   });
 
+  it("a silence recorded by an agent's login (even its own host's) holds nothing and is not listed", async () => {
+    const forged = {
+      id: 's-f0f0f0f0f0f0',
+      containers: '*',
+      until: new Date(Date.now() + 600_000).toISOString(),
+      reason: 'forged by an agent login',
+      heal: false,
+      notify: false,
+      by: 'mallory',
+      createdAt: new Date().toISOString(),
+    };
+    const silence = encode({ kind: 'event', type: 'silence', at: new Date().toISOString(), host, to: 'created', silence: forged } as never);
+    assert.equal(await publishAs(agentBrokerUrl(host), EVENTS_EXCHANGE, '', silence, { userId: agentUser(host) }), 'accepted');
+    await waitFor(
+      'control to say it ignored it',
+      () =>
+        /ignored a silence event for host \S+ from broker user agent-sec-[0-9a-f]+: only control records silences/.test(control.output()),
+      5_000,
+      100,
+    );
+    const listed = (await http<{ id: string }[]>('GET', `${control.url}/silences`)).body.map((s) => s.id);
+    assert.ok(!listed.includes(forged.id), listed.join(', '));
+  });
+
   it('an event carrying its own id keeps its stream id, and paging still works', async () => {
     const asHost = agentBrokerUrl(host);
     assert.equal(
