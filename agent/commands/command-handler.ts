@@ -51,34 +51,31 @@ export class CommandHandler {
   }
 
   /** Keeps the silences that cover this host (control sends every host the whole list). */
-  private async setSilences(silences: readonly Silence[]): Promise<Ack> {
-    try {
+  private setSilences(silences: readonly Silence[]): Promise<Ack> {
+    return this.saved('silences', 'the silences', async () => {
       await this.watchdog.watchList.setSilences(silences.filter((s) => coversHost(s, this.hostname)));
-      return { kind: 'ack', hostname: this.hostname, command: 'silences', ok: true };
-    } catch (error) {
-      return {
-        kind: 'ack',
-        hostname: this.hostname,
-        command: 'silences',
-        ok: false,
-        error: 'failed',
-        message: `could not save the silences: ${errorMessage(error)}`,
-      };
-    }
+      return {};
+    });
   }
 
-  private async setThreshold(threshold: number): Promise<Ack> {
+  private setThreshold(threshold: number): Promise<Ack> {
+    return this.saved('threshold', 'the threshold', async () => ({
+      threshold: (await this.watchdog.watchList.setThreshold(threshold)).threshold,
+    }));
+  }
+
+  /** A change that is only saved: its ack (with what `save` returns), or its refusal when the state file could not be written. */
+  private async saved(command: 'threshold' | 'silences', what: string, save: () => Promise<Partial<Ack>>): Promise<Ack> {
     try {
-      const state = await this.watchdog.watchList.setThreshold(threshold);
-      return { kind: 'ack', hostname: this.hostname, command: 'threshold', ok: true, threshold: state.threshold };
+      return { kind: 'ack', hostname: this.hostname, command, ok: true, ...(await save()) };
     } catch (error) {
       return {
         kind: 'ack',
         hostname: this.hostname,
-        command: 'threshold',
+        command,
         ok: false,
         error: 'failed',
-        message: `could not save the threshold: ${errorMessage(error)}`,
+        message: `could not save ${what}: ${errorMessage(error)}`,
       };
     }
   }
