@@ -12,6 +12,7 @@ import type { HealPolicy } from '../policy/policy.js';
 import type { ContainerRuntime, Log } from '../ports.js';
 import { BudgetSaver } from './budget-saver.js';
 import { giveUpReason, LastResort, type GiveUp } from './last-resort.js';
+import { HeldHeals } from './held-heals.js';
 import { RestartLane } from './restart-lane.js';
 import { backoffNotice, RestartGuard, type RestartPolicy, type SavedBudget } from './restart-guard.js';
 
@@ -23,10 +24,6 @@ export class Healer {
   private readonly underway = new Map<string, Promise<void>>();
   /** Containers that died while we were healing them: look again afterwards. */
   private readonly recheck = new Set<string>();
-  /** When a heal not done (notify, observe-only) was last told, per container and action. */
-  private readonly told = new Map<string, number>();
-  /** The heals a silence held that were told: once per container and silence. */
-  private readonly toldSilenced = new Set<string>();
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -61,7 +58,10 @@ export class Healer {
       log,
     );
     this.lane = new RestartLane(options.restartConcurrency ?? Infinity);
+    this.held = new HeldHeals(log, record, options.restartPolicy.windowMs);
   }
+
+  private readonly held: HeldHeals;
 
   private readonly budgets: BudgetSaver;
   private readonly lane: RestartLane;
@@ -89,8 +89,7 @@ export class Healer {
   forget(name: string): void {
     this.guard.forget(name);
     this.lastResort.forgive(name);
-    for (const action of ['start', 'restart']) this.told.delete(`${name}\n${action}`);
-    for (const key of this.toldSilenced) if (key.startsWith(`${name}\n`)) this.toldSilenced.delete(key);
+    this.held.forget(name);
   }
 
   /** It has been fine again (recovered): a container given up on is healed again. */
@@ -132,30 +131,9 @@ export class Healer {
       this.record({ name, action, trigger, reason, outcome, at: startedAt, durationMs });
     const policy = this.policyOf(name, startedAt);
     if (policy.mode === 'none') return;
-    if (policy.silence) {
-      // Held while the silence is in force (found again every cycle); told once per container and silence.
-      const { id, until, reason: why } = policy.silence;
-      if (this.toldSilenced.has(`${name}\n${id}`)) return;
-      this.toldSilenced.add(`${name}\n${id}`);
-      this.log.warn(`${name}: would ${action} (${trigger}: ${reason}); held by silence ${id} until ${until} (${why})`, {
-        ...fields,
-        outcome: 'silenced',
-        silence: id,
-      });
-      this.record({ name, action, trigger, reason, outcome: 'silenced', silence: { id, until }, at: startedAt, durationMs: 0 });
-      return;
-    }
-    if (policy.mode !== 'act') {
-      // Told once per restart window: a container left down is found again every cycle.
-      const key = `${name}\n${action}`;
-      if (startedAt - (this.told.get(key) ?? -Infinity) < this.options.restartPolicy.windowMs) return;
-      this.told.set(key, startedAt);
-      const outcome = policy.mode === 'notify' ? 'notified' : 'dry-run';
-      const why = policy.mode === 'notify' ? 'its policy says notify' : 'observe-only (dry run)';
-      this.log.warn(`${name}: would ${action} (${trigger}: ${reason}); not done: ${why}`, { ...fields, outcome });
-      record(outcome, 0);
-      return;
-    }
+    // Decided but not done: told once (held-heals.ts), no budget spent.
+    if (policy.silence) return this.held.bySilence({ name, action, reason, trigger, at: startedAt }, policy.silence);
+    if (policy.mode !== 'act') return this.held.notDone({ name, action, reason, trigger, at: startedAt }, policy.mode);
     if (this.lastResort.holds(name, action)) return; // given up on: told once, when it was
     const admission = this.guard.admit(name, startedAt, policy.restartLimit);
     if (!admission.admitted) {
