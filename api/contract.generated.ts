@@ -533,6 +533,27 @@ export interface components {
              * @enum {string}
              */
             onExhausted?: "backoff" | "stop" | "notify";
+            probe?: components["schemas"]["ServiceProbe"];
+        };
+        /** @description A service probe beside ping, as the watchdog.probe* labels say it (Kubernetes' liveness meanings and defaults: period 10 s, timeout 1 s, 3 failures to restart, 1 success to count as well again); set through the API it replaces the labels' probe, and `icmp` removes it. The probe targets the container's own address. */
+        ServiceProbe: {
+            /**
+             * @description icmp (none beyond ping), http://:<port>/<path> (2xx or 3xx is success), tcp://:<port> (a connection) or exec:<command> (run with sh -c in the container; exit 0 is success)
+             * @example http://:8080/health
+             */
+            probe: string;
+            /** @description Seconds between probes (10). */
+            periodSec?: number;
+            /** @description Seconds a probe may take (1). */
+            timeoutSec?: number;
+            /** @description Failures in a row that restart it (3). */
+            failures?: number;
+            /** @description Successes in a row to count as well again (1). */
+            successes?: number;
+            /** @description http: the status it must answer (default: any 2xx or 3xx). */
+            expectStatus?: number;
+            /** @description http: a text the body must hold. */
+            expectBody?: string;
         };
         Sourced: {
             /** @description The value that applies. */
@@ -550,6 +571,15 @@ export interface components {
             restartLimit: components["schemas"]["Sourced"];
             action: components["schemas"]["Sourced"];
             onExhausted?: components["schemas"]["Sourced"];
+            /** @description Its service probe (a ServiceProbe), when it has one; absent: ICMP only. */
+            probe?: {
+                value: components["schemas"]["ServiceProbe"];
+                /**
+                 * @description api or label
+                 * @enum {string}
+                 */
+                source: "api" | "label" | "container" | "host";
+            };
         };
         PolicyView: {
             /** @example h1 */
@@ -1686,6 +1716,7 @@ export interface operations {
 export type Caller = components['schemas']['Caller'];
 export type Container = components['schemas']['Container'];
 export type Policy = components['schemas']['Policy'];
+export type ServiceProbe = components['schemas']['ServiceProbe'];
 export type Sourced = components['schemas']['Sourced'];
 export type EffectivePolicy = components['schemas']['EffectivePolicy'];
 export type PolicyView = components['schemas']['PolicyView'];

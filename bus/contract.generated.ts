@@ -71,6 +71,24 @@ export interface components {
             restartLimit?: number;
             action?: components["schemas"]["PolicyAction"];
             onExhausted?: components["schemas"]["OnExhausted"];
+            probe?: components["schemas"]["ServiceProbe"];
+        };
+        /** @description A service probe set through the API, as the `watchdog.probe*` labels say it (Kubernetes' liveness meanings and defaults); it replaces the labels' probe, and `icmp` removes it. */
+        ServiceProbe: {
+            /** @description icmp, http://:<port>/<path>, tcp://:<port> or exec:<command> (at most 500 characters) */
+            probe: string;
+            /** @description a number of seconds from 1 to 3600 */
+            periodSec?: number;
+            /** @description a number of seconds from 0.1 to 60 */
+            timeoutSec?: number;
+            /** @description a whole number from 1 to 100 */
+            failures?: number;
+            /** @description a whole number from 1 to 100 */
+            successes?: number;
+            /** @description an HTTP status from 100 to 599 (http only) */
+            expectStatus?: number;
+            /** @description a text of at most 500 characters the body must hold (http only) */
+            expectBody?: string;
         };
         /**
          * @description backoff, stop or notify (when the restart budget is spent: wait and heal again; stop it and leave it stopped; leave it as it is and heal it no more)
@@ -107,6 +125,11 @@ export interface components {
             };
             onExhausted?: {
                 value: components["schemas"]["OnExhausted"];
+                source: components["schemas"]["PolicySource"];
+            };
+            /** @description its service probe, when it has one (absent: ICMP only) */
+            probe?: {
+                value: components["schemas"]["ServiceProbe"];
                 source: components["schemas"]["PolicySource"];
             };
         };
@@ -347,6 +370,7 @@ export type ListRequest = components['schemas']['ListRequest'];
 export type ContainerFilter = components['schemas']['ContainerFilter'];
 export type ActivesCommand = components['schemas']['ActivesCommand'];
 export type Policy = components['schemas']['Policy'];
+export type ServiceProbe = components['schemas']['ServiceProbe'];
 export type OnExhausted = components['schemas']['OnExhausted'];
 export type PolicyAction = components['schemas']['PolicyAction'];
 export type PolicySource = components['schemas']['PolicySource'];
@@ -555,6 +579,60 @@ export const busSchemas: Record<string, object> = {
       },
       "onExhausted": {
         "$ref": "#/components/schemas/OnExhausted"
+      },
+      "probe": {
+        "$ref": "#/components/schemas/ServiceProbe"
+      }
+    }
+  },
+  "ServiceProbe": {
+    "description": "A service probe set through the API, as the `watchdog.probe*` labels say it (Kubernetes' liveness meanings and defaults); it replaces the labels' probe, and `icmp` removes it.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "probe"
+    ],
+    "properties": {
+      "probe": {
+        "type": "string",
+        "maxLength": 500,
+        "pattern": "^(icmp|http://:[0-9]{1,5}(/[^\\s]*)?|tcp://:[0-9]{1,5}|exec:[\\s\\S]+)$",
+        "description": "icmp, http://:<port>/<path>, tcp://:<port> or exec:<command> (at most 500 characters)"
+      },
+      "periodSec": {
+        "type": "number",
+        "minimum": 1,
+        "maximum": 3600,
+        "description": "a number of seconds from 1 to 3600"
+      },
+      "timeoutSec": {
+        "type": "number",
+        "minimum": 0.1,
+        "maximum": 60,
+        "description": "a number of seconds from 0.1 to 60"
+      },
+      "failures": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,
+        "description": "a whole number from 1 to 100"
+      },
+      "successes": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,
+        "description": "a whole number from 1 to 100"
+      },
+      "expectStatus": {
+        "type": "integer",
+        "minimum": 100,
+        "maximum": 599,
+        "description": "an HTTP status from 100 to 599 (http only)"
+      },
+      "expectBody": {
+        "type": "string",
+        "maxLength": 500,
+        "description": "a text of at most 500 characters the body must hold (http only)"
       }
     }
   },
@@ -665,6 +743,22 @@ export const busSchemas: Record<string, object> = {
         "properties": {
           "value": {
             "$ref": "#/components/schemas/OnExhausted"
+          },
+          "source": {
+            "$ref": "#/components/schemas/PolicySource"
+          }
+        }
+      },
+      "probe": {
+        "type": "object",
+        "description": "its service probe, when it has one (absent: ICMP only)",
+        "required": [
+          "value",
+          "source"
+        ],
+        "properties": {
+          "value": {
+            "$ref": "#/components/schemas/ServiceProbe"
           },
           "source": {
             "$ref": "#/components/schemas/PolicySource"

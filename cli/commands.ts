@@ -118,7 +118,17 @@ export async function policySet(c: Connection, io: Io, host: string, name: strin
 }
 
 function policyText(p: PolicyView): string {
-  const rows = Object.entries(p.effective).map(([field, v]) => ({ field, value: String(v.value), source: v.source }));
+  const rows = Object.entries(p.effective).map(([field, v]) => ({
+    field,
+    // A probe is an object: its words, then each setting it has (e.g. "http://:8080/health, periodSec 5").
+    value:
+      typeof v.value === 'object' && v.value !== null
+        ? Object.entries(v.value as Record<string, unknown>)
+            .map(([k, x], i) => (i === 0 ? String(x) : `${k} ${String(x)}`))
+            .join(', ')
+        : String(v.value),
+    source: v.source,
+  }));
   const problems = p.labelProblems?.length ? `\nlabel problems: ${p.labelProblems.join('; ')}` : '';
   return `${p.name} on ${p.hostname} (${p.monitored ? 'monitored' : 'not monitored'})\n${table(rows, [
     { title: 'FIELD', cell: (r) => r.field },

@@ -112,12 +112,13 @@ policy
   .option('--restart-limit <n>')
   .addOption(new Option('--action <action>').choices(['restart', 'notify', 'none']))
   .addOption(new Option('--on-exhausted <what>', 'when its restart budget is spent').choices(['backoff', 'stop', 'notify']))
+  .option('--probe <probe>', 'a service probe: http://:<port>/<path>, tcp://:<port>, exec:<command> (its defaults), or icmp for none')
   .action(
     act(
       async (
         host: string,
         name: string,
-        o: { threshold?: string; stopTimeout?: string; restartLimit?: string; action?: string; onExhausted?: string },
+        o: { threshold?: string; stopTimeout?: string; restartLimit?: string; action?: string; onExhausted?: string; probe?: string },
       ) => {
         const numberOf = (flag: string, value: string | undefined): Record<string, number> => {
           if (value === undefined) return {};
@@ -131,10 +132,11 @@ policy
           ...numberOf('--restart-limit', o.restartLimit),
           ...(o.action ? { action: o.action } : {}),
           ...(o.onExhausted ? { onExhausted: o.onExhausted } : {}),
+          ...(o.probe ? { probe: { probe: o.probe } } : {}),
         };
         if (Object.keys(body).length === 0)
           throw new CliError(
-            'policy set: give at least one of --threshold, --stop-timeout, --restart-limit, --action, --on-exhausted (policy clear removes them all)',
+            'policy set: give at least one of --threshold, --stop-timeout, --restart-limit, --action, --on-exhausted, --probe (policy clear removes them all)',
             EXIT.refused,
           );
         return run.policySet(connection(), io(), host, name, body);

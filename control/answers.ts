@@ -31,6 +31,8 @@ export function hostAck(gathered: Gathered, hostname: string, name: string, time
   if (!ack.ok) {
     if (ack.error === 'not_found')
       throw new ApiError(404, 'unknown_container', ack.message ?? `no container named ${name} on host ${hostname}`);
+    // The agent holds rules the spec cannot say (a probe's port range, expect-* only for http): its refusal names the field.
+    if (ack.error === 'invalid') throw new ApiError(400, 'invalid_request', ack.message ?? 'the agent refused the value');
     throw new ApiError(502, 'agent_failed', ack.message ?? `host ${hostname} could not apply the change`);
   }
   return ack;

@@ -121,6 +121,11 @@ export class ContainerView {
       `restart limit ${String(e.restartLimit.value)} (${from(e.restartLimit)})`,
       `action ${String(e.action.value)} (${from(e.action)})`,
       ...(e.onExhausted ? [`when its budget is spent: ${String(e.onExhausted.value)} (${from(e.onExhausted)})`] : []),
+      ...(e.probe
+        ? [
+            `service probe ${e.probe.value.probe}${e.probe.value.failures ? `, ${e.probe.value.failures} failures to restart` : ''} (${from(e.probe)})`,
+          ]
+        : []),
     ];
     this.policyLine.replaceChildren(`${view.monitored ? 'Monitored' : 'Not monitored'}. Policy: ${parts.join(' · ')}`);
     if (view.labelProblems?.length)

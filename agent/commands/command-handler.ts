@@ -5,7 +5,7 @@
 import type { Ack, Command, ContainerStatus, Reply, Silence } from '../../bus/messages.js';
 import { coversHost } from '../../shared/silence-match.js';
 import { errorMessage } from '../../shared/errors.js';
-import type { Policy } from '../policy/policy.js';
+import { policyProblem, type Policy } from '../policy/policy.js';
 import type { ContainerInfo, ContainerLister, ContainerRuntime } from '../ports.js';
 import type { Watchdog } from '../watchdog.js';
 import { ContainerListing } from './container-listing.js';
@@ -143,6 +143,9 @@ export class CommandHandler {
       error,
       message,
     });
+    // What the contract cannot say (a probe's port range, expect-* only for http): refused, naming the field; nothing changes.
+    const wrong = policyProblem(policy);
+    if (wrong) return refuse('invalid', wrong);
     // Removing a policy ({}) is allowed for a name with no container.
     const found = await this.containerFor('policy', name, Object.keys(policy).length > 0);
     if ('refused' in found) return found.refused;

@@ -7,7 +7,7 @@ import type { Silence } from '../../bus/messages.js';
 import { holding } from '../../shared/silence-match.js';
 import type { ContainerInfo } from '../ports.js';
 import type { ContainerLabels } from './container-labels.js';
-import type { ProbeSpec } from './probe-labels.js';
+import { readApiProbe, type ProbeSpec } from './probe-labels.js';
 import { effectivePolicy, healMode, isMonitored, type EffectivePolicy, type HealPolicy, type Policy } from './policy.js';
 import type { WatchList } from './watch-list.js';
 
@@ -68,6 +68,9 @@ export class Policies {
 
   /** The container's service probe (its `watchdog.probe` labels), if it has one. */
   probeOf(name: string): ProbeSpec | undefined {
+    // One set through the API replaces the labels' (icmp: none).
+    const api = this.watchList.policyOf(name)?.probe;
+    if (api) return readApiProbe(api).probe;
     return this.labels.get(name)?.probe;
   }
 

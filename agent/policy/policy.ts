@@ -13,7 +13,8 @@ import {
   type PolicyAction,
   type PolicySource,
 } from '../../bus/contract.generated.js';
-import { PROBE_LABEL, readProbeLabels, type ProbeSpec } from './probe-labels.js';
+import { ruleBroken } from '../../bus/messages.js';
+import { PROBE_LABEL, readApiProbe, readProbeLabels, serviceProbeOf, type ProbeSpec, type ServiceProbe } from './probe-labels.js';
 
 export type { EffectivePolicy, OnExhausted, Policy, PolicyAction, PolicySource };
 
@@ -116,6 +117,7 @@ export function readLabels(labels: Readonly<Record<string, string>> | undefined)
   const onExhausted = oneOf(LABEL.onExhausted, ON_EXHAUSTED);
   if (onExhausted) policy.onExhausted = onExhausted;
   const { probe, problems: probeProblems } = readProbeLabels(labels);
+  if (probe) policy.probe = serviceProbeOf(probe);
   // With a probe, its labels were read there (a wrong value said once); without, here.
   const startText = labels[PROBE_LABEL.startPeriod];
   let startPeriodMs = startText === undefined ? undefined : probe?.startPeriodMs;
@@ -144,13 +146,18 @@ export function policyProblem(value: unknown): string | null {
     } else if (key === 'onExhausted') {
       if (!ON_EXHAUSTED.includes(fields[key] as OnExhausted))
         return `onExhausted: must be backoff, stop or notify (got ${JSON.stringify(fields[key])})`;
+    } else if (key === 'probe') {
+      const broken = ruleBroken('ServiceProbe', fields[key]);
+      if (broken) return `probe: ${broken}`;
+      const wrong = readApiProbe(fields[key] as ServiceProbe).problems[0];
+      if (wrong) return wrong;
     } else if (key in POLICY_RULES) {
       const rule = POLICY_RULES[key as keyof typeof POLICY_RULES];
       const v = fields[key];
       if (typeof v !== 'number' || v < rule.min || v > rule.max || (rule.integer && !Number.isInteger(v)))
         return `${key}: must be ${rule.text} (got ${JSON.stringify(v)})`;
     } else {
-      return `${key}: not a policy field (threshold, stopTimeoutSec, restartLimit, action, onExhausted)`;
+      return `${key}: not a policy field (threshold, stopTimeoutSec, restartLimit, action, onExhausted, probe)`;
     }
   }
   return null;
@@ -180,6 +187,7 @@ export function effectivePolicy(
     restartLimit: pick(api?.restartLimit, labels.restartLimit, { value: host.restartLimit, source: 'host' }),
     action: pick(api?.action, labels.action, { value: 'restart', source: 'host' }),
     onExhausted: pick(api?.onExhausted, labels.onExhausted, { value: 'backoff', source: 'host' }),
+    ...((api?.probe ?? labels.probe) ? { probe: pick(api?.probe, labels.probe, { value: { probe: 'icmp' }, source: 'host' }) } : {}),
   };
 }
 

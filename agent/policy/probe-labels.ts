@@ -10,6 +10,8 @@
  * The probe targets the container's own address on its network. Free of I/O.
  */
 
+import type { components } from '../../bus/contract.generated.js';
+
 export interface ProbeSpec {
   kind: 'http' | 'tcp' | 'exec';
   /** exec: the command, run with `sh -c` in the container; exit 0 is success. */
@@ -82,6 +84,43 @@ export function readProbeLabels(labels: Readonly<Record<string, string>>): { pro
   if (spec.kind !== 'http' && (spec.expectStatus !== undefined || spec.expectBody !== undefined))
     problems.push(`${PROBE_LABEL.expectStatus} and ${PROBE_LABEL.expectBody}: only for an http probe`);
   return { probe: spec, problems };
+}
+
+/** A probe as the API says it (asyncapi.yaml's ServiceProbe): the labels' words, in fields. */
+export type ServiceProbe = components['schemas']['ServiceProbe'];
+
+const API_FIELD: [label: string, field: keyof ServiceProbe][] = [
+  [PROBE_LABEL.period, 'periodSec'],
+  [PROBE_LABEL.timeout, 'timeoutSec'],
+  [PROBE_LABEL.failures, 'failures'],
+  [PROBE_LABEL.successes, 'successes'],
+  [PROBE_LABEL.expectStatus, 'expectStatus'],
+  [PROBE_LABEL.expectBody, 'expectBody'],
+  [PROBE_LABEL.probe, 'probe'],
+];
+
+/** A probe set through the API, read as its labels would be (undefined: icmp); a problem names the API's field (`probe.periodSec`). */
+export function readApiProbe(p: ServiceProbe): { probe?: ProbeSpec; problems: string[] } {
+  const labels: Record<string, string> = {};
+  for (const [label, field] of API_FIELD) if (p[field] !== undefined) labels[label] = String(p[field]);
+  const read = readProbeLabels(labels);
+  const named = (line: string): string => API_FIELD.reduce((text, [label, field]) => text.replaceAll(label, `probe.${field}`), line);
+  return { ...read, problems: read.problems.map(named) };
+}
+
+/** A probe read from labels, in the API's words (what GET .../policy shows). */
+export function serviceProbeOf(spec: ProbeSpec): ServiceProbe {
+  const probe =
+    spec.kind === 'http' ? `http://:${spec.port}${spec.path}` : spec.kind === 'tcp' ? `tcp://:${spec.port}` : `exec:${spec.command ?? ''}`;
+  return {
+    probe,
+    periodSec: spec.periodMs / 1000,
+    timeoutSec: spec.timeoutMs / 1000,
+    failures: spec.failures,
+    successes: spec.successes,
+    ...(spec.expectStatus === undefined ? {} : { expectStatus: spec.expectStatus }),
+    ...(spec.expectBody === undefined ? {} : { expectBody: spec.expectBody }),
+  };
 }
 
 /** The probe in a few words, for the log and heal reasons. */

@@ -4,6 +4,7 @@
  * local HTTP receiver for the notifications.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -182,6 +183,41 @@ describe('policy per container (real engine, broker, agent, control)', () => {
     assert.deepEqual(got.effective['threshold'], { value: 50, source: 'api' });
     assert.deepEqual(got.effective['stopTimeoutSec'], { value: 3, source: 'api' });
     assert.equal(got.monitored, true);
+  });
+
+  it('a service probe set through the API (no probe label) restarts the container when it fails; a wrong probe is refused and changes nothing', async () => {
+    const name = uniqueName('probed');
+    await createTarget(name, { labels: { 'watchdog.monitor': 'true' } });
+    await waitFor('it to be monitored', async () => (await container(name))?.monitored, 10_000, 100);
+    const url = `${control.url}/containers/${host}/${name}/policy`;
+    // Refused by the contract (control, nothing sent), and by the agent for what the contract cannot say (a port past 65535).
+    const put = (probe: object) => http<{ error: string; message: string }>('PUT', url, { body: JSON.stringify({ probe }) });
+    const spec = await put({ probe: 'ftp://:21' });
+    assert.equal(spec.status, 400, JSON.stringify(spec.body));
+    assert.match(spec.body.message, /probe/);
+    const wrong = await put({ probe: 'tcp://:99999' });
+    assert.equal(wrong.status, 400, JSON.stringify(wrong.body));
+    assert.match(wrong.body.message, /^probe\.probe: must be icmp, http:\/\/:<port>\/<path>, tcp:\/\/:<port> or exec:<command>/);
+    const notHttp = await put({ probe: 'tcp://:5432', expectStatus: 200 });
+    assert.equal(notHttp.status, 400);
+    assert.match(notHttp.body.message, /only for an http probe/);
+    assert.deepEqual((await http<PolicyView>('GET', url)).body.api, {}, 'nothing changed');
+    // Healthy while /dev/shm/bad is absent: the new instance of a restart has a fresh /dev/shm.
+    const probe = { probe: 'exec:test ! -e /dev/shm/bad', periodSec: 1, failures: 2 };
+    const set = await http<PolicyView>('PUT', url, { body: JSON.stringify({ probe }) });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(set.body.effective['probe'], { value: probe, source: 'api' });
+    const before = await state(name);
+    // The docker CLI, not dockerode's exec (that one left a connection open that kept a test's process alive).
+    execFileSync('docker', ['exec', name, 'touch', '/dev/shm/bad']);
+    await waitFor('its restart by the probe', async () => (await state(name)).startedAt !== before.startedAt, 20_000, 200);
+    const heal = await agent.waitForLog(
+      'the heal',
+      (e) => e['kind'] === 'action' && e['container'] === name && e['outcome'] === 'ok',
+      10_000,
+    );
+    assert.equal(heal['trigger'], 'probe');
+    assert.match(String(heal['reason']), /^exec probe exec "test ! -e \/dev\/shm\/bad" failed 2 times in a row/);
   });
 
   it('restarts a container within its own --stop-timeout, not the host default (10 s)', async () => {

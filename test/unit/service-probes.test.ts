@@ -3,8 +3,8 @@ import { beforeEach, describe, it } from 'node:test';
 import { Healer } from '../../agent/healing/healer.js';
 import { ContainerResults } from '../../agent/container-results.js';
 import { freshStreak, observeProbe } from '../../agent/judging/probe-streak.js';
-import { readLabels } from '../../agent/policy/policy.js';
-import { describeProbe, readProbeLabels, type ProbeSpec } from '../../agent/policy/probe-labels.js';
+import { effectivePolicy, policyProblem, readLabels } from '../../agent/policy/policy.js';
+import { describeProbe, readApiProbe, readProbeLabels, type ProbeSpec } from '../../agent/policy/probe-labels.js';
 import type { ServiceProbeResult } from '../../agent/probing/service-probe.js';
 import { CheckLog } from '../../agent/verdicts/check-log.js';
 import { ServiceProbes } from '../../agent/verdicts/service-probes.js';
@@ -61,6 +61,48 @@ describe('service probe labels (Kubernetes meanings and defaults)', () => {
       ['watchdog.probe: must be icmp, http://:<port>/<path>, tcp://:<port> or exec:<command> (got "tcp://:99999")'],
       'told with the other label problems',
     );
+  });
+});
+
+describe('a service probe set through the API (policy.probe)', () => {
+  it('is read as its labels would be; icmp is none; a wrong field is named as the API names it', () => {
+    assert.deepEqual(readApiProbe({ probe: 'http://:8080/health', periodSec: 2, failures: 2, expectStatus: 204 }).probe, {
+      kind: 'http',
+      port: 8080,
+      path: '/health',
+      periodMs: 2000,
+      timeoutMs: 1000,
+      failures: 2,
+      successes: 1,
+      startPeriodMs: 0,
+      expectStatus: 204,
+    });
+    assert.deepEqual(readApiProbe({ probe: 'icmp' }), { problems: [] });
+    assert.match(
+      readApiProbe({ probe: 'ftp://:21' }).problems[0] ?? '',
+      /^probe\.probe: must be icmp, http:\/\/:<port>\/<path>, tcp:\/\/:<port> or exec:<command>/,
+    );
+    assert.match(
+      readApiProbe({ probe: 'tcp://:5432', expectBody: 'ok' }).problems[0] ?? '',
+      /^probe\.expectStatus and probe\.expectBody: only for an http probe/,
+    );
+  });
+
+  it('a policy with a wrong probe is refused, naming it; a label probe shows in the effective policy in the API words', () => {
+    assert.equal(policyProblem({ probe: { probe: 'exec:true', failures: 2 } }), null);
+    assert.match(policyProblem({ probe: { probe: 'exec:true', failures: 0 } }) ?? '', /^probe: /);
+    assert.match(policyProblem({ probe: { probe: 'tcp://:99999' } }) ?? '', /^probe\.probe: must be/);
+    const labels = readLabels({ 'watchdog.probe': 'tcp://:5432', 'watchdog.probe.period': '5' });
+    const host = { threshold: 60, stopTimeoutSec: 10, restartLimit: 5 };
+    assert.deepEqual(effectivePolicy(undefined, labels.policy, undefined, host).probe, {
+      value: { probe: 'tcp://:5432', periodSec: 5, timeoutSec: 1, failures: 3, successes: 1 },
+      source: 'label',
+    });
+    assert.deepEqual(effectivePolicy({ probe: { probe: 'icmp' } }, labels.policy, undefined, host).probe, {
+      value: { probe: 'icmp' },
+      source: 'api',
+    });
+    assert.equal(effectivePolicy(undefined, {}, undefined, host).probe, undefined, 'none: ICMP only, not shown');
   });
 });
 
