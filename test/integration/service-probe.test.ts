@@ -1,7 +1,8 @@
 /**
  * Beyond ping (issue 28): a container whose process answers ping but whose service is wedged is
  * restarted by its HTTP probe (`watchdog.probe` labels, Kubernetes' meanings), on the real engine
- * with a real agent; a healthy service beside it, probed over TCP, is left alone; a command run in
+ * with a real agent; a healthy service beside it, probed over TCP, is left alone; one whose port
+ * closes (its process still runs) is restarted by its TCP probe; a command run in
  * a container (an exec probe) that fails restarts it.
  */
 import assert from 'node:assert/strict';
@@ -19,7 +20,16 @@ require('http').createServer((q, r) => {
 }).listen(8080);
 process.on('SIGTERM', () => process.exit(0));`;
 
+/** A service that closes its port when /close is asked (its process runs on and answers ping). */
+const CLOSING = `const server = require('http').createServer((q, r) => {
+  r.end('ok');
+  if (q.url === '/close') server.close();
+}).listen(8080);
+setInterval(() => undefined, 60_000); // the process lives on without its port
+process.on('SIGTERM', () => process.exit(0));`;
+
 const wedged = uniqueName('wedged');
+const closing = uniqueName('closing');
 const steady = uniqueName('steady');
 const execd = uniqueName('execd');
 let agent: AgentProcess;
@@ -39,15 +49,20 @@ before(async () => {
     cmd: ['node', '-e', SERVICE],
     labels: { 'watchdog.probe': 'tcp://:8080', 'watchdog.probe.period': '1' },
   });
+  await createTarget(closing, {
+    image,
+    cmd: ['node', '-e', CLOSING],
+    labels: { 'watchdog.probe': 'tcp://:8080', 'watchdog.probe.period': '1', 'watchdog.probe.failures': '2' },
+  });
   // Healthy while /dev/shm/wedged is absent: a restart gives the container a fresh /dev/shm.
   await createTarget(execd, {
     labels: { 'watchdog.probe': 'exec:test ! -e /dev/shm/wedged', 'watchdog.probe.period': '1', 'watchdog.probe.failures': '2' },
   });
-  agent = startAgent({ MONITORED: `${wedged},${steady},${execd}`, CHECK_INTERVAL_MS: '1000', STOP_TIMEOUT_S: '1' });
+  agent = startAgent({ MONITORED: `${wedged},${steady},${execd},${closing}`, CHECK_INTERVAL_MS: '1000', STOP_TIMEOUT_S: '1' });
   await waitFor(
     'both services answering',
     async () => {
-      for (const name of [wedged, steady])
+      for (const name of [wedged, steady, closing])
         if ((await fetch(`http://${await ipOf(name)}:8080/health`).catch(() => null))?.status !== 200) return false;
       return true;
     },
@@ -81,6 +96,21 @@ it('a wedged service (ping still answered) is restarted by its HTTP probe after 
   await quietFor(3000, 'three probe periods: a healthy service is never restarted');
   assert.equal((await state(steady)).startedAt, beside.startedAt, 'the TCP-probed service kept its instance');
   assert.equal(agent.log().filter((e) => e.kind === 'action' && e.container === steady).length, 0);
+});
+
+it('a closed TCP port (the process still runs and answers ping) restarts the container after two failed connects; the new instance listens again', async () => {
+  const before = await state(closing);
+  await fetch(`http://${await ipOf(closing)}:8080/close`, { headers: { Connection: 'close' } });
+  await waitFor('the closed service restarted', async () => (await state(closing)).startedAt !== before.startedAt, 20_000, 200);
+  const heal = await agent.waitForLog('its restart', (e) => e.kind === 'action' && e.container === closing && e.outcome === 'ok');
+  assert.equal(heal.trigger, 'probe');
+  assert.match(String(heal.reason), /^tcp probe tcp:\/\/[\d.]+:8080 failed 2 times in a row: /);
+  await waitFor(
+    'the new instance listening',
+    async () => (await fetch(`http://${await ipOf(closing)}:8080/`).catch(() => null))?.status === 200,
+    15_000,
+    200,
+  );
 });
 
 it('an exec probe (a command in the container, exit 0 is success) restarts the container when the command fails twice in a row', async () => {
