@@ -12,7 +12,7 @@ import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
 import { deleteAgentQueues } from '../../lab/broker.js';
 import { startControl, type ControlProcess } from '../../lab/control-process.js';
 import { http } from '../../lab/http.js';
-import { createTarget, engine, removeRunContainers, runId, RUN_LABEL, state, TARGET_IMAGE, uniqueName } from '../../lab/docker.js';
+import { createTarget, engine, removeRunContainers, runId, RUN_LABEL, state, uniqueName } from '../../lab/docker.js';
 import { quietFor, waitFor } from '../../lab/wait.js';
 
 const host = `dep-${runId}`;
@@ -56,20 +56,32 @@ it("a container in a healed container's network namespace is restarted after it,
   const base = uniqueName('netns-owner');
   const side = uniqueName('netns-sharer');
   await createTarget(base, { labels: { 'watchdog.monitor': 'true' } });
+  // The sharer serves on 8081 in the owner's namespace: reachable at the owner's address.
   const sharer = await docker.createContainer({
     name: side,
-    Image: TARGET_IMAGE,
+    Image: 'container-watchdog/dummy:latest',
+    Cmd: [
+      'node',
+      '-e',
+      "require('http').createServer((q, r) => r.end('sharer')).listen(8081); process.on('SIGTERM', () => process.exit(0));",
+    ],
     Labels: { [RUN_LABEL]: runId },
     HostConfig: { NetworkMode: `container:${base}` },
   });
   await sharer.start();
   await waitFor('the agent to monitor the owner', () => agent.log().some((e) => e['container'] === base), 20_000, 100);
   assert.equal(await netns(side), await netns(base), 'they share one namespace');
+  const reachable = async (): Promise<boolean> => {
+    const ip = (await docker.getContainer(base).inspect()).NetworkSettings.Networks['bridge']?.IPAddress;
+    return ip ? (await fetch(`http://${ip}:8081/`).catch(() => null))?.status === 200 : false;
+  };
+  await waitFor("the sharer serving at the owner's address", reachable, 15_000, 100);
   const sideBefore = await startedAt(side);
   const baseStarted = await killAndWaitForStart(base);
   await waitFor('the sharer restarted', async () => (await startedAt(side)) > sideBefore, 15_000, 50);
   assert.ok((await startedAt(side)) >= baseStarted, 'after its owner');
   assert.equal(await netns(side), await netns(base), "the sharer is in the owner's new namespace again");
+  await waitFor("the sharer reachable again at the owner's (new) address", reachable, 15_000, 100);
   // The state changes as the engine restarts it; the heal's log line is written once the restart call returns.
   const heal = await waitFor("the sharer's heal in the log", () =>
     agent.log().find((e) => e['container'] === side && e['outcome'] === 'ok'),
