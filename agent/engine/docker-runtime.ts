@@ -28,7 +28,7 @@ export class DockerRuntime implements ContainerRuntime {
         name,
         running: found.State.Running,
         status: found.State.Status,
-        ip: pickAddress(found.NetworkSettings.Networks),
+        ip: pickAddress(found.NetworkSettings.Networks, found.Config.Labels?.[NETWORK_LABEL]),
         startedAt: found.State.StartedAt,
         pid: found.State.Pid,
         ...withLabels(found.Config.Labels),
@@ -48,7 +48,7 @@ export class DockerRuntime implements ContainerRuntime {
       name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
       running: c.State === 'running',
       status: c.State,
-      ip: pickAddress(c.NetworkSettings?.Networks ?? {}),
+      ip: pickAddress(c.NetworkSettings?.Networks ?? {}, c.Labels?.[NETWORK_LABEL]),
       startedAt: '', // not in the listing; only inspect has it
       ...withLabels(c.Labels),
       ...networkOf(c.HostConfig?.NetworkMode),
@@ -201,12 +201,18 @@ export function withLabels(all: Record<string, string> | null | undefined): { la
   return Object.keys(labels).length > 0 ? { labels } : {};
 }
 
-/** The bridge address first, as the original agent did; otherwise the first network's address. */
-export function pickAddress(networks: Record<string, { IPAddress?: string }> | undefined): string | null {
+/** The label that says which network's address is probed, for a container on several. */
+export const NETWORK_LABEL = 'watchdog.network';
+
+/**
+ * The address probed: the network the `watchdog.network` label names, when the container has an
+ * address there; else the bridge network's, as the original agent did; else the first network's
+ * by name (not the engine's order, which is no promise).
+ */
+export function pickAddress(networks: Record<string, { IPAddress?: string }> | undefined, chosen?: string): string | null {
   if (!networks) return null;
-  const bridge = networks['bridge']?.IPAddress;
-  if (bridge) return bridge;
-  for (const network of Object.values(networks)) if (network.IPAddress) return network.IPAddress;
+  for (const name of [chosen, 'bridge']) if (name !== undefined && networks[name]?.IPAddress) return networks[name].IPAddress;
+  for (const name of Object.keys(networks).sort()) if (networks[name]?.IPAddress) return networks[name].IPAddress;
   return null;
 }
 
