@@ -177,6 +177,11 @@ describe('watchdog CLI (real control, agent, engine, broker)', () => {
       listed.stdout,
       new RegExp(`^${made.silence.id}\\s+${host}\\s+${name}\\*\\s+.*heals, notifications\\s+api\\s+cli window$`, 'm'),
     );
+    const status = await cli(['status', '--host', host]);
+    assert.match(
+      status.stdout,
+      new RegExp(`^silenced: ${name}\\* on ${host} until .*, heals held: cli window \\(${made.silence.id}\\)$`, 'm'),
+    );
     const removed = await cli(['silence', 'remove', made.silence.id]);
     assert.deepEqual([removed.code, removed.stdout.startsWith(`silence ${made.silence.id} ended`)], [0, true]);
     const again = await cli(['silence', 'remove', made.silence.id]);
