@@ -3,7 +3,7 @@
  * answered it with the time it took, and the chaos scorecard of the last hour.
  */
 import { api, type Scorecard } from './api.js';
-import { describe } from './container-view.js';
+import { describe } from './event-words.js';
 import { el } from './dom.js';
 import { formatDuration, timeline, type Event } from './model.js';
 
