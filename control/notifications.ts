@@ -77,6 +77,13 @@ export function notificationOf(event: StoredEvent): Notification | null {
       text: `${where}: ${event.action ?? 'heal'} ${event.outcome ?? ''} in ${event.durationMs ?? 0} ms (${event.reason ?? ''})`,
     };
   }
+  // A heal a silence held: told (kind notify) only where the silence says notify: true (control holds the rest).
+  if (event.type === 'silenced')
+    return {
+      ...base,
+      kind: 'notify',
+      text: `${where}: would ${event.action ?? 'heal'}, not done (held by silence ${event.silenceId ?? '?'} until ${event.until ?? '?'}): ${event.reason ?? ''}`,
+    };
   if (event.type === 'backoff')
     return { ...base, kind: 'backoff', text: `${where}: too many restarts, held back until ${event.until ?? '?'} (${event.reason ?? ''})` };
   if (event.type === 'host-network') {

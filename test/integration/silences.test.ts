@@ -3,7 +3,8 @@
  * and tells each held heal once (`silenced`, naming the silence); it outlives a restart of control
  * (kept on the events stream) and of the agent (kept in its state file); a host heard after it was
  * made gets it; it ends on its own at `until`, or with DELETE, and held containers are healed
- * then. One with heal: true lets heals go on and holds their webhooks. Real engine, RabbitMQ,
+ * then. One with heal: true lets heals go on and holds their webhooks; one with notify: true sends
+ * its held heals as webhooks, one without sends none. Real engine, RabbitMQ,
  * agents and control; a local HTTP receiver for the webhooks.
  */
 import assert from 'node:assert/strict';
@@ -49,7 +50,7 @@ interface Event {
 const host = `sil-${runId}`;
 const late = `sil-late-${runId}`;
 const docker = engine();
-const hooks: { kind?: string; container?: string }[] = [];
+const hooks: { kind?: string; container?: string; text?: string }[] = [];
 const agentDir = mkdtempSync(join(tmpdir(), 'silence-agent-'));
 const agentEnv = { AMQP_URL: agentBrokerUrl(host), AGENT_HOSTNAME: host, CHECK_INTERVAL_MS: '500' };
 let server: Server;
@@ -79,13 +80,16 @@ before(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      hooks.push(JSON.parse(body) as { kind?: string; container?: string });
+      hooks.push(JSON.parse(body) as { kind?: string; container?: string; text?: string });
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  controlEnv = { WEBHOOKS: JSON.stringify([{ url, format: 'json', on: ['heal'], hosts: [host] }]), WEBHOOK_RATE_LIMIT_MS: '1000' };
+  controlEnv = {
+    WEBHOOKS: JSON.stringify([{ url, format: 'json', on: ['heal', 'notify'], hosts: [host] }]),
+    WEBHOOK_RATE_LIMIT_MS: '1000',
+  };
   control = await startControl(controlEnv);
   agents.push(startAgent(agentEnv, agentDir));
   await control.hostsLive([host]);
@@ -124,7 +128,14 @@ it('a silence holds heals for its pattern only, outlives control and agent resta
   assert.equal(a.silence.heal, false);
   const b = await silence({ hosts: [host], containers: quiet, until: new Date(now + 120_000).toISOString(), reason: 'noisy', heal: true });
   const briefUntil = now + 25_000;
-  const c = await silence({ hosts: [host], containers: brief, until: new Date(briefUntil).toISOString(), reason: 'short window' });
+  // Heals held, notifications sent: its held heal comes as a webhook.
+  const c = await silence({
+    hosts: [host],
+    containers: brief,
+    until: new Date(briefUntil).toISOString(),
+    reason: 'short window',
+    notify: true,
+  });
   ours.push(a.silence.id, b.silence.id, c.silence.id);
   // The stream keeps every silence until it ends: earlier runs' may still be in force.
   const listed = (await http<Silence[]>('GET', `${control.url}/silences`)).body.map((s) => s.id).filter((id) => ours.includes(id));
@@ -152,7 +163,15 @@ it('a silence holds heals for its pattern only, outlives control and agent resta
     10_000,
     100,
   );
+  const notice = await waitFor(
+    "brief's held heal as a webhook (its silence says notify)",
+    () => hooks.slice(hooksBefore).find((h) => h.kind === 'notify' && h.container === brief),
+    10_000,
+    100,
+  );
+  assert.match(notice.text ?? '', new RegExp(`would start, not done \\(held by silence ${c.silence.id} until`));
   await quietFor(3000, "more checks find held and brief down; quiet's heal webhook would have come with free's");
+  assert.equal(hooks.slice(hooksBefore).filter((h) => h.container === held).length, 0, "held's silence holds its webhooks too");
   assert.equal((await state(held)).running, false, 'held: left down');
   assert.equal((await state(brief)).running, false, 'brief: left down');
   assert.equal(

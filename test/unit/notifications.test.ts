@@ -43,6 +43,17 @@ describe('notifications', () => {
       'backoff',
     );
     assert.equal(notificationOf({ id: '3', type: 'death', at: heal('ok').at, host: 'h1', container: 'web' }), null);
+    const held = {
+      id: '4',
+      type: 'silenced' as const,
+      at: heal('ok').at,
+      host: 'h1',
+      container: 'db',
+      action: 'start' as const,
+      silenceId: 's-000000000001',
+    };
+    assert.equal(notificationOf(held)?.kind, 'notify', 'a heal a silence held (sent only where the silence says notify)');
+    assert.match(notificationOf(held)?.text ?? '', /^db on h1: would start, not done \(held by silence s-000000000001 until/);
   });
 
   it('filters by kind, host and container pattern', () => {
