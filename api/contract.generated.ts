@@ -179,7 +179,7 @@ export interface paths {
          *     character); they keep probing and judging, and tell each held heal once per silence and
          *     container as a `silenced` event naming the silence. With `heal: true` heals go on and only
          *     the notifications are held. Webhooks are not sent for matching containers unless `notify:
-         *     true`; a silence of `*` also holds the host's own notifications (host silent, host network,
+         *     true` (then each held heal is one too, kind notify); a silence of `*` also holds the host's own notifications (host silent, host network,
          *     host budget). It ends on its own at `until` (at most `EVENTS_MAX_AGE` ahead: control keeps
          *     silences on the events stream), or with DELETE. Recorded on the stream first (a `silence`
          *     event), then sent to every agent, which keeps it in its state file; a host that was away
