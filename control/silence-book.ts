@@ -20,6 +20,8 @@ export const MAX_SILENCES = 100;
 export class SilenceBook {
   private readonly byId = new Map<string, Silence>();
 
+  constructor(private readonly clock: () => number = Date.now) {}
+
   /** A `silence` event of the stream (control's own record): made or removed. Applying one twice changes nothing. */
   apply(event: StoredEvent): void {
     if (event.type !== 'silence' || !event.silence) return;
@@ -27,7 +29,10 @@ export class SilenceBook {
     else if (event.to === 'removed') this.remove(event.silence.id);
   }
 
+  /** Ended ones are let go here (each add is when the book could grow), so queries change nothing. */
   add(silence: Silence): void {
+    const now = this.clock();
+    for (const [id, held] of this.byId) if (!inForce(held, now)) this.byId.delete(id);
     this.byId.set(silence.id, silence);
   }
 
@@ -35,10 +40,11 @@ export class SilenceBook {
     this.byId.delete(id);
   }
 
-  /** Every silence in force, soonest to end first (the ended ones are let go). */
+  /** Every silence in force, soonest to end first. */
   inForce(now: number): Silence[] {
-    for (const [id, silence] of this.byId) if (!inForce(silence, now)) this.byId.delete(id);
-    return [...this.byId.values()].sort((a, b) => Date.parse(a.until) - Date.parse(b.until) || a.id.localeCompare(b.id));
+    return [...this.byId.values()]
+      .filter((s) => inForce(s, now))
+      .sort((a, b) => Date.parse(a.until) - Date.parse(b.until) || a.id.localeCompare(b.id));
   }
 
   get(id: string, now: number): Silence | undefined {

@@ -56,7 +56,7 @@ describe('which silence holds a container (shared by agent, control and dashboar
 
 describe('SilenceBook (control)', () => {
   it('is rebuilt from the stream: created and removed, applied twice changes nothing; ended ones let go', () => {
-    const book = new SilenceBook();
+    const book = new SilenceBook(() => NOW);
     const a = silence();
     const b = silence({ id: 's-000000000002', until: '2026-12-07T20:30:00.000Z' });
     for (const e of [created(a), created(b), created(a)]) book.apply(e);
@@ -75,14 +75,14 @@ describe('SilenceBook (control)', () => {
   });
 
   it('each host should hold the digest of its own silences', () => {
-    const book = new SilenceBook();
+    const book = new SilenceBook(() => NOW);
     book.add(silence({ hosts: ['h1'] }));
     assert.equal(book.digestFor('h1', NOW), silencesDigest([silence({ hosts: ['h1'] })], NOW));
     assert.equal(book.digestFor('h2', NOW), '');
   });
 
   it('holds notifications of its containers, and with `*` of its hosts, unless notify', () => {
-    const book = new SilenceBook();
+    const book = new SilenceBook(() => NOW);
     book.add(silence({ hosts: ['h1'] }));
     book.add(silence({ id: 's-000000000002', hosts: ['h2'], containers: '*', notify: true }));
     book.add(silence({ id: 's-000000000003', hosts: ['h3'], containers: '*' }));
