@@ -1,26 +1,15 @@
 /**
- * The fleet at a glance: every host (live or silent, last heard, threshold, counts) and every
- * container in one table, sortable and filterable; live updates change only the cells that moved,
+ * The fleet at a glance: every host's card (host-cards.ts) and every container in one table, sortable and filterable; live updates change only the cells that moved,
  * so the user's sort, filter, scroll and focus stay as they were. The table is an ARIA table of
  * grid rows rather than <table>: rows off screen then skip layout and paint (content-visibility),
  * which measured at 1,500 containers is most of a live update's cost.
  */
-import { coversHost, inForce, silencesOf } from '../api/silence-match.js';
+import { silencesOf } from '../api/silence-match.js';
 import { api, ApiFailure, type Silence } from './api.js';
 import { COLUMNS, fillRow, newRow, type RowParts } from './fleet-row.js';
+import { HostCards } from './host-cards.js';
 import { el, notice, setText } from './dom.js';
-import {
-  defaultQuery,
-  formatAgo,
-  hostHealth,
-  keyOf,
-  sparkline,
-  summarizeHosts,
-  visibleContainers,
-  type Container,
-  type FleetQuery,
-  type Host,
-} from './model.js';
+import { defaultQuery, keyOf, visibleContainers, type Container, type FleetQuery, type Host } from './model.js';
 
 export class FleetView {
   readonly root = el('section', { class: 'fleet', 'aria-label': 'Fleet' });
@@ -28,10 +17,9 @@ export class FleetView {
   private containers: Container[] = [];
   private hosts: Host[] = [];
   private silences: Silence[] = [];
-  /** Each host's CPU over the last hour, one value per 30 s, oldest first (the host card's line; control keeps them). */
-  private readonly cpuHour = new Map<string, number[]>();
+  /** Each host's card, above the table. */
+  readonly cards = new HostCards();
   private readonly rows = new Map<string, RowParts>();
-  private readonly hostList = el('ul', { class: 'hosts', 'aria-label': 'Hosts' });
   private readonly tbody = el('div', { role: 'rowgroup', class: 'rows' });
   private readonly hostFilter = el('select', { 'aria-label': 'Filter by host' });
   private readonly statusFilter = el('select', { 'aria-label': 'Filter by status' });
@@ -55,7 +43,7 @@ export class FleetView {
       el('div', { role: 'columnheader' }, el('span', { class: 'visually-hidden' }, 'Actions')),
     );
     this.root.append(
-      this.hostList,
+      this.cards.list,
       el('div', { class: 'filters' }, this.hostFilter, this.statusFilter, text, this.count),
       el(
         'div',
@@ -75,7 +63,7 @@ export class FleetView {
     this.containers = containers;
     this.hosts = hosts;
     this.silences = silences;
-    this.renderHosts();
+    this.cards.render(hosts, containers, silences);
     this.renderFilters();
     this.renderRows();
   }
@@ -83,76 +71,6 @@ export class FleetView {
   private set(change: Partial<FleetQuery>): void {
     this.query = { ...this.query, ...change };
     this.renderRows();
-  }
-
-  private renderHosts(): void {
-    const now = Date.now();
-    const items = summarizeHosts(this.hosts, this.containers, now).map((h) =>
-      el(
-        'li',
-        { class: h.live ? 'host live' : 'host silent', 'data-host': h.hostname },
-        el('strong', {}, h.hostname),
-        el('span', { class: 'state' }, h.live ? 'live' : 'silent'),
-        el('span', {}, `heard ${formatAgo(h.lastSeen, now)}`),
-        el('span', {}, `threshold ${h.threshold ?? '–'} %`),
-        el('span', {}, `${h.running}/${h.containers} running, ${h.monitored ?? 0} monitored`),
-        h.inBackoff > 0 ? el('span', { class: 'backoff' }, `${h.inBackoff} in backoff`) : null,
-        h.dryRun
-          ? el(
-              'span',
-              {
-                class: 'observe-only',
-                title: 'Observe only (PUT /dry-run or DRY_RUN): the agent says what it would do and does none of it',
-              },
-              'observe only',
-            )
-          : null,
-        this.silencesOf(h.hostname, now),
-        this.healthOf(h),
-      ),
-    );
-    this.hostList.replaceChildren(...items);
-  }
-
-  /** The silences in force on the host: the first to end, and how many more; each one on hover. */
-  private silencesOf(host: string, now: number): HTMLElement | null {
-    const on = this.silences.filter((s) => inForce(s, now) && coversHost(s, host));
-    const first = on[0];
-    if (!first) return null;
-    const more = on.length > 1 ? ` +${on.length - 1}` : '';
-    return el(
-      'span',
-      { class: 'silenced', title: on.map(describeSilence).join('\n') },
-      `silenced: ${first.containers} until ${new Date(first.until).toLocaleTimeString()}${more}`,
-    );
-  }
-
-  /** The hosts' last hour as control keeps it (GET /hosts/{hostname}/resources): drawn from the next update on. */
-  hostHours(hours: ReadonlyMap<string, readonly (number | undefined)[]>): void {
-    for (const [host, cpu] of hours)
-      this.cpuHour.set(
-        host,
-        cpu.filter((v): v is number => v !== undefined),
-      );
-  }
-
-  /** The host's own health, and a line of its CPU over the last hour. */
-  private healthOf(h: Host): HTMLElement | null {
-    const health = hostHealth(h.resources);
-    if (!health) return null;
-    const hour = this.cpuHour.get(h.hostname) ?? [];
-    const line = sparkline(hour, 120, 24);
-    const minutes = Math.max(1, Math.round(hour.length / 2));
-    const chart = line
-      ? el('span', { class: 'cpu-hour' }, svg(line, `CPU of ${h.hostname} over the last ${minutes} minutes`), `CPU, last ${minutes} min`)
-      : null;
-    const strained = health.strained.length ? ` (near its limit: ${health.strained.join(', ')})` : '';
-    return el(
-      'span',
-      { class: health.strained.length ? 'health strained' : 'health', title: `${health.text}${strained}` },
-      health.text,
-      chart,
-    );
   }
 
   private renderFilters(): void {
@@ -219,29 +137,4 @@ export class FleetView {
       (button as HTMLButtonElement).disabled = false;
     }
   }
-}
-
-/** A silence in words, for a tooltip. */
-export function describeSilence(s: Silence): string {
-  const what = s.heal
-    ? s.notify
-      ? 'nothing held'
-      : 'heals go on, notifications held'
-    : s.notify
-      ? 'heals held, notifications sent'
-      : 'heals and notifications held';
-  return `${s.id}: ${s.containers} on ${s.hosts?.join(', ') ?? 'every host'} until ${new Date(s.until).toLocaleString()}, ${what}: ${s.reason} (by ${s.by})`;
-}
-
-function svg(points: string, label: string): SVGSVGElement {
-  const ns = 'http://www.w3.org/2000/svg';
-  const chart = document.createElementNS(ns, 'svg');
-  chart.setAttribute('viewBox', '0 0 120 24');
-  chart.setAttribute('class', 'spark');
-  chart.setAttribute('role', 'img');
-  chart.setAttribute('aria-label', label);
-  const line = document.createElementNS(ns, 'polyline');
-  line.setAttribute('points', points);
-  chart.append(line);
-  return chart;
 }

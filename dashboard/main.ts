@@ -37,7 +37,7 @@ async function refreshFleet(): Promise<void> {
     // Silences are a detail of the picture: a control that cannot say them (503) still shows the fleet.
     const [containers, hosts, silences] = await Promise.all([api.containers(), api.hosts(), api.silences().catch(() => null)]);
     if (Date.now() - hoursAskedAt >= HOUR_EVERY_MS)
-      fleet.hostHours(await hostHours(hosts.body.filter((h) => h.resources).map((h) => h.hostname)));
+      fleet.cards.hostHours(await hostHours(hosts.body.filter((h) => h.resources).map((h) => h.hostname)));
     // Data in to painted, for the bench (performance entries "fleet-painted"): the frame after the update.
     performance.mark('fleet-data-in');
     fleet.update(containers.body, hosts.body, silences?.body ?? []);
