@@ -701,8 +701,10 @@ export interface components {
                 faults: number;
                 /** @description Answered by a heal that explains it: a start for a stop, a restart for loss. */
                 healed: number;
-                /** @description Loss faults no agent judged lossy (at or under the container's threshold): they need no heal. */
+                /** @description Loss faults no agent judged lossy within a minute (at or under the container's threshold): they need no heal. */
                 tolerated: number;
+                /** @description Loss faults that a heal of another fault of the same container (a start after a stop) ended within a minute, before any agent judged them lossy: the new network namespace has no loss; whether they needed a heal is unknown. */
+                overtaken: number;
                 /** @description Older than a minute and not answered: a stop never followed by a start, or loss judged lossy and never restarted. */
                 neverHealed: number;
                 /** @description Younger than a minute and not answered yet. */

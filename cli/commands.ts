@@ -185,6 +185,7 @@ export async function scorecard(c: Connection, io: Io, options: { since?: string
         { title: 'FAULTS', cell: (r) => String(r.faults), right: true },
         { title: 'HEALED', cell: (r) => String(r.healed), right: true },
         { title: 'TOLERATED', cell: (r) => String(r.tolerated), right: true },
+        { title: 'OVERTAKEN', cell: (r) => String(r.overtaken), right: true },
         { title: 'NEVER HEALED', cell: (r) => (r.neverHealed ? io.paint(String(r.neverHealed), 'red') : '0'), right: true },
         { title: 'PENDING', cell: (r) => String(r.pending), right: true },
         {

@@ -186,7 +186,7 @@ silence
 
 program
   .command('scorecard')
-  .description('faults matched to heals: healed, tolerated, never healed, time to heal')
+  .description('faults matched to heals: healed, tolerated, overtaken, never healed, time to heal')
   .option('--since <time>', 'an RFC 3339 time such as 2026-12-07T10:00:00Z (default: an hour ago)')
   .option('--host <host>')
   .action(act((o: { since?: string; host?: string }) => run.scorecard(connection(), io(), o)));

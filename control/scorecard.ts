@@ -1,17 +1,18 @@
 /**
  * The chaos scorecard: every fault the antagonist injected, matched to the heal that answered it
  * (control/fault-match.ts: the first heal of that container that explains it and ended after it),
- * per host and kind of fault; loss faults no agent judged lossy are tolerated (within the policy);
- * and the restarts no fault explains. No I/O; events and `now` come from the caller.
+ * per host and kind of fault; loss faults no agent judged lossy are tolerated (within the policy),
+ * or overtaken when a heal of another fault ended them before anyone could judge them; and the
+ * restarts no fault explains. No I/O; events and `now` come from the caller.
  */
 import type { components } from '../api/contract.generated.js';
 import type { StoredEvent } from './event-log.js';
-import { endOf, matchFaults } from '../api/fault-match.js';
+import { endOf, JUDGE_MS, matchFaults } from '../api/fault-match.js';
 
 export type Scorecard = components['schemas']['Scorecard'];
 
 /** A fault younger than this without a heal is still pending, not yet "never healed". */
-export const PENDING_MS = 60_000;
+export const PENDING_MS = JUDGE_MS;
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
@@ -19,16 +20,30 @@ const percentile = (sorted: number[], p: number): number =>
 export function scorecard(events: readonly StoredEvent[], since: number, now: number): Scorecard {
   const rows = new Map<
     string,
-    { host: string; kind: string; faults: number; healed: number; tolerated: number; neverHealed: number; pending: number; times: number[] }
+    {
+      host: string;
+      kind: string;
+      faults: number;
+      healed: number;
+      tolerated: number;
+      overtaken: number;
+      neverHealed: number;
+      pending: number;
+      times: number[];
+    }
   >();
   const rowOf = (fault: StoredEvent) => {
     const kind = fault.fault ?? 'unknown';
     const key = `${fault.host}\u0000${kind}`;
     let row = rows.get(key);
-    if (!row) rows.set(key, (row = { host: fault.host, kind, faults: 0, healed: 0, tolerated: 0, neverHealed: 0, pending: 0, times: [] }));
+    if (!row)
+      rows.set(
+        key,
+        (row = { host: fault.host, kind, faults: 0, healed: 0, tolerated: 0, overtaken: 0, neverHealed: 0, pending: 0, times: [] }),
+      );
     return row;
   };
-  const { heals, open, judgedLossy } = matchFaults(events.filter((e) => Date.parse(e.at) >= since));
+  const { heals, overtaken, open, judgedLossy } = matchFaults(events.filter((e) => Date.parse(e.at) >= since));
   const falseRestarts: Scorecard['falseRestarts'] = [];
   for (const { heal, faults } of heals) {
     if (faults.length === 0)
@@ -39,6 +54,11 @@ export function scorecard(events: readonly StoredEvent[], since: number, now: nu
       row.healed += 1;
       row.times.push(endOf(heal) - Date.parse(fault.at));
     }
+  }
+  for (const { fault } of overtaken) {
+    const row = rowOf(fault);
+    row.faults += 1;
+    row.overtaken += 1;
   }
   for (const fault of open) {
     const row = rowOf(fault);

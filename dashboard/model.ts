@@ -92,15 +92,21 @@ export interface TimelineEntry {
   answers?: Event[];
   /** For a loss fault no heal answered: no agent judged it lossy, so it is within the container's policy (so far). */
   tolerated?: boolean;
+  /** For a loss fault a heal of another fault ended before any agent judged it: that heal. */
+  overtakenBy?: Event;
 }
 
 /** Newest first; each fault joined to the heal that answered it (the scorecard's rule, control/fault-match.ts). */
 export function timeline(events: readonly Event[]): TimelineEntry[] {
   const entries = new Map<string, TimelineEntry>(events.map((e) => [e.id, { event: e }]));
-  const { heals, open, judgedLossy } = matchFaults(events);
+  const { heals, overtaken, open, judgedLossy } = matchFaults(events);
   for (const fault of open) {
     const f = entries.get(fault.id);
     if (f && fault.fault === 'loss' && !judgedLossy.has(fault.id)) f.tolerated = true;
+  }
+  for (const { fault, by } of overtaken) {
+    const f = entries.get(fault.id);
+    if (f) f.overtakenBy = by;
   }
   for (const { heal, faults } of heals) {
     const entry = entries.get(heal.id);

@@ -5,7 +5,8 @@
 import { api, type Scorecard } from './api.js';
 import { describe } from './event-words.js';
 import { el } from './dom.js';
-import { formatDuration, timeline, type Event } from './model.js';
+import { formatDuration, timeline, type Event, type TimelineEntry } from './model.js';
+import { endOf } from '../api/fault-match.js';
 
 const KEEP = 500;
 
@@ -14,9 +15,21 @@ const SHOWN: readonly Event['type'][] = ['heal', 'fault', 'death', 'backoff', 'h
 /** Also read, not shown: verdicts tell whether a loss fault needed a heal at all. */
 const READ: readonly Event['type'][] = [...SHOWN, 'verdict'];
 
-/** What became of a fault: healed (and how long it took), within the policy (loss no agent judged lossy), or not yet. */
-function faultOutcome(healedBy: Event | undefined, timeToHealMs: number | undefined, tolerated: boolean | undefined): HTMLElement {
+/**
+ * What became of a fault: healed (and how long it took), overtaken (loss ended by the heal of another
+ * fault before any verdict), within the policy (loss no agent judged lossy), or not yet.
+ */
+function faultOutcome({ event, healedBy, timeToHealMs, overtakenBy, tolerated }: TimelineEntry): HTMLElement {
   if (healedBy) return el('span', { class: 'joined' }, `healed after ${formatDuration(timeToHealMs ?? 0)}`);
+  if (overtakenBy)
+    return el(
+      'span',
+      {
+        class: 'tolerated',
+        title: `The ${overtakenBy.action ?? 'heal'} for another fault gave the container a new network namespace, without this loss, before any agent judged it`,
+      },
+      `overtaken by a ${overtakenBy.action ?? 'heal'} after ${formatDuration(endOf(overtakenBy) - Date.parse(event.at))}`,
+    );
   if (tolerated)
     return el(
       'span',
@@ -53,17 +66,18 @@ export class TimelineView {
   private renderList(): void {
     const items = timeline(this.events)
       .filter(({ event }) => SHOWN.includes(event.type))
-      .map(({ event, healedBy, timeToHealMs, answers, tolerated }) =>
-        el(
+      .map((entry) => {
+        const { event, answers } = entry;
+        return el(
           'li',
           { class: `event-${event.type}`, 'data-id': event.id },
           el('time', { datetime: event.at }, new Date(event.at).toLocaleTimeString()),
           el('span', { class: 'who' }, event.container === undefined ? event.host : `${event.host}/${event.container}`), // host events name no container
           el('span', { class: 'what' }, describe(event)),
-          event.type === 'fault' ? faultOutcome(healedBy, timeToHealMs, tolerated) : null,
+          event.type === 'fault' ? faultOutcome(entry) : null,
           answers ? el('span', { class: 'joined' }, `answers ${answers.length} fault${answers.length > 1 ? 's' : ''}`) : null,
-        ),
-      );
+        );
+      });
     this.list.replaceChildren(...(items.length ? items : [el('li', {}, 'Nothing has happened in the last hour.')]));
   }
 
@@ -71,7 +85,7 @@ export class TimelineView {
     const head = el(
       'tr',
       {},
-      ...['Host', 'Fault', 'Faults', 'Healed', 'Tolerated', 'Never healed', 'Pending', 'Median', 'p95', 'Max'].map((h) =>
+      ...['Host', 'Fault', 'Faults', 'Healed', 'Tolerated', 'Overtaken', 'Never healed', 'Pending', 'Median', 'p95', 'Max'].map((h) =>
         el('th', { scope: 'col' }, h),
       ),
     );
@@ -79,7 +93,7 @@ export class TimelineView {
       el(
         'tr',
         {},
-        ...[r.host, r.kind, r.faults, r.healed, r.tolerated, r.neverHealed, r.pending].map((v) => el('td', {}, String(v))),
+        ...[r.host, r.kind, r.faults, r.healed, r.tolerated, r.overtaken, r.neverHealed, r.pending].map((v) => el('td', {}, String(v))),
         ...[r.timeToHealMs?.median, r.timeToHealMs?.p95, r.timeToHealMs?.max].map((v) =>
           el('td', { class: 'num' }, v === undefined ? '–' : formatDuration(v)),
         ),

@@ -20,13 +20,14 @@ function sinceOf(text: string | undefined): string | undefined {
 const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`);
 
 export function table(card: Scorecard): string {
-  const header = ['host', 'fault', 'faults', 'healed', 'tolerated', 'never healed', 'pending', 'median', 'p95', 'max'];
+  const header = ['host', 'fault', 'faults', 'healed', 'tolerated', 'overtaken', 'never healed', 'pending', 'median', 'p95', 'max'];
   const rows = card.rows.map((r) => [
     r.host,
     r.kind,
     String(r.faults),
     String(r.healed),
     String(r.tolerated),
+    String(r.overtaken),
     String(r.neverHealed),
     String(r.pending),
     seconds(r.timeToHealMs?.median),

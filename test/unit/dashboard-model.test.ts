@@ -91,16 +91,28 @@ describe('the timeline', () => {
     assert.equal(entries[0]?.healedBy, undefined, 'the db fault is not healed yet');
   });
 
-  it('marks a loss fault no agent judged lossy as within policy, and does not join it to a heal of another fault', () => {
+  it('marks a loss fault no agent judged lossy within a minute as within policy, and does not join it to a heal of another fault', () => {
     const entries = timeline([
       e(1, 'fault', '00.000', { fault: 'loss', lossPercent: 50 }),
-      e(2, 'fault', '40.000', { fault: 'stop' }),
-      e(3, 'heal', '40.500', { action: 'start', outcome: 'ok', durationMs: 300 }),
+      { ...e(2, 'fault', '10.000', { fault: 'stop' }), at: '2026-11-25T12:01:10Z' },
+      { ...e(3, 'heal', '10.500', { action: 'start', outcome: 'ok', durationMs: 300 }), at: '2026-11-25T12:01:10.500Z' },
     ]);
     const loss = entries.find((x) => x.event.id === '1');
     assert.equal(loss?.healedBy, undefined);
     assert.equal(loss?.tolerated, true);
     assert.equal(entries.find((x) => x.event.id === '2')?.healedBy?.id, '3');
+  });
+
+  it('marks a loss fault the start of a stop ended before any verdict as overtaken by that start', () => {
+    const entries = timeline([
+      e(1, 'fault', '00.000', { fault: 'loss', lossPercent: 100 }),
+      e(2, 'fault', '01.500', { fault: 'stop' }),
+      e(3, 'heal', '02.000', { action: 'start', outcome: 'ok', durationMs: 300 }),
+    ]);
+    const loss = entries.find((x) => x.event.id === '1');
+    assert.equal(loss?.healedBy, undefined);
+    assert.equal(loss?.tolerated, undefined);
+    assert.equal(loss?.overtakenBy?.id, '3');
   });
 });
 
