@@ -94,11 +94,12 @@ describe('agent on a real engine', () => {
     await dropOutgoing(name, []);
     await waitFor('the silent container to be restarted', async () => (await state(name)).startedAt !== before.startedAt, 15_000, 20);
     const restartMs = Date.now() - injectedAt;
-    assert.ok(restartMs < 5_000, `restarted ${restartMs} ms after the loss began (the next cycle: 60 s)`);
+    // Typically under 2 s; the bound only has to tell continuous probing from the next cycle, 60 s away, even on a busy machine.
+    assert.ok(restartMs < 30_000, `restarted ${restartMs} ms after the loss began (the next cycle: 60 s)`);
     const lossy = a.log().find((e) => e.container === name && e.verdict === 'lossy');
     assert.equal(lossy?.['rule'], 'silence');
     assert.equal(lossy?.lossPercent, 100);
-    assert.ok(Number(lossy?.['probes']) >= 10 && Number(lossy?.['decidedInMs']) < 3000, JSON.stringify(lossy));
+    assert.ok(Number(lossy?.['probes']) >= 10 && Number(lossy?.['decidedInMs']) < 30_000, JSON.stringify(lossy));
     assert.match(lossy?.reason ?? '', /^loss 100% \(95% CI [\d.]+-100%\) over \d+ probes in \d+ ms, no reply at all: over threshold 60%$/);
     const restart = await a.waitForLog('the restart action', (e) => e.container === name && e.kind === 'action');
     assert.equal(restart.trigger, 'verdict');
