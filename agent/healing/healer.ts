@@ -12,11 +12,12 @@ import type { HealPolicy } from '../policy/policy.js';
 import type { ContainerRuntime, Log } from '../ports.js';
 import { BudgetSaver } from './budget-saver.js';
 import { giveUpReason, LastResort, type GiveUp } from './last-resort.js';
+import { tellOutcome, type HealAction, type OrderedHeal } from './heal-outcome.js';
 import { HeldHeals } from './held-heals.js';
 import { RestartLane } from './restart-lane.js';
 import { backoffNotice, RestartGuard, type RestartPolicy, type SavedBudget } from './restart-guard.js';
 
-export type HealAction = 'start' | 'restart';
+export type { HealAction };
 
 export class Healer {
   private readonly guard: RestartGuard;
@@ -149,49 +150,26 @@ export class Healer {
     // Counted on disk first, then in turn (starts at once), then done.
     // A save that fails (reported by whoever saves) does not stop the heal: the budget still holds while this agent runs.
     const saved = this.saveBudgets().catch(() => undefined);
-    // When the engine was asked: durationMs counts from the order, waitedMs is the part before the engine call.
-    let calledAt = startedAt;
+    const ordered: OrderedHeal = { name, action, reason, trigger, startedAt, calledAt: startedAt };
     const call = (): Promise<boolean> => {
-      calledAt = this.clock.now();
+      ordered.calledAt = this.clock.now();
       return this.act(name, action, policy.stopTimeoutSec);
     };
     const work = saved
       .then(() => this.lane.run(action, call))
       .then(
         (done) => {
-          const durationMs = this.clock.now() - startedAt;
-          const waitedMs = calledAt - startedAt;
-          const waited = waitedMs >= 100 ? `, ${waitedMs} ms of it waiting for its turn` : '';
-          if (done)
-            this.log.info(`${name}: ${action}ed in ${durationMs} ms${waited} (${trigger}: ${reason})`, {
-              ...fields,
-              outcome: 'ok',
-              durationMs,
-              waitedMs,
-            });
-          else {
-            this.log.info(`${name}: already running again, nothing to do (${trigger}: ${reason})`, {
-              ...fields,
-              outcome: 'already-running',
-              durationMs,
-              waitedMs,
-            });
+          const { outcome, durationMs } = tellOutcome(this.log, ordered, this.clock.now(), { done });
+          if (!done) {
             // Nothing was done: it does not count against the restart budget (a container caught between create and start).
             this.guard.undo(name, startedAt);
             void this.saveBudgets().catch(() => undefined);
           }
-          record(done ? 'ok' : 'already-running', durationMs);
+          record(outcome, durationMs);
         },
         (error: unknown) => {
-          const durationMs = this.clock.now() - startedAt;
-          this.log.error(`${name}: ${action} failed: ${errorMessage(error)}`, {
-            ...fields,
-            outcome: 'failed',
-            error: errorMessage(error),
-            durationMs,
-            waitedMs: calledAt - startedAt,
-          });
-          record('failed', durationMs);
+          const { outcome, durationMs } = tellOutcome(this.log, ordered, this.clock.now(), { error });
+          record(outcome, durationMs);
         },
       );
     this.underway.set(name, work);
