@@ -5,12 +5,10 @@
  * 3 unreachable, 4 partial or unconfirmed.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { connection, CliError, EXIT, mustBeAdmin } from './client.js';
-import { addHost, brokerAddress, management, removeHost } from './enrol.js';
+import { connection, CliError, EXIT } from './client.js';
 import * as run from './commands.js';
 import * as events from './events.js';
+import * as hostsCli from './hosts.js';
 import * as silences from './silences.js';
 import { painter } from './table.js';
 
@@ -201,38 +199,11 @@ hosts
   .option('--broker <host:port>', 'where the new host reaches the broker (default BROKER_ADDRESS, else this machine:5673)')
   .option('--tls', 'amqps:// (the env file names the CA file to put beside docker-compose.agent.yml)')
   .option('--out <dir>', 'write <hostname>.env there (mode 600) instead of printing it')
-  .action(
-    act(async (hostname: string, o: { broker?: string; tls?: boolean; out?: string }) => {
-      await mustBeAdmin(connection(), 'hosts add');
-      const enrolled = await addHost(management(), hostname, { address: o.broker ?? brokerAddress(), tls: o.tls === true });
-      const file = o.out ? join(o.out, `${hostname}.env`) : `${hostname}.env`;
-      if (o.out) writeFileSync(file, enrolled.env, { mode: 0o600 });
-      const out = io();
-      if (out.json) out.out(JSON.stringify({ hostname, user: enrolled.user, ...(o.out ? { envFile: file } : { env: enrolled.env }) }));
-      else {
-        out.out(o.out ? `host ${hostname} enrolled (broker user ${enrolled.user}); its env file: ${file}` : enrolled.env.trimEnd());
-        out.out(`on ${hostname}, with docker-compose.agent.yml and that file beside it:`);
-        out.out(`  docker-compose -f docker-compose.agent.yml --env-file ${hostname}.env up -d`);
-      }
-      return EXIT.ok;
-    }),
-  );
+  .action(act((hostname: string, o: hostsCli.AddOptions) => hostsCli.add(connection(), io(), hostname, o)));
 hosts
   .command('remove <hostname>')
   .description('take a host away: its broker user (its agent is disconnected) and its queues')
-  .action(
-    act(async (hostname: string) => {
-      await mustBeAdmin(connection(), 'hosts remove');
-      const { queues } = await removeHost(management(), hostname);
-      const out = io();
-      out.out(
-        out.json
-          ? JSON.stringify({ hostname, removedQueues: queues })
-          : `host ${hostname} removed: its broker user and ${queues.length} queue(s)`,
-      );
-      return EXIT.ok;
-    }),
-  );
+  .action(act((hostname: string) => hostsCli.remove(connection(), io(), hostname)));
 
 try {
   await program.parseAsync();
