@@ -3,7 +3,7 @@
  * StopTimeout, as last seen in a listing, an inspect or an event. No I/O: wrong labels are handed
  * to `onProblems`, once per container and problem.
  */
-import { readLabels, type LabelPolicy } from './policy.js';
+import { readLabels, type LabelPolicy } from './policy-labels.js';
 import type { ContainerInfo, RuntimeEvent } from '../ports.js';
 
 export type Labelled = LabelPolicy & { stopTimeoutSec?: number };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectivePolicy, healMode, isMonitored, policyProblem, readLabels } from '../../agent/policy/policy.js';
+import { effectivePolicy, healMode, isMonitored, policyProblem } from '../../agent/policy/policy.js';
+import { readLabels } from '../../agent/policy/policy-labels.js';
 
 const host = { threshold: 60, stopTimeoutSec: 2, restartLimit: 5 };
 
