@@ -18,20 +18,7 @@ const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 
 export function scorecard(events: readonly StoredEvent[], since: number, now: number): Scorecard {
-  const rows = new Map<
-    string,
-    {
-      host: string;
-      kind: string;
-      faults: number;
-      healed: number;
-      tolerated: number;
-      overtaken: number;
-      neverHealed: number;
-      pending: number;
-      times: number[];
-    }
-  >();
+  const rows = new Map<string, Omit<Scorecard['rows'][number], 'timeToHealMs'> & { times: number[] }>();
   const rowOf = (fault: StoredEvent) => {
     const kind = fault.fault ?? 'unknown';
     const key = `${fault.host}\u0000${kind}`;
