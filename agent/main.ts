@@ -2,6 +2,7 @@
 import { engineLine, type EngineVersion } from './engine/engine-version.js';
 import { dialWithTls } from '../bus/broker-config.js';
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { rename } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { systemClock } from '../shared/clock.js';
@@ -29,13 +30,44 @@ import { hostMetrics } from './reporting/host-metrics.js';
 import { HEARTBEAT_INTERVAL_MS } from '../bus/topology.js';
 
 const DOCKER_REQUEST_TIMEOUT_MS = 60_000;
+/** How long a stop waits for the cycle and heals in flight: within `docker stop`'s 10 s, so the log is flushed before a SIGKILL. */
+const STOP_WAIT_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = readConfigOrRefuse('agent', () => readAgentConfig());
   if (!config) return;
   const { logger, close } = createLogger({ hostname: config.hostname, logFile: config.logFile });
+  // A stop signal is heard from here on, also while the agent is still starting (docker stop at
+  // once, a busy host): what has started is stopped, the log flushed, exit 0; never a death by the
+  // signal with its lines lost. The parts below join `started` as they start.
+  const started: { watchdog?: Watchdog; bus?: AgentBus; metrics?: Server } = {};
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`agent stopping (${signal})`, { kind: 'agent' });
+    started.metrics?.close();
+    const stopped = Promise.all([started.watchdog?.stop(), started.bus?.stop()]).then(
+      () => 'agent stopped',
+      (error: unknown) => `agent stopped; the stop failed: ${errorMessage(error)}`,
+    );
+    // A cycle or heal waiting on a hung engine (Docker's requests time out after 60 s each) is not waited for past STOP_WAIT_MS.
+    const late = new Promise<string>((resolve) =>
+      setTimeout(
+        () => resolve(`agent stopped after ${STOP_WAIT_MS} ms without the end of the cycle or heal in flight (the engine did not answer)`),
+        STOP_WAIT_MS,
+      ).unref(),
+    );
+    void Promise.race([stopped, late])
+      .then((said) => logger.info(said, { kind: 'agent' }))
+      .then(() => close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
   const store = new FileStateStore(config.stateFile);
   const initial = await loadState(store, config, logger);
+  if (stopping) return;
   const engine = new Docker({ ...config.docker, timeout: DOCKER_REQUEST_TIMEOUT_MS });
   const docker = new DockerRuntime(engine, new Docker(config.docker), systemClock);
   const stats = statsSource(config.stats, engine);
@@ -68,6 +100,7 @@ async function main(): Promise<void> {
     },
     initial,
   );
+  started.watchdog = watchdog;
   watchdog.start();
   // Said once, not waited for: a hung engine must not hold the agent's start.
   void engine.version().then(
@@ -76,6 +109,7 @@ async function main(): Promise<void> {
   );
   // The host's own health, sampled as often as heartbeats go: into each heartbeat and /metrics.
   const host = new HostResources(config.hostDiskPath ?? (await dockerDataRoot(engine)));
+  if (stopping) return;
   const sampleHost = (): void => void host.sample().catch(() => undefined);
   sampleHost();
   setInterval(sampleHost, HEARTBEAT_INTERVAL_MS).unref();
@@ -93,6 +127,7 @@ async function main(): Promise<void> {
       )
     : null;
   if (bus) {
+    started.bus = bus;
     publishWatchdogEvents(config.hostname, watchdog, (event) => bus.publishEvent(event));
     bus.start();
   } else logger.warn('AMQP_URL is not set: the agent runs alone, without admin commands', { kind: 'agent' });
@@ -109,6 +144,11 @@ async function main(): Promise<void> {
             ),
           config.metricsAddress,
         );
+  if (metrics) started.metrics = metrics;
+  if (stopping) {
+    metrics?.close();
+    return;
+  }
   const metricsPort = metrics?.listening ? (metrics.address() as { port: number }).port : undefined;
   if (metricsPort !== undefined)
     logger.info(
@@ -130,21 +170,6 @@ async function main(): Promise<void> {
       stateFile: config.stateFile,
     },
   );
-
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`agent stopping (${signal})`, { kind: 'agent' });
-    metrics?.close();
-    void Promise.all([watchdog.stop(), bus?.stop()])
-      .catch((error: unknown) => logger.error(`stop failed: ${errorMessage(error)}`, { kind: 'agent' }))
-      .then(() => logger.info('agent stopped', { kind: 'agent' }))
-      .then(() => close())
-      .then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 function continuousProbing(s: AgentConfig['verdictSettings']): NonNullable<WatchdogDeps['continuous']> {

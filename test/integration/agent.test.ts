@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { startAgent, type AgentProcess } from '../../lab/agent-process.js';
@@ -183,12 +184,15 @@ describe('agent on a real engine', () => {
     await firstCycle(a);
     assert.equal(await a.stop(), 0);
     // MONITORED and LOSS_THRESHOLD only seed the first start; the saved state wins afterwards.
-    const b = agent({ MONITORED: second, LOSS_THRESHOLD: '90', CHECK_INTERVAL_MS: '300' }, dir);
+    // The same state file, a log of its own: every line read below is the restarted agent's.
+    const b = agent({ MONITORED: second, LOSS_THRESHOLD: '90', CHECK_INTERVAL_MS: '300', LOG_FILE: join(dir, 'restarted.log') }, dir);
     const check = await b.waitForLog('a check after the restart', (e) => e.kind === 'check');
     assert.equal(check.container, first);
     assert.match(check.reason ?? '', /threshold 30%/);
     await b.waitForLog('another cycle', (e) => e.kind === 'cycle');
-    assert.equal(b.log().filter((e) => e.container === second).length, 0);
+    // Neither agent said a word of the container only the restarted one's MONITORED names.
+    const aboutSecond = [...a.log(), ...b.log()].filter((e) => e.container === second);
+    assert.deepEqual(aboutSecond, [], 'lines about the container the saved state does not monitor');
   });
 
   it('a container that keeps dying ends in backoff instead of a restart storm', async () => {
@@ -275,6 +279,29 @@ describe('agent on a real engine', () => {
       readdirSync(dir).some((f) => f.startsWith('state.json.corrupt-')),
       'the bad file is kept for inspection',
     );
+  });
+
+  it('stopped while it is still starting (its engine not answering yet), it stops cleanly: exit 0, its log whole', async () => {
+    // An engine that takes connections and never answers keeps the agent in its start for as long as the test likes.
+    const dir = mkdtempSync(join(tmpdir(), 'agent-'));
+    const hung = createServer(() => undefined);
+    await new Promise<void>((resolve) => hung.listen(join(dir, 'hung.sock'), resolve));
+    try {
+      writeFileSync(join(dir, 'state.json'), JSON.stringify({ monitored: ['anything'], threshold: 40 }));
+      const a = agent({ DOCKER_HOST: `unix://${join(dir, 'hung.sock')}`, CHECK_INTERVAL_MS: '1000' }, dir);
+      await a.waitForLog('its first line', (e) => /^state loaded/.test(e.message));
+      const signalledAt = Date.now();
+      const code = await a.stop(); // SIGTERM, the moment it has said a word
+      const stopMs = Date.now() - signalledAt;
+      assert.equal(code, 0, `exit code ${String(code)} (null: killed by the signal, unheard):\n${a.output()}`);
+      // Its first cycle waits on the engine (three requests of up to 60 s each): the stop does not.
+      assert.ok(stopMs < 10_000, `stopped ${stopMs} ms after SIGTERM: docker stop's grace is 10 s, then SIGKILL`);
+      const [stopping, stopped] = a.log().slice(-2);
+      assert.equal(stopping?.message, 'agent stopping (SIGTERM)');
+      assert.match(stopped?.message ?? '', /^agent stopped after 5000 ms without the end of the cycle or heal in flight/);
+    } finally {
+      hung.close();
+    }
   });
 
   it('refuses to start on a bad environment value and names it', () => {
