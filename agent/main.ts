@@ -1,9 +1,7 @@
 /** Starts the agent on this Docker host: wiring only; the behaviour lives in Watchdog. */
 import { engineLine, type EngineVersion } from './engine/engine-version.js';
 import { dialWithTls } from '../bus/broker-config.js';
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { rename } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { systemClock } from '../shared/clock.js';
 import { readConfigOrRefuse } from '../shared/env.js';
@@ -17,15 +15,15 @@ import { DockerRuntime } from './engine/docker-runtime.js';
 import { EngineStatsSource } from './engine/docker-stats.js';
 import { FpingProber } from './probing/fping-prober.js';
 import { PingProber } from './probing/ping-prober.js';
-import type { AgentState, Log, StatsSource } from './ports.js';
-import { FileStateStore } from './policy/state-file.js';
+import type { StatsSource } from './ports.js';
+import { FileStateStore, loadState } from './policy/state-file.js';
 import { agentMetrics } from './reporting/metrics.js';
 import { publishWatchdogEvents } from './reporting/events.js';
 import { serveMetrics } from '../shared/metrics.js';
 import { errorMessage } from '../shared/errors.js';
 import { Watchdog, type WatchdogDeps } from './watchdog.js';
 import { FpingLoopProber } from './probing/fping-loop.js';
-import { HostResources } from './engine/host-resources.js';
+import { dockerDataRoot, HostResources } from './engine/host-resources.js';
 import { hostMetrics } from './reporting/host-metrics.js';
 import { HEARTBEAT_INTERVAL_MS } from '../bus/topology.js';
 
@@ -66,7 +64,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   const store = new FileStateStore(config.stateFile);
-  const initial = await loadState(store, config, logger);
+  const initial = await loadState(store, { monitored: config.monitored, threshold: config.lossThreshold }, logger);
   if (stopping) return;
   const engine = new Docker({ ...config.docker, timeout: DOCKER_REQUEST_TIMEOUT_MS });
   const docker = new DockerRuntime(engine, new Docker(config.docker), systemClock);
@@ -201,44 +199,7 @@ function statsSource(choice: AgentConfig['stats'], engine: Docker): StatsSource 
   return new FallbackStats(new CgroupStatsSource(), new EngineStatsSource(engine));
 }
 
-/** The state file wins over MONITORED/LOSS_THRESHOLD, which only seed the first start. */
-async function loadState(store: FileStateStore, config: AgentConfig, log: Log): Promise<AgentState> {
-  const seed: AgentState = { monitored: config.monitored, threshold: config.lossThreshold };
-  try {
-    const saved = await store.load();
-    if (saved) {
-      log.info(`state loaded from ${store.path}`, { kind: 'agent', ...saved });
-      return saved;
-    }
-  } catch (error) {
-    const aside = `${store.path}.corrupt-${Date.now()}`;
-    await rename(store.path, aside).catch(() => undefined);
-    log.error(
-      `state file ${store.path} is unusable (${errorMessage(error)}); moved it to ${aside} and started from MONITORED and LOSS_THRESHOLD`,
-      { kind: 'agent' },
-    );
-  }
-  try {
-    await store.save(seed);
-  } catch (error) {
-    log.error(`cannot write state file ${store.path}: ${errorMessage(error)}; changes will not survive a restart until it is writable`, {
-      kind: 'agent',
-    });
-  }
-  return seed;
-}
-
 main().catch((error: unknown) => {
   console.error(`agent: fatal: ${errorMessage(error)}`);
   process.exitCode = 1;
 });
-
-/** Docker's data root where this process can see it (the agent on the host, or with it mounted), else '/'. */
-async function dockerDataRoot(engine: Docker): Promise<string> {
-  try {
-    const root = String(((await engine.info()) as { DockerRootDir?: string }).DockerRootDir ?? '');
-    return root && existsSync(root) ? root : '/';
-  } catch {
-    return '/';
-  }
-}

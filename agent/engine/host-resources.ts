@@ -5,7 +5,9 @@
  * /proc/stat, /proc/loadavg and /proc/meminfo; its network is the namespace it runs in (the host's
  * with network_mode: host).
  */
+import { existsSync } from 'node:fs';
 import { readFile, statfs } from 'node:fs/promises';
+import type Docker from 'dockerode';
 import type { Heartbeat } from '../../bus/messages.js';
 import { parseNetDev } from './cgroup-stats.js';
 
@@ -95,5 +97,15 @@ export class HostResources {
     }
     this.latestSample = resources;
     return resources;
+  }
+}
+
+/** Docker's data root where this process can see it (the agent on the host, or with it mounted), else '/'. */
+export async function dockerDataRoot(engine: Docker): Promise<string> {
+  try {
+    const root = String(((await engine.info()) as { DockerRootDir?: string }).DockerRootDir ?? '');
+    return root && existsSync(root) ? root : '/';
+  } catch {
+    return '/';
   }
 }

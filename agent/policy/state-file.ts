@@ -3,7 +3,8 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import { basename, dirname, join } from 'node:path';
 import { CONTAINER_NAME_RULE, isContainerName, ruleBroken } from '../../bus/messages.js';
 import { policyProblem } from './policy.js';
-import type { AgentState, StateStore, SavedBudget } from '../ports.js';
+import type { AgentState, Log, StateStore, SavedBudget } from '../ports.js';
+import { errorMessage } from '../../shared/errors.js';
 
 export class FileStateStore implements StateStore {
   constructor(readonly path: string) {}
@@ -127,4 +128,33 @@ async function ensureDirectory(dir: string): Promise<void> {
   await mkdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
+}
+
+/**
+ * The saved state, else the seed (MONITORED and LOSS_THRESHOLD), saved: the state file wins, the
+ * environment only seeds the first start. An unusable file is moved aside, said, and the seed used.
+ */
+export async function loadState(store: FileStateStore, seed: AgentState, log: Log): Promise<AgentState> {
+  try {
+    const saved = await store.load();
+    if (saved) {
+      log.info(`state loaded from ${store.path}`, { kind: 'agent', ...saved });
+      return saved;
+    }
+  } catch (error) {
+    const aside = `${store.path}.corrupt-${Date.now()}`;
+    await rename(store.path, aside).catch(() => undefined);
+    log.error(
+      `state file ${store.path} is unusable (${errorMessage(error)}); moved it to ${aside} and started from MONITORED and LOSS_THRESHOLD`,
+      { kind: 'agent' },
+    );
+  }
+  try {
+    await store.save(seed);
+  } catch (error) {
+    log.error(`cannot write state file ${store.path}: ${errorMessage(error)}; changes will not survive a restart until it is writable`, {
+      kind: 'agent',
+    });
+  }
+  return seed;
 }
