@@ -52,7 +52,10 @@ async function main(): Promise<void> {
     // A cycle or heal waiting on a hung engine (Docker's requests time out after 60 s each) is not waited for past STOP_WAIT_MS.
     const late = new Promise<string>((resolve) =>
       setTimeout(
-        () => resolve(`agent stopped after ${STOP_WAIT_MS} ms without the end of the cycle or heal in flight (the engine did not answer)`),
+        () =>
+          resolve(
+            `agent stopped after ${STOP_WAIT_MS} ms without the end of the cycle or heal in flight (the engine had not answered yet)`,
+          ),
         STOP_WAIT_MS,
       ).unref(),
     );
