@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseEvent, pickAddress } from '../../agent/engine/docker-runtime.js';
+import { parseEvent, pickAddress } from '../../agent/engine/engine-answers.js';
 
 describe("the Docker adapter's event and address parsing", () => {
   it('reads a container event from one line of the stream, and ignores anything else', () => {
